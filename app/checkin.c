@@ -1,0 +1,338 @@
+/* checkin — the check-in state machine. See checkin.h for the states. */
+#include "app/checkin.h"
+
+#include <string.h>
+
+struct Checkin {
+    const Config *config;
+    Store *store;
+    Scanner *scanner;
+    Search *search;      /* everyone active */
+    Search *one;         /* case-number fallback: one person's fingers, or NULL */
+    StoreProbationer one_who;
+    GArray *listeners;   /* Listener */
+
+    CheckinState state;
+    GCancellable *scan_cancel; /* the identify in flight, or NULL */
+    guint timer_id;            /* result display / listen window / rest */
+    int failed_touches;        /* consecutive not-recognised touches */
+    gboolean started;
+};
+
+typedef struct {
+    CheckinListener func;
+    gpointer user_data;
+} Listener;
+
+static const char *const state_names[] = {
+    [CHECKIN_STATE_IDLE] = "idle",
+    [CHECKIN_STATE_WAITING] = "waiting",
+    [CHECKIN_STATE_SEARCHING] = "searching",
+    [CHECKIN_STATE_RECORDED] = "recorded",
+    [CHECKIN_STATE_ALREADY] = "already",
+    [CHECKIN_STATE_NOT_RECOGNISED] = "not-recognised",
+    [CHECKIN_STATE_RETRY] = "retry",
+    [CHECKIN_STATE_RESTING] = "resting",
+    [CHECKIN_STATE_SCANNER_PROBLEM] = "scanner-problem",
+    [CHECKIN_STATE_STORE_PROBLEM] = "store-problem",
+    [CHECKIN_STATE_CASE_ENTRY] = "case-entry",
+};
+
+const char *checkin_state_name(CheckinState state)
+{
+    return state_names[state];
+}
+
+static void emit(Checkin *c, const CheckinEvent *ev)
+{
+    c->state = ev->state;
+    for (guint i = 0; i < c->listeners->len; i++) {
+        Listener *l = &g_array_index(c->listeners, Listener, i);
+        l->func(ev, l->user_data);
+    }
+}
+
+static void emit_simple(Checkin *c, CheckinState state, const char *reason)
+{
+    CheckinEvent ev = {.state = state, .reason = reason};
+    emit(c, &ev);
+}
+
+static void clear_timer(Checkin *c)
+{
+    if (c->timer_id) {
+        g_source_remove(c->timer_id);
+        c->timer_id = 0;
+    }
+}
+
+static void stop_scan(Checkin *c)
+{
+    if (c->scan_cancel) {
+        g_cancellable_cancel(c->scan_cancel);
+        g_clear_object(&c->scan_cancel);
+    }
+}
+
+static void end_case_entry(Checkin *c)
+{
+    g_clear_pointer(&c->one, search_free);
+    store_probationer_clear(&c->one_who);
+}
+
+static void listen(Checkin *c);
+static void go_idle(Checkin *c);
+
+static gboolean on_timer_listen(gpointer data)
+{
+    Checkin *c = data;
+    c->timer_id = 0;
+    listen(c);
+    return G_SOURCE_REMOVE;
+}
+
+static gboolean on_timer_idle(gpointer data)
+{
+    Checkin *c = data;
+    c->timer_id = 0;
+    go_idle(c);
+    return G_SOURCE_REMOVE;
+}
+
+/* After a result has been shown: back to listening (continuous) or to sleep (tap). */
+static void after_result(Checkin *c)
+{
+    clear_timer(c);
+    c->timer_id = g_timeout_add_seconds(c->config->result_s,
+                                        c->config->capture == CAPTURE_TAP ? on_timer_idle : on_timer_listen, c);
+}
+
+/* The scanner stops listening. Continuous mode rests it for rest_seconds so libfprint's heat model
+ * (which counts time spent waiting for a finger) never trips; a tap wakes it at once. */
+static void go_idle(Checkin *c)
+{
+    stop_scan(c);
+    clear_timer(c);
+    end_case_entry(c);
+    if (c->config->capture == CAPTURE_CONTINUOUS)
+        c->timer_id = g_timeout_add_seconds(MAX(c->config->rest_s, 1), on_timer_listen, c);
+    emit_simple(c, CHECKIN_STATE_IDLE, NULL);
+}
+
+static void record(Checkin *c, const SearchResult *r, CheckinMethod method)
+{
+    StoreCheckin row = {
+        .probationer_id = r->decision == SEARCH_MATCH ? r->probationer_id : 0,
+        .finger_id = r->decision == SEARCH_MATCH ? r->finger_id : 0,
+        .method = method,
+        .score = r->score,
+        .device_id = c->config->device_id,
+        .duplicate_window_min = c->config->duplicate_window_min,
+    };
+    g_autoptr(GError) error = NULL;
+    if (!store_record_checkin(c->store, &row, &error)) {
+        g_warning("check-in not saved: %s", error->message);
+        emit_simple(c, CHECKIN_STATE_STORE_PROBLEM,
+                    g_error_matches(error, STORE_ERROR, STORE_ERROR_FULL)
+                        ? "This check-in could not be saved: the kiosk's storage is full. Please tell the officer."
+                        : "This check-in could not be saved. Please tell the officer.");
+        return;
+    }
+    StoreProbationer who = {0};
+    gboolean known = row.probationer_id &&
+                     store_get_probationer(c->store, row.probationer_id, &who, NULL);
+    CheckinEvent ev = {.checkin = &row, .who = known ? &who : NULL};
+    if (row.result == CHECKIN_NOT_RECOGNISED) {
+        c->failed_touches++;
+        ev.state = CHECKIN_STATE_NOT_RECOGNISED;
+        ev.reason = method == CHECKIN_BY_CASE_NUMBER
+            ? "This finger does not match that case number. Try another enrolled finger, or see the officer."
+            : "Fingerprint not recognised. Try again, or try another finger.";
+        ev.offer_case_number = c->failed_touches >= c->config->attempts_before_fallback;
+    } else {
+        c->failed_touches = 0;
+        ev.state = row.result == CHECKIN_RECORDED ? CHECKIN_STATE_RECORDED : CHECKIN_STATE_ALREADY;
+    }
+    g_message("check-in %s: %s", row.uuid, store_checkin_result_name(row.result));
+    emit(c, &ev);
+    store_probationer_clear(&who);
+}
+
+static void on_identified(FpPrint *match, FpPrint *probe, const GError *error, gpointer data)
+{
+    Checkin *c = data;
+    if (error && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return; /* we stopped it: a rest, a case number, or shutdown */
+    g_clear_object(&c->scan_cancel);
+    clear_timer(c);
+    gboolean by_case = c->one != NULL;
+
+    if (error && error->domain == FP_DEVICE_RETRY) {
+        emit_simple(c, CHECKIN_STATE_RETRY, scanner_describe_error(error));
+        if (!by_case)
+            after_result(c);
+        else
+            c->timer_id = g_timeout_add_seconds(c->config->result_s, on_timer_idle, c);
+        return;
+    }
+    if (error) {
+        /* Unplugged or hot: the scanner's state report brings the machine back when it recovers. */
+        ScannerState st = scanner_get_state(c->scanner);
+        end_case_entry(c);
+        if (st == SCANNER_HOT)
+            emit_simple(c, CHECKIN_STATE_RESTING, scanner_describe_error(error));
+        else {
+            g_warning("scan failed: %s", error->message);
+            emit_simple(c, CHECKIN_STATE_SCANNER_PROBLEM, scanner_describe_error(error));
+            if (st == SCANNER_READY)
+                after_result(c);
+        }
+        return;
+    }
+    SearchResult r;
+    search_decide(by_case ? c->one : c->search, match, probe, &r);
+    record(c, &r, by_case ? CHECKIN_BY_CASE_NUMBER : CHECKIN_BY_FINGER);
+    end_case_entry(c);
+    after_result(c);
+}
+
+static gboolean on_listen_window_over(gpointer data)
+{
+    Checkin *c = data;
+    c->timer_id = 0;
+    go_idle(c);
+    return G_SOURCE_REMOVE;
+}
+
+/* Starts one identify on the scanner: against everyone, or against the case-number person. */
+static void listen(Checkin *c)
+{
+    stop_scan(c);
+    clear_timer(c);
+    if (scanner_get_state(c->scanner) != SCANNER_READY) {
+        checkin_on_scanner_state(c, scanner_get_state(c->scanner), NULL);
+        return;
+    }
+    c->scan_cancel = g_cancellable_new();
+    int window = c->config->capture == CAPTURE_TAP || c->one ? c->config->tap_window_s : c->config->listen_s;
+    c->timer_id = g_timeout_add_seconds(window, on_listen_window_over, c);
+    if (c->one) {
+        CheckinEvent ev = {.state = CHECKIN_STATE_CASE_ENTRY, .who = &c->one_who};
+        emit(c, &ev);
+    } else {
+        emit_simple(c, CHECKIN_STATE_WAITING, NULL);
+    }
+    scanner_identify(c->scanner, search_get_scan_prints(c->one ? c->one : c->search), c->scan_cancel,
+                     on_identified, c);
+}
+
+Checkin *checkin_new(const Config *config, Store *store, Scanner *scanner, Search *search)
+{
+    Checkin *c = g_new0(Checkin, 1);
+    c->config = config;
+    c->store = store;
+    c->scanner = scanner;
+    c->search = search;
+    c->listeners = g_array_new(FALSE, FALSE, sizeof(Listener));
+    c->state = CHECKIN_STATE_IDLE;
+    return c;
+}
+
+void checkin_free(Checkin *c)
+{
+    if (!c)
+        return;
+    stop_scan(c);
+    clear_timer(c);
+    end_case_entry(c);
+    g_array_unref(c->listeners);
+    g_free(c);
+}
+
+void checkin_subscribe(Checkin *c, CheckinListener listener, gpointer user_data)
+{
+    Listener l = {listener, user_data};
+    g_array_append_val(c->listeners, l);
+}
+
+void checkin_start(Checkin *c)
+{
+    c->started = TRUE;
+    if (c->config->capture == CAPTURE_CONTINUOUS)
+        listen(c);
+    else
+        go_idle(c);
+}
+
+CheckinState checkin_get_state(Checkin *c)
+{
+    return c->state;
+}
+
+void checkin_tap(Checkin *c)
+{
+    if (c->state == CHECKIN_STATE_IDLE)
+        listen(c);
+}
+
+void checkin_enter_case_number(Checkin *c, const char *case_number)
+{
+    stop_scan(c);
+    end_case_entry(c);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Search) one = search_new(search_get_backend(c->search), NULL);
+    if (!store_find_probationer(c->store, case_number, &c->one_who, &error) || !c->one_who.active) {
+        store_probationer_clear(&c->one_who);
+        CheckinEvent ev = {.state = CHECKIN_STATE_NOT_RECOGNISED,
+                           .reason = "No active probationer has that case number. Check it, or see the officer."};
+        emit(c, &ev);
+        after_result(c);
+        return;
+    }
+    if (!search_load_probationer(one, c->store, c->one_who.id, &error) || search_get_size(one) == 0) {
+        store_probationer_clear(&c->one_who);
+        emit_simple(c, CHECKIN_STATE_NOT_RECOGNISED, "No finger is enrolled for that case number. Please see the officer.");
+        after_result(c);
+        return;
+    }
+    c->one = g_steal_pointer(&one);
+    listen(c);
+}
+
+void checkin_on_scanner_state(Checkin *c, ScannerState state, const char *why)
+{
+    (void)why;
+    if (!c->started)
+        return;
+    switch (state) {
+    case SCANNER_READY:
+        /* Back from unplugged or hot. */
+        if (c->state == CHECKIN_STATE_SCANNER_PROBLEM || c->state == CHECKIN_STATE_RESTING) {
+            if (c->config->capture == CAPTURE_CONTINUOUS)
+                listen(c);
+            else
+                go_idle(c);
+        }
+        break;
+    case SCANNER_HOT:
+        stop_scan(c);
+        clear_timer(c);
+        end_case_entry(c);
+        emit_simple(c, CHECKIN_STATE_RESTING, "The scanner is resting to cool down. Please wait a few minutes.");
+        break;
+    case SCANNER_ABSENT:
+        stop_scan(c);
+        clear_timer(c);
+        end_case_entry(c);
+        emit_simple(c, CHECKIN_STATE_SCANNER_PROBLEM, "The fingerprint scanner is not connected. Please tell the officer.");
+        break;
+    }
+}
+
+void checkin_on_finger(Checkin *c)
+{
+    if (c->state == CHECKIN_STATE_WAITING || c->state == CHECKIN_STATE_CASE_ENTRY) {
+        CheckinEvent ev = {.state = CHECKIN_STATE_SEARCHING, .who = c->one ? &c->one_who : NULL};
+        emit(c, &ev);
+    }
+}

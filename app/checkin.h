@@ -1,0 +1,65 @@
+/* checkin — the kiosk's check-in state machine. It alone decides; the screen, LEDs, sound and sync
+ * subscribe to its events and never call back into it with side effects.
+ *
+ *   idle ──(continuous mode, or a tap)──▶ waiting for finger ──(finger on)──▶ searching
+ *   searching ──▶ recorded | already checked in | not recognised | retry (unclear scan)
+ *              | scanner problem | store problem          ──(result_seconds)──▶ waiting / idle
+ *   any ──(case number typed)──▶ waiting for that person's finger (1:1) ──▶ the results above
+ *   scanner hot or unplugged ──▶ resting / scanner problem ──(cooled / plugged back)──▶ waiting
+ *
+ * A result that says "recorded" is only emitted after store_record_checkin() returned, i.e. after
+ * the row was fsync'd. */
+#pragma once
+
+#include <glib.h>
+
+#include "app/config.h"
+#include "app/search.h"
+#include "app/store.h"
+#include "drivers/scanner.h"
+
+typedef struct Checkin Checkin;
+
+typedef enum {
+    CHECKIN_STATE_IDLE,            /* tap mode: the scanner sleeps until someone touches */
+    CHECKIN_STATE_WAITING,         /* the scanner is listening for a finger */
+    CHECKIN_STATE_SEARCHING,       /* a finger is on the scanner */
+    CHECKIN_STATE_RECORDED,        /* attendance counted (committed to disk) */
+    CHECKIN_STATE_ALREADY,         /* recognised, but already counted inside the window */
+    CHECKIN_STATE_NOT_RECOGNISED,  /* nobody matched (or the 1:1 check failed) */
+    CHECKIN_STATE_RETRY,           /* the scan was unclear: try again (reason given) */
+    CHECKIN_STATE_RESTING,         /* the scanner is cooling down */
+    CHECKIN_STATE_SCANNER_PROBLEM, /* no scanner, or it failed */
+    CHECKIN_STATE_STORE_PROBLEM,   /* the check-in could not be saved: nothing half-written */
+    CHECKIN_STATE_CASE_ENTRY,      /* a case number was entered: waiting for that person's finger */
+} CheckinState;
+
+typedef struct {
+    CheckinState state;
+    const StoreProbationer *who;     /* recorded / already / case entry; else NULL */
+    const StoreCheckin *checkin;     /* the row written (recorded / already / not recognised) */
+    const char *reason;              /* one sentence for a person, or NULL */
+    gboolean offer_case_number;      /* enough failed touches: suggest the case-number fallback */
+} CheckinEvent;
+
+typedef void (*CheckinListener)(const CheckinEvent *event, gpointer user_data);
+
+/* Borrows config, store, scanner and search; they must outlive the machine. */
+Checkin *checkin_new(const Config *config, Store *store, Scanner *scanner, Search *search);
+void checkin_free(Checkin *checkin);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Checkin, checkin_free)
+
+void checkin_subscribe(Checkin *checkin, CheckinListener listener, gpointer user_data);
+/* Starts the machine (call once the listeners are attached). */
+void checkin_start(Checkin *checkin);
+CheckinState checkin_get_state(Checkin *checkin);
+const char *checkin_state_name(CheckinState state);
+
+/* A person's inputs. */
+void checkin_tap(Checkin *checkin);   /* wake the scanner (tap mode) */
+/* Fallback: case number typed on the keypad → that person's finger is checked 1:1. */
+void checkin_enter_case_number(Checkin *checkin, const char *case_number);
+
+/* The scanner layer's reports (wired by main from ScannerCallbacks). */
+void checkin_on_scanner_state(Checkin *checkin, ScannerState state, const char *why);
+void checkin_on_finger(Checkin *checkin);

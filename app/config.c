@@ -1,0 +1,194 @@
+/* config — reading and validating haazri.conf. See config.h. */
+#include "app/config.h"
+
+#include <string.h>
+#include <unistd.h>
+
+/* Every group and key this version knows; anything else in the file is warned about. */
+static const char *const known_keys[][8] = {
+    {"kiosk", "device_id", "office", "data_dir", NULL},
+    {"scanner", "driver", "device", "capture", "tap_window_seconds", "listen_seconds",
+     "rest_seconds", NULL},
+    {"checkin", "duplicate_window", "result_seconds", NULL},
+    {"match", "search", "attempts_before_fallback", NULL},
+    {"leds", NULL}, /* validated by the LED driver itself */
+};
+
+#define CONFIG_ERROR (g_quark_from_static_string("haazri-config"))
+
+static gboolean bad_value(const Config *c, const char *group, const char *key, const char *value,
+                          const char *expected, GError **error)
+{
+    g_set_error(error, CONFIG_ERROR, 1, "%s: [%s] %s = \"%s\" is not valid: expected %s",
+                c->path ? c->path : "(defaults)", group, key, value, expected);
+    return FALSE;
+}
+
+static void warn_unknown_keys(GKeyFile *kf, const char *path)
+{
+    g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
+    for (char **g = groups; *g; g++) {
+        const char *const *known = NULL;
+        for (size_t i = 0; i < G_N_ELEMENTS(known_keys); i++)
+            if (strcmp(known_keys[i][0], *g) == 0)
+                known = &known_keys[i][1];
+        if (!known) {
+            g_warning("%s: unknown group [%s] ignored", path, *g);
+            continue;
+        }
+        if (strcmp(*g, "leds") == 0)
+            continue;
+        g_auto(GStrv) keys = g_key_file_get_keys(kf, *g, NULL, NULL);
+        for (char **k = keys; keys && *k; k++)
+            if (!g_strv_contains(known, *k))
+                g_warning("%s: unknown key [%s] %s ignored", path, *g, *k);
+    }
+}
+
+/* Reads a string key; absent keeps *out. Returns the raw value for messages. */
+static void read_string(GKeyFile *kf, const char *group, const char *key, char **out)
+{
+    char *v = g_key_file_get_string(kf, group, key, NULL);
+    if (v) {
+        g_free(*out);
+        *out = g_strstrip(v);
+    }
+}
+
+static gboolean read_int(const Config *c, GKeyFile *kf, const char *group, const char *key,
+                         int min, int max, int *out, GError **error)
+{
+    g_autofree char *v = g_key_file_get_string(kf, group, key, NULL);
+    if (!v)
+        return TRUE;
+    g_strstrip(v);
+    gint64 n;
+    if (!g_ascii_string_to_signed(v, 10, min, max, &n, NULL)) {
+        g_autofree char *what = g_strdup_printf("a whole number from %d to %d", min, max);
+        return bad_value(c, group, key, v, what, error);
+    }
+    *out = (int)n;
+    return TRUE;
+}
+
+static gboolean valid_device_id(const char *s)
+{
+    if (!*s || strlen(s) > 64)
+        return FALSE;
+    for (const char *p = s; *p; p++)
+        if (!g_ascii_isalnum(*p) && !strchr("-_.", *p))
+            return FALSE;
+    return TRUE;
+}
+
+static gboolean read_file(Config *c, GKeyFile *kf, GError **error)
+{
+    read_string(kf, "kiosk", "device_id", &c->device_id);
+    if (!valid_device_id(c->device_id))
+        return bad_value(c, "kiosk", "device_id", c->device_id,
+                         "1 to 64 letters, digits, '-', '_' or '.'", error);
+    read_string(kf, "kiosk", "office", &c->office);
+    if (!*c->office)
+        return bad_value(c, "kiosk", "office", c->office, "the office's name", error);
+    read_string(kf, "kiosk", "data_dir", &c->data_dir);
+    if (!*c->data_dir)
+        return bad_value(c, "kiosk", "data_dir", "", "a folder for the database", error);
+
+    read_string(kf, "scanner", "driver", &c->scanner_driver);
+    read_string(kf, "scanner", "device", &c->scanner_device);
+    g_autofree char *capture = g_strdup("continuous");
+    read_string(kf, "scanner", "capture", &capture);
+    if (strcmp(capture, "continuous") == 0)
+        c->capture = CAPTURE_CONTINUOUS;
+    else if (strcmp(capture, "tap") == 0)
+        c->capture = CAPTURE_TAP;
+    else
+        return bad_value(c, "scanner", "capture", capture, "\"continuous\" or \"tap\"", error);
+    if (!read_int(c, kf, "scanner", "tap_window_seconds", 3, 600, &c->tap_window_s, error) ||
+        !read_int(c, kf, "scanner", "listen_seconds", 5, 3600, &c->listen_s, error) ||
+        !read_int(c, kf, "scanner", "rest_seconds", 0, 3600, &c->rest_s, error))
+        return FALSE;
+
+    g_autofree char *window = g_key_file_get_string(kf, "checkin", "duplicate_window", NULL);
+    if (window) {
+        g_strstrip(window);
+        gint64 n;
+        if (strcmp(window, "day") == 0)
+            c->duplicate_window_min = 0;
+        else if (g_ascii_string_to_signed(window, 10, 1, 7 * 24 * 60, &n, NULL))
+            c->duplicate_window_min = (int)n;
+        else
+            return bad_value(c, "checkin", "duplicate_window", window,
+                             "\"day\" or a number of minutes from 1 to 10080", error);
+    }
+    if (!read_int(c, kf, "checkin", "result_seconds", 1, 120, &c->result_s, error))
+        return FALSE;
+
+    read_string(kf, "match", "search", &c->search);
+    if (strcmp(c->search, "libfprint") != 0)
+        return bad_value(c, "match", "search", c->search, "\"libfprint\"", error);
+    return read_int(c, kf, "match", "attempts_before_fallback", 1, 10,
+                    &c->attempts_before_fallback, error);
+}
+
+Config *config_load(const char *path, GError **error)
+{
+    g_autoptr(Config) c = g_new0(Config, 1);
+    char host[256] = "haazri";
+    if (gethostname(host, sizeof host - 1) != 0 || !valid_device_id(host))
+        g_strlcpy(host, "haazri", sizeof host);
+    c->device_id = g_strdup(host);
+    c->office = g_strdup("District Probation Office");
+    c->data_dir = g_strdup("/var/lib/haazri");
+    c->scanner_driver = g_strdup("");
+    c->scanner_device = g_strdup("");
+    c->capture = CAPTURE_CONTINUOUS;
+    c->tap_window_s = 20;
+    c->listen_s = 60;
+    c->rest_s = 30;
+    c->duplicate_window_min = 0;
+    c->result_s = 5;
+    c->search = g_strdup("libfprint");
+    c->attempts_before_fallback = 3;
+    if (!path)
+        return g_steal_pointer(&c);
+
+    c->path = g_strdup(path);
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_autoptr(GError) local = NULL;
+    if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &local)) {
+        g_set_error(error, CONFIG_ERROR, 2, "%s: cannot read the configuration: %s", path,
+                    local->message);
+        return NULL;
+    }
+    warn_unknown_keys(kf, path);
+    if (!read_file(c, kf, error))
+        return NULL;
+    if (!g_path_is_absolute(c->data_dir)) {
+        g_autofree char *dir = g_path_get_dirname(path);
+        g_autofree char *abs_dir = g_canonicalize_filename(dir, NULL);
+        char *joined = g_canonicalize_filename(c->data_dir, abs_dir);
+        g_free(c->data_dir);
+        c->data_dir = joined;
+    }
+    return g_steal_pointer(&c);
+}
+
+void config_free(Config *c)
+{
+    if (!c)
+        return;
+    g_free(c->device_id);
+    g_free(c->office);
+    g_free(c->data_dir);
+    g_free(c->scanner_driver);
+    g_free(c->scanner_device);
+    g_free(c->search);
+    g_free(c->path);
+    g_free(c);
+}
+
+char *config_get_db_path(const Config *c)
+{
+    return g_build_filename(c->data_dir, "haazri.db", NULL);
+}

@@ -1,0 +1,43 @@
+/* config — the kiosk's settings, read from an INI file (GLib's GKeyFile).
+ *
+ * Every key, its default and its meaning is documented in config/haazri.conf. A bad value stops
+ * start-up with one sentence naming file, group, key, value and what was expected; an unknown key
+ * is a warning (an older kiosk reading a newer file keeps working). */
+#pragma once
+
+#include <glib.h>
+
+typedef enum {
+    CAPTURE_CONTINUOUS, /* the scanner listens whenever the kiosk is idle (duty-cycled for heat) */
+    CAPTURE_TAP,        /* the scanner listens only for a while after a touch or key press */
+} CaptureMode;
+
+typedef struct {
+    /* [kiosk] */
+    char *device_id;      /* this kiosk's id in every record it writes */
+    char *office;         /* shown on the screen, stored with probationers */
+    char *data_dir;       /* absolute; holds haazri.db */
+    /* [scanner] */
+    char *scanner_driver; /* libfprint driver id, "" = any */
+    char *scanner_device; /* libfprint device id, "" = any */
+    CaptureMode capture;
+    int tap_window_s;     /* tap mode: how long the scanner listens after a touch */
+    int listen_s;         /* continuous mode: listen this long ... */
+    int rest_s;           /* ... then rest this long, so libfprint's heat model never trips */
+    /* [checkin] */
+    int duplicate_window_min; /* 0 = same calendar day; else minutes since the last check-in */
+    int result_s;             /* how long a result stays on screen before idle */
+    /* [match] */
+    char *search;             /* "libfprint" (the engine arrives with issue 3) */
+    int attempts_before_fallback; /* failed touches before the case-number fallback is offered */
+
+    char *path;               /* the file this came from, for messages; NULL = defaults only */
+} Config;
+
+/* Loads `path` (NULL: defaults only). Relative data_dir is taken relative to the file's folder. */
+Config *config_load(const char *path, GError **error);
+void config_free(Config *config);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Config, config_free)
+
+/* The database file inside data_dir (newly allocated). */
+char *config_get_db_path(const Config *config);

@@ -1,0 +1,51 @@
+/* search — who does this finger belong to? The gallery of enrolled fingers and the decision rule.
+ *
+ * Behind one interface so the matcher can change without touching the check-in machine:
+ *   - "libfprint": libfprint's own identify (NBIS/bozorth3 on the scanner's image). Measured here it
+ *     costs ~2.35 ms per enrolled template on FVC2002 images and returns the *first* template over its
+ *     threshold, not the best; it reports no score and no runner-up. Fine for an office's first
+ *     hundreds of probationers; issue "Fast 1:N search" adds an engine behind this same header.
+ * A touch goes: search_get_scan_prints() → scanner_identify() → search_decide(). */
+#pragma once
+
+#include <fprint.h>
+#include <glib.h>
+
+#include "app/store.h"
+
+typedef struct Search Search;
+
+typedef enum { SEARCH_NO_MATCH, SEARCH_MATCH } SearchDecision;
+
+typedef struct {
+    SearchDecision decision;
+    gint64 probationer_id;          /* 0 when no match */
+    gint64 finger_id;
+    double score;                   /* < 0: the backend gives none */
+    gint64 runner_up_probationer_id;/* 0: none, or the backend can't tell */
+    double runner_up_score;         /* < 0: none */
+} SearchResult;
+
+/* `backend` is the config's [match] search value. */
+Search *search_new(const char *backend, GError **error);
+void search_free(Search *search);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Search, search_free)
+
+/* Adds one enrolled finger from libfprint's serialized print. A malformed or foreign template is
+ * refused with a clear error (and never crashes). */
+gboolean search_add_finger(Search *search, gint64 finger_id, gint64 probationer_id, GBytes *print,
+                           GError **error);
+/* Every active probationer's fingers from the store; unreadable templates are skipped and counted
+ * in `skipped` (may be NULL) with a warning that names the finger id, never the template. */
+gboolean search_load(Search *search, Store *store, guint *skipped, GError **error);
+/* Loads only one probationer's fingers: the gallery for a 1:1 check by case number. */
+gboolean search_load_probationer(Search *search, Store *store, gint64 probationer_id, GError **error);
+/* An officer deactivated someone: their fingers stop matching at once, without a reload. */
+void search_remove_probationer(Search *search, gint64 probationer_id);
+guint search_get_size(Search *search);
+const char *search_get_backend(Search *search);
+
+/* The prints the scanner should identify against for this touch (borrowed). */
+GPtrArray *search_get_scan_prints(Search *search);
+/* Turns what the scanner returned into a decision. */
+void search_decide(Search *search, FpPrint *match, FpPrint *probe, SearchResult *out);

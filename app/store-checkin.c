@@ -1,0 +1,252 @@
+/* store-checkin — recording check-ins durably, listing them, and the hash-chained audit trail. */
+#include "app/store-private.h"
+
+#include <string.h>
+
+static const char *const result_names[] = {
+    [CHECKIN_RECORDED] = "recorded",
+    [CHECKIN_DUPLICATE] = "duplicate",
+    [CHECKIN_NOT_RECOGNISED] = "not_recognised",
+};
+
+const char *store_checkin_result_name(CheckinResult result)
+{
+    return result_names[result];
+}
+
+static CheckinResult result_from_name(const char *name)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(result_names); i++)
+        if (g_strcmp0(result_names[i], name) == 0)
+            return (CheckinResult)i;
+    return CHECKIN_NOT_RECOGNISED;
+}
+
+static gint64 unix_us(GDateTime *t)
+{
+    return g_date_time_to_unix(t) * G_USEC_PER_SEC + g_date_time_get_microsecond(t);
+}
+
+/* Inside the open transaction: the earlier counted check-in of this person inside the window. */
+static gboolean find_earlier(Store *s, StoreCheckin *c, GDateTime *now, const char *today,
+                             gboolean *found, GError **error)
+{
+    sqlite3_stmt *st = NULL;
+    const char *sql = c->duplicate_window_min == 0
+        ? "SELECT wall_time FROM checkins WHERE probationer_id = ?1 AND result = 'recorded' "
+          "AND local_date = ?2 ORDER BY id DESC LIMIT 1"
+        : "SELECT wall_time FROM checkins WHERE probationer_id = ?1 AND result = 'recorded' "
+          "AND wall_utc_us >= ?3 ORDER BY id DESC LIMIT 1";
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return store_fail(s, error, "look up today's check-ins");
+    sqlite3_bind_int64(st, 1, c->probationer_id);
+    if (c->duplicate_window_min == 0)
+        sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_int64(st, 3, unix_us(now) - (gint64)c->duplicate_window_min * 60 * G_USEC_PER_SEC);
+    int rc = sqlite3_step(st);
+    *found = rc == SQLITE_ROW;
+    if (*found)
+        g_strlcpy(c->earlier_time, (const char *)sqlite3_column_text(st, 0), sizeof c->earlier_time);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? TRUE : store_fail(s, error, "look up today's check-ins");
+}
+
+gboolean store_record_checkin(Store *s, StoreCheckin *c, GError **error)
+{
+    gint64 t0 = g_get_monotonic_time();
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autofree char *wall = store_now_iso(now);
+    g_autofree char *today = g_date_time_format(now, "%Y-%m-%d");
+    g_autofree char *uuid = g_uuid_string_random();
+    sqlite3_stmt *st = NULL;
+
+    /* IMMEDIATE takes the write lock first, so the duplicate check and the insert can't interleave
+     * with another writer's. */
+    if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return store_fail(s, error, "record the check-in");
+
+    c->result = CHECKIN_NOT_RECOGNISED;
+    c->earlier_time[0] = '\0';
+    if (c->probationer_id) {
+        gboolean earlier = FALSE;
+        if (!find_earlier(s, c, now, today, &earlier, error))
+            goto rollback;
+        c->result = earlier ? CHECKIN_DUPLICATE : CHECKIN_RECORDED;
+    }
+
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO checkins (uuid, probationer_id, finger_id, method, result, "
+                           "score, wall_time, wall_utc_us, local_date, mono_us, boot_id, device_id) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        goto fail;
+    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+    if (c->probationer_id)
+        sqlite3_bind_int64(st, 2, c->probationer_id);
+    if (c->finger_id)
+        sqlite3_bind_int64(st, 3, c->finger_id);
+    sqlite3_bind_text(st, 4, c->method == CHECKIN_BY_FINGER ? "finger" : "case_number", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, result_names[c->result], -1, SQLITE_STATIC);
+    if (c->score >= 0)
+        sqlite3_bind_double(st, 6, c->score);
+    sqlite3_bind_text(st, 7, wall, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 8, unix_us(now));
+    sqlite3_bind_text(st, 9, today, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 10, g_get_monotonic_time());
+    sqlite3_bind_text(st, 11, s->boot_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 12, c->device_id, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        goto fail;
+    /* synchronous=FULL in WAL mode: COMMIT returns after the WAL is fsync'd. */
+    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        goto fail;
+
+    g_strlcpy(c->uuid, uuid, sizeof c->uuid);
+    g_strlcpy(c->wall_time, wall, sizeof c->wall_time);
+    c->commit_us = g_get_monotonic_time() - t0;
+    return TRUE;
+
+fail:
+    store_fail(s, error, "record the check-in");
+rollback:
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return FALSE;
+}
+
+GPtrArray *store_list_checkins(Store *s, const char *date, GError **error)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT c.uuid, c.wall_time, p.case_number, p.name_en, c.result, c.method, "
+                           "c.score, c.sync_state FROM checkins c "
+                           "LEFT JOIN probationers p ON p.id = c.probationer_id "
+                           "WHERE c.local_date = ? ORDER BY c.id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_fail(s, error, "list check-ins"), NULL;
+    sqlite3_bind_text(st, 1, date, -1, SQLITE_TRANSIENT);
+    GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)store_checkin_row_free);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        StoreCheckinRow *r = g_new0(StoreCheckinRow, 1);
+        r->uuid = g_strdup((const char *)sqlite3_column_text(st, 0));
+        r->wall_time = g_strdup((const char *)sqlite3_column_text(st, 1));
+        r->case_number = g_strdup((const char *)sqlite3_column_text(st, 2));
+        r->name_en = g_strdup((const char *)sqlite3_column_text(st, 3));
+        r->result = result_from_name((const char *)sqlite3_column_text(st, 4));
+        r->method = g_strcmp0((const char *)sqlite3_column_text(st, 5), "finger") == 0
+            ? CHECKIN_BY_FINGER : CHECKIN_BY_CASE_NUMBER;
+        r->score = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 6);
+        r->sync_state = g_strdup((const char *)sqlite3_column_text(st, 7));
+        g_ptr_array_add(rows, r);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        g_ptr_array_unref(rows);
+        return store_fail(s, error, "list check-ins"), NULL;
+    }
+    return rows;
+}
+
+void store_checkin_row_free(StoreCheckinRow *r)
+{
+    if (!r)
+        return;
+    g_free(r->uuid);
+    g_free(r->wall_time);
+    g_free(r->case_number);
+    g_free(r->name_en);
+    g_free(r->sync_state);
+    g_free(r);
+}
+
+/* SHA-256 over the previous hash and every field, unit-separated so fields can't run together. */
+static char *audit_hash(const char *prev, const char *at, const char *actor, const char *action,
+                        const char *subject, const char *detail)
+{
+    g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+    const char *parts[] = {prev, at, actor, action, subject ? subject : "", detail ? detail : ""};
+    for (size_t i = 0; i < G_N_ELEMENTS(parts); i++) {
+        g_checksum_update(sum, (const guchar *)parts[i], -1);
+        g_checksum_update(sum, (const guchar *)"\x1f", 1);
+    }
+    return g_strdup(g_checksum_get_string(sum));
+}
+
+#define AUDIT_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
+
+gboolean store_audit(Store *s, const char *actor, const char *action, const char *subject,
+                     const char *detail, GError **error)
+{
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autofree char *at = store_now_iso(now);
+    g_autofree char *prev = NULL;
+    g_autofree char *hash = NULL;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return store_fail(s, error, "write the audit trail");
+    if (sqlite3_prepare_v2(s->db, "SELECT hash FROM audit ORDER BY id DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+        goto fail;
+    int rc = sqlite3_step(st);
+    prev = g_strdup(rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : AUDIT_GENESIS);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        goto fail;
+    hash = audit_hash(prev, at, actor, action, subject, detail);
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO audit (at, actor, action, subject, detail, prev_hash, hash) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        goto fail;
+    const char *values[] = {at, actor, action, subject, detail, prev, hash};
+    for (int i = 0; i < 7; i++)
+        sqlite3_bind_text(st, i + 1, values[i], -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE || sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        goto fail;
+    return TRUE;
+fail:
+    store_fail(s, error, "write the audit trail");
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return FALSE;
+}
+
+gboolean store_verify_audit(Store *s, GError **error)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT id, at, actor, action, subject, detail, prev_hash, hash FROM audit ORDER BY id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_fail(s, error, "read the audit trail");
+    g_autofree char *prev = g_strdup(AUDIT_GENESIS);
+    int rc;
+    gint64 expected_id = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        gint64 id = sqlite3_column_int64(st, 0);
+        const char *f[7];
+        for (int i = 0; i < 7; i++)
+            f[i] = (const char *)sqlite3_column_text(st, i + 1);
+        g_autofree char *hash = audit_hash(prev, f[0], f[1], f[2], f[3], f[4]);
+        const char *problem = NULL;
+        if (id != expected_id + 1)
+            problem = "a row before it was deleted";
+        else if (g_strcmp0(f[5], prev) != 0)
+            problem = "it does not follow the row before it";
+        else if (g_strcmp0(f[6], hash) != 0)
+            problem = "its contents were changed";
+        if (problem) {
+            g_set_error(error, STORE_ERROR, STORE_ERROR_CORRUPT,
+                        "the audit trail is broken at row %" G_GINT64_FORMAT ": %s", id, problem);
+            sqlite3_finalize(st);
+            return FALSE;
+        }
+        g_free(prev);
+        prev = g_strdup(f[6]);
+        expected_id = id;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? TRUE : store_fail(s, error, "read the audit trail");
+}

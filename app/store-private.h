@@ -1,0 +1,16 @@
+/* store-private — what store.c and store-checkin.c share; nothing outside app/store*.c includes it. */
+#pragma once
+
+#include "app/store-schema.h"
+#include "app/store.h"
+
+struct Store {
+    sqlite3 *db;
+    char boot_id[40]; /* this boot's id: monotonic times are comparable only within one boot */
+};
+
+/* Sets `error` from the database's last error ("could not <doing>: <why>"); returns FALSE. */
+gboolean store_fail(Store *s, GError **error, const char *doing);
+gboolean store_fail_db(sqlite3 *db, GError **error, const char *doing);
+/* ISO 8601 with seconds and the UTC offset, e.g. 2026-11-22T09:15:02+05:00. */
+char *store_now_iso(GDateTime *now);

@@ -1,0 +1,111 @@
+/* store — the kiosk's SQLite database: probationers, enrolled fingers, check-ins, officer audit trail.
+ *
+ * One file in WAL mode with synchronous=FULL: when store_record_checkin() returns TRUE the row is on
+ * disk (the WAL is fsync'd at commit), so anything that confirms a check-in after it is honest.
+ * The schema is created and migrated by version (PRAGMA user_version); see store-schema.c. */
+#pragma once
+
+#include <glib.h>
+
+#define STORE_ERROR (store_error_quark())
+GQuark store_error_quark(void);
+
+typedef enum {
+    STORE_ERROR_FULL,      /* the disk (or database) is full: nothing was written */
+    STORE_ERROR_CORRUPT,   /* the file is not a Haazri database, or is damaged: left untouched */
+    STORE_ERROR_NEWER,     /* made by a newer Haazri: left untouched */
+    STORE_ERROR_IO,        /* any other failure to read or write */
+    STORE_ERROR_EXISTS,    /* e.g. a case number or finger that is already enrolled */
+    STORE_ERROR_NOT_FOUND,
+} StoreError;
+
+typedef struct Store Store;
+
+typedef struct {
+    gint64 id;
+    char *case_number;
+    char *cnic;     /* NULL when unknown */
+    char *name_en;
+    char *name_ur;  /* NULL until known (often arrives from the central roster) */
+    char *office;
+    gboolean active;
+    int finger_count;
+} StoreProbationer;
+
+typedef enum {
+    CHECKIN_RECORDED,        /* attendance counted */
+    CHECKIN_DUPLICATE,       /* a recognised person already counted inside the window */
+    CHECKIN_NOT_RECOGNISED,  /* a finger that matched nobody (or failed 1:1 verify) */
+} CheckinResult;
+
+typedef enum { CHECKIN_BY_FINGER, CHECKIN_BY_CASE_NUMBER } CheckinMethod;
+
+typedef struct {
+    /* filled by the caller */
+    gint64 probationer_id;  /* 0 = nobody recognised */
+    gint64 finger_id;       /* 0 = none */
+    CheckinMethod method;
+    double score;           /* < 0 when the search backend gives none */
+    const char *device_id;
+    int duplicate_window_min; /* 0 = same calendar day */
+    /* filled by store_record_checkin */
+    char uuid[37];
+    CheckinResult result;
+    char wall_time[40];       /* ISO 8601 local time with UTC offset */
+    char earlier_time[40];    /* for CHECKIN_DUPLICATE: when the person was counted */
+    gint64 commit_us;         /* how long the durable commit took (for make bench) */
+} StoreCheckin;
+
+typedef struct {
+    char *uuid;
+    char *wall_time;
+    char *case_number; /* NULL when nobody was recognised */
+    char *name_en;
+    CheckinResult result;
+    CheckinMethod method;
+    double score;
+    char *sync_state;
+} StoreCheckinRow;
+
+Store *store_open(const char *path, GError **error);
+void store_close(Store *store);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Store, store_close)
+int store_get_schema_version(Store *store);
+
+/* Probationers. */
+gint64 store_add_probationer(Store *store, const StoreProbationer *p, GError **error);
+gboolean store_get_probationer(Store *store, gint64 id, StoreProbationer *out, GError **error);
+gboolean store_find_probationer(Store *store, const char *case_number, StoreProbationer *out,
+                                GError **error);
+gboolean store_set_probationer_active(Store *store, gint64 id, gboolean active, GError **error);
+/* Array of StoreProbationer*, by case number; free with g_ptr_array_unref. */
+GPtrArray *store_list_probationers(Store *store, GError **error);
+void store_probationer_clear(StoreProbationer *p);
+void store_probationer_free(StoreProbationer *p);
+
+/* Enrolled fingers: `print` is libfprint's fp_print_serialize() output. */
+gint64 store_add_finger(Store *store, gint64 probationer_id, const char *finger, GBytes *print,
+                        const char *driver, GError **error);
+typedef void (*StoreFingerFunc)(gint64 finger_id, gint64 probationer_id, const char *finger,
+                                GBytes *print, gpointer user_data);
+/* Calls `func` for every finger of every active probationer (the search gallery). */
+gboolean store_foreach_active_finger(Store *store, StoreFingerFunc func, gpointer user_data,
+                                     GError **error);
+/* Fingers of one probationer (for 1:1 verify by case number). */
+gboolean store_foreach_finger_of(Store *store, gint64 probationer_id, StoreFingerFunc func,
+                                 gpointer user_data, GError **error);
+
+/* Records one check-in attempt durably. For a recognised person the duplicate check and the insert
+ * happen in one transaction, so two writers can't both count the same person. */
+gboolean store_record_checkin(Store *store, StoreCheckin *checkin, GError **error);
+/* Check-ins whose local date is `date` (YYYY-MM-DD), oldest first. Array of StoreCheckinRow*. */
+GPtrArray *store_list_checkins(Store *store, const char *date, GError **error);
+void store_checkin_row_free(StoreCheckinRow *row);
+const char *store_checkin_result_name(CheckinResult result);
+
+/* Officer audit trail: append-only (triggers refuse UPDATE and DELETE), each row hash-chained to the
+ * one before. Never pass templates or other biometric data as detail. */
+gboolean store_audit(Store *store, const char *actor, const char *action, const char *subject,
+                     const char *detail, GError **error);
+/* Checks the hash chain; FALSE with the first broken row named in `error`. */
+gboolean store_verify_audit(Store *store, GError **error);
