@@ -53,7 +53,7 @@ $(BUILD)/haazri-ctl: $(BUILD)/obj/app/ctl.o $(BUILD)/libhaazri.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 $(BUILD)/haazri-finger: $(BUILD)/obj/drivers/finger-tool.o $(BUILD)/libhaazri.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
-$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/libhaazri.a
+$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/obj/tests/helpers.o $(BUILD)/libhaazri.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 

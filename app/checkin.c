@@ -176,17 +176,14 @@ static void on_identified(FpPrint *match, FpPrint *probe, const GError *error, g
         return;
     }
     if (error) {
-        /* Unplugged or hot: the scanner's state report brings the machine back when it recovers. */
-        ScannerState st = scanner_get_state(c->scanner);
         end_case_entry(c);
-        if (st == SCANNER_HOT)
-            emit_simple(c, CHECKIN_STATE_RESTING, scanner_describe_error(error));
-        else {
-            g_warning("scan failed: %s", error->message);
-            emit_simple(c, CHECKIN_STATE_SCANNER_PROBLEM, scanner_describe_error(error));
-            if (st == SCANNER_READY)
-                after_result(c);
-        }
+        /* Unplugged or hot: the scanner's state report has already moved the machine, and brings
+         * it back when the scanner recovers. */
+        if (scanner_get_state(c->scanner) != SCANNER_READY)
+            return;
+        g_warning("scan failed: %s", error->message);
+        emit_simple(c, CHECKIN_STATE_SCANNER_PROBLEM, scanner_describe_error(error));
+        after_result(c);
         return;
     }
     SearchResult r;

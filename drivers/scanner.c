@@ -18,6 +18,7 @@ struct Scanner {
     char *name;
     GCancellable *open_cancel;
     guint rescan_id;
+    gboolean opened;       /* open completed: must be closed before it is let go */
     gboolean busy;         /* an action is running */
     FpFingerStatusFlags finger; /* last finger status seen */
 };
@@ -49,6 +50,14 @@ static void schedule_rescan(Scanner *s)
         s->rescan_id = g_timeout_add(RESCAN_INTERVAL_MS, rescan_cb, s);
 }
 
+static void on_closed(GObject *source, GAsyncResult *res, gpointer data)
+{
+    (void)data;
+    fp_device_close_finish(FP_DEVICE(source), res, NULL); /* a removed device may fail to close */
+    g_object_unref(source);
+}
+
+/* Lets go of the device (closing it first when it was open: libfprint insists), then looks again. */
 static void drop_device(Scanner *s, const char *why)
 {
     if (s->open_cancel) {
@@ -57,8 +66,13 @@ static void drop_device(Scanner *s, const char *why)
     }
     if (s->device) {
         g_signal_handlers_disconnect_by_data(s->device, s);
-        g_clear_object(&s->device);
+        FpDevice *dev = g_steal_pointer(&s->device);
+        if (s->opened)
+            fp_device_close(dev, NULL, on_closed, NULL);
+        else
+            g_object_unref(dev);
     }
+    s->opened = FALSE;
     g_clear_pointer(&s->name, g_free);
     s->busy = FALSE;
     set_state(s, SCANNER_ABSENT, why);
@@ -92,7 +106,8 @@ static void on_device_removed(FpContext *ctx, FpDevice *dev, gpointer data)
 {
     (void)ctx;
     Scanner *s = data;
-    if (dev == s->device)
+    /* During an action, libfprint ends it with FP_DEVICE_ERROR_REMOVED first; drop it then. */
+    if (dev == s->device && !s->busy)
         drop_device(s, "the scanner was unplugged");
 }
 
@@ -110,6 +125,7 @@ static void on_opened(GObject *source, GAsyncResult *res, gpointer data)
     }
     Scanner *s = data;
     g_clear_object(&s->open_cancel);
+    s->opened = TRUE;
     s->name = g_strdup_printf("%s/%s: %s", fp_device_get_driver(dev), fp_device_get_device_id(dev),
                               fp_device_get_name(dev));
     g_signal_connect(dev, "notify::temperature", G_CALLBACK(on_temperature), s);
@@ -180,8 +196,10 @@ void scanner_free(Scanner *s)
     if (!s)
         return;
     s->cb = (ScannerCallbacks){0};
-    if (s->device && s->state != SCANNER_ABSENT)
+    if (s->device && s->opened) {
         fp_device_close_sync(s->device, NULL, NULL);
+        s->opened = FALSE;
+    }
     drop_device(s, NULL);
     if (s->rescan_id)
         g_source_remove(s->rescan_id); /* drop_device schedules one */

@@ -1,0 +1,40 @@
+/* helpers — what several tests share: temp folders, test data paths, a virtual scanner with a hand
+ * that places fingers exactly when the sensor asks for one, and waiting on the main loop. */
+#pragma once
+
+#include <glib.h>
+
+#include "app/store.h"
+#include "drivers/scanner.h"
+
+/* A fresh folder under the system temp dir, removed (with contents) at exit. */
+const char *tu_tmpdir(void);
+/* A file under tests/data (HAAZRI_TESTDATA, else ./tests/data). Newly allocated. */
+char *tu_data(const char *relative);
+/* FVC2002 DB2_B image `finger` (101..110), impression 1..8. Newly allocated. */
+char *tu_fvc(int finger, int impression);
+
+/* Points libfprint at a virtual_image socket in the temp folder; call before any FpContext. */
+const char *tu_use_virtual_scanner(void);
+/* Queues images: each is sent when the sensor next reports it needs a finger (the hand). */
+void tu_hand_queue(const char *png_path);
+/* Queues an unplug (-5) for the next time a finger is needed. */
+void tu_hand_queue_unplug(void);
+/* Queues a retry report (FpDeviceRetry code) for the next time a finger is needed. */
+void tu_hand_queue_retry(int code);
+guint tu_hand_pending(void);
+/* Scanner callbacks for tests: the hand, plus forwarding to `forward` (may be NULL). */
+Scanner *tu_scanner_new(const ScannerCallbacks *forward, gpointer user_data);
+/* The hand is told a finger is needed (use when wiring callbacks yourself). */
+void tu_hand_on_finger_needed(void);
+
+/* Iterates the default main context until *flag is TRUE or timeout; returns *flag. */
+gboolean tu_run_until(const gboolean *flag, int timeout_ms);
+/* Runs the main context for `ms` milliseconds. */
+void tu_run_for(int ms);
+
+/* Enrolls one finger from five images through the scanner and stores it; returns the finger id. */
+gint64 tu_enroll(Scanner *scanner, Store *store, gint64 probationer_id, const char *finger,
+                 char *const images[5]);
+/* Adds a probationer with a case number derived from `n` ("TEST-<n>"). */
+gint64 tu_add_probationer(Store *store, int n, const char *name_en, const char *name_ur);

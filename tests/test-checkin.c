@@ -1,0 +1,248 @@
+/* test-checkin — the check-in machine end to end, through libfprint's real virtual_image scanner
+ * (NBIS extraction, bozorth3 matching) and a real SQLite file: what a probationer at the kiosk sees. */
+#include <sqlite3.h>
+#include <string.h>
+
+#include "app/checkin.h"
+#include "tests/helpers.h"
+
+static Config *config;
+static Store *store;
+static Scanner *scanner;
+static Search *search;
+static Checkin *machine;
+static char *db_path;
+
+/* The last result the machine announced, as a person would have seen it. */
+static struct {
+    gboolean arrived;
+    CheckinState state;
+    char case_number[32];
+    char wall_time[40], earlier_time[40];
+    char reason[200];
+    gboolean offer_case_number;
+    gboolean row_on_disk; /* the row was readable from another connection when announced */
+} seen;
+static gboolean scanner_back;
+
+static gboolean is_result(CheckinState s)
+{
+    return s != CHECKIN_STATE_WAITING && s != CHECKIN_STATE_SEARCHING && s != CHECKIN_STATE_IDLE &&
+           s != CHECKIN_STATE_CASE_ENTRY;
+}
+
+/* Looks the row up through a separate connection: only committed rows are visible there. */
+static gboolean row_committed(const char *uuid)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    gboolean found = FALSE;
+    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "SELECT 1 FROM checkins WHERE uuid = ?", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+        found = sqlite3_step(st) == SQLITE_ROW;
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return found;
+}
+
+static void on_event(const CheckinEvent *ev, gpointer data)
+{
+    (void)data;
+    if (ev->state == CHECKIN_STATE_WAITING && seen.state == CHECKIN_STATE_SCANNER_PROBLEM)
+        scanner_back = TRUE;
+    if (!is_result(ev->state))
+        return;
+    memset(&seen, 0, sizeof seen);
+    seen.arrived = TRUE;
+    seen.state = ev->state;
+    if (ev->who)
+        g_strlcpy(seen.case_number, ev->who->case_number, sizeof seen.case_number);
+    if (ev->checkin) {
+        g_strlcpy(seen.wall_time, ev->checkin->wall_time, sizeof seen.wall_time);
+        g_strlcpy(seen.earlier_time, ev->checkin->earlier_time, sizeof seen.earlier_time);
+        seen.row_on_disk = row_committed(ev->checkin->uuid);
+    }
+    g_strlcpy(seen.reason, ev->reason ? ev->reason : "", sizeof seen.reason);
+    seen.offer_case_number = ev->offer_case_number;
+}
+
+static void on_scanner_state(ScannerState state, const char *why, gpointer data)
+{
+    (void)data;
+    if (machine)
+        checkin_on_scanner_state(machine, state, why);
+}
+
+static void on_finger_on(gpointer data)
+{
+    (void)data;
+    if (machine)
+        checkin_on_finger(machine);
+}
+
+/* Places a finger and waits for what the screen would show. */
+static CheckinState touch(const char *png)
+{
+    seen.arrived = FALSE;
+    tu_hand_queue(png);
+    g_assert_true(tu_run_until(&seen.arrived, 20000));
+    return seen.state;
+}
+
+static void test_fvc_search(void)
+{
+    int found = 0, missed = 0, wrong = 0;
+    for (int f = 101; f <= 110; f++) {
+        g_autofree char *expected = g_strdup_printf("TEST-%d", f);
+        char first_time[40] = "";
+        for (int imp = 6; imp <= 8; imp++) {
+            g_autofree char *png = tu_fvc(f, imp);
+            CheckinState st = touch(png);
+            if (st == CHECKIN_STATE_NOT_RECOGNISED) {
+                missed++;
+                continue;
+            }
+            g_assert_true(st == CHECKIN_STATE_RECORDED || st == CHECKIN_STATE_ALREADY);
+            g_assert_true(seen.row_on_disk);
+            if (strcmp(seen.case_number, expected) != 0) {
+                wrong++;
+                continue;
+            }
+            found++;
+            /* Counted once a day: the first recognised touch records, later ones say "already",
+             * naming the time of the first. */
+            if (!*first_time) {
+                g_assert_cmpint(st, ==, CHECKIN_STATE_RECORDED);
+                g_strlcpy(first_time, seen.wall_time, sizeof first_time);
+            } else {
+                g_assert_cmpint(st, ==, CHECKIN_STATE_ALREADY);
+                g_assert_cmpstr(seen.earlier_time, ==, first_time);
+            }
+        }
+    }
+    g_test_message("FVC2002 DB2_B impressions 6-8 against 1-5: %d found, %d not found, %d wrong", found, missed, wrong);
+    g_assert_cmpint(found, >=, 29);
+    g_assert_cmpint(wrong, ==, 0);
+
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autofree char *today = g_date_time_format(now, "%Y-%m-%d");
+    g_autoptr(GPtrArray) rows = store_list_checkins(store, today, &error);
+    g_assert_no_error(error);
+    int recorded = 0;
+    for (guint i = 0; i < rows->len; i++)
+        recorded += ((StoreCheckinRow *)g_ptr_array_index(rows, i))->result == CHECKIN_RECORDED;
+    g_assert_cmpint(recorded, ==, 10); /* one attendance per person per day */
+}
+
+static void test_unknown_finger(void)
+{
+    const char *names[] = {"arch", "loop-right", "tented_arch", "whorl"};
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autofree char *rel = g_strdup_printf("nist/%s.png", names[i]);
+        g_autofree char *png = tu_data(rel);
+        g_assert_cmpint(touch(png), ==, CHECKIN_STATE_NOT_RECOGNISED);
+        g_assert_cmpstr(seen.case_number, ==, "");
+        g_assert_true(seen.row_on_disk); /* the attempt is kept too */
+    }
+    /* After attempts_before_fallback (3) failures in a row, the case number is offered. */
+    g_assert_true(seen.offer_case_number);
+}
+
+static void test_case_number(void)
+{
+    g_autofree char *right = tu_fvc(103, 6);
+    g_autofree char *other = tu_fvc(104, 6);
+    checkin_enter_case_number(machine, "TEST-103");
+    g_assert_cmpint(touch(right), ==, CHECKIN_STATE_ALREADY);
+    g_assert_cmpstr(seen.case_number, ==, "TEST-103");
+
+    checkin_enter_case_number(machine, "TEST-103");
+    g_assert_cmpint(touch(other), ==, CHECKIN_STATE_NOT_RECOGNISED);
+    g_assert_nonnull(strstr(seen.reason, "does not match that case number"));
+
+    seen.arrived = FALSE;
+    checkin_enter_case_number(machine, "NO-SUCH-CASE");
+    g_assert_true(seen.arrived);
+    g_assert_cmpint(seen.state, ==, CHECKIN_STATE_NOT_RECOGNISED);
+    g_assert_nonnull(strstr(seen.reason, "case number"));
+}
+
+static void test_retry_reason(void)
+{
+    seen.arrived = FALSE;
+    tu_hand_queue_retry(FP_DEVICE_RETRY_CENTER_FINGER);
+    g_assert_true(tu_run_until(&seen.arrived, 10000));
+    g_assert_cmpint(seen.state, ==, CHECKIN_STATE_RETRY);
+    g_assert_nonnull(strstr(seen.reason, "middle"));
+}
+
+static void test_unplug_mid_scan(void)
+{
+    seen.arrived = FALSE;
+    scanner_back = FALSE;
+    tu_hand_queue_unplug();
+    g_assert_true(tu_run_until(&seen.arrived, 10000));
+    g_assert_cmpint(seen.state, ==, CHECKIN_STATE_SCANNER_PROBLEM);
+    g_assert_nonnull(strstr(seen.reason, "not connected"));
+    /* The driver keeps looking; the virtual scanner comes back on the next scan of devices. */
+    g_assert_true(tu_run_until(&scanner_back, 15000));
+    g_autofree char *png = tu_fvc(105, 7);
+    g_assert_cmpint(touch(png), ==, CHECKIN_STATE_ALREADY);
+    g_assert_cmpstr(seen.case_number, ==, "TEST-105");
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    tu_use_virtual_scanner();
+    g_autofree char *conf = g_build_filename(tu_tmpdir(), "haazri.conf", NULL);
+    g_assert_true(g_file_set_contents(conf,
+                                      "[kiosk]\ndevice_id = test-kiosk\noffice = Test Office\ndata_dir = data\n"
+                                      "[checkin]\nresult_seconds = 1\n[scanner]\nrest_seconds = 1\n",
+                                      -1, NULL));
+    g_autoptr(GError) error = NULL;
+    config = config_load(conf, &error);
+    g_assert_no_error(error);
+    g_mkdir_with_parents(config->data_dir, 0700);
+    db_path = config_get_db_path(config);
+    store = store_open(db_path, &error);
+    g_assert_no_error(error);
+
+    ScannerCallbacks forward = {.state_changed = on_scanner_state, .finger_on = on_finger_on};
+    scanner = tu_scanner_new(&forward, NULL);
+    /* Fingers 101-110 enrolled from impressions 1-5, as an officer would. */
+    for (int f = 101; f <= 110; f++) {
+        gint64 pid = tu_add_probationer(store, f, "Test Person", "ٹیسٹ");
+        char *images[5];
+        for (int i = 0; i < 5; i++)
+            images[i] = tu_fvc(f, i + 1);
+        tu_enroll(scanner, store, pid, "right-index", images);
+        for (int i = 0; i < 5; i++)
+            g_free(images[i]);
+    }
+    search = search_new(config->search, &error);
+    g_assert_true(search_load(search, store, NULL, &error));
+    g_assert_cmpuint(search_get_size(search), ==, 10);
+
+    machine = checkin_new(config, store, scanner, search);
+    checkin_subscribe(machine, on_event, NULL);
+    checkin_start(machine);
+
+    g_test_add_func("/checkin/fvc-search-and-duplicate-window", test_fvc_search);
+    g_test_add_func("/checkin/unknown-finger", test_unknown_finger);
+    g_test_add_func("/checkin/case-number-fallback", test_case_number);
+    g_test_add_func("/checkin/retry-reason", test_retry_reason);
+    g_test_add_func("/checkin/unplug-mid-scan-and-recover", test_unplug_mid_scan);
+    int rc = g_test_run();
+
+    checkin_free(machine);
+    search_free(search);
+    scanner_free(scanner);
+    store_close(store);
+    config_free(config);
+    g_free(db_path);
+    return rc;
+}
