@@ -27,6 +27,7 @@ PROGRAMS := $(BUILD)/haazri $(BUILD)/haazri-ctl $(BUILD)/haazri-finger
 DEPS_STAMP := $(BUILD)/.deps-ok
 
 .PHONY: all run test test-asan bench deps clean
+.SECONDARY:
 all: $(PROGRAMS) $(TESTS) $(BENCHES)
 
 # Installs missing Debian packages once per build folder (apt-get update first; needs root).

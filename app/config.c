@@ -144,8 +144,8 @@ Config *config_load(const char *path, GError **error)
     c->scanner_device = g_strdup("");
     c->capture = CAPTURE_CONTINUOUS;
     c->tap_window_s = 20;
-    c->listen_s = 60;
-    c->rest_s = 30;
+    c->listen_s = 45;
+    c->rest_s = 90;
     c->duplicate_window_min = 0;
     c->result_s = 5;
     c->search = g_strdup("libfprint");

@@ -38,6 +38,17 @@ char *store_now_iso(GDateTime *now)
     return g_date_time_format(now, "%Y-%m-%dT%H:%M:%S%:z");
 }
 
+/* The first column of the first row as an int; FALSE when the query fails (e.g. not a database). */
+static gboolean query_int(sqlite3 *db, const char *sql, int *out)
+{
+    sqlite3_stmt *st = NULL;
+    gboolean ok = sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW;
+    if (ok)
+        *out = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return ok;
+}
+
 /* Reads-only look at an existing file before anything may write to it: a damaged, foreign or newer
  * database must be reported and left exactly as it is. */
 static gboolean check_existing(const char *path, GError **error)
@@ -52,14 +63,8 @@ static gboolean check_existing(const char *path, GError **error)
     sqlite3_busy_timeout(db, 5000);
     int version = -1, app_id = -1;
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        version = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    if (version >= 0 && sqlite3_prepare_v2(db, "PRAGMA application_id", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        app_id = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
+    if (query_int(db, "PRAGMA user_version", &version))
+        query_int(db, "PRAGMA application_id", &app_id);
     if (version < 0 || app_id < 0) {
         g_set_error(error, STORE_ERROR, STORE_ERROR_CORRUPT,
                     "%s is damaged or is not a database (%s); it was left untouched — restore it "
@@ -84,6 +89,8 @@ static gboolean check_existing(const char *path, GError **error)
         sqlite3_step(st) == SQLITE_ROW)
         result = g_strdup((const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
+    if (result)
+        g_strdelimit(result, "\n", ' ');
     if (!result || strcmp(result, "ok") != 0) {
         g_set_error(error, STORE_ERROR, STORE_ERROR_CORRUPT,
                     "%s is damaged (%s); it was left untouched — restore it from a backup", path,
@@ -150,12 +157,8 @@ void store_close(Store *s)
 
 int store_get_schema_version(Store *s)
 {
-    sqlite3_stmt *st = NULL;
     int v = -1;
-    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
+    query_int(s->db, "PRAGMA user_version", &v);
     return v;
 }
 

@@ -1,0 +1,120 @@
+/* test-config — what an installer sees when haazri.conf is right, wrong, or incomplete. */
+#include <string.h>
+
+#include "app/config.h"
+#include "tests/helpers.h"
+
+static char *write_conf(const char *name, const char *text)
+{
+    char *path = g_build_filename(tu_tmpdir(), name, NULL);
+    g_assert_true(g_file_set_contents(path, text, -1, NULL));
+    return path;
+}
+
+static void test_defaults(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Config) c = config_load(NULL, &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(c->data_dir, ==, "/var/lib/haazri");
+    g_assert_cmpint(c->capture, ==, CAPTURE_CONTINUOUS);
+    g_assert_cmpint(c->duplicate_window_min, ==, 0);
+    g_assert_cmpstr(c->search, ==, "libfprint");
+    g_assert_cmpint(c->listen_s, <, c->rest_s); /* keeps libfprint's heat model cool, see haazri.conf */
+}
+
+static void test_shipped_file_loads(void)
+{
+    /* config/haazri.conf documents every key with its default: loading it changes nothing. */
+    g_autofree char *shipped = g_build_filename(g_getenv("HAAZRI_TESTDATA") ? g_getenv("HAAZRI_TESTDATA") : "tests/data",
+                                                "..", "..", "config", "haazri.conf", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Config) c = config_load(shipped, &error);
+    g_assert_no_error(error);
+    g_autoptr(Config) d = config_load(NULL, &error);
+    g_assert_cmpint(c->listen_s, ==, d->listen_s);
+    g_assert_cmpint(c->rest_s, ==, d->rest_s);
+    g_assert_cmpint(c->tap_window_s, ==, d->tap_window_s);
+    g_assert_cmpint(c->result_s, ==, d->result_s);
+    g_assert_cmpint(c->capture, ==, d->capture);
+    g_assert_cmpint(c->duplicate_window_min, ==, d->duplicate_window_min);
+    g_assert_cmpint(c->attempts_before_fallback, ==, d->attempts_before_fallback);
+    g_assert_cmpstr(c->office, ==, d->office);
+}
+
+static void test_values_and_relative_data_dir(void)
+{
+    g_autofree char *path = write_conf("good.conf",
+                                       "[kiosk]\ndevice_id = lhr-01\noffice = Lahore\ndata_dir = var\n"
+                                       "[scanner]\ncapture = tap\ntap_window_seconds = 30\n"
+                                       "[checkin]\nduplicate_window = 90\n");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Config) c = config_load(path, &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(c->device_id, ==, "lhr-01");
+    g_assert_cmpint(c->capture, ==, CAPTURE_TAP);
+    g_assert_cmpint(c->tap_window_s, ==, 30);
+    g_assert_cmpint(c->duplicate_window_min, ==, 90);
+    g_autofree char *expect = g_build_filename(tu_tmpdir(), "var", NULL);
+    g_assert_cmpstr(c->data_dir, ==, expect);
+}
+
+/* A bad value names file, group, key, value and what was expected. */
+static void expect_bad(const char *text, const char *group_key, const char *value, const char *expected)
+{
+    g_autofree char *path = write_conf("bad.conf", text);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Config) c = config_load(path, &error);
+    g_assert_null(c);
+    g_assert_nonnull(error);
+    g_test_message("%s", error->message);
+    g_assert_nonnull(strstr(error->message, path));
+    g_assert_nonnull(strstr(error->message, group_key));
+    g_assert_nonnull(strstr(error->message, value));
+    g_assert_nonnull(strstr(error->message, expected));
+}
+
+static void test_bad_values(void)
+{
+    expect_bad("[checkin]\nduplicate_window = tomorrow\n", "[checkin] duplicate_window", "tomorrow", "\"day\" or a number of minutes");
+    expect_bad("[scanner]\ncapture = always\n", "[scanner] capture", "always", "\"continuous\" or \"tap\"");
+    expect_bad("[scanner]\nlisten_seconds = 2\n", "[scanner] listen_seconds", "2", "from 5 to 3600");
+    expect_bad("[checkin]\nresult_seconds = five\n", "[checkin] result_seconds", "five", "whole number");
+    expect_bad("[kiosk]\ndevice_id = lahore office 1\n", "[kiosk] device_id", "lahore office 1", "letters, digits");
+    expect_bad("[match]\nsearch = magic\n", "[match] search", "magic", "libfprint");
+}
+
+static void test_unreadable_file(void)
+{
+    g_autofree char *path = write_conf("broken.conf", "[kiosk\ndevice_id = x\n");
+    g_autoptr(GError) error = NULL;
+    g_assert_null(config_load(path, &error));
+    g_assert_nonnull(strstr(error->message, path));
+    g_clear_error(&error);
+    g_assert_null(config_load("/nonexistent/haazri.conf", &error));
+    g_assert_nonnull(strstr(error->message, "/nonexistent/haazri.conf"));
+}
+
+static void test_unknown_key_warns(void)
+{
+    g_autofree char *path = write_conf("unknown.conf", "[kiosk]\nofice = typo\n[colours]\nx = 1\n");
+    g_test_expect_message(G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "*unknown key [kiosk] ofice*");
+    g_test_expect_message(G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "*unknown group [colours]*");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Config) c = config_load(path, &error);
+    g_test_assert_expected_messages();
+    g_assert_no_error(error);
+    g_assert_nonnull(c); /* a warning, not a stop */
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/config/defaults", test_defaults);
+    g_test_add_func("/config/shipped-file-documents-defaults", test_shipped_file_loads);
+    g_test_add_func("/config/values-and-relative-data-dir", test_values_and_relative_data_dir);
+    g_test_add_func("/config/bad-values-named", test_bad_values);
+    g_test_add_func("/config/unreadable-file", test_unreadable_file);
+    g_test_add_func("/config/unknown-key-warns", test_unknown_key_warns);
+    return g_test_run();
+}

@@ -1,0 +1,297 @@
+/* test-store — the database: durable check-ins, the duplicate window, safe opening of bad files,
+ * migrations from every earlier version, and the tamper-evident audit trail. */
+#include <sqlite3.h>
+#include <string.h>
+
+#include "app/store-private.h" /* the size cap below needs the connection */
+#include "tests/helpers.h"
+
+static char *new_db_path(const char *name)
+{
+    return g_build_filename(tu_tmpdir(), name, NULL);
+}
+
+static Store *open_new(const char *name)
+{
+    g_autofree char *path = new_db_path(name);
+    g_autoptr(GError) error = NULL;
+    Store *s = store_open(path, &error);
+    g_assert_no_error(error);
+    return s;
+}
+
+static char *file_sha256(const char *path)
+{
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    g_assert_true(g_file_get_contents(path, &data, &len, NULL));
+    return g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len);
+}
+
+static char *query_text(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    char *out = NULL;
+    g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &st, NULL), ==, SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        out = g_strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return out;
+}
+
+static StoreCheckin attempt(Store *s, gint64 pid, int window)
+{
+    StoreCheckin c = {.probationer_id = pid, .finger_id = 0, .method = CHECKIN_BY_FINGER, .score = -1,
+                      .device_id = "test", .duplicate_window_min = window};
+    g_autoptr(GError) error = NULL;
+    g_assert_true(store_record_checkin(s, &c, &error));
+    g_assert_no_error(error);
+    return c;
+}
+
+static void test_durable_settings(void)
+{
+    g_autoptr(Store) s = open_new("settings.db");
+    g_autofree char *path = new_db_path("settings.db");
+    g_autofree char *mode = query_text(path, "PRAGMA journal_mode");
+    g_assert_cmpstr(mode, ==, "wal");
+    g_assert_cmpint(store_get_schema_version(s), ==, store_schema_latest());
+}
+
+static void test_probationers(void)
+{
+    g_autoptr(Store) s = open_new("people.db");
+    g_autoptr(GError) error = NULL;
+    StoreProbationer p = {.case_number = "LHR-1", .cnic = "3520212345671", .name_en = "Ali Raza",
+                          .name_ur = "علی رضا", .office = "Lahore", .active = TRUE};
+    gint64 id = store_add_probationer(s, &p, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(id, >, 0);
+    g_assert_cmpint(store_add_probationer(s, &p, &error), ==, 0);
+    g_assert_error(error, STORE_ERROR, STORE_ERROR_EXISTS);
+    g_assert_nonnull(strstr(error->message, "LHR-1"));
+    g_clear_error(&error);
+
+    StoreProbationer bad = {.case_number = "LHR-2", .cnic = "35202-1234567-1", .name_en = "X", .office = "L", .active = TRUE};
+    g_assert_cmpint(store_add_probationer(s, &bad, &error), ==, 0);
+    g_assert_nonnull(strstr(error->message, "13 digits"));
+    g_clear_error(&error);
+
+    StoreProbationer got = {0};
+    g_assert_true(store_find_probationer(s, "LHR-1", &got, &error));
+    g_assert_cmpstr(got.name_ur, ==, "علی رضا");
+    g_assert_true(got.active);
+    store_probationer_clear(&got);
+    g_assert_true(store_set_probationer_active(s, id, FALSE, &error));
+    g_assert_true(store_get_probationer(s, id, &got, &error));
+    g_assert_false(got.active);
+    store_probationer_clear(&got);
+    g_assert_false(store_find_probationer(s, "NOPE", &got, &error));
+    g_assert_error(error, STORE_ERROR, STORE_ERROR_NOT_FOUND);
+}
+
+static void test_duplicate_window(void)
+{
+    g_autoptr(Store) s = open_new("window.db");
+    gint64 a = tu_add_probationer(s, 1, "A", NULL);
+    gint64 b = tu_add_probationer(s, 2, "B", NULL);
+    StoreCheckin first = attempt(s, a, 0);
+    g_assert_cmpint(first.result, ==, CHECKIN_RECORDED);
+    g_assert_cmpint(strlen(first.uuid), ==, 36);
+    /* wall time carries the UTC offset: 2026-11-22T09:15:02+05:00 */
+    g_assert_true(g_regex_match_simple("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d[+-]\\d\\d:\\d\\d$", first.wall_time, 0, 0));
+    StoreCheckin again = attempt(s, a, 0);
+    g_assert_cmpint(again.result, ==, CHECKIN_DUPLICATE);
+    g_assert_cmpstr(again.earlier_time, ==, first.wall_time);
+    g_assert_cmpint(attempt(s, b, 0).result, ==, CHECKIN_RECORDED); /* someone else is not a duplicate */
+    g_assert_cmpint(attempt(s, a, 30).result, ==, CHECKIN_DUPLICATE);
+    g_assert_cmpint(attempt(s, 0, 0).result, ==, CHECKIN_NOT_RECOGNISED);
+
+    /* A window in minutes looks back only that far: move the first check-in 2 hours back. */
+    g_autofree char *path = new_db_path("window.db");
+    sqlite3 *db = NULL;
+    g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_exec(db, "UPDATE checkins SET wall_utc_us = wall_utc_us - 7200000000", NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close(db);
+    g_assert_cmpint(attempt(s, a, 60).result, ==, CHECKIN_RECORDED);
+
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autofree char *today = g_date_time_format(now, "%Y-%m-%d");
+    g_autoptr(GPtrArray) rows = store_list_checkins(s, today, &error);
+    g_assert_cmpuint(rows->len, ==, 6);
+    StoreCheckinRow *r0 = g_ptr_array_index(rows, 0);
+    g_assert_cmpstr(r0->case_number, ==, "TEST-1");
+    g_assert_cmpstr(r0->sync_state, ==, "pending");
+    StoreCheckinRow *r4 = g_ptr_array_index(rows, 4);
+    g_assert_null(r4->case_number);
+    g_autoptr(GPtrArray) none = store_list_checkins(s, "2001-01-01", &error);
+    g_assert_cmpuint(none->len, ==, 0);
+}
+
+/* A file that isn't a database, or is damaged, or is someone else's, or is newer: a clear error,
+ * and not one byte of it changed. */
+static void expect_refused(const char *path, StoreError code, const char *words)
+{
+    g_autofree char *before = file_sha256(path);
+    g_autoptr(GError) error = NULL;
+    g_assert_null(store_open(path, &error));
+    g_assert_error(error, STORE_ERROR, (gint)code);
+    g_test_message("%s", error->message);
+    g_assert_nonnull(strstr(error->message, path));
+    g_assert_nonnull(strstr(error->message, words));
+    g_assert_nonnull(strstr(error->message, "left untouched"));
+    g_autofree char *after = file_sha256(path);
+    g_assert_cmpstr(before, ==, after);
+}
+
+static void test_refuses_bad_files(void)
+{
+    g_autofree char *garbage = new_db_path("garbage.db");
+    g_assert_true(g_file_set_contents(garbage, "this is not a database, it is a shopping list\n", -1, NULL));
+    expect_refused(garbage, STORE_ERROR_CORRUPT, "not a database");
+
+    g_autofree char *foreign = new_db_path("foreign.db");
+    sqlite3 *db = NULL;
+    sqlite3_open(foreign, &db);
+    sqlite3_exec(db, "PRAGMA user_version = 3; CREATE TABLE t(x)", NULL, NULL, NULL);
+    sqlite3_close(db);
+    expect_refused(foreign, STORE_ERROR_CORRUPT, "not Haazri's");
+
+    g_autofree char *newer = new_db_path("newer.db");
+    { g_autoptr(Store) s = open_new("newer.db"); }
+    sqlite3_open(newer, &db);
+    g_autofree char *bump = g_strdup_printf("PRAGMA user_version = %d", store_schema_latest() + 1);
+    sqlite3_exec(db, bump, NULL, NULL, NULL);
+    sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+    sqlite3_close(db);
+    expect_refused(newer, STORE_ERROR_NEWER, "newer Haazri");
+
+    /* A real database with a page overwritten in the middle (a bad sector, a torn write). */
+    g_autofree char *damaged = new_db_path("damaged.db");
+    {
+        g_autoptr(Store) s = open_new("damaged.db");
+        for (int i = 0; i < 300; i++)
+            tu_add_probationer(s, i, "Somebody With A Long Enough Name To Fill Pages", NULL);
+    }
+    sqlite3_open(damaged, &db);
+    sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+    sqlite3_close(db);
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    g_assert_true(g_file_get_contents(damaged, &data, &len, NULL));
+    g_assert_cmpuint(len, >, 4096 * 4);
+    memset(data + 4096 * 2, 0x5a, 4096); /* page 3, header and all */
+    g_assert_true(g_file_set_contents(damaged, data, (gssize)len, NULL));
+    expect_refused(damaged, STORE_ERROR_CORRUPT, "damaged");
+}
+
+/* Builds a database at every earlier schema version with data in it, then opens it with this
+ * build: it must migrate to the latest version and keep what was there. */
+static void test_migrations_from_every_version(void)
+{
+    for (int v = 0; v < store_schema_latest(); v++) {
+        g_autofree char *name = g_strdup_printf("migrate-%d.db", v);
+        g_autofree char *path = new_db_path(name);
+        sqlite3 *db = NULL;
+        g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+        g_autoptr(GError) error = NULL;
+        g_assert_true(store_schema_migrate(db, 0, v, &error));
+        if (v >= 1) {
+            sqlite3_exec(db, "PRAGMA application_id = 1212242514", NULL, NULL, NULL);
+            g_assert_cmpint(sqlite3_exec(db,
+                "INSERT INTO probationers (case_number, name_en, office, created_at, updated_at) "
+                "VALUES ('OLD-1', 'Kept Person', 'Lahore', '2026-01-01T09:00:00+05:00', '2026-01-01T09:00:00+05:00');"
+                "INSERT INTO checkins (uuid, probationer_id, method, result, wall_time, wall_utc_us, local_date, "
+                "mono_us, boot_id, device_id) VALUES ('00000000-0000-4000-8000-000000000001', 1, 'finger', "
+                "'recorded', '2026-01-01T09:00:00+05:00', 0, '2026-01-01', 0, 'b', 'd')",
+                NULL, NULL, NULL), ==, SQLITE_OK);
+        }
+        sqlite3_close(db);
+        g_autoptr(Store) s = store_open(path, &error);
+        g_assert_no_error(error);
+        g_assert_cmpint(store_get_schema_version(s), ==, store_schema_latest());
+        if (v >= 1) {
+            StoreProbationer p = {0};
+            g_assert_true(store_find_probationer(s, "OLD-1", &p, &error));
+            g_assert_cmpstr(p.name_en, ==, "Kept Person");
+            store_probationer_clear(&p);
+            g_autoptr(GPtrArray) rows = store_list_checkins(s, "2026-01-01", &error);
+            g_assert_cmpuint(rows->len, ==, 1);
+        }
+    }
+}
+
+static void test_audit_trail(void)
+{
+    g_autoptr(Store) s = open_new("audit.db");
+    g_autoptr(GError) error = NULL;
+    g_assert_true(store_audit(s, "ctl:officer", "probationer.add", "LHR-1", NULL, &error));
+    g_assert_true(store_audit(s, "ctl:officer", "finger.enroll", "LHR-1", "right-index", &error));
+    g_assert_true(store_audit(s, "ctl:admin", "probationer.deactivate", "LHR-1", NULL, &error));
+    g_assert_true(store_verify_audit(s, &error));
+
+    g_autofree char *path = new_db_path("audit.db");
+    sqlite3 *db = NULL;
+    sqlite3_open(path, &db);
+    /* The triggers refuse edits and deletions outright ... */
+    g_assert_cmpint(sqlite3_exec(db, "UPDATE audit SET actor = 'nobody' WHERE id = 2", NULL, NULL, NULL), !=, SQLITE_OK);
+    g_assert_cmpint(sqlite3_exec(db, "DELETE FROM audit WHERE id = 2", NULL, NULL, NULL), !=, SQLITE_OK);
+    /* ... and someone who drops them to edit a row is caught by the hash chain. */
+    g_assert_cmpint(sqlite3_exec(db, "DROP TRIGGER audit_append_only_u; UPDATE audit SET actor = 'nobody' WHERE id = 2",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+    g_assert_false(store_verify_audit(s, &error));
+    g_assert_nonnull(strstr(error->message, "row 2"));
+    g_assert_nonnull(strstr(error->message, "changed"));
+    g_clear_error(&error);
+    g_assert_cmpint(sqlite3_exec(db, "UPDATE audit SET actor = 'ctl:officer' WHERE id = 2; "
+                                     "DROP TRIGGER audit_append_only_d; DELETE FROM audit WHERE id = 2",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close(db);
+    g_assert_false(store_verify_audit(s, &error));
+    g_assert_nonnull(strstr(error->message, "row 3"));
+    g_assert_nonnull(strstr(error->message, "deleted"));
+}
+
+static void test_database_full(void)
+{
+    /* SQLite's own size cap gives the same SQLITE_FULL a full disk does (the real full disk is
+     * exercised by tests/test-nothing-lost.sh on a tiny tmpfs). */
+    g_autoptr(Store) s = open_new("full.db");
+    gint64 a = tu_add_probationer(s, 1, "A", NULL);
+    g_autofree char *path = new_db_path("full.db");
+    int before = 0;
+    g_autoptr(GError) error = NULL;
+    /* Fill until the cap bites, through the real API. */
+    sqlite3_exec(s->db, "PRAGMA max_page_count = 12", NULL, NULL, NULL);
+    StoreCheckin c = {.probationer_id = a, .method = CHECKIN_BY_FINGER, .score = -1, .device_id = "test",
+                      .duplicate_window_min = 1};
+    gboolean ok = TRUE;
+    for (int i = 0; i < 5000 && ok; i++) {
+        ok = store_record_checkin(s, &c, &error);
+        before += ok;
+    }
+    g_assert_false(ok);
+    g_assert_error(error, STORE_ERROR, STORE_ERROR_FULL);
+    g_assert_nonnull(strstr(error->message, "full"));
+    g_autofree char *count = query_text(path, "SELECT count(*) FROM checkins");
+    g_assert_cmpint(atoi(count), ==, before); /* every confirmed one is there, the failed one is not */
+    g_autofree char *check = query_text(path, "PRAGMA integrity_check");
+    g_assert_cmpstr(check, ==, "ok");
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/store/wal-and-schema", test_durable_settings);
+    g_test_add_func("/store/probationers", test_probationers);
+    g_test_add_func("/store/duplicate-window", test_duplicate_window);
+    g_test_add_func("/store/refuses-bad-files-untouched", test_refuses_bad_files);
+    g_test_add_func("/store/migrations-from-every-version", test_migrations_from_every_version);
+    g_test_add_func("/store/audit-trail-tamper-evident", test_audit_trail);
+    g_test_add_func("/store/database-full", test_database_full);
+    return g_test_run();
+}
