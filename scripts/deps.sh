@@ -6,7 +6,7 @@ set -eu
 PKGS="gcc make pkg-config
 libfprint-2-dev libglib2.0-dev libsqlite3-dev sqlite3 libpng-dev
 libsdl2-dev libsdl2-ttf-dev fonts-noto-core
-libgpiod-dev libcurl4-openssl-dev libjson-glib-dev"
+libgpiod-dev libcurl4-openssl-dev libjson-glib-dev jq util-linux"
 
 missing=""
 for p in $PKGS; do

@@ -1,0 +1,66 @@
+#!/bin/sh
+# haazri-ctl as an officer uses it from a shell: enroll from the (virtual) scanner, list, show,
+# deactivate, a day's check-ins, --json everywhere, --help on every command, the audit trail.
+. "$(dirname "$0")/lib.sh"
+CTL="$BUILD/haazri-ctl"
+write_config "$T/k.conf" "$T/data"
+
+say "enroll two probationers from the scanner, one with an Urdu name"
+FP_IMGS=""; for i in 1 2 3 4 5; do FP_IMGS="$FP_IMGS $TESTDATA/fvc2002-db2b/104_$i.png"; done
+# shellcheck disable=SC2086
+"$TOP/scripts/enroll-virtual.sh" "$BUILD" "$T/k.conf" LHR-0104 "Bilal Ahmed" "بلال احمد" right-index $FP_IMGS > "$T/e.out"
+grep -q "Enrolled right-index for case LHR-0104" "$T/e.out" || fail "enroll output: $(cat "$T/e.out")"
+enroll "$T/k.conf" LHR-0105 105
+
+say "list / show, as a table and as JSON"
+"$CTL" list --config "$T/k.conf" > "$T/list.out"
+grep -q "LHR-0104 *active *1 *Bilal Ahmed / بلال احمد" "$T/list.out" || { cat "$T/list.out"; fail "list table"; }
+[ "$("$CTL" list --config "$T/k.conf" --json | jq -r 'map(.case_number) | join(",")')" = "LHR-0104,LHR-0105" ] || fail "list --json"
+[ "$("$CTL" show LHR-0104 --config "$T/k.conf" --json | jq -r '.name_ur + "|" + (.fingers|tostring) + "|" + .status')" = "بلال احمد|1|active" ] || fail "show --json"
+"$CTL" show LHR-0104 --config "$T/k.conf" | grep -q "^name: *Bilal Ahmed" || fail "show table"
+"$CTL" list --config "$T/k.conf" --json | grep -q print && fail "a template leaked into the listing"
+
+say "bad input is named"
+"$CTL" show NOPE --config "$T/k.conf" 2> "$T/err" && fail "show of an unknown case succeeded"
+grep -q "no probationer with case number NOPE" "$T/err" || fail "unknown case message: $(cat "$T/err")"
+"$CTL" enroll --config "$T/k.conf" --case X --finger left-pinky 2> "$T/err" && fail "bad finger accepted"
+grep -q "left-pinky is not a finger" "$T/err" || fail "bad finger message"
+"$CTL" checkins --config "$T/k.conf" --date 22/11/2026 2> "$T/err" && fail "bad date accepted"
+grep -q "expected YYYY-MM-DD" "$T/err" || fail "bad date message"
+"$CTL" frobnicate 2> "$T/err" && fail "unknown command accepted"
+grep -q 'unknown command "frobnicate"' "$T/err" || fail "unknown command message"
+
+say "--help on every command"
+for c in enroll list show deactivate activate checkins audit; do
+    "$CTL" $c --help > "$T/help" || fail "$c --help failed"
+    grep -q "haazri-ctl $c" "$T/help" || fail "$c --help does not name the command"
+done
+"$CTL" --help | grep -q "Commands:" || fail "top-level --help"
+
+say "a day's check-ins, then deactivation stops a person checking in"
+start_kiosk "$T/k.conf" "$T/kiosk.out"
+wait_for "$T/kiosk.out" "Place your finger"
+place "$TESTDATA/fvc2002-db2b/104_7.png"
+wait_for "$T/kiosk.out" "CHECKED IN"
+kill "$KIOSK_PID"; wait "$KIOSK_PID" 2>/dev/null || true; KIOSK_PID=
+today=$(date +%Y-%m-%d)
+[ "$("$CTL" checkins --config "$T/k.conf" --json | jq -r '.[0].case_number + "|" + .[0].result + "|" + .[0].sync_state')" = "LHR-0104|recorded|pending" ] || fail "checkins --json"
+"$CTL" checkins --config "$T/k.conf" --date "$today" | grep -q "recorded *LHR-0104" || fail "checkins table"
+[ "$("$CTL" checkins --config "$T/k.conf" --date 2001-01-01 --json | jq length)" = 0 ] || fail "another day's list is not empty"
+
+"$CTL" deactivate LHR-0104 --config "$T/k.conf" > /dev/null
+"$CTL" list --config "$T/k.conf" | grep -q LHR-0104 && fail "deactivated person still listed"
+"$CTL" list --all --config "$T/k.conf" | grep -q "LHR-0104 *inactive" || fail "list --all"
+start_kiosk "$T/k.conf" "$T/kiosk2.out"
+wait_for "$T/kiosk2.out" "Place your finger"
+place "$TESTDATA/fvc2002-db2b/104_8.png"
+wait_for "$T/kiosk2.out" "NOT RECOGNISED"
+kill "$KIOSK_PID"; wait "$KIOSK_PID" 2>/dev/null || true; KIOSK_PID=
+
+say "the audit trail records every change and detects tampering"
+[ "$(sql "$T/data/haazri.db" "SELECT group_concat(action, ',') FROM audit")" = "probationer.add,finger.enroll,probationer.add,finger.enroll,probationer.deactivate" ] || fail "audit rows: $(sql "$T/data/haazri.db" "SELECT group_concat(action) FROM audit")"
+"$CTL" audit verify --config "$T/k.conf" | grep -q "intact" || fail "audit verify on a clean trail"
+sql "$T/data/haazri.db" "DROP TRIGGER audit_append_only_u; UPDATE audit SET subject = 'LHR-9999' WHERE id = 3"
+"$CTL" audit verify --config "$T/k.conf" 2> "$T/err" && fail "tampering not detected"
+grep -q "broken at row 3" "$T/err" || fail "tamper message: $(cat "$T/err")"
+echo "all ctl checks passed"
