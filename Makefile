@@ -12,8 +12,8 @@ PKGS     := libfprint-2 glib-2.0 gio-2.0 gio-unix-2.0 sqlite3 libpng libgpiod js
 SAN      ?=
 
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I. $(SAN)
-LDFLAGS  += $(SAN) -pthread
+override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I. $(SAN)
+override LDFLAGS += $(SAN) -pthread
 
 MAINS    := app/main.c app/ctl.c drivers/finger-tool.c
 LIB_SRC  := $(filter-out $(MAINS),$(wildcard app/*.c drivers/*.c ui/*.c sync/*.c))
