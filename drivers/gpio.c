@@ -49,9 +49,11 @@ GpioChip *gpio_chip_open(const char *chip, GError **error) {
     if (is_permission_problem(chip))
       g_set_error(error, GPIO_ERROR, GPIO_ERROR_PERMISSION,
                   "GPIO chip '%s' exists but this user may not open it (permission denied).", chip);
-    else
+    else if (saved == ENOENT || saved == ENODEV || saved == 0)
       g_set_error(error, GPIO_ERROR, GPIO_ERROR_NO_CHIP,
-                  "GPIO chip '%s' not found: no chip has that name, label, number or path (%s).",
+                  "GPIO chip '%s' not found: no chip has that name, label, number or path.", chip);
+    else
+      g_set_error(error, GPIO_ERROR, GPIO_ERROR_NO_CHIP, "GPIO chip '%s' could not be opened: %s.",
                   chip, g_strerror(saved));
     return NULL;
   }

@@ -9,7 +9,6 @@ cache=${HAAZRI_GPIO_VM_CACHE:-$HOME/.cache/haazri-gpio-vm}
 image=$cache/bzImage-6.1-gpiosim
 if [[ -s $image ]]; then echo "$image"; exit 0; fi
 
-# shellcheck source=tests/gpio-vm/deps.sh
 "$(dirname "$0")/deps.sh"
 
 mkdir -p "$cache"
@@ -23,7 +22,7 @@ cd "$tmp"/linux-source-6.1
 # Start from the smallest config and switch on only what the test needs: a serial console to read the
 # result, an initramfs to carry the test program, configfs to create the simulated chip, and the GPIO
 # character device with its v1 uAPI (libgpiod 1.6 speaks v1).
-make -s tinyconfig
+make -s tinyconfig >config.log 2>&1 || { cat config.log >&2; exit 1; }
 cat >>.config <<'CFG'
 CONFIG_64BIT=y
 CONFIG_PRINTK=y
@@ -54,7 +53,7 @@ CONFIG_GPIO_CDEV=y
 CONFIG_GPIO_CDEV_V1=y
 CONFIG_GPIO_SIM=y
 CFG
-make -s olddefconfig
+make -s olddefconfig >>config.log 2>&1 || { cat config.log >&2; exit 1; }
 for opt in GPIO_SIM GPIO_CDEV_V1 CONFIGFS_FS BLK_DEV_INITRD; do
   grep -q "^CONFIG_$opt=y" .config || { echo "gpio-vm: kernel config lost CONFIG_$opt" >&2; exit 1; }
 done
