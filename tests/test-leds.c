@@ -320,6 +320,29 @@ static void test_config_unknown_key(void) {
   g_assert_cmpstr(cfg.lines[LEDS_LINE_GREEN], ==, "led-green");
 }
 
+/* The documented example must load cleanly and say exactly what the built-in defaults say. */
+static void test_config_example_matches_defaults(void) {
+  const char *testdata = g_getenv("HAAZRI_TESTDATA");
+  g_autofree char *path = testdata ? g_build_filename(testdata, "..", "..", "config", "leds.conf.example", NULL)
+                                   : g_strdup("config/leds.conf.example");
+  g_autoptr(GKeyFile) kf = g_key_file_new();
+  g_autoptr(GError) error = NULL;
+  g_assert_true(g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &error));
+  g_assert_no_error(error);
+  g_auto(LedsConfig) loaded = {0};
+  g_assert_true(leds_config_load(kf, path, &loaded, &error));
+  g_assert_no_error(error);
+  g_auto(LedsConfig) defaults = {0};
+  leds_config_init(&defaults);
+  g_assert_cmpint(loaded.enabled, ==, defaults.enabled);
+  g_assert_cmpstr(loaded.chip, ==, defaults.chip);
+  for (int i = 0; i < LEDS_LINE_COUNT; i++) {
+    g_assert_cmpstr(loaded.lines[i], ==, defaults.lines[i]);
+    g_assert_cmpint(loaded.active_low[i], ==, defaults.active_low[i]);
+  }
+  g_assert_cmpmem(&loaded.timings, sizeof loaded.timings, &defaults.timings, sizeof defaults.timings);
+}
+
 /* ---- Missing hardware ----------------------------------------------------------------------------- */
 
 static void test_missing_chip(void) {
@@ -370,6 +393,7 @@ int main(int argc, char **argv) {
   g_test_add_func("/leds/config/values", test_config_values);
   g_test_add_func("/leds/config/errors", test_config_errors);
   g_test_add_func("/leds/config/unknown-key", test_config_unknown_key);
+  g_test_add_func("/leds/config/example-matches-defaults", test_config_example_matches_defaults);
   g_test_add_func("/leds/gpio/missing-chip", test_missing_chip);
   g_test_add_func("/leds/gpio/disabled", test_disabled_is_silent);
   return g_test_run();
