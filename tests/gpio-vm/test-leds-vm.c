@@ -47,6 +47,10 @@ static char *describe(LedsMask lit) {
   return g_string_free(s, FALSE);
 }
 
+/* Every time in the script and the timings is multiplied by this: samples then sit >= 100 ms from any
+ * edge, which an emulated (no KVM) VM on a busy build machine still hits reliably. */
+#define SCALE 2
+
 static void config_for_sim(LedsConfig *cfg) {
   leds_config_init(cfg);
   g_free(cfg->chip);
@@ -55,9 +59,11 @@ static void config_for_sim(LedsConfig *cfg) {
   cfg->lines[LEDS_LINE_RED] = g_strdup("1"); /* by offset; the others by name */
   for (int i = 0; i < LEDS_LINE_COUNT; i++)
     cfg->active_low[i] = active_low[i];
-  cfg->timings = (LedsTimings){.ok_ms = 600, .ok_chirp_ms = 150, .fail_blinks = 3, .fail_on_ms = 200,
-                               .fail_off_ms = 200, .fail_buzz_ms = 100, .fail_buzz_gap_ms = 100,
-                               .scanning_on_ms = 200, .scanning_period_ms = 600, .wiring_step_ms = 150};
+  cfg->timings = (LedsTimings){.ok_ms = 600 * SCALE, .ok_chirp_ms = 150 * SCALE, .fail_blinks = 3,
+                               .fail_on_ms = 200 * SCALE, .fail_off_ms = 200 * SCALE,
+                               .fail_buzz_ms = 100 * SCALE, .fail_buzz_gap_ms = 100 * SCALE,
+                               .scanning_on_ms = 200 * SCALE, .scanning_period_ms = 600 * SCALE,
+                               .wiring_step_ms = 150};
 }
 
 /* ---- Check-in sequence: a script run on the main loop ------------------------------------------- */
@@ -69,14 +75,14 @@ static void config_for_sim(LedsConfig *cfg) {
 
 typedef enum { SHOW, OFFLINE, EXPECT } StepKind;
 typedef struct {
-  guint at_ms;      /* after the last SHOW/OFFLINE step actually ran; samples sit mid-phase */
+  guint at_ms;      /* after the last SHOW/OFFLINE step actually ran, before SCALE; samples sit mid-phase */
   StepKind kind;
   int arg;          /* pattern, offline flag, or expected lit mask */
 } Step;
 
 static const Step script[] = {
     {0, EXPECT, 0},                           /* idle after open: all dark, active-low pins high */
-    {0, SHOW, LEDS_PATTERN_SCANNING},         /* green 200 on / 400 off */
+    {0, SHOW, LEDS_PATTERN_SCANNING},         /* green 200 on / 400 off; all times x SCALE */
     {100, EXPECT, G}, {400, EXPECT, 0}, {700, EXPECT, G}, {1000, EXPECT, 0},
     {1100, SHOW, LEDS_PATTERN_OK},            /* green 600, chirp 150 */
     {75, EXPECT, G | B}, {400, EXPECT, G}, {700, EXPECT, 0},
@@ -113,7 +119,7 @@ static void schedule_next(ScriptRun *run) {
     g_main_loop_quit(run->loop);
     return;
   }
-  gint64 due = run->base_us + script[run->next].at_ms * 1000;
+  gint64 due = run->base_us + (gint64) script[run->next].at_ms * SCALE * 1000;
   gint64 now = g_get_monotonic_time();
   g_timeout_add(due > now ? (guint) ((due - now) / 1000) : 0, run_step, run);
 }
