@@ -8,7 +8,10 @@
 
 BUILD    ?= build
 CC       ?= cc
-PKGS     := libfprint-2 glib-2.0 gio-2.0 gio-unix-2.0 sqlite3 libpng libgpiod json-glib-1.0
+PKGS     := libfprint-2 glib-2.0 gio-2.0 gio-unix-2.0 sqlite3 libpng libgpiod json-glib-1.0 \
+            sdl2 SDL2_ttf libcurl libsodium
+# The reference central server (receiver/) adds its own: HTTP serving and PostgreSQL.
+RECEIVER_PKGS := $(PKGS) libmicrohttpd libpq
 SAN      ?=
 
 CFLAGS   ?= -O2 -g
@@ -22,7 +25,9 @@ TEST_SRC := $(wildcard tests/test-*.c)
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_SRC:= $(wildcard tests/bench-*.c)
 BENCHES  := $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
-PROGRAMS := $(BUILD)/haazri $(BUILD)/haazri-ctl $(BUILD)/haazri-finger
+RECEIVER_SRC := $(wildcard receiver/*.c)
+PROGRAMS := $(BUILD)/haazri $(BUILD)/haazri-ctl $(BUILD)/haazri-finger \
+            $(if $(RECEIVER_SRC),$(BUILD)/haazri-receiver)
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 
@@ -40,9 +45,12 @@ deps: $(DEPS_STAMP)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 
+# V=1 shows the full compiler lines.
+Q := $(if $(V),,@)
 $(BUILD)/obj/%.o: %.c $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/libhaazri.a: $(LIB_OBJ)
 	@rm -f $@
@@ -54,6 +62,12 @@ $(BUILD)/haazri-ctl: $(BUILD)/obj/app/ctl.o $(BUILD)/libhaazri.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 $(BUILD)/haazri-finger: $(BUILD)/obj/drivers/finger-tool.o $(BUILD)/libhaazri.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+# The receiver is its own program (a central server), not part of the kiosk's library.
+$(BUILD)/obj/receiver/%.o: receiver/%.c $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(shell pkg-config --cflags $(RECEIVER_PKGS)) -MMD -MP -c $< -o $@
+$(BUILD)/haazri-receiver: $(RECEIVER_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/libhaazri.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs $(RECEIVER_PKGS)) -lm
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/obj/tests/helpers.o $(BUILD)/libhaazri.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm

@@ -11,7 +11,11 @@ static const char *const known_keys[][8] = {
      "rest_seconds", NULL},
     {"checkin", "duplicate_window", "result_seconds", NULL},
     {"match", "search", "attempts_before_fallback", NULL},
-    {"leds", NULL}, /* validated by the LED driver itself */
+    /* Groups a module validates itself, from Config.keyfile: */
+    {"leds", NULL},   /* drivers/leds-config.c */
+    {"screen", NULL}, /* ui/ (the check-in screen) */
+    {"sound", NULL},  /* ui/ (prompts and tones) */
+    {"sync", NULL},   /* sync/ (the central server) */
 };
 
 #define CONFIG_ERROR (g_quark_from_static_string("haazri-config"))
@@ -36,8 +40,8 @@ static void warn_unknown_keys(GKeyFile *kf, const char *path)
             g_warning("%s: unknown group [%s] ignored", path, *g);
             continue;
         }
-        if (strcmp(*g, "leds") == 0)
-            continue;
+        if (!known[0])
+            continue; /* the owning module warns about its own keys */
         g_auto(GStrv) keys = g_key_file_get_keys(kf, *g, NULL, NULL);
         for (char **k = keys; keys && *k; k++)
             if (!g_strv_contains(known, *k))
@@ -164,6 +168,7 @@ Config *config_load(const char *path, GError **error)
     warn_unknown_keys(kf, path);
     if (!read_file(c, kf, error))
         return NULL;
+    c->keyfile = g_key_file_ref(kf);
     if (!g_path_is_absolute(c->data_dir)) {
         g_autofree char *dir = g_path_get_dirname(path);
         g_autofree char *abs_dir = g_canonicalize_filename(dir, NULL);
@@ -185,6 +190,8 @@ void config_free(Config *c)
     g_free(c->scanner_device);
     g_free(c->search);
     g_free(c->path);
+    if (c->keyfile)
+        g_key_file_unref(c->keyfile);
     g_free(c);
 }
 

@@ -32,6 +32,7 @@ typedef struct {
     int attempts_before_fallback; /* failed touches before the case-number fallback is offered */
 
     char *path;               /* the file this came from, for messages; NULL = defaults only */
+    GKeyFile *keyfile;        /* the parsed file, for modules that read their own group ([leds]) */
 } Config;
 
 /* Loads `path` (NULL: defaults only). Relative data_dir is taken relative to the file's folder. */

@@ -9,6 +9,7 @@
 #include "app/config.h"
 #include "app/store.h"
 #include "app/version.h"
+#include "drivers/leds.h"
 #include "drivers/scanner.h"
 
 typedef struct {
@@ -449,6 +450,31 @@ static int cmd_audit(int argc, char **argv)
     return 0;
 }
 
+/* ---- leds ---- */
+
+static int cmd_leds(int argc, char **argv)
+{
+    if (!parse("leds", "test", "light every LED and sound the buzzer in turn, to check the wiring", NULL, FALSE, &argc, &argv))
+        return 2;
+    if (argc != 2 || strcmp(argv[1], "test") != 0) {
+        fprintf(stderr, "haazri-ctl leds: the only action is: test\n");
+        return 2;
+    }
+    g_autoptr(Config) config = load_config();
+    if (!config)
+        return 2;
+    g_auto(LedsConfig) lc;
+    leds_config_init(&lc);
+    g_autoptr(GError) error = NULL;
+    if ((config->keyfile && !leds_config_load(config->keyfile, config->path, &lc, &error)) ||
+        !leds_run_wiring_test(&lc, &error)) {
+        fprintf(stderr, "haazri-ctl leds: %s\n", error->message);
+        return 1;
+    }
+    printf("every light and the buzzer were switched on in turn\n");
+    return 0;
+}
+
 static const Command commands[] = {
     {"enroll", cmd_enroll, "enroll a probationer's fingers from the scanner (stop the kiosk first)"},
     {"list", cmd_list, "list enrolled probationers"},
@@ -457,6 +483,7 @@ static const Command commands[] = {
     {"activate", cmd_activate, "let a deactivated probationer check in again"},
     {"checkins", cmd_checkins, "list a day's check-ins"},
     {"audit", cmd_audit, "audit verify: check the officers' audit trail"},
+    {"leds", cmd_leds, "leds test: cycle every light and the buzzer (wiring check)"},
 };
 
 static void usage(FILE *out)

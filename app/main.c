@@ -1,7 +1,8 @@
 /* haazri — the check-in kiosk.
  *
  * The table of contents: load config → open store → load the search gallery → look for the scanner
- * → build the check-in machine → attach the view → run one main loop → close in reverse. */
+ * → build the check-in machine → attach the view and the lights → run one main loop → close in
+ * reverse. */
 #include <errno.h>
 #include <glib-unix.h>
 #include <stdio.h>
@@ -12,8 +13,10 @@
 #include "app/search.h"
 #include "app/store.h"
 #include "app/version.h"
+#include "drivers/leds.h"
 #include "drivers/scanner.h"
 #include "drivers/virtual-finger.h"
+#include "ui/lights.h"
 #include "ui/term.h"
 
 static Checkin *machine; /* set once built; the scanner may report before that */
@@ -99,6 +102,12 @@ int main(int argc, char **argv)
         g_printerr("haazri: cannot create the data folder %s: %s\n", config->data_dir, g_strerror(errno));
         return 1;
     }
+    g_auto(LedsConfig) leds_config;
+    leds_config_init(&leds_config);
+    if (config->keyfile && !leds_config_load(config->keyfile, config->path, &leds_config, &error)) {
+        g_printerr("haazri: %s\n", error->message);
+        return 2;
+    }
     g_autofree char *db_path = config_get_db_path(config);
     g_autoptr(Store) store = store_open(db_path, &error);
     if (!store) {
@@ -116,9 +125,14 @@ int main(int argc, char **argv)
 
     ScannerCallbacks scanner_cb = {.state_changed = on_scanner_state, .finger_on = on_finger};
     g_autoptr(Scanner) scanner = scanner_new(config->scanner_driver, config->scanner_device, &scanner_cb, NULL);
+    /* Give a plugged-in scanner a moment to open, so the first screen isn't "scanner problem". */
+    scanner_wait_ready(scanner, 3000, NULL);
     g_autoptr(Checkin) checkin = checkin_new(config, store, scanner, search);
     machine = checkin;
     g_autoptr(Term) term = term_new(checkin, config->office, demo_images ? on_demo_command : NULL, demo_images);
+    /* No chip, wrong line, busy line: one warning and a kiosk without lights, never a stop. */
+    g_autoptr(Leds) leds = leds_new(&leds_config, NULL);
+    lights_attach(checkin, leds);
 
     g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
     g_unix_signal_add(SIGINT, on_signal, loop);
@@ -130,5 +144,6 @@ int main(int argc, char **argv)
     g_clear_pointer(&term, term_free);
     machine = NULL;
     g_clear_pointer(&checkin, checkin_free);
+    g_clear_pointer(&leds, leds_free); /* lights off */
     return 0;
 }

@@ -1,5 +1,5 @@
 /* The [leds] configuration group: defaults, parsing and validation. Keys are documented, with their
- * defaults, in config/leds.conf.example; keep the two in step. */
+ * defaults, in config/haazri.conf ([leds]); keep the two in step. */
 #define G_LOG_DOMAIN "haazri-leds"
 #include "drivers/leds.h"
 

@@ -3,10 +3,12 @@
 # Called by the make targets, so `make run` and `make test` work on a bare machine as root.
 set -eu
 
-PKGS="gcc make pkg-config
+PKGS="gcc make pkg-config ca-certificates
 libfprint-2-dev libglib2.0-dev libsqlite3-dev sqlite3 libpng-dev
-libsdl2-dev libsdl2-ttf-dev fonts-noto-core
-libgpiod-dev libcurl4-openssl-dev libjson-glib-dev jq util-linux"
+libsdl2-dev libsdl2-ttf-dev fonts-noto-core espeak-ng
+libgpiod-dev libcurl4-openssl-dev libjson-glib-dev libsodium-dev
+libmicrohttpd-dev libpq-dev postgresql openssl
+jq util-linux"
 
 missing=""
 for p in $PKGS; do

@@ -323,8 +323,8 @@ static void test_config_unknown_key(void) {
 /* The documented example must load cleanly and say exactly what the built-in defaults say. */
 static void test_config_example_matches_defaults(void) {
   const char *testdata = g_getenv("HAAZRI_TESTDATA");
-  g_autofree char *path = testdata ? g_build_filename(testdata, "..", "..", "config", "leds.conf.example", NULL)
-                                   : g_strdup("config/leds.conf.example");
+  g_autofree char *path = testdata ? g_build_filename(testdata, "..", "..", "config", "haazri.conf", NULL)
+                                   : g_strdup("config/haazri.conf");
   g_autoptr(GKeyFile) kf = g_key_file_new();
   g_autoptr(GError) error = NULL;
   g_assert_true(g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &error));
