@@ -194,6 +194,25 @@ static void test_unplug_mid_scan(void)
     g_assert_cmpstr(seen.case_number, ==, "TEST-105");
 }
 
+/* libfprint's heat model needs ~3 minutes of activity to trip, so this drives the machine through the
+ * same report the scanner driver makes when libfprint says HOT, then cool again. */
+static void test_resting_when_hot(void)
+{
+    seen.arrived = FALSE;
+    checkin_on_scanner_state(machine, SCANNER_HOT, "test");
+    g_assert_true(seen.arrived);
+    g_assert_cmpint(seen.state, ==, CHECKIN_STATE_RESTING);
+    g_assert_nonnull(strstr(seen.reason, "resting"));
+    /* While resting, a touch does not start a scan. */
+    checkin_tap(machine);
+    g_assert_cmpint(checkin_get_state(machine), ==, CHECKIN_STATE_RESTING);
+    checkin_on_scanner_state(machine, SCANNER_READY, "test");
+    g_assert_cmpint(checkin_get_state(machine), ==, CHECKIN_STATE_WAITING);
+    g_autofree char *png = tu_fvc(106, 7);
+    g_assert_cmpint(touch(png), ==, CHECKIN_STATE_ALREADY);
+    g_assert_cmpstr(seen.case_number, ==, "TEST-106");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -236,6 +255,7 @@ int main(int argc, char **argv)
     g_test_add_func("/checkin/case-number-fallback", test_case_number);
     g_test_add_func("/checkin/retry-reason", test_retry_reason);
     g_test_add_func("/checkin/unplug-mid-scan-and-recover", test_unplug_mid_scan);
+    g_test_add_func("/checkin/resting-when-hot", test_resting_when_hot);
     int rc = g_test_run();
 
     checkin_free(machine);
