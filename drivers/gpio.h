@@ -13,11 +13,11 @@ G_BEGIN_DECLS
 GQuark gpio_error_quark(void);
 
 typedef enum {
-  GPIO_ERROR_NO_CHIP,    /* no chip of that name, label, number or path */
-  GPIO_ERROR_NO_LINE,    /* the chip has no line of that name or offset */
-  GPIO_ERROR_BUSY,       /* another holder (usually another process) has requested the line */
-  GPIO_ERROR_PERMISSION, /* the chip's device node cannot be opened by this user */
-  GPIO_ERROR_FAILED,     /* any other kernel refusal */
+    GPIO_ERROR_NO_CHIP,    /* no chip of that name, label, number or path */
+    GPIO_ERROR_NO_LINE,    /* the chip has no line of that name or offset */
+    GPIO_ERROR_BUSY,       /* another holder (usually another process) has requested the line */
+    GPIO_ERROR_PERMISSION, /* the chip's device node cannot be opened by this user */
+    GPIO_ERROR_FAILED,     /* any other kernel refusal */
 } GpioError;
 
 /* An open chip; owns every line requested through it. */
@@ -37,8 +37,7 @@ const char *gpio_chip_get_description(GpioChip *chip);
 /* Requests one line as an output with consumer "haazri", initially inactive. `line` is a line name, or
  * a decimal offset when it is all digits. With active_low the kernel inverts the level, so callers
  * always speak in "active" (lit / sounding) terms. */
-GpioLine *gpio_chip_request_output(GpioChip *chip, const char *line, gboolean active_low,
-                                   GError **error);
+GpioLine *gpio_chip_request_output(GpioChip *chip, const char *line, gboolean active_low, GError **error);
 
 /* Drives the line active (TRUE) or inactive (FALSE). */
 gboolean gpio_line_set_active(GpioLine *line, gboolean active, GError **error);

@@ -17,17 +17,17 @@ G_BEGIN_DECLS
 GQuark leds_error_quark(void);
 
 typedef enum {
-  LEDS_ERROR_DISABLED, /* [leds] enabled = false, yet a real output was asked for */
-  LEDS_ERROR_NO_LINES, /* no line is configured for any role */
+    LEDS_ERROR_DISABLED, /* [leds] enabled = false, yet a real output was asked for */
+    LEDS_ERROR_NO_LINES, /* no line is configured for any role */
 } LedsError;
 
 /* The physical outputs, also the bit positions of LedsMask. */
 typedef enum {
-  LEDS_LINE_GREEN,
-  LEDS_LINE_RED,
-  LEDS_LINE_AMBER,
-  LEDS_LINE_BUZZER,
-  LEDS_LINE_COUNT,
+    LEDS_LINE_GREEN,
+    LEDS_LINE_RED,
+    LEDS_LINE_AMBER,
+    LEDS_LINE_BUZZER,
+    LEDS_LINE_COUNT,
 } LedsLine;
 
 typedef guint LedsMask;
@@ -37,42 +37,42 @@ typedef guint LedsMask;
  * until the next leds_show(). Being offline with a backlog is not a pattern but a layer
  * (leds_set_offline()): a steady amber under whatever the foreground shows. */
 typedef enum {
-  LEDS_PATTERN_OFF,      /* everything dark, the offline layer too (shutdown, maintenance) */
-  LEDS_PATTERN_IDLE,     /* nothing of its own; the offline layer still shows */
-  LEDS_PATTERN_SCANNING, /* slow green pulse while a finger is being read */
-  LEDS_PATTERN_OK,       /* green solid for ok_ms with a short buzzer chirp: checked in */
-  LEDS_PATTERN_FAIL,     /* red blinks fail_blinks times with a double buzz: try again */
-  LEDS_PATTERN_RESTING,  /* amber steady: the scanner is cooling down */
-  LEDS_PATTERN_COUNT,
+    LEDS_PATTERN_OFF,      /* everything dark, the offline layer too (shutdown, maintenance) */
+    LEDS_PATTERN_IDLE,     /* nothing of its own; the offline layer still shows */
+    LEDS_PATTERN_SCANNING, /* slow green pulse while a finger is being read */
+    LEDS_PATTERN_OK,       /* green solid for ok_ms with a short buzzer chirp: checked in */
+    LEDS_PATTERN_FAIL,     /* red blinks fail_blinks times with a double buzz: try again */
+    LEDS_PATTERN_RESTING,  /* amber steady: the scanner is cooling down */
+    LEDS_PATTERN_COUNT,
 } LedsPattern;
 
 /* All times in milliseconds. */
 typedef struct {
-  guint ok_ms;              /* green stays on */
-  guint ok_chirp_ms;        /* buzzer at the start of OK */
-  guint fail_blinks;        /* red flashes */
-  guint fail_on_ms;
-  guint fail_off_ms;
-  guint fail_buzz_ms;       /* each of the two buzzes */
-  guint fail_buzz_gap_ms;   /* silence between them */
-  guint scanning_on_ms;     /* green lit part of each pulse */
-  guint scanning_period_ms; /* one pulse, lit + dark */
-  guint wiring_step_ms;     /* leds_run_wiring_test(): each light on this long */
+    guint ok_ms;       /* green stays on */
+    guint ok_chirp_ms; /* buzzer at the start of OK */
+    guint fail_blinks; /* red flashes */
+    guint fail_on_ms;
+    guint fail_off_ms;
+    guint fail_buzz_ms;       /* each of the two buzzes */
+    guint fail_buzz_gap_ms;   /* silence between them */
+    guint scanning_on_ms;     /* green lit part of each pulse */
+    guint scanning_period_ms; /* one pulse, lit + dark */
+    guint wiring_step_ms;     /* leds_run_wiring_test(): each light on this long */
 } LedsTimings;
 
 /* The [leds] group of the kiosk's configuration; a plain value the caller owns. */
 typedef struct {
-  gboolean enabled;
-  char *chip;                              /* name, label, number or /dev path */
-  char *lines[LEDS_LINE_COUNT];            /* line name or offset; NULL = not wired */
-  gboolean active_low[LEDS_LINE_COUNT];
-  LedsTimings timings;
+    gboolean enabled;
+    char *chip;                   /* name, label, number or /dev path */
+    char *lines[LEDS_LINE_COUNT]; /* line name or offset; NULL = not wired */
+    gboolean active_low[LEDS_LINE_COUNT];
+    LedsTimings timings;
 } LedsConfig;
 
 /* Where the pattern engine's output goes. `on` means lit / sounding; polarity is the sink's business. */
 typedef struct {
-  gboolean (*set_line)(gpointer sink_data, LedsLine line, gboolean on, GError **error);
-  void (*free)(gpointer sink_data); /* may be NULL; called after every line was switched off */
+    gboolean (*set_line)(gpointer sink_data, LedsLine line, gboolean on, GError **error);
+    void (*free)(gpointer sink_data); /* may be NULL; called after every line was switched off */
 } LedsSink;
 
 /* Current time in microseconds on a monotonic clock; g_get_monotonic_time() unless injected. */
