@@ -9,7 +9,9 @@
 
 #define CONSUMER "haazri"
 
-G_DEFINE_QUARK(haazri - gpio - error - quark, gpio_error)
+/* clang-format off */
+G_DEFINE_QUARK(haazri-gpio-error-quark, gpio_error)
+/* clang-format on */
 
 struct GpioLine {
     struct gpiod_line *line; /* owned by the chip's gpiod handle */

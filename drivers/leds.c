@@ -6,7 +6,9 @@
 
 #include <string.h>
 
-G_DEFINE_QUARK(haazri - leds - error - quark, leds_error)
+/* clang-format off */
+G_DEFINE_QUARK(haazri-leds-error-quark, leds_error)
+/* clang-format on */
 
 /* ---- Pattern logic (pure) ------------------------------------------------------------------------- */
 
