@@ -9,7 +9,7 @@
 BUILD    ?= build
 CC       ?= cc
 PKGS     := libfprint-2 glib-2.0 gio-2.0 gio-unix-2.0 sqlite3 libpng libgpiod json-glib-1.0 \
-            sdl2 SDL2_ttf libcurl libsodium
+            sdl2 SDL2_ttf libcurl libsodium libsystemd
 # The reference central server (receiver/) adds its own: HTTP serving and PostgreSQL.
 RECEIVER_PKGS := $(PKGS) libmicrohttpd libpq
 SAN      ?=
@@ -33,7 +33,7 @@ DEPS_STAMP := $(BUILD)/.deps-ok
 
 .PHONY: all run test test-asan bench deps clean
 .SECONDARY:
-all: $(PROGRAMS) $(TESTS) $(BENCHES)
+all: $(PROGRAMS) $(TESTS) $(BENCHES) $(BUILD)/tests/haazri-hooks
 
 # Installs missing Debian packages once per build folder (apt-get update first; needs root).
 $(DEPS_STAMP): scripts/deps.sh
@@ -68,6 +68,13 @@ $(BUILD)/obj/receiver/%.o: receiver/%.c $(DEPS_STAMP)
 	$(CC) $(CFLAGS) $(shell pkg-config --cflags $(RECEIVER_PKGS)) -MMD -MP -c $< -o $@
 $(BUILD)/haazri-receiver: $(RECEIVER_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/libhaazri.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs $(RECEIVER_PKGS)) -lm
+# The kiosk with test hooks compiled in (tests/test-service.c stalls its main loop).
+$(BUILD)/obj/tests/haazri-hooks.o: app/main.c $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -DHAAZRI_TEST_HOOKS $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/tests/haazri-hooks: $(BUILD)/obj/tests/haazri-hooks.o $(BUILD)/libhaazri.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/obj/tests/helpers.o $(BUILD)/libhaazri.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm

@@ -11,6 +11,7 @@
 #include "app/checkin.h"
 #include "app/config.h"
 #include "app/search.h"
+#include "app/service.h"
 #include "app/store.h"
 #include "app/version.h"
 #include "drivers/leds.h"
@@ -34,6 +35,17 @@ static void on_finger(gpointer data)
     if (machine)
         checkin_on_finger(machine);
 }
+
+#ifdef HAAZRI_TEST_HOOKS
+static gboolean stall_forever(gpointer data)
+{
+    (void)data;
+    g_message("test hook: stalling the main loop");
+    for (;;)
+        g_usleep(G_USEC_PER_SEC);
+    return G_SOURCE_REMOVE;
+}
+#endif
 
 static gboolean on_signal(gpointer loop)
 {
@@ -138,8 +150,19 @@ int main(int argc, char **argv)
     g_unix_signal_add(SIGINT, on_signal, loop);
     g_unix_signal_add(SIGTERM, on_signal, loop);
     checkin_start(checkin);
+    g_autofree char *status = g_strdup_printf("%u fingers enrolled; scanner: %s", search_get_size(search),
+                                              scanner_get_name(scanner) ? scanner_get_name(scanner) : "none yet");
+    service_notify_ready(status);
+#ifdef HAAZRI_TEST_HOOKS
+    /* Test build only (build/tests/haazri-hooks): hang the main loop, as a stuck callback would,
+     * so tests can see the watchdog pings stop. */
+    const char *stall = g_getenv("HAAZRI_TEST_STALL_AFTER_MS");
+    if (stall)
+        g_timeout_add((guint)atoi(stall), stall_forever, NULL);
+#endif
     g_main_loop_run(loop);
 
+    service_notify_stopping();
     g_message("shutting down");
     g_clear_pointer(&term, term_free);
     machine = NULL;
