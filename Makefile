@@ -31,7 +31,7 @@ PROGRAMS := $(BUILD)/haazri $(BUILD)/haazri-ctl $(BUILD)/haazri-finger \
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 
-.PHONY: all run test test-asan bench deps clean
+.PHONY: all run test test-asan bench deps clean install
 .SECONDARY:
 all: $(PROGRAMS) $(TESTS) $(BENCHES) $(BUILD)/tests/haazri-hooks
 
@@ -98,6 +98,31 @@ bench: all
 
 clean:
 	rm -rf build
+
+# make install [PREFIX=/usr/local] [DESTDIR=...]: programs, man pages, systemd units, udev rule,
+# service user (sysusers.d), and /etc/haazri/haazri.conf — never overwriting one an installer edited
+# (the new defaults go beside it as haazri.conf.dist).
+PREFIX     ?= /usr/local
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+STATEDIR   ?= /var/lib/haazri
+LIBDIR_SYS ?= $(if $(filter /usr,$(PREFIX)),/lib,$(PREFIX)/lib)
+install: $(PROGRAMS)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
+		$(DESTDIR)$(PREFIX)/share/haazri $(DESTDIR)$(SYSCONFDIR)/haazri \
+		$(DESTDIR)$(LIBDIR_SYS)/systemd/system $(DESTDIR)$(LIBDIR_SYS)/udev/rules.d $(DESTDIR)$(LIBDIR_SYS)/sysusers.d
+	install -m 0755 $(BUILD)/haazri $(BUILD)/haazri-ctl $(if $(RECEIVER_SRC),$(BUILD)/haazri-receiver) $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 docs/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 docs/man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	if [ -e $(DESTDIR)$(SYSCONFDIR)/haazri/haazri.conf ] && ! cmp -s config/haazri.conf $(DESTDIR)$(SYSCONFDIR)/haazri/haazri.conf; then \
+		install -m 0644 config/haazri.conf $(DESTDIR)$(SYSCONFDIR)/haazri/haazri.conf.dist; \
+		echo "kept your $(SYSCONFDIR)/haazri/haazri.conf; the new defaults are in haazri.conf.dist"; \
+	else install -m 0644 config/haazri.conf $(DESTDIR)$(SYSCONFDIR)/haazri/haazri.conf; fi
+	for u in config/systemd/*.service; do \
+		sed 's|/usr/bin/|$(PREFIX)/bin/|; s|/etc/haazri/|$(SYSCONFDIR)/haazri/|; s|/var/lib/haazri|$(STATEDIR)|' $$u \
+			> $(DESTDIR)$(LIBDIR_SYS)/systemd/system/$$(basename $$u); done
+	install -m 0644 config/udev/70-haazri.rules $(DESTDIR)$(LIBDIR_SYS)/udev/rules.d/
+	install -m 0644 config/sysusers-haazri.conf $(DESTDIR)$(LIBDIR_SYS)/sysusers.d/haazri.conf
+	install -d -m 0750 $(DESTDIR)$(STATEDIR)
 
 -include $(LIB_OBJ:.o=.d) $(wildcard $(BUILD)/obj/*/*.d)
 # The LED driver's test on a real kernel GPIO chip (qemu + gpio-sim) brings its own rules.
