@@ -31,14 +31,15 @@ PROGRAMS := $(BUILD)/haazri $(BUILD)/haazri-ctl $(BUILD)/haazri-finger \
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 
-.PHONY: all run test test-asan bench deps clean install
+.PHONY: all run test test-asan bench deps clean install deb package-test
 .SECONDARY:
 all: $(PROGRAMS) $(TESTS) $(BENCHES) $(BUILD)/tests/haazri-hooks
 
 # Installs missing Debian packages once per build folder (apt-get update first; needs root).
+# NO_DEPS=1 skips it (the Debian package build: Build-Depends do that job there).
 $(DEPS_STAMP): scripts/deps.sh
 	@mkdir -p $(BUILD)
-	./scripts/deps.sh
+	$(if $(NO_DEPS),,./scripts/deps.sh)
 	@touch $@
 deps: $(DEPS_STAMP)
 
@@ -123,6 +124,12 @@ install: $(PROGRAMS)
 	install -m 0644 config/udev/70-haazri.rules $(DESTDIR)$(LIBDIR_SYS)/udev/rules.d/
 	install -m 0644 config/sysusers-haazri.conf $(DESTDIR)$(LIBDIR_SYS)/sysusers.d/haazri.conf
 	install -d -m 0750 $(DESTDIR)$(STATEDIR)
+
+# The Debian package (build/haazri_*.deb), and a check that it installs on a clean Debian 12 root.
+deb:
+	./scripts/build-deb.sh
+package-test: deb
+	./tests/package/test-package.sh
 
 -include $(LIB_OBJ:.o=.d) $(wildcard $(BUILD)/obj/*/*.d)
 # The LED driver's test on a real kernel GPIO chip (qemu + gpio-sim) brings its own rules.
