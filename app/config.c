@@ -6,7 +6,7 @@
 
 /* Every group and key this version knows; anything else in the file is warned about. */
 static const char *const known_keys[][8] = {
-    {"kiosk", "device_id", "office", "data_dir", NULL},
+    {"kiosk", "device_id", "office", "data_dir", "disk_warn_mb", NULL},
     {"scanner", "driver", "device", "capture", "tap_window_seconds", "listen_seconds",
      "rest_seconds", NULL},
     {"checkin", "duplicate_window", "result_seconds", NULL},
@@ -98,6 +98,9 @@ static gboolean read_file(Config *c, GKeyFile *kf, GError **error)
     if (!*c->data_dir)
         return bad_value(c, "kiosk", "data_dir", "", "a folder for the database", error);
 
+    if (!read_int(c, kf, "kiosk", "disk_warn_mb", 1, 1000000, &c->disk_warn_mb, error))
+        return FALSE;
+
     read_string(kf, "scanner", "driver", &c->scanner_driver);
     read_string(kf, "scanner", "device", &c->scanner_device);
     g_autofree char *capture = g_strdup("continuous");
@@ -144,6 +147,7 @@ Config *config_load(const char *path, GError **error)
     c->device_id = g_strdup(host);
     c->office = g_strdup("District Probation Office");
     c->data_dir = g_strdup("/var/lib/haazri");
+    c->disk_warn_mb = 200;
     c->scanner_driver = g_strdup("");
     c->scanner_device = g_strdup("");
     c->capture = CAPTURE_CONTINUOUS;

@@ -17,6 +17,7 @@ typedef struct {
     char *device_id;      /* this kiosk's id in every record it writes */
     char *office;         /* shown on the screen, stored with probationers */
     char *data_dir;       /* absolute; holds haazri.db */
+    int disk_warn_mb;     /* warn on screen and in the heartbeat below this much free space */
     /* [scanner] */
     char *scanner_driver; /* libfprint driver id, "" = any */
     char *scanner_device; /* libfprint device id, "" = any */

@@ -10,6 +10,7 @@
 
 #include "app/checkin.h"
 #include "app/config.h"
+#include "app/health.h"
 #include "app/search.h"
 #include "app/service.h"
 #include "app/store.h"
@@ -46,6 +47,11 @@ static gboolean stall_forever(gpointer data)
     return G_SOURCE_REMOVE;
 }
 #endif
+
+static void on_disk(const HealthDisk *disk, gpointer term)
+{
+    term_show_disk(term, disk->low, disk->free_bytes);
+}
 
 static gboolean on_signal(gpointer loop)
 {
@@ -142,6 +148,7 @@ int main(int argc, char **argv)
     g_autoptr(Checkin) checkin = checkin_new(config, store, scanner, search);
     machine = checkin;
     g_autoptr(Term) term = term_new(checkin, config->office, demo_images ? on_demo_command : NULL, demo_images);
+    g_autoptr(Health) health = health_new(config->data_dir, (guint)config->disk_warn_mb, 60, on_disk, term);
     /* No chip, wrong line, busy line: one warning and a kiosk without lights, never a stop. */
     g_autoptr(Leds) leds = leds_new(&leds_config, NULL);
     lights_attach(checkin, leds);
@@ -164,6 +171,7 @@ int main(int argc, char **argv)
 
     service_notify_stopping();
     g_message("shutting down");
+    g_clear_pointer(&health, health_free);
     g_clear_pointer(&term, term_free);
     machine = NULL;
     g_clear_pointer(&checkin, checkin_free);

@@ -162,6 +162,43 @@ void store_checkin_row_free(StoreCheckinRow *r)
     g_free(r);
 }
 
+static gint64 count(Store *s, const char *sql, const char *arg, gboolean *ok)
+{
+    sqlite3_stmt *st = NULL;
+    gint64 n = 0;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        *ok = FALSE;
+        return 0;
+    }
+    if (arg)
+        sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    else
+        *ok = FALSE;
+    sqlite3_finalize(st);
+    return n;
+}
+
+gboolean store_get_summary(Store *s, StoreSummary *out, GError **error)
+{
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autofree char *today = g_date_time_format(now, "%Y-%m-%d");
+    gboolean ok = TRUE;
+    *out = (StoreSummary){.schema_version = store_get_schema_version(s)};
+    out->probationers_active = count(s, "SELECT count(*) FROM probationers WHERE status = 'active'", NULL, &ok);
+    out->fingers = count(s, "SELECT count(*) FROM fingers f JOIN probationers p ON p.id = f.probationer_id "
+                            "WHERE p.status = 'active'", NULL, &ok);
+    out->checkins_today = count(s, "SELECT count(*) FROM checkins WHERE local_date = ? AND result = 'recorded'", today, &ok);
+    out->pending = count(s, "SELECT count(*) FROM checkins WHERE sync_state = 'pending'", NULL, &ok);
+    sqlite3_stmt *st = NULL;
+    if (ok && sqlite3_prepare_v2(s->db, "SELECT wall_time FROM checkins WHERE sync_state = 'pending' ORDER BY id LIMIT 1",
+                                 -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        g_strlcpy(out->oldest_pending, (const char *)sqlite3_column_text(st, 0), sizeof out->oldest_pending);
+    sqlite3_finalize(st);
+    return ok ? TRUE : store_fail(s, error, "read the database's summary");
+}
+
 /* SHA-256 over the previous hash and every field, unit-separated so fields can't run together. */
 static char *audit_hash(const char *prev, const char *at, const char *actor, const char *action,
                         const char *subject, const char *detail)

@@ -103,6 +103,17 @@ GPtrArray *store_list_checkins(Store *store, const char *date, GError **error);
 void store_checkin_row_free(StoreCheckinRow *row);
 const char *store_checkin_result_name(CheckinResult result);
 
+/* What `haazri-ctl status` and the heartbeat report. */
+typedef struct {
+    int schema_version;
+    gint64 probationers_active;
+    gint64 fingers;
+    gint64 checkins_today;     /* counted attendances (result recorded) today */
+    gint64 pending;            /* check-ins not yet acknowledged by the central server */
+    char oldest_pending[40];   /* wall time of the oldest of them, "" when none */
+} StoreSummary;
+gboolean store_get_summary(Store *store, StoreSummary *out, GError **error);
+
 /* Officer audit trail: append-only (triggers refuse UPDATE and DELETE), each row hash-chained to the
  * one before. Never pass templates or other biometric data as detail. */
 gboolean store_audit(Store *store, const char *actor, const char *action, const char *subject,

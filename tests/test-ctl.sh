@@ -31,7 +31,7 @@ grep -q "expected YYYY-MM-DD" "$T/err" || fail "bad date message"
 grep -q 'unknown command "frobnicate"' "$T/err" || fail "unknown command message"
 
 say "--help on every command"
-for c in enroll list show deactivate activate checkins audit; do
+for c in enroll list show deactivate activate checkins audit status leds; do
     "$CTL" $c --help > "$T/help" || fail "$c --help failed"
     grep -q "haazri-ctl $c" "$T/help" || fail "$c --help does not name the command"
 done
@@ -56,6 +56,12 @@ wait_for "$T/kiosk2.out" "Place your finger"
 place "$TESTDATA/fvc2002-db2b/104_8.png"
 wait_for "$T/kiosk2.out" "NOT RECOGNISED"
 kill "$KIOSK_PID"; wait "$KIOSK_PID" 2>/dev/null || true; KIOSK_PID=
+
+say "status: identity, database, queue, disk"
+"$CTL" status --config "$T/k.conf" --json > "$T/status.json"
+[ "$(jq -r '.device_id + "|" + (.probationers_active|tostring) + "|" + (.checkins_today|tostring) + "|" + (.queue_length|tostring)' "$T/status.json")" = "test-kiosk|1|1|2" ] || fail "status --json: $(cat "$T/status.json")"
+[ "$(jq -r '.disk_free_mb > 0' "$T/status.json")" = true ] || fail "status disk"
+"$CTL" status --config "$T/k.conf" | grep -q "^queue: *2 check-ins not yet at the central server" || fail "status table"
 
 say "the audit trail records every change and detects tampering"
 [ "$(sql "$T/data/haazri.db" "SELECT group_concat(action, ',') FROM audit")" = "probationer.add,finger.enroll,probationer.add,finger.enroll,probationer.deactivate" ] || fail "audit rows: $(sql "$T/data/haazri.db" "SELECT group_concat(action) FROM audit")"

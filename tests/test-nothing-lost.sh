@@ -49,6 +49,7 @@ unshare -rm sh -eu -c '
     enroll "$T/f.conf" LHR-103 103
     start_kiosk "$T/f.conf" "$T/f.out"
     wait_for "$T/f.out" "Place your finger"
+    grep -q "DISK ALMOST FULL" "$T/f.out" || fail "no warning on a 3 MB disk (disk_warn_mb = 200)"
     dd if=/dev/zero of="$T/full/filler" bs=4k 2>/dev/null || true   # until the disk is full
     n=$(count "$T/f.out" "Place your finger")
     place "$TESTDATA/fvc2002-db2b/102_7.png"

@@ -93,6 +93,15 @@ static void on_event(const CheckinEvent *ev, gpointer data)
     }
 }
 
+void term_show_disk(Term *t, gboolean low, guint64 free_bytes)
+{
+    (void)t;
+    g_autofree char *text = low ? g_strdup_printf("DISK ALMOST FULL — %" G_GUINT64_FORMAT " MB left. Please tell the officer.",
+                                                  free_bytes >> 20)
+                                : g_strdup("Disk space is fine again.");
+    print_line(low ? "!!" : "", text);
+}
+
 static gboolean on_input(GIOChannel *ch, GIOCondition cond, gpointer data)
 {
     Term *t = data;

@@ -13,4 +13,6 @@ typedef void (*TermCommandFunc)(const char *line, gpointer user_data);
 
 Term *term_new(Checkin *checkin, const char *office, TermCommandFunc extra, gpointer user_data);
 void term_free(Term *term);
+/* The disk is almost full (or has recovered): a standing warning for the officer. */
+void term_show_disk(Term *term, gboolean low, guint64 free_bytes);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Term, term_free)
