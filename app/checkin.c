@@ -193,14 +193,6 @@ static void on_identified(FpPrint *match, FpPrint *probe, const GError *error, g
     after_result(c);
 }
 
-static gboolean on_listen_window_over(gpointer data)
-{
-    Checkin *c = data;
-    c->timer_id = 0;
-    go_idle(c);
-    return G_SOURCE_REMOVE;
-}
-
 /* Starts one identify on the scanner: against everyone, or against the case-number person. */
 static void listen(Checkin *c)
 {
@@ -212,7 +204,7 @@ static void listen(Checkin *c)
     }
     c->scan_cancel = g_cancellable_new();
     int window = c->config->capture == CAPTURE_TAP || c->one ? c->config->tap_window_s : c->config->listen_s;
-    c->timer_id = g_timeout_add_seconds(window, on_listen_window_over, c);
+    c->timer_id = g_timeout_add_seconds(window, on_timer_idle, c); /* nobody came: rest */
     if (c->one) {
         CheckinEvent ev = {.state = CHECKIN_STATE_CASE_ENTRY, .who = &c->one_who};
         emit(c, &ev);

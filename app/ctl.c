@@ -77,6 +77,38 @@ static Store *open_store(const Config *c)
     return s;
 }
 
+/* What most commands need: the configuration and the database. */
+typedef struct {
+    Config *config;
+    Store *store;
+} Admin;
+
+static void admin_clear(Admin *a)
+{
+    g_clear_pointer(&a->store, store_close);
+    g_clear_pointer(&a->config, config_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Admin, admin_clear)
+
+/* 0, or the exit status to return (2: bad configuration, 1: the database can't be opened). */
+static int open_admin(Admin *a)
+{
+    a->config = load_config();
+    if (!a->config)
+        return 2;
+    a->store = open_store(a->config);
+    return a->store ? 0 : 1;
+}
+
+/* Commands with one fixed action word ("audit verify", "leds test"). */
+static gboolean expect_action(const char *cmd, int argc, char **argv, const char *action)
+{
+    if (argc == 2 && strcmp(argv[1], action) == 0)
+        return TRUE;
+    fprintf(stderr, "haazri-ctl %s: the only action is: %s\n", cmd, action);
+    return FALSE;
+}
+
 static const char *actor(void)
 {
     static char name[80];
@@ -279,10 +311,11 @@ static int cmd_list(int argc, char **argv)
     };
     if (!parse("list", "", "list enrolled probationers", entries, TRUE, &argc, &argv))
         return 2;
-    g_autoptr(Config) config = load_config();
-    g_autoptr(Store) store = config ? open_store(config) : NULL;
-    if (!store)
-        return config ? 1 : 2;
+    g_auto(Admin) admin = {0};
+    int failed = open_admin(&admin);
+    if (failed)
+        return failed;
+    Store *store = admin.store;
     g_autoptr(GError) error = NULL;
     g_autoptr(GPtrArray) list = store_list_probationers(store, &error);
     if (!list) {
@@ -317,10 +350,11 @@ static int cmd_show(int argc, char **argv)
         fprintf(stderr, "haazri-ctl show: give one case number\n");
         return 2;
     }
-    g_autoptr(Config) config = load_config();
-    g_autoptr(Store) store = config ? open_store(config) : NULL;
-    if (!store)
-        return config ? 1 : 2;
+    g_auto(Admin) admin = {0};
+    int failed = open_admin(&admin);
+    if (failed)
+        return failed;
+    Store *store = admin.store;
     g_autoptr(GError) error = NULL;
     StoreProbationer p = {0};
     if (!store_find_probationer(store, argv[1], &p, &error)) {
@@ -349,10 +383,11 @@ static int set_active(const char *cmd, gboolean active, int argc, char **argv)
         fprintf(stderr, "haazri-ctl %s: give one case number\n", cmd);
         return 2;
     }
-    g_autoptr(Config) config = load_config();
-    g_autoptr(Store) store = config ? open_store(config) : NULL;
-    if (!store)
-        return config ? 1 : 2;
+    g_auto(Admin) admin = {0};
+    int failed = open_admin(&admin);
+    if (failed)
+        return failed;
+    Store *store = admin.store;
     g_autoptr(GError) error = NULL;
     StoreProbationer p = {0};
     if (!store_find_probationer(store, argv[1], &p, &error) ||
@@ -392,10 +427,11 @@ static int cmd_checkins(int argc, char **argv)
             return 2;
         }
     }
-    g_autoptr(Config) config = load_config();
-    g_autoptr(Store) store = config ? open_store(config) : NULL;
-    if (!store)
-        return config ? 1 : 2;
+    g_auto(Admin) admin = {0};
+    int failed = open_admin(&admin);
+    if (failed)
+        return failed;
+    Store *store = admin.store;
     g_autoptr(GError) error = NULL;
     g_autoptr(GPtrArray) rows = store_list_checkins(store, date, &error);
     if (!rows) {
@@ -434,14 +470,13 @@ static int cmd_audit(int argc, char **argv)
 {
     if (!parse("audit", "verify", "check that no audit row was edited or deleted", NULL, FALSE, &argc, &argv))
         return 2;
-    if (argc != 2 || strcmp(argv[1], "verify") != 0) {
-        fprintf(stderr, "haazri-ctl audit: the only action is: verify\n");
+    if (!expect_action("audit", argc, argv, "verify"))
         return 2;
-    }
-    g_autoptr(Config) config = load_config();
-    g_autoptr(Store) store = config ? open_store(config) : NULL;
-    if (!store)
-        return config ? 1 : 2;
+    g_auto(Admin) admin = {0};
+    int failed = open_admin(&admin);
+    if (failed)
+        return failed;
+    Store *store = admin.store;
     g_autoptr(GError) error = NULL;
     if (!store_verify_audit(store, &error)) {
         fprintf(stderr, "haazri-ctl audit: %s\n", error->message);
@@ -522,10 +557,8 @@ static int cmd_leds(int argc, char **argv)
 {
     if (!parse("leds", "test", "light every LED and sound the buzzer in turn, to check the wiring", NULL, FALSE, &argc, &argv))
         return 2;
-    if (argc != 2 || strcmp(argv[1], "test") != 0) {
-        fprintf(stderr, "haazri-ctl leds: the only action is: test\n");
+    if (!expect_action("leds", argc, argv, "test"))
         return 2;
-    }
     g_autoptr(Config) config = load_config();
     if (!config)
         return 2;
