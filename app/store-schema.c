@@ -57,6 +57,20 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
     "CREATE TRIGGER audit_append_only_d BEFORE DELETE ON audit"
     "  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;",
+
+    /* 2: officers (officer mode) and the check-in log's queries. */
+    "CREATE TABLE officers ("
+    "  id INTEGER PRIMARY KEY,"
+    "  username TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL,"
+    "  role TEXT NOT NULL CHECK (role IN ('officer', 'admin')),"
+    "  pin_hash TEXT NOT NULL," /* libsodium crypto_pwhash_str: Argon2id, salted, self-describing */
+    "  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'inactive')),"
+    "  failed_pins INTEGER NOT NULL DEFAULT 0,"
+    "  locked_until_us INTEGER NOT NULL DEFAULT 0," /* wall clock: a lockout survives a restart */
+    "  created_at TEXT NOT NULL);"
+    "CREATE INDEX checkins_by_date_id ON checkins (local_date, id);"
+    "CREATE INDEX probationers_by_name ON probationers (name_en COLLATE NOCASE);",
 };
 
 int store_schema_latest(void)
