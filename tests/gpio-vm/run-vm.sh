@@ -35,13 +35,16 @@ mkdir -p "$root"/{bin,proc,sys,dev,tmp}
 cp /bin/busybox "$root/bin/busybox"
 for applet in sh mount mkdir cat echo sed reboot; do ln -s busybox "$root/bin/$applet"; done
 
-# The program keeps its host path, and so does each library ldd names (the dynamic loader included).
+# The program goes to /opt/test (its host path may lie under /tmp, which the VM mounts a tmpfs over);
+# each library ldd names keeps its host path (the dynamic loader included).
 add_file() {
   [[ -e $root$1 ]] && return 0
   mkdir -p "$root$(dirname "$1")"
   cp -L "$1" "$root$1"
 }
-add_file "$prog"
+mkdir -p "$root/opt/test"
+cp -L "$prog" "$root/opt/test/"
+vm_prog=/opt/test/$(basename "$prog")
 while read -r lib; do add_file "$lib"; done < <(ldd "$prog" | grep -o '/[^ ]*' || true)
 
 quoted=""
@@ -69,7 +72,7 @@ export GPIO_SIM_SYSFS=/sys/devices/platform/\$(cat \$sim/dev_name)/\$GPIO_SIM_CH
 export PATH=/bin HOME=/tmp
 cd /tmp
 echo "@@vm-start@@"
-$prog$quoted
+$vm_prog$quoted
 echo "@@vm-exit=\$?@@"
 reboot -f  # the tiny kernel has no ACPI power-off; with qemu's -no-reboot a reboot ends the VM
 EOF
