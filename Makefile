@@ -18,7 +18,7 @@ CFLAGS   ?= -O2 -g
 override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I. $(SAN)
 override LDFLAGS += $(SAN) -pthread
 
-MAINS    := app/main.c app/ctl.c drivers/finger-tool.c
+MAINS    := app/main.c drivers/finger-tool.c
 LIB_SRC  := $(filter-out $(MAINS),$(wildcard app/*.c drivers/*.c ui/*.c sync/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_SRC := $(wildcard tests/test-*.c)
@@ -59,7 +59,9 @@ $(BUILD)/libhaazri.a: $(LIB_OBJ)
 
 $(BUILD)/haazri: $(BUILD)/obj/app/main.o $(BUILD)/libhaazri.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
-$(BUILD)/haazri-ctl: $(BUILD)/obj/app/ctl.o $(BUILD)/libhaazri.a
+# haazri-ctl is the administration front end (ctl/), a program on top of the library.
+CTL_SRC  := $(wildcard ctl/*.c)
+$(BUILD)/haazri-ctl: $(CTL_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/libhaazri.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 $(BUILD)/haazri-finger: $(BUILD)/obj/drivers/finger-tool.o $(BUILD)/libhaazri.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
@@ -131,6 +133,6 @@ deb:
 package-test: deb
 	./tests/package/test-package.sh
 
--include $(LIB_OBJ:.o=.d) $(wildcard $(BUILD)/obj/*/*.d)
+-include $(wildcard $(BUILD)/obj/*/*.d)
 # The LED driver's test on a real kernel GPIO chip (qemu + gpio-sim) brings its own rules.
 -include tests/gpio-vm/gpio-vm.mk

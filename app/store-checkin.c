@@ -116,30 +116,54 @@ rollback:
     return FALSE;
 }
 
-GPtrArray *store_list_checkins(Store *s, const char *date, GError **error)
+#define ROW_COLUMNS                                                                                \
+    "SELECT c.id, c.uuid, c.wall_time, c.local_date, p.case_number, p.name_en, p.name_ur, c.result, "   \
+    "c.method, c.score, c.device_id, c.sync_state FROM checkins c "                                   \
+    "LEFT JOIN probationers p ON p.id = c.probationer_id "
+
+static char *text_at(sqlite3_stmt *st, int col)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT c.uuid, c.wall_time, p.case_number, p.name_en, c.result, c.method, "
-                           "c.score, c.sync_state FROM checkins c "
-                           "LEFT JOIN probationers p ON p.id = c.probationer_id "
-                           "WHERE c.local_date = ? ORDER BY c.id",
-                           -1, &st, NULL) != SQLITE_OK)
-        return store_fail(s, error, "list check-ins"), NULL;
-    sqlite3_bind_text(st, 1, date, -1, SQLITE_TRANSIENT);
+    const unsigned char *t = sqlite3_column_text(st, col);
+    return t ? g_strdup((const char *)t) : NULL;
+}
+
+static void read_row(sqlite3_stmt *st, StoreCheckinRow *r)
+{
+    r->id = sqlite3_column_int64(st, 0);
+    r->uuid = text_at(st, 1);
+    r->wall_time = text_at(st, 2);
+    r->local_date = text_at(st, 3);
+    r->case_number = text_at(st, 4);
+    r->name_en = text_at(st, 5);
+    r->name_ur = text_at(st, 6);
+    r->result = result_from_name((const char *)sqlite3_column_text(st, 7));
+    r->method = g_strcmp0((const char *)sqlite3_column_text(st, 8), "finger") == 0 ? CHECKIN_BY_FINGER
+                                                                                  : CHECKIN_BY_CASE_NUMBER;
+    r->score = sqlite3_column_type(st, 9) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 9);
+    r->device_id = text_at(st, 10);
+    r->sync_state = text_at(st, 11);
+}
+
+static void row_clear(StoreCheckinRow *r)
+{
+    g_free(r->uuid);
+    g_free(r->wall_time);
+    g_free(r->local_date);
+    g_free(r->case_number);
+    g_free(r->name_en);
+    g_free(r->name_ur);
+    g_free(r->device_id);
+    g_free(r->sync_state);
+}
+
+/* Runs a prepared check-in query into an array of rows. */
+static GPtrArray *collect_rows(Store *s, sqlite3_stmt *st, GError **error)
+{
     GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)store_checkin_row_free);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         StoreCheckinRow *r = g_new0(StoreCheckinRow, 1);
-        r->uuid = g_strdup((const char *)sqlite3_column_text(st, 0));
-        r->wall_time = g_strdup((const char *)sqlite3_column_text(st, 1));
-        r->case_number = g_strdup((const char *)sqlite3_column_text(st, 2));
-        r->name_en = g_strdup((const char *)sqlite3_column_text(st, 3));
-        r->result = result_from_name((const char *)sqlite3_column_text(st, 4));
-        r->method = g_strcmp0((const char *)sqlite3_column_text(st, 5), "finger") == 0
-            ? CHECKIN_BY_FINGER : CHECKIN_BY_CASE_NUMBER;
-        r->score = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 6);
-        r->sync_state = g_strdup((const char *)sqlite3_column_text(st, 7));
+        read_row(st, r);
         g_ptr_array_add(rows, r);
     }
     sqlite3_finalize(st);
@@ -150,15 +174,67 @@ GPtrArray *store_list_checkins(Store *s, const char *date, GError **error)
     return rows;
 }
 
+GPtrArray *store_list_checkins(Store *s, const char *date, GError **error)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, ROW_COLUMNS "WHERE c.local_date = ? ORDER BY c.id", -1, &st, NULL) != SQLITE_OK)
+        return store_fail(s, error, "list check-ins"), NULL;
+    sqlite3_bind_text(st, 1, date, -1, SQLITE_TRANSIENT);
+    return collect_rows(s, st, error);
+}
+
+gboolean store_foreach_checkin(Store *s, const char *from, const char *to, StoreCheckinFunc func,
+                               gpointer user_data, GError **error)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, ROW_COLUMNS "WHERE c.local_date BETWEEN ? AND ? ORDER BY c.id", -1, &st,
+                           NULL) != SQLITE_OK)
+        return store_fail(s, error, "read check-ins");
+    sqlite3_bind_text(st, 1, from, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT);
+    int rc;
+    gboolean ok = TRUE;
+    while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        StoreCheckinRow r = {0};
+        read_row(st, &r);
+        ok = func(&r, user_data, error);
+        row_clear(&r);
+    }
+    sqlite3_finalize(st);
+    if (!ok)
+        return FALSE;
+    return rc == SQLITE_DONE ? TRUE : store_fail(s, error, "read check-ins");
+}
+
+GPtrArray *store_query_log(Store *s, const StoreLogQuery *q, GError **error)
+{
+    /* Each filter is "?N IS NULL OR ...", so one statement serves every combination; the planner
+     * walks checkins by id downwards (newest first) and stops after `limit` matches. */
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db,
+                           ROW_COLUMNS
+                           "WHERE (?1 IS NULL OR c.local_date >= ?1) AND (?2 IS NULL OR c.local_date <= ?2) "
+                           "AND (?3 IS NULL OR c.result = ?3) AND (?4 = 0 OR c.id < ?4) "
+                           "AND (?5 IS NULL OR c.probationer_id IN (SELECT id FROM probationers "
+                           "     WHERE name_en LIKE '%' || ?5 || '%' OR name_ur LIKE '%' || ?5 || '%' "
+                           "        OR case_number LIKE ?5 || '%')) "
+                           "ORDER BY c.id DESC LIMIT ?6",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_fail(s, error, "query the check-in log"), NULL;
+    sqlite3_bind_text(st, 1, q->from, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, q->to, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, q->result, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 4, q->before_id);
+    sqlite3_bind_text(st, 5, q->text && *q->text ? q->text : NULL, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 6, q->limit > 0 ? q->limit : 50);
+    return collect_rows(s, st, error);
+}
+
 void store_checkin_row_free(StoreCheckinRow *r)
 {
     if (!r)
         return;
-    g_free(r->uuid);
-    g_free(r->wall_time);
-    g_free(r->case_number);
-    g_free(r->name_en);
-    g_free(r->sync_state);
+    row_clear(r);
     g_free(r);
 }
 

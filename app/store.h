@@ -57,13 +57,17 @@ typedef struct {
 } StoreCheckin;
 
 typedef struct {
+    gint64 id;         /* the database's sequence: the order check-ins happened in */
     char *uuid;
     char *wall_time;
+    char *local_date;
     char *case_number; /* NULL when nobody was recognised */
     char *name_en;
+    char *name_ur;
     CheckinResult result;
     CheckinMethod method;
     double score;
+    char *device_id;
     char *sync_state;
 } StoreCheckinRow;
 
@@ -101,6 +105,21 @@ gboolean store_record_checkin(Store *store, StoreCheckin *checkin, GError **erro
 /* Check-ins whose local date is `date` (YYYY-MM-DD), oldest first. Array of StoreCheckinRow*. */
 GPtrArray *store_list_checkins(Store *store, const char *date, GError **error);
 void store_checkin_row_free(StoreCheckinRow *row);
+/* Every check-in from `from` to `to` (YYYY-MM-DD, inclusive), oldest first, one row at a time. */
+typedef gboolean (*StoreCheckinFunc)(const StoreCheckinRow *row, gpointer user_data, GError **error);
+gboolean store_foreach_checkin(Store *store, const char *from, const char *to, StoreCheckinFunc func,
+                               gpointer user_data, GError **error);
+
+/* The officer's check-in log: newest first, one page at a time (keyset paging: pass the last row's
+ * id as `before_id` for the next page, 0 for the first). NULL/0 filters are not applied. */
+typedef struct {
+    const char *from, *to;      /* YYYY-MM-DD */
+    const char *result;         /* "recorded", "duplicate", "not_recognised" */
+    const char *text;           /* part of a name, or a case number's beginning */
+    gint64 before_id;
+    int limit;
+} StoreLogQuery;
+GPtrArray *store_query_log(Store *store, const StoreLogQuery *query, GError **error);
 const char *store_checkin_result_name(CheckinResult result);
 
 /* What `haazri-ctl status` and the heartbeat report. */

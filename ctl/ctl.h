@@ -1,0 +1,52 @@
+/* ctl — what haazri-ctl's commands share: option parsing, the configuration and database, JSON
+ * output, the audit actor. Each command file (people.c, records.c, officers.c, device.c) holds
+ * commands of one kind; main.c is the command table. */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+
+#include "app/config.h"
+#include "app/store.h"
+
+extern char *ctl_config_path; /* --config */
+extern gboolean ctl_as_json;  /* --json */
+
+/* Parses a command's options (plus --config, and --json when `json`); prints the error and returns
+ * FALSE on a bad command line. */
+gboolean parse(const char *cmd, const char *args, const char *summary, const GOptionEntry *extra, gboolean json,
+               int *argc, char ***argv);
+Config *load_config(void);
+Store *open_store(const Config *c);
+
+/* What most commands need: the configuration and the database. */
+typedef struct {
+    Config *config;
+    Store *store;
+} Admin;
+void admin_clear(Admin *a);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Admin, admin_clear)
+/* 0, or the exit status to return (2: bad configuration, 1: the database can't be opened). */
+int open_admin(Admin *a);
+/* Commands with one fixed action word ("audit verify", "leds test"). */
+gboolean expect_action(const char *cmd, int argc, char **argv, const char *action);
+/* "ctl:<unix user>" for the audit trail. */
+const char *actor(void);
+
+void print_json(JsonBuilder *b);
+void add_string(JsonBuilder *b, const char *key, const char *value);
+void add_int(JsonBuilder *b, const char *key, gint64 value);
+void build_probationer(JsonBuilder *b, const StoreProbationer *p);
+
+int cmd_enroll(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_deactivate(int argc, char **argv);
+int cmd_activate(int argc, char **argv);
+int cmd_checkins(int argc, char **argv);
+int cmd_log(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_officer(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_leds(int argc, char **argv);

@@ -1,0 +1,91 @@
+/* device — the kiosk itself: status at a glance, the lights' wiring test. */
+#include "ctl/ctl.h"
+
+#include <string.h>
+
+#include "app/status.h"
+#include "drivers/leds.h"
+
+/* ---- status ---- */
+
+
+int cmd_status(int argc, char **argv)
+{
+    if (!parse("status", "", "the kiosk at a glance: identity, database, queue, scanner, lights, display, disk",
+               NULL, TRUE, &argc, &argv))
+        return 2;
+    g_autoptr(Config) config = load_config();
+    if (!config)
+        return 2;
+    g_autofree char *db = config_get_db_path(config);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Store) store = g_file_test(db, G_FILE_TEST_EXISTS) ? store_open(db, &error) : NULL;
+    g_auto(Status) st;
+    status_collect(config, store, error ? error->message : "no database yet", &st);
+    if (ctl_as_json) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+        json_builder_begin_object(b);
+        add_string(b, "version", st.version);
+        add_string(b, "device_id", st.device_id);
+        add_string(b, "office", st.office);
+        add_string(b, "config", st.config_path);
+        add_string(b, "database", st.db_path);
+        add_string(b, "database_error", st.store_ok ? NULL : st.store_error);
+        if (st.store_ok) {
+            add_int(b, "probationers_active", st.store.probationers_active);
+            add_int(b, "fingers", st.store.fingers);
+            add_int(b, "checkins_today", st.store.checkins_today);
+            add_int(b, "queue_length", st.store.pending);
+            add_string(b, "oldest_unsent", *st.store.oldest_pending ? st.store.oldest_pending : NULL);
+        }
+        add_string(b, "scanner", st.scanners);
+        add_string(b, "leds", st.leds);
+        add_string(b, "display", st.display);
+        add_int(b, "disk_free_mb", (gint64)st.disk_free_mb);
+        add_int(b, "disk_total_mb", (gint64)st.disk_total_mb);
+        json_builder_set_member_name(b, "disk_low");
+        json_builder_add_boolean_value(b, st.disk_low);
+        json_builder_end_object(b);
+        print_json(b);
+        return 0;
+    }
+    printf("version:       %s\ndevice id:     %s\noffice:        %s\nconfig:        %s\ndatabase:      %s\n",
+           st.version, st.device_id, st.office, st.config_path, st.db_path);
+    if (st.store_ok)
+        printf("probationers:  %" G_GINT64_FORMAT " active, %" G_GINT64_FORMAT " fingers enrolled\n"
+               "today:         %" G_GINT64_FORMAT " checked in\n"
+               "queue:         %" G_GINT64_FORMAT " check-ins not yet at the central server%s%s\n",
+               st.store.probationers_active, st.store.fingers, st.store.checkins_today, st.store.pending,
+               *st.store.oldest_pending ? ", oldest " : "", st.store.oldest_pending);
+    else
+        printf("database:      %s\n", st.store_error);
+    printf("scanner:       %s\nlights:        %s\ndisplay:       %s\ndisk:          %" G_GUINT64_FORMAT
+           " MB free of %" G_GUINT64_FORMAT " MB%s\n",
+           st.scanners, st.leds, st.display, st.disk_free_mb, st.disk_total_mb,
+           st.disk_low ? " — ALMOST FULL" : "");
+    return 0;
+}
+
+/* ---- leds ---- */
+
+int cmd_leds(int argc, char **argv)
+{
+    if (!parse("leds", "test", "light every LED and sound the buzzer in turn, to check the wiring", NULL, FALSE, &argc, &argv))
+        return 2;
+    if (!expect_action("leds", argc, argv, "test"))
+        return 2;
+    g_autoptr(Config) config = load_config();
+    if (!config)
+        return 2;
+    g_auto(LedsConfig) lc;
+    leds_config_init(&lc);
+    g_autoptr(GError) error = NULL;
+    if ((config->keyfile && !leds_config_load(config->keyfile, config->path, &lc, &error)) ||
+        !leds_run_wiring_test(&lc, &error)) {
+        fprintf(stderr, "haazri-ctl leds: %s\n", error->message);
+        return 1;
+    }
+    printf("every light and the buzzer were switched on in turn\n");
+    return 0;
+}
+

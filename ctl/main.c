@@ -1,0 +1,53 @@
+/* haazri-ctl — administration from a shell: enroll, list, show, (de)activate, check-ins, log, export,
+ * officers, audit, status, lights.
+ *
+ * Each command is one function in the files beside this one; every change an officer makes is written
+ * to the audit trail with the Unix user who ran it. Templates never appear in any output. */
+#include <string.h>
+
+#include "app/version.h"
+#include "ctl/ctl.h"
+
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} Command;
+
+static const Command commands[] = {
+    {"status", cmd_status, "the kiosk at a glance: identity, database, queue, scanner, lights, disk"},
+    {"enroll", cmd_enroll, "enroll a probationer's fingers from the scanner (stop the kiosk first)"},
+    {"list", cmd_list, "list enrolled probationers"},
+    {"show", cmd_show, "show one probationer"},
+    {"deactivate", cmd_deactivate, "stop a probationer from checking in"},
+    {"activate", cmd_activate, "let a deactivated probationer check in again"},
+    {"checkins", cmd_checkins, "list a day's check-ins"},
+    {"audit", cmd_audit, "audit verify: check the officers' audit trail"},
+    {"leds", cmd_leds, "leds test: cycle every light and the buzzer (wiring check)"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "Usage: haazri-ctl COMMAND [--config PATH] [OPTIONS]\n\nCommands:\n");
+    for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+        fprintf(out, "  %-11s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\n'haazri-ctl COMMAND --help' shows a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("haazri-ctl %s\n", HAAZRI_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "haazri-ctl: unknown command \"%s\"\n\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

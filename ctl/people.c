@@ -1,0 +1,262 @@
+/* people — enrolling probationers from the scanner, listing, showing, (de)activating them. */
+#include "ctl/ctl.h"
+
+#include <string.h>
+
+#include "drivers/scanner.h"
+
+/* ---- enroll ---- */
+
+static struct {
+    const char *finger; /* being enrolled */
+    int touch, touches;
+} prompt;
+
+/* Printed when the sensor is ready for the next touch, never before: a person (or the demo's
+ * virtual hand, which reads this line) places the finger then. */
+static void on_finger_needed(gpointer data)
+{
+    (void)data;
+    if (!prompt.finger || prompt.touch >= prompt.touches)
+        return;
+    printf("Touch %d of %d: place the %s finger on the scanner.\n", ++prompt.touch, prompt.touches,
+           prompt.finger);
+    fflush(stdout);
+}
+
+typedef struct {
+    GMainLoop *loop;
+    FpPrint *print;
+    GError *error;
+} EnrollWait;
+
+static void on_progress(int stage, int stages, const GError *retry, gpointer data)
+{
+    (void)data;
+    if (retry) {
+        printf("  touch not usable: %s\n", scanner_describe_error(retry));
+        prompt.touch = stage; /* that touch is taken again */
+    } else {
+        printf("  touch %d of %d taken\n", stage, stages);
+    }
+    fflush(stdout);
+}
+
+static void on_enrolled(FpPrint *print, const GError *error, gpointer data)
+{
+    EnrollWait *w = data;
+    w->print = print ? g_object_ref(print) : NULL;
+    w->error = error ? g_error_copy(error) : NULL;
+    g_main_loop_quit(w->loop);
+}
+
+int cmd_enroll(int argc, char **argv)
+{
+    g_autofree char *case_number = NULL, *name = NULL, *name_ur = NULL, *cnic = NULL, *office = NULL;
+    g_auto(GStrv) fingers = NULL;
+    GOptionEntry entries[] = {
+        {"case", 0, 0, G_OPTION_ARG_FILENAME, &case_number, "case number (required)", "CASE"},
+        {"name", 0, 0, G_OPTION_ARG_FILENAME, &name, "name in English (required for a new probationer)", "NAME"},
+        {"name-ur", 0, 0, G_OPTION_ARG_FILENAME, &name_ur, "name in Urdu", "NAME"},
+        {"cnic", 0, 0, G_OPTION_ARG_STRING, &cnic, "CNIC, 13 digits without dashes", "DIGITS"},
+        {"office", 0, 0, G_OPTION_ARG_FILENAME, &office, "office (default: the kiosk's)", "NAME"},
+        {"finger", 0, 0, G_OPTION_ARG_STRING_ARRAY, &fingers, "finger to enroll, e.g. right-index (repeat for more)", "FINGER"},
+        {NULL, 0, 0, 0, NULL, NULL, NULL},
+    };
+    if (!parse("enroll", "", "enroll a probationer's fingers from the scanner", entries, FALSE, &argc, &argv))
+        return 2;
+    /* Names are taken as raw bytes (G_OPTION_ARG_FILENAME) so an Urdu name works whatever the
+     * shell's locale; they must be UTF-8. */
+    const char *texts[] = {case_number, name, name_ur, office};
+    for (size_t i = 0; i < G_N_ELEMENTS(texts); i++)
+        if (texts[i] && !g_utf8_validate(texts[i], -1, NULL)) {
+            fprintf(stderr, "haazri-ctl enroll: \"%s\" is not UTF-8 text\n", texts[i]);
+            return 2;
+        }
+    if (!case_number || !fingers || !*fingers) {
+        fprintf(stderr, "haazri-ctl enroll: --case and at least one --finger are required\n");
+        return 2;
+    }
+    for (char **f = fingers; *f; f++)
+        if (scanner_finger_parse(*f) == FP_FINGER_UNKNOWN) {
+            fprintf(stderr, "haazri-ctl enroll: --finger %s is not a finger: expected left- or right- "
+                            "followed by thumb, index, middle, ring or little\n", *f);
+            return 2;
+        }
+    g_autoptr(Config) config = load_config();
+    if (!config)
+        return 2;
+    g_autoptr(Store) store = open_store(config);
+    if (!store)
+        return 1;
+    StoreProbationer p = {0};
+    gboolean exists = store_find_probationer(store, case_number, &p, NULL);
+    if (!exists && !name) {
+        fprintf(stderr, "haazri-ctl enroll: case %s is new: --name is required\n", case_number);
+        return 2;
+    }
+
+    g_autoptr(GError) error = NULL;
+    ScannerCallbacks cb = {.finger_needed = on_finger_needed};
+    g_autoptr(Scanner) scanner = scanner_new(config->scanner_driver, config->scanner_device, &cb, NULL);
+    if (!scanner_wait_ready(scanner, 10000, &error)) {
+        fprintf(stderr, "haazri-ctl enroll: %s\n", error->message);
+        store_probationer_clear(&p);
+        return 1;
+    }
+    g_autoptr(GPtrArray) prints = g_ptr_array_new_with_free_func(g_object_unref);
+    for (char **f = fingers; *f; f++) {
+        prompt.finger = *f;
+        prompt.touch = 0;
+        prompt.touches = fp_device_get_nr_enroll_stages(scanner_get_device(scanner));
+        g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
+        EnrollWait w = {.loop = loop};
+        scanner_enroll(scanner, scanner_finger_parse(*f), NULL, on_progress, on_enrolled, &w);
+        g_main_loop_run(loop);
+        if (!w.print) {
+            fprintf(stderr, "haazri-ctl enroll: the %s finger was not enrolled: %s\n", *f,
+                    scanner_describe_error(w.error));
+            g_clear_error(&w.error);
+            store_probationer_clear(&p);
+            return 1;
+        }
+        g_ptr_array_add(prints, w.print);
+    }
+
+    if (!exists) {
+        StoreProbationer np = {.case_number = case_number, .cnic = cnic, .name_en = name, .name_ur = name_ur,
+                               .office = office ? office : config->office, .active = TRUE};
+        np.id = store_add_probationer(store, &np, &error);
+        if (!np.id) {
+            fprintf(stderr, "haazri-ctl enroll: %s\n", error->message);
+            return 1;
+        }
+        p.id = np.id;
+        store_audit(store, actor(), "probationer.add", case_number, NULL, NULL);
+    }
+    for (guint i = 0; i < prints->len; i++) {
+        g_autofree guchar *data = NULL;
+        gsize len = 0;
+        if (!fp_print_serialize(g_ptr_array_index(prints, i), &data, &len, &error)) {
+            fprintf(stderr, "haazri-ctl enroll: %s\n", error->message);
+            store_probationer_clear(&p);
+            return 1;
+        }
+        g_autoptr(GBytes) blob = g_bytes_new(data, len);
+        if (!store_add_finger(store, p.id, fingers[i], blob, fp_device_get_driver(scanner_get_device(scanner)), &error)) {
+            fprintf(stderr, "haazri-ctl enroll: %s\n", error->message);
+            store_probationer_clear(&p);
+            return 1;
+        }
+        store_audit(store, actor(), "finger.enroll", case_number, fingers[i], NULL);
+        printf("Enrolled %s for case %s.\n", fingers[i], case_number);
+    }
+    store_probationer_clear(&p);
+    return 0;
+}
+
+/* ---- list / show ---- */
+
+int cmd_list(int argc, char **argv)
+{
+    gboolean all = FALSE;
+    GOptionEntry entries[] = {
+        {"all", 0, 0, G_OPTION_ARG_NONE, &all, "include deactivated probationers", NULL},
+        {NULL, 0, 0, 0, NULL, NULL, NULL},
+    };
+    if (!parse("list", "", "list enrolled probationers", entries, TRUE, &argc, &argv))
+        return 2;
+    g_auto(Admin) admin = {0};
+    int failed = open_admin(&admin);
+    if (failed)
+        return failed;
+    Store *store = admin.store;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) list = store_list_probationers(store, &error);
+    if (!list) {
+        fprintf(stderr, "haazri-ctl list: %s\n", error->message);
+        return 1;
+    }
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_array(b);
+    if (!ctl_as_json)
+        printf("%-16s %-8s %-7s %s\n", "CASE", "STATUS", "FINGERS", "NAME");
+    for (guint i = 0; i < list->len; i++) {
+        StoreProbationer *p = g_ptr_array_index(list, i);
+        if (!all && !p->active)
+            continue;
+        if (ctl_as_json)
+            build_probationer(b, p);
+        else
+            printf("%-16s %-8s %-7d %s%s%s\n", p->case_number, p->active ? "active" : "inactive",
+                   p->finger_count, p->name_en, p->name_ur ? " / " : "", p->name_ur ? p->name_ur : "");
+    }
+    json_builder_end_array(b);
+    if (ctl_as_json)
+        print_json(b);
+    return 0;
+}
+
+int cmd_show(int argc, char **argv)
+{
+    if (!parse("show", "CASE", "show one probationer", NULL, TRUE, &argc, &argv))
+        return 2;
+    if (argc != 2) {
+        fprintf(stderr, "haazri-ctl show: give one case number\n");
+        return 2;
+    }
+    g_auto(Admin) admin = {0};
+    int failed = open_admin(&admin);
+    if (failed)
+        return failed;
+    Store *store = admin.store;
+    g_autoptr(GError) error = NULL;
+    StoreProbationer p = {0};
+    if (!store_find_probationer(store, argv[1], &p, &error)) {
+        fprintf(stderr, "haazri-ctl show: %s\n", error->message);
+        return 1;
+    }
+    if (ctl_as_json) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+        build_probationer(b, &p);
+        print_json(b);
+    } else {
+        printf("case:    %s\nname:    %s\nurdu:    %s\ncnic:    %s\noffice:  %s\nstatus:  %s\nfingers: %d\n",
+               p.case_number, p.name_en, p.name_ur ? p.name_ur : "-", p.cnic ? p.cnic : "-", p.office,
+               p.active ? "active" : "inactive", p.finger_count);
+    }
+    store_probationer_clear(&p);
+    return 0;
+}
+
+static int set_active(const char *cmd, gboolean active, int argc, char **argv)
+{
+    if (!parse(cmd, "CASE", active ? "let a probationer check in again" : "stop a probationer from checking in",
+               NULL, FALSE, &argc, &argv))
+        return 2;
+    if (argc != 2) {
+        fprintf(stderr, "haazri-ctl %s: give one case number\n", cmd);
+        return 2;
+    }
+    g_auto(Admin) admin = {0};
+    int failed = open_admin(&admin);
+    if (failed)
+        return failed;
+    Store *store = admin.store;
+    g_autoptr(GError) error = NULL;
+    StoreProbationer p = {0};
+    if (!store_find_probationer(store, argv[1], &p, &error) ||
+        !store_set_probationer_active(store, p.id, active, &error) ||
+        !store_audit(store, actor(), active ? "probationer.activate" : "probationer.deactivate", argv[1], NULL, &error)) {
+        fprintf(stderr, "haazri-ctl %s: %s\n", cmd, error->message);
+        store_probationer_clear(&p);
+        return 1;
+    }
+    printf("%s: %s (the kiosk picks this up when it restarts)\n", argv[1], active ? "active" : "deactivated");
+    store_probationer_clear(&p);
+    return 0;
+}
+
+int cmd_deactivate(int argc, char **argv) { return set_active("deactivate", FALSE, argc, argv); }
+int cmd_activate(int argc, char **argv) { return set_active("activate", TRUE, argc, argv); }
+
