@@ -15,6 +15,7 @@ struct Checkin {
     CheckinState state;
     GCancellable *scan_cancel; /* the identify in flight, or NULL */
     guint timer_id;            /* result display / listen window / rest */
+    guint ready_id;            /* fallback for a scanner that never says it needs a finger */
     int failed_touches;        /* consecutive not-recognised touches */
     gboolean started;
 };
@@ -68,6 +69,10 @@ static void clear_timer(Checkin *c)
 
 static void stop_scan(Checkin *c)
 {
+    if (c->ready_id) {
+        g_source_remove(c->ready_id);
+        c->ready_id = 0;
+    }
     if (c->scan_cancel) {
         g_cancellable_cancel(c->scan_cancel);
         g_clear_object(&c->scan_cancel);
@@ -82,6 +87,7 @@ static void end_case_entry(Checkin *c)
 
 static void listen(Checkin *c);
 static void go_idle(Checkin *c);
+static gboolean on_ready_fallback(gpointer data);
 
 static gboolean on_timer_listen(gpointer data)
 {
@@ -205,14 +211,36 @@ static void listen(Checkin *c)
     c->scan_cancel = g_cancellable_new();
     int window = c->config->capture == CAPTURE_TAP || c->one ? c->config->tap_window_s : c->config->listen_s;
     c->timer_id = g_timeout_add_seconds(window, on_timer_idle, c); /* nobody came: rest */
+    /* "Place your finger" is announced when the sensor really waits for one (finger-needed), not
+     * before: a finger placed earlier is lost by some sensors. One second is the fallback for a
+     * driver that never reports it. */
+    c->ready_id = g_timeout_add(1000, on_ready_fallback, c);
+    scanner_identify(c->scanner, search_get_scan_prints(c->one ? c->one : c->search), c->scan_cancel,
+                     on_identified, c);
+}
+
+static void announce_waiting(Checkin *c)
+{
+    if (c->ready_id) {
+        g_source_remove(c->ready_id);
+        c->ready_id = 0;
+    }
+    if (!c->scan_cancel || c->state == CHECKIN_STATE_WAITING || c->state == CHECKIN_STATE_CASE_ENTRY)
+        return;
     if (c->one) {
         CheckinEvent ev = {.state = CHECKIN_STATE_CASE_ENTRY, .who = &c->one_who};
         emit(c, &ev);
     } else {
         emit_simple(c, CHECKIN_STATE_WAITING, NULL);
     }
-    scanner_identify(c->scanner, search_get_scan_prints(c->one ? c->one : c->search), c->scan_cancel,
-                     on_identified, c);
+}
+
+static gboolean on_ready_fallback(gpointer data)
+{
+    Checkin *c = data;
+    c->ready_id = 0;
+    announce_waiting(c);
+    return G_SOURCE_REMOVE;
 }
 
 Checkin *checkin_new(const Config *config, Store *store, Scanner *scanner, Search *search)
@@ -316,6 +344,11 @@ void checkin_on_scanner_state(Checkin *c, ScannerState state, const char *why)
         emit_simple(c, CHECKIN_STATE_SCANNER_PROBLEM, "The fingerprint scanner is not connected. Please tell the officer.");
         break;
     }
+}
+
+void checkin_on_finger_needed(Checkin *c)
+{
+    announce_waiting(c);
 }
 
 void checkin_on_finger(Checkin *c)

@@ -62,4 +62,5 @@ void checkin_enter_case_number(Checkin *checkin, const char *case_number);
 
 /* The scanner layer's reports (wired by main from ScannerCallbacks). */
 void checkin_on_scanner_state(Checkin *checkin, ScannerState state, const char *why);
+void checkin_on_finger_needed(Checkin *checkin);
 void checkin_on_finger(Checkin *checkin);

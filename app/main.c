@@ -23,16 +23,49 @@
 
 static Checkin *machine; /* set once built; the scanner may report before that */
 
+/* The demo's virtual hand: a finger "placed" while the sensor isn't waiting is held until it is. */
+static struct {
+    char *pending;  /* image to place when the sensor next asks */
+    gboolean ready; /* the sensor asked and got nothing yet */
+} hand;
+
 static void on_scanner_state(ScannerState state, const char *why, gpointer data)
 {
     (void)data;
+    hand.ready = FALSE;
     if (machine)
         checkin_on_scanner_state(machine, state, why);
+}
+
+static void hand_place(const char *png)
+{
+    const char *sock = g_getenv("FP_VIRTUAL_IMAGE");
+    g_free(hand.pending);
+    hand.pending = NULL;
+    if (hand.ready && sock) {
+        hand.ready = FALSE;
+        virtual_finger_send_png_async(sock, png, NULL, NULL);
+    } else {
+        hand.pending = g_strdup(png);
+    }
+}
+
+static void on_finger_needed(gpointer data)
+{
+    (void)data;
+    hand.ready = TRUE;
+    if (hand.pending) {
+        g_autofree char *png = g_steal_pointer(&hand.pending);
+        hand_place(png);
+    }
+    if (machine)
+        checkin_on_finger_needed(machine);
 }
 
 static void on_finger(gpointer data)
 {
     (void)data;
+    hand.ready = FALSE;
     if (machine)
         checkin_on_finger(machine);
 }
@@ -82,8 +115,7 @@ static void on_demo_command(const char *line, gpointer images_dir)
                    "c CASE (case number)\n");
         return;
     }
-    if (sock)
-        virtual_finger_send_png_async(sock, png, NULL, NULL);
+    hand_place(png);
 }
 
 int main(int argc, char **argv)
@@ -141,7 +173,8 @@ int main(int argc, char **argv)
     g_message("gallery: %u enrolled fingers (%u unreadable, skipped), search: %s",
               search_get_size(search), skipped, config->search);
 
-    ScannerCallbacks scanner_cb = {.state_changed = on_scanner_state, .finger_on = on_finger};
+    ScannerCallbacks scanner_cb = {.state_changed = on_scanner_state, .finger_needed = on_finger_needed,
+                                   .finger_on = on_finger};
     g_autoptr(Scanner) scanner = scanner_new(config->scanner_driver, config->scanner_device, &scanner_cb, NULL);
     /* Give a plugged-in scanner a moment to open, so the first screen isn't "scanner problem". */
     scanner_wait_ready(scanner, 3000, NULL);
@@ -176,5 +209,6 @@ int main(int argc, char **argv)
     machine = NULL;
     g_clear_pointer(&checkin, checkin_free);
     g_clear_pointer(&leds, leds_free); /* lights off */
+    g_clear_pointer(&hand.pending, g_free);
     return 0;
 }

@@ -22,6 +22,9 @@ static const Command commands[] = {
     {"deactivate", cmd_deactivate, "stop a probationer from checking in"},
     {"activate", cmd_activate, "let a deactivated probationer check in again"},
     {"checkins", cmd_checkins, "list a day's check-ins"},
+    {"log", cmd_log, "the check-in log: filters, search, a page at a time"},
+    {"export", cmd_export, "check-ins as CSV with a SHA-256 manifest to a USB stick or folder"},
+    {"officer", cmd_officer, "officer accounts: add, passwd, list, deactivate, activate"},
     {"audit", cmd_audit, "audit verify: check the officers' audit trail"},
     {"leds", cmd_leds, "leds test: cycle every light and the buzzer (wiring check)"},
 };

@@ -40,6 +40,13 @@ static void on_event(const CheckinEvent *ev, gpointer data)
     }
 }
 
+static void on_finger_needed(gpointer data)
+{
+    (void)data;
+    if (machine)
+        checkin_on_finger_needed(machine);
+}
+
 static void on_finger_on(gpointer data)
 {
     (void)data;
@@ -76,7 +83,8 @@ int main(void)
     g_autoptr(Store) store = store_open(db, &error);
     g_assert_no_error(error);
 
-    ScannerCallbacks forward = {.state_changed = on_scanner_state, .finger_on = on_finger_on};
+    ScannerCallbacks forward = {.state_changed = on_scanner_state, .finger_needed = on_finger_needed,
+                                .finger_on = on_finger_on};
     g_autoptr(Scanner) scanner = tu_scanner_new(&forward, NULL);
     double enroll[10];
     for (int f = 101; f <= 110; f++) {

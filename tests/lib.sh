@@ -1,4 +1,4 @@
-# Shared by the shell tests (sourced): a temp folder, a config, the virtual scanner, and a kiosk
+# Shared by the shell tests (sourced; POSIX sh has no local variables, so helpers use _-names): a temp folder, a config, the virtual scanner, and a kiosk
 # running in the background whose terminal view we read.
 set -eu
 BUILD=${HAAZRI_BUILD:-build}
@@ -21,7 +21,7 @@ cleanup() {
 trap cleanup EXIT
 export FP_VIRTUAL_IMAGE="$T/scanner.sock"
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
+fail() { echo "FAIL: $*" >&2; [ -n "${HAAZRI_TEST_DEBUG:-}" ] && tail -n 60 "$T"/*.err >&2; exit 1; }
 say() { echo "--- $*"; }
 
 # write_config FILE DATA_DIR
@@ -52,19 +52,19 @@ start_kiosk() {
 
 # wait_for FILE PATTERN [SECONDS]: waits until a line matching PATTERN appears after what was seen.
 wait_for() {
-    n=0
+    _wf=0
     while ! grep -q -- "$2" "$1" 2>/dev/null; do
-        n=$((n + 1))
-        [ $n -gt $(( ${3:-20} * 10 )) ] && { cat "$1" "$1.err" >&2 2>/dev/null; fail "no '$2' in $1"; }
+        _wf=$((_wf + 1))
+        [ $_wf -gt $(( ${3:-20} * 10 )) ] && { cat "$1" "$1.err" >&2 2>/dev/null; fail "no '$2' in $1"; }
         sleep 0.1
     done
 }
 
 # wait_count FILE PATTERN N: waits until PATTERN has appeared N times.
 wait_count() {
-    n=0
+    _wc=0
     while [ "$(count "$1" "$2")" -lt "$3" ]; do
-        n=$((n + 1)); [ $n -gt 200 ] && { cat "$1" >&2; fail "'$2' not seen $3 times in $1"; }
+        _wc=$((_wc + 1)); [ $_wc -gt 200 ] && { cat "$1" >&2; fail "'$2' not seen $3 times in $1"; }
         sleep 0.1
     done
 }
@@ -72,6 +72,6 @@ wait_count() {
 # count FILE PATTERN
 count() { grep -c -- "$2" "$1" 2>/dev/null || true; }
 
-place() { "$BUILD/haazri-finger" --socket "$FP_VIRTUAL_IMAGE" "$1"; }
+place() { "$BUILD/haazri-finger" --socket "$FP_VIRTUAL_IMAGE" "$1" || fail "could not place $1"; }
 
 sql() { sqlite3 "$1" "$2"; }
