@@ -208,24 +208,30 @@ gboolean store_foreach_checkin(Store *s, const char *from, const char *to, Store
 
 GPtrArray *store_query_log(Store *s, const StoreLogQuery *q, GError **error)
 {
-    /* Each filter is "?N IS NULL OR ...", so one statement serves every combination; the planner
-     * walks checkins by id downwards (newest first) and stops after `limit` matches. */
+    /* Only the filters in use go into the statement, so the planner sees plain ranges: the rowid
+     * walked downwards for "newest first" and keyset pages, (local_date, id) for dates, and
+     * (probationer_id, ...) for a person found by name or case number. */
+    g_autoptr(GString) sql = g_string_new(ROW_COLUMNS "WHERE 1");
+    if (q->from)
+        g_string_append(sql, " AND c.local_date >= ?1");
+    if (q->to)
+        g_string_append(sql, " AND c.local_date <= ?2");
+    if (q->result)
+        g_string_append(sql, " AND c.result = ?3");
+    if (q->before_id)
+        g_string_append(sql, " AND c.id < ?4");
+    if (q->text && *q->text)
+        g_string_append(sql, " AND c.probationer_id IN (SELECT id FROM probationers WHERE name_en LIKE '%' || ?5 || '%'"
+                             " OR name_ur LIKE '%' || ?5 || '%' OR case_number LIKE ?5 || '%')");
+    g_string_append(sql, " ORDER BY c.id DESC LIMIT ?6");
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db,
-                           ROW_COLUMNS
-                           "WHERE (?1 IS NULL OR c.local_date >= ?1) AND (?2 IS NULL OR c.local_date <= ?2) "
-                           "AND (?3 IS NULL OR c.result = ?3) AND (?4 = 0 OR c.id < ?4) "
-                           "AND (?5 IS NULL OR c.probationer_id IN (SELECT id FROM probationers "
-                           "     WHERE name_en LIKE '%' || ?5 || '%' OR name_ur LIKE '%' || ?5 || '%' "
-                           "        OR case_number LIKE ?5 || '%')) "
-                           "ORDER BY c.id DESC LIMIT ?6",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->db, sql->str, -1, &st, NULL) != SQLITE_OK)
         return store_fail(s, error, "query the check-in log"), NULL;
     sqlite3_bind_text(st, 1, q->from, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, q->to, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 3, q->result, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 4, q->before_id);
-    sqlite3_bind_text(st, 5, q->text && *q->text ? q->text : NULL, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 5, q->text, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(st, 6, q->limit > 0 ? q->limit : 50);
     return collect_rows(s, st, error);
 }
