@@ -40,6 +40,7 @@ typedef struct {
     const StoreCheckin *checkin;     /* the row written (recorded / already / not recognised) */
     const char *reason;              /* one sentence for a person, or NULL */
     gboolean offer_case_number;      /* enough failed touches: suggest the case-number fallback */
+    const char *next_due;            /* recorded / already: next reporting day YYYY-MM-DD, or NULL */
 } CheckinEvent;
 
 typedef void (*CheckinListener)(const CheckinEvent *event, gpointer user_data);

@@ -71,6 +71,15 @@ static const char *const migrations[] = {
     "  created_at TEXT NOT NULL);"
     "CREATE INDEX checkins_by_date_id ON checkins (local_date, id);"
     "CREATE INDEX probationers_by_name ON probationers (name_en COLLATE NOCASE);",
+
+    /* 3: reporting schedules (who is due when: the officer's "today" roster, the next reporting date). */
+    "CREATE TABLE schedules ("
+    "  probationer_id INTEGER PRIMARY KEY REFERENCES probationers(id),"
+    "  rule TEXT NOT NULL,"  /* app/schedule.h: weekly:tue, every:14, monthly:5 */
+    "  starts TEXT NOT NULL,"
+    "  ends TEXT,"
+    "  due_by TEXT,"         /* HH:MM: after it a check-in is late */
+    "  updated_at TEXT NOT NULL);",
 };
 
 int store_schema_latest(void)

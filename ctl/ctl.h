@@ -1,5 +1,5 @@
 /* ctl — what haazri-ctl's commands share: option parsing, the configuration and database, JSON
- * output, the audit actor. Each command file (people.c, records.c, officers.c, device.c) holds
+ * output, the audit actor. Each command file (people.c, roster.c, records.c, officers.c, device.c) holds
  * commands of one kind; main.c is the command table. */
 #pragma once
 
@@ -48,5 +48,7 @@ int cmd_log(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_officer(int argc, char **argv);
+int cmd_schedule(int argc, char **argv);
+int cmd_today(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_leds(int argc, char **argv);

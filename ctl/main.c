@@ -21,6 +21,8 @@ static const Command commands[] = {
     {"show", cmd_show, "show one probationer"},
     {"deactivate", cmd_deactivate, "stop a probationer from checking in"},
     {"activate", cmd_activate, "let a deactivated probationer check in again"},
+    {"schedule", cmd_schedule, "set when a probationer must report (weekly, every N days, monthly)"},
+    {"today", cmd_today, "the day's roster: who was due, present, late, expected, missing"},
     {"checkins", cmd_checkins, "list a day's check-ins"},
     {"log", cmd_log, "the check-in log: filters, search, a page at a time"},
     {"export", cmd_export, "check-ins as CSV with a SHA-256 manifest to a USB stick or folder"},

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "app/checkin.h"
+#include "app/roster.h"
 #include "tests/helpers.h"
 
 static Config *config;
@@ -20,6 +21,7 @@ static struct {
     char case_number[32];
     char wall_time[40], earlier_time[40];
     char reason[200];
+    char next_due[11];
     gboolean offer_case_number;
     gboolean row_on_disk; /* the row was readable from another connection when announced */
 } seen;
@@ -65,6 +67,7 @@ static void on_event(const CheckinEvent *ev, gpointer data)
         seen.row_on_disk = row_committed(ev->checkin->uuid);
     }
     g_strlcpy(seen.reason, ev->reason ? ev->reason : "", sizeof seen.reason);
+    g_strlcpy(seen.next_due, ev->next_due ? ev->next_due : "", sizeof seen.next_due);
     seen.offer_case_number = ev->offer_case_number;
 }
 
@@ -122,6 +125,11 @@ static void test_fvc_search(void)
              * naming the time of the first. */
             if (!*first_time) {
                 g_assert_cmpint(st, ==, CHECKIN_STATE_RECORDED);
+                /* TEST-101 reports every day: the screen can tell them tomorrow's date. */
+                g_autoptr(GDateTime) now = g_date_time_new_now_local();
+                g_autoptr(GDateTime) tomorrow = g_date_time_add_days(now, 1);
+                g_autofree char *expect = g_date_time_format(tomorrow, "%Y-%m-%d");
+                g_assert_cmpstr(seen.next_due, ==, f == 101 ? expect : "");
                 g_strlcpy(first_time, seen.wall_time, sizeof first_time);
             } else {
                 g_assert_cmpint(st, ==, CHECKIN_STATE_ALREADY);
@@ -252,6 +260,9 @@ int main(int argc, char **argv)
         for (int i = 0; i < 5; i++)
             g_free(images[i]);
     }
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autofree char *today = g_date_time_format(now, "%Y-%m-%d");
+    g_assert_true(roster_set_schedule(store, "TEST-101", "every:1", today, NULL, NULL, "test", &error));
     search = search_new(config->search, &error);
     g_assert_true(search_load(search, store, NULL, &error));
     g_assert_cmpuint(search_get_size(search), ==, 10);

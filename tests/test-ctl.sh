@@ -31,7 +31,7 @@ grep -q "expected YYYY-MM-DD" "$T/err" || fail "bad date message"
 grep -q 'unknown command "frobnicate"' "$T/err" || fail "unknown command message"
 
 say "--help on every command"
-for c in enroll list show deactivate activate checkins audit status leds; do
+for c in enroll list show deactivate activate checkins audit status leds schedule today log export officer; do
     "$CTL" $c --help > "$T/help" || fail "$c --help failed"
     grep -q "haazri-ctl $c" "$T/help" || fail "$c --help does not name the command"
 done
@@ -57,14 +57,23 @@ place "$TESTDATA/fvc2002-db2b/104_8.png"
 wait_for "$T/kiosk2.out" "NOT RECOGNISED"
 kill "$KIOSK_PID"; wait "$KIOSK_PID" 2>/dev/null || true; KIOSK_PID=
 
+say "schedules and the day's roster"
+"$CTL" activate LHR-0104 --config "$T/k.conf" > /dev/null || fail "activate"
+"$CTL" schedule LHR-0104 --rule "weekly:$(date +%a | tr A-Z a-z)" --from 2026-01-01 --by 23:59 --config "$T/k.conf" > /dev/null || fail "schedule"
+"$CTL" schedule LHR-0105 --rule "every:1" --from 2026-01-01 --config "$T/k.conf" > /dev/null || fail "schedule every day"
+"$CTL" schedule LHR-0105 --rule "fortnightly" --config "$T/k.conf" 2> "$T/err" && fail "bad rule accepted"
+grep -q 'reporting rule "fortnightly" is not valid' "$T/err" || fail "bad rule message"
+[ "$("$CTL" today --config "$T/k.conf" --json | jq -r '[.due, .present] | map(tostring) | join(",")')" = "2,1" ] || fail "today: $("$CTL" today --config "$T/k.conf" --json)"
+"$CTL" today --config "$T/k.conf" | grep -q "^present *LHR-0104" || fail "today table"
+
 say "status: identity, database, queue, disk"
 "$CTL" status --config "$T/k.conf" --json > "$T/status.json"
-[ "$(jq -r '.device_id + "|" + (.probationers_active|tostring) + "|" + (.checkins_today|tostring) + "|" + (.queue_length|tostring)' "$T/status.json")" = "test-kiosk|1|1|2" ] || fail "status --json: $(cat "$T/status.json")"
+[ "$(jq -r '.device_id + "|" + (.probationers_active|tostring) + "|" + (.checkins_today|tostring) + "|" + (.queue_length|tostring)' "$T/status.json")" = "test-kiosk|2|1|2" ] || fail "status --json: $(cat "$T/status.json")"
 [ "$(jq -r '.disk_free_mb > 0' "$T/status.json")" = true ] || fail "status disk"
 "$CTL" status --config "$T/k.conf" | grep -q "^queue: *2 check-ins not yet at the central server" || fail "status table"
 
 say "the audit trail records every change and detects tampering"
-[ "$(sql "$T/data/haazri.db" "SELECT group_concat(action, ',') FROM audit")" = "probationer.add,finger.enroll,probationer.add,finger.enroll,probationer.deactivate" ] || fail "audit rows: $(sql "$T/data/haazri.db" "SELECT group_concat(action) FROM audit")"
+[ "$(sql "$T/data/haazri.db" "SELECT group_concat(action, ',') FROM audit")" = "probationer.add,finger.enroll,probationer.add,finger.enroll,probationer.deactivate,probationer.activate,schedule.set,schedule.set" ] || fail "audit rows: $(sql "$T/data/haazri.db" "SELECT group_concat(action) FROM audit")"
 "$CTL" audit verify --config "$T/k.conf" | grep -q "intact" || fail "audit verify on a clean trail"
 sql "$T/data/haazri.db" "DROP TRIGGER audit_append_only_u; UPDATE audit SET subject = 'LHR-9999' WHERE id = 3"
 "$CTL" audit verify --config "$T/k.conf" 2> "$T/err" && fail "tampering not detected"

@@ -59,7 +59,8 @@ static void on_event(const CheckinEvent *ev, gpointer data)
         break;
     case CHECKIN_STATE_RECORDED: {
         g_autofree char *at = clock_of(ev->checkin->wall_time);
-        text = g_strdup_printf("CHECKED IN at %s — %s / حاضری لگ گئی", at, who);
+        text = g_strdup_printf("CHECKED IN at %s — %s / حاضری لگ گئی%s%s", at, who,
+                               ev->next_due ? " — next reporting date " : "", ev->next_due ? ev->next_due : "");
         print_line("OK", text);
         break;
     }
