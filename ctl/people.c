@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "app/search.h"
 #include "drivers/scanner.h"
 
 /* ---- enroll ---- */
@@ -10,6 +11,7 @@
 static struct {
     const char *finger; /* being enrolled */
     int touch, touches;
+    gboolean checking;  /* the one touch that checks the finger isn't someone else's already */
 } prompt;
 
 /* Printed when the sensor is ready for the next touch, never before: a person (or the demo's
@@ -17,6 +19,12 @@ static struct {
 static void on_finger_needed(gpointer data)
 {
     (void)data;
+    if (prompt.checking) {
+        printf("Check: place the %s finger on the scanner once, to make sure it is not enrolled already.\n",
+               prompt.finger);
+        fflush(stdout);
+        return;
+    }
     if (!prompt.finger || prompt.touch >= prompt.touches)
         return;
     printf("Touch %d of %d: place the %s finger on the scanner.\n", ++prompt.touch, prompt.touches,
@@ -48,6 +56,67 @@ static void on_enrolled(FpPrint *print, const GError *error, gpointer data)
     w->print = print ? g_object_ref(print) : NULL;
     w->error = error ? g_error_copy(error) : NULL;
     g_main_loop_quit(w->loop);
+}
+
+typedef struct {
+    GMainLoop *loop;
+    FpPrint *match, *probe;
+    GError *error;
+} CheckWait;
+
+static void on_checked(FpPrint *match, FpPrint *probe, const GError *error, gpointer data)
+{
+    CheckWait *w = data;
+    w->match = match ? g_object_ref(match) : NULL;
+    w->probe = probe ? g_object_ref(probe) : NULL;
+    w->error = error ? g_error_copy(error) : NULL;
+    g_main_loop_quit(w->loop);
+}
+
+/* One touch identified against everyone enrolled: the same finger must not be enrolled under two
+ * case numbers (one person checking in for another, or two identities). */
+static gboolean check_not_enrolled(Scanner *scanner, Store *store, gint64 self_id, const char *finger,
+                                   GError **error)
+{
+    g_autoptr(Search) everyone = search_new("libfprint", error);
+    if (!everyone || !search_load(everyone, store, NULL, error))
+        return FALSE;
+    if (search_get_size(everyone) == 0)
+        return TRUE;
+    for (int attempt = 0; attempt < 3; attempt++) {
+        prompt.finger = finger;
+        prompt.checking = TRUE;
+        g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
+        CheckWait w = {.loop = loop};
+        scanner_identify(scanner, search_get_scan_prints(everyone), NULL, on_checked, &w);
+        g_main_loop_run(loop);
+        prompt.checking = FALSE;
+        SearchResult r;
+        search_decide(everyone, w.match, w.probe, &r);
+        g_clear_object(&w.match);
+        g_clear_object(&w.probe);
+        if (w.error && w.error->domain == FP_DEVICE_RETRY) {
+            printf("  touch not usable: %s\n", scanner_describe_error(w.error));
+            g_clear_error(&w.error);
+            continue;
+        }
+        if (w.error) {
+            g_propagate_error(error, w.error);
+            return FALSE;
+        }
+        if (r.decision == SEARCH_MATCH && r.probationer_id != self_id) {
+            StoreProbationer owner = {0};
+            store_get_probationer(store, r.probationer_id, &owner, NULL);
+            g_set_error(error, STORE_ERROR, STORE_ERROR_EXISTS,
+                        "this finger is already enrolled for case %s (%s); it was not enrolled again",
+                        owner.case_number ? owner.case_number : "?", owner.name_en ? owner.name_en : "?");
+            store_probationer_clear(&owner);
+            return FALSE;
+        }
+        return TRUE;
+    }
+    g_set_error(error, FP_DEVICE_RETRY, FP_DEVICE_RETRY_GENERAL, "three unclear touches; try again");
+    return FALSE;
 }
 
 int cmd_enroll(int argc, char **argv)
@@ -106,6 +175,12 @@ int cmd_enroll(int argc, char **argv)
     }
     g_autoptr(GPtrArray) prints = g_ptr_array_new_with_free_func(g_object_unref);
     for (char **f = fingers; *f; f++) {
+        if (!check_not_enrolled(scanner, store, exists ? p.id : 0, *f, &error)) {
+            fprintf(stderr, "haazri-ctl enroll: %s\n", error->message);
+            store_audit(store, actor(), "finger.enroll-refused", case_number, error->message, NULL);
+            store_probationer_clear(&p);
+            return 1;
+        }
         prompt.finger = *f;
         prompt.touch = 0;
         prompt.touches = fp_device_get_nr_enroll_stages(scanner_get_device(scanner));

@@ -12,6 +12,14 @@ FP_IMGS=""; for i in 1 2 3 4 5; do FP_IMGS="$FP_IMGS $TESTDATA/fvc2002-db2b/104_
 grep -q "Enrolled right-index for case LHR-0104" "$T/e.out" || fail "enroll output: $(cat "$T/e.out")"
 enroll "$T/k.conf" LHR-0105 105
 
+say "a finger already enrolled for someone else is refused"
+FP_IMGS=""; for i in 1 2 3 4 5; do FP_IMGS="$FP_IMGS $TESTDATA/fvc2002-db2b/104_$i.png"; done
+# shellcheck disable=SC2086
+"$TOP/scripts/enroll-virtual.sh" "$BUILD" "$T/k.conf" LHR-0999 "Someone Else" "کوئی اور" right-index $FP_IMGS \
+    > "$T/dup.out" 2> "$T/dup.err" && fail "a duplicate finger was enrolled"
+grep -q "this finger is already enrolled for case LHR-0104 (Bilal Ahmed)" "$T/dup.err" || fail "duplicate message: $(cat "$T/dup.err")"
+"$CTL" show LHR-0999 --config "$T/k.conf" 2> /dev/null && fail "the refused probationer was stored"
+
 say "list / show, as a table and as JSON"
 "$CTL" list --config "$T/k.conf" > "$T/list.out"
 grep -q "LHR-0104 *active *1 *Bilal Ahmed / بلال احمد" "$T/list.out" || { cat "$T/list.out"; fail "list table"; }
@@ -73,7 +81,7 @@ say "status: identity, database, queue, disk"
 "$CTL" status --config "$T/k.conf" | grep -q "^queue: *2 check-ins not yet at the central server" || fail "status table"
 
 say "the audit trail records every change and detects tampering"
-[ "$(sql "$T/data/haazri.db" "SELECT group_concat(action, ',') FROM audit")" = "probationer.add,finger.enroll,probationer.add,finger.enroll,probationer.deactivate,probationer.activate,schedule.set,schedule.set" ] || fail "audit rows: $(sql "$T/data/haazri.db" "SELECT group_concat(action) FROM audit")"
+[ "$(sql "$T/data/haazri.db" "SELECT group_concat(action, ',') FROM audit")" = "probationer.add,finger.enroll,probationer.add,finger.enroll,finger.enroll-refused,probationer.deactivate,probationer.activate,schedule.set,schedule.set" ] || fail "audit rows: $(sql "$T/data/haazri.db" "SELECT group_concat(action) FROM audit")"
 "$CTL" audit verify --config "$T/k.conf" | grep -q "intact" || fail "audit verify on a clean trail"
 sql "$T/data/haazri.db" "DROP TRIGGER audit_append_only_u; UPDATE audit SET subject = 'LHR-9999' WHERE id = 3"
 "$CTL" audit verify --config "$T/k.conf" 2> "$T/err" && fail "tampering not detected"
