@@ -86,6 +86,21 @@ static void on_disk(const HealthDisk *disk, gpointer term)
     term_show_disk(term, disk->low, disk->free_bytes);
 }
 
+typedef struct {
+    Search *search;
+    Store *store;
+} GalleryWatch;
+
+/* Enrollments and deactivations made from haazri-ctl (or by sync) reach the kiosk within seconds. */
+static gboolean on_gallery_poll(gpointer data)
+{
+    GalleryWatch *w = data;
+    g_autoptr(GError) error = NULL;
+    if (!search_reload_if_changed(w->search, w->store, &error) && error)
+        g_warning("could not reload the enrolled fingers: %s", error->message);
+    return G_SOURCE_CONTINUE;
+}
+
 static gboolean on_signal(gpointer loop)
 {
     g_main_loop_quit(loop);
@@ -189,6 +204,8 @@ int main(int argc, char **argv)
     g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
     g_unix_signal_add(SIGINT, on_signal, loop);
     g_unix_signal_add(SIGTERM, on_signal, loop);
+    GalleryWatch watch = {search, store};
+    guint gallery_poll = g_timeout_add_seconds(3, on_gallery_poll, &watch);
     checkin_start(checkin);
     g_autofree char *status = g_strdup_printf("%u fingers enrolled; scanner: %s", search_get_size(search),
                                               scanner_get_name(scanner) ? scanner_get_name(scanner) : "none yet");
@@ -203,6 +220,7 @@ int main(int argc, char **argv)
     g_main_loop_run(loop);
 
     service_notify_stopping();
+    g_source_remove(gallery_poll);
     g_message("shutting down");
     g_clear_pointer(&health, health_free);
     g_clear_pointer(&term, term_free);

@@ -16,6 +16,7 @@ struct Search {
     const SearchBackend *backend;
     GPtrArray *prints;  /* FpPrint*, parallel to ids */
     GArray *ids;        /* GalleryIds */
+    gint64 version;     /* store_get_gallery_version() at the last load */
 };
 
 typedef struct {
@@ -114,10 +115,35 @@ static void add_from_store(gint64 finger_id, gint64 probationer_id, const char *
 gboolean search_load(Search *s, Store *store, guint *skipped, GError **error)
 {
     LoadCtx ctx = {s, 0};
+    s->version = store_get_gallery_version(store);
     gboolean ok = store_foreach_active_finger(store, add_from_store, &ctx, error);
     if (skipped)
         *skipped = ctx.skipped;
     return ok;
+}
+
+gboolean search_reload_if_changed(Search *s, Store *store, GError **error)
+{
+    if (store_get_gallery_version(store) == s->version)
+        return FALSE;
+    /* New arrays, not cleared ones: libfprint holds a reference to the old prints array for an
+     * identify in flight, and search_decide() finds its match in the new one by content. */
+    GPtrArray *old_prints = s->prints;
+    GArray *old_ids = s->ids;
+    s->prints = g_ptr_array_new_with_free_func(g_object_unref);
+    s->ids = g_array_new(FALSE, FALSE, sizeof(GalleryIds));
+    guint skipped = 0;
+    if (!search_load(s, store, &skipped, error)) {
+        g_ptr_array_unref(s->prints);
+        g_array_unref(s->ids);
+        s->prints = old_prints;
+        s->ids = old_ids;
+        return FALSE;
+    }
+    g_ptr_array_unref(old_prints);
+    g_array_unref(old_ids);
+    g_message("gallery reloaded: %u enrolled fingers", s->prints->len);
+    return TRUE;
 }
 
 gboolean search_load_probationer(Search *s, Store *store, gint64 probationer_id, GError **error)

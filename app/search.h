@@ -40,6 +40,10 @@ gboolean search_add_finger(Search *search, gint64 finger_id, gint64 probationer_
 gboolean search_load(Search *search, Store *store, guint *skipped, GError **error);
 /* Loads only one probationer's fingers: the gallery for a 1:1 check by case number. */
 gboolean search_load_probationer(Search *search, Store *store, gint64 probationer_id, GError **error);
+/* Reloads the gallery if the store's gallery version moved since the last load (an officer enrolled
+ * or deactivated someone from haazri-ctl, or sync brought roster changes). TRUE if it reloaded. An
+ * identify already under way keeps the gallery it started with. */
+gboolean search_reload_if_changed(Search *search, Store *store, GError **error);
 /* An officer deactivated someone: their fingers stop matching at once, without a reload. */
 void search_remove_probationer(Search *search, gint64 probationer_id);
 guint search_get_size(Search *search);

@@ -79,7 +79,19 @@ static const char *const migrations[] = {
     "  starts TEXT NOT NULL,"
     "  ends TEXT,"
     "  due_by TEXT,"         /* HH:MM: after it a check-in is late */
-    "  updated_at TEXT NOT NULL);",
+    "  updated_at TEXT NOT NULL);"
+    /* Bumped by any change to who can be recognised, from any process (haazri-ctl, sync): the kiosk
+     * polls it and reloads its search gallery without a restart. */
+    "CREATE TABLE gallery_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);"
+    "INSERT INTO gallery_version VALUES (1, 0);"
+    "CREATE TRIGGER gallery_fingers_i AFTER INSERT ON fingers"
+    "  BEGIN UPDATE gallery_version SET version = version + 1; END;"
+    "CREATE TRIGGER gallery_fingers_u AFTER UPDATE ON fingers"
+    "  BEGIN UPDATE gallery_version SET version = version + 1; END;"
+    "CREATE TRIGGER gallery_fingers_d AFTER DELETE ON fingers"
+    "  BEGIN UPDATE gallery_version SET version = version + 1; END;"
+    "CREATE TRIGGER gallery_status AFTER UPDATE OF status ON probationers"
+    "  BEGIN UPDATE gallery_version SET version = version + 1; END;",
 };
 
 int store_schema_latest(void)

@@ -384,3 +384,10 @@ gboolean store_foreach_finger_of(Store *s, gint64 probationer_id, StoreFingerFun
                           "WHERE probationer_id = ? ORDER BY id",
                           probationer_id, func, user_data, error);
 }
+
+gint64 store_get_gallery_version(Store *s)
+{
+    int v = -1;
+    query_int(s->db, "SELECT version FROM gallery_version", &v);
+    return v;
+}

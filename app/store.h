@@ -99,6 +99,9 @@ gboolean store_foreach_active_finger(Store *store, StoreFingerFunc func, gpointe
 gboolean store_foreach_finger_of(Store *store, gint64 probationer_id, StoreFingerFunc func,
                                  gpointer user_data, GError **error);
 
+/* Changes whenever a finger is enrolled or removed or a probationer (de)activated, by any process. */
+gint64 store_get_gallery_version(Store *store);
+
 /* Records one check-in attempt durably. For a recognised person the duplicate check and the insert
  * happen in one transaction, so two writers can't both count the same person. */
 gboolean store_record_checkin(Store *store, StoreCheckin *checkin, GError **error);

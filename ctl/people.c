@@ -327,7 +327,7 @@ static int set_active(const char *cmd, gboolean active, int argc, char **argv)
         store_probationer_clear(&p);
         return 1;
     }
-    printf("%s: %s (the kiosk picks this up when it restarts)\n", argv[1], active ? "active" : "deactivated");
+    printf("%s: %s (the kiosk picks this up within seconds)\n", argv[1], active ? "active" : "deactivated");
     store_probationer_clear(&p);
     return 0;
 }

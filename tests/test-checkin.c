@@ -209,6 +209,29 @@ static void test_unplug_mid_scan(void)
     g_assert_cmpstr(seen.case_number, ==, "TEST-105");
 }
 
+/* An officer deactivates someone from haazri-ctl (another process, another connection) while the
+ * kiosk runs: their finger stops being recognised at the kiosk's next gallery poll; enrolling again
+ * brings them back. */
+static void test_deactivation_reaches_kiosk(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Store) other = store_open(db_path, &error);
+    g_assert_no_error(error);
+    StoreProbationer p = {0};
+    g_assert_true(store_find_probationer(other, "TEST-110", &p, &error));
+    g_assert_true(store_set_probationer_active(other, p.id, FALSE, &error));
+    g_assert_true(search_reload_if_changed(search, store, &error)); /* what the kiosk's 3 s poll calls */
+    g_assert_false(search_reload_if_changed(search, store, &error)); /* nothing new since */
+    g_assert_cmpuint(search_get_size(search), ==, 9);
+    g_autofree char *png = tu_fvc(110, 8);
+    g_assert_cmpint(touch(png), ==, CHECKIN_STATE_NOT_RECOGNISED);
+    g_assert_true(store_set_probationer_active(other, p.id, TRUE, &error));
+    g_assert_true(search_reload_if_changed(search, store, &error));
+    g_assert_cmpint(touch(png), ==, CHECKIN_STATE_ALREADY);
+    g_assert_cmpstr(seen.case_number, ==, "TEST-110");
+    store_probationer_clear(&p);
+}
+
 /* libfprint's heat model needs ~3 minutes of activity to trip, so this drives the machine through the
  * same report the scanner driver makes when libfprint says HOT, then cool again. */
 static void test_resting_when_hot(void)
@@ -277,6 +300,7 @@ int main(int argc, char **argv)
     g_test_add_func("/checkin/retry-reason", test_retry_reason);
     g_test_add_func("/checkin/unplug-mid-scan-and-recover", test_unplug_mid_scan);
     g_test_add_func("/checkin/resting-when-hot", test_resting_when_hot);
+    g_test_add_func("/checkin/deactivation-reaches-kiosk", test_deactivation_reaches_kiosk);
     int rc = g_test_run();
 
     checkin_free(machine);
