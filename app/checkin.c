@@ -183,11 +183,9 @@ static void on_identified(FpPrint *match, FpPrint *probe, const GError *error, g
     gboolean by_case = c->one != NULL;
 
     if (error && error->domain == FP_DEVICE_RETRY) {
+        /* An unclear touch: say why, then listen again (for the same case number, if one was typed). */
         emit_simple(c, CHECKIN_STATE_RETRY, scanner_describe_error(error));
-        if (!by_case)
-            after_result(c);
-        else
-            c->timer_id = g_timeout_add_seconds(c->config->result_s, on_timer_idle, c);
+        after_result(c);
         return;
     }
     if (error) {
