@@ -26,6 +26,7 @@ static struct {
     gboolean row_on_disk; /* the row was readable from another connection when announced */
 } seen;
 static gboolean scanner_back;
+static gboolean asked_for_case_finger; /* a case-entry prompt was shown */
 
 static gboolean is_result(CheckinState s)
 {
@@ -54,6 +55,8 @@ static void on_event(const CheckinEvent *ev, gpointer data)
     (void)data;
     if (ev->state == CHECKIN_STATE_WAITING && seen.state == CHECKIN_STATE_SCANNER_PROBLEM)
         scanner_back = TRUE;
+    if (ev->state == CHECKIN_STATE_CASE_ENTRY)
+        asked_for_case_finger = TRUE;
     if (!is_result(ev->state))
         return;
     memset(&seen, 0, sizeof seen);
@@ -177,6 +180,17 @@ static void test_case_number(void)
     checkin_enter_case_number(machine, "TEST-103");
     g_assert_cmpint(touch(other), ==, CHECKIN_STATE_NOT_RECOGNISED);
     g_assert_nonnull(strstr(seen.reason, "does not match that case number"));
+
+    /* An unclear touch keeps the case number: the same person's finger is asked for again. */
+    checkin_enter_case_number(machine, "TEST-103");
+    seen.arrived = FALSE;
+    tu_hand_queue_retry(FP_DEVICE_RETRY_REMOVE_FINGER);
+    g_assert_true(tu_run_until(&seen.arrived, 10000));
+    g_assert_cmpint(seen.state, ==, CHECKIN_STATE_RETRY);
+    asked_for_case_finger = FALSE;
+    g_assert_cmpint(touch(right), ==, CHECKIN_STATE_ALREADY);
+    g_assert_true(asked_for_case_finger);
+    g_assert_cmpstr(seen.case_number, ==, "TEST-103");
 
     seen.arrived = FALSE;
     checkin_enter_case_number(machine, "NO-SUCH-CASE");
