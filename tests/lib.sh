@@ -75,3 +75,16 @@ count() { grep -c -- "$2" "$1" 2>/dev/null || true; }
 place() { "$BUILD/haazri-finger" --socket "$FP_VIRTUAL_IMAGE" "$1" || fail "could not place $1"; }
 
 sql() { sqlite3 "$1" "$2"; }
+
+# Sets UNSHARE to a command that runs a shell in a private mount namespace (for tiny or read-only
+# tmpfs "disks"), or returns 1. Unprivileged user namespaces first; as root also plain mount
+# namespaces, and inside a chroot (where / is no mount point) one that leaves propagation alone —
+# the inner script then bind-mounts $T onto itself as private before mounting anything under it.
+find_unshare() {
+    for _u in "unshare -rm" "unshare -m" "unshare -m --propagation unchanged"; do
+        if $_u true 2>/dev/null; then UNSHARE=$_u; return 0; fi
+    done
+    return 1
+}
+# Inside the namespace: nothing mounted under $T leaks out.
+private_tmp() { mount --bind "$T" "$T" && mount --make-rprivate "$T"; }

@@ -37,12 +37,11 @@ rc=0; "$BUILD/haazri" --config "$T/bad.conf" < /dev/null > "$T/bad.out" 2>&1 || 
 grep -q "$T/bad.conf: \[checkin\] duplicate_window = \"sometimes\" is not valid: expected \"day\" or a number of minutes" "$T/bad.out" || { cat "$T/bad.out"; fail "unclear config message"; }
 
 say "disk full during a check-in: the person is told, nothing half-written, works again once freed"
-if ! unshare -rm true 2>/dev/null; then
-    echo "SKIP: cannot make a mount namespace here (unshare -rm) for a tiny tmpfs"; exit 77
-fi
+find_unshare || { echo "SKIP: cannot make a mount namespace here (unshare) for a tiny tmpfs"; exit 77; }
 # A private mount namespace with a 3 MB tmpfs as the data folder; everything else as before.
-unshare -rm sh -eu -c '
+$UNSHARE sh -eu -c '
     . "$0"
+    private_tmp
     mkdir -p "$T/full"; mount -t tmpfs -o size=3m tmpfs "$T/full"
     write_config "$T/f.conf" "$T/full"
     enroll "$T/f.conf" LHR-102 102

@@ -65,9 +65,10 @@ echo 777777 | "$CTL" officer passwd asma --config "$T/k.conf" > /dev/null || fai
 "$CTL" audit verify --config "$T/k.conf" > /dev/null || fail "audit trail broken"
 
 say "export to a read-only stick and to a full one: a clear sentence, nothing left behind"
-if ! unshare -rm true 2>/dev/null; then echo "SKIP: no mount namespace for read-only and full sticks"; exit 77; fi
-unshare -rm sh -eu -c '
+find_unshare || { echo "SKIP: no mount namespace for read-only and full sticks"; exit 77; }
+$UNSHARE sh -eu -c '
     . "$0"
+    private_tmp
     mkdir -p "$T/ro" "$T/full"
     mount -t tmpfs -o size=1m,ro tmpfs "$T/ro"
     "$BUILD/haazri-ctl" export --config "$T/k.conf" --from "$1" --dir "$T/ro" 2> "$T/err" && fail "export to a read-only stick"
