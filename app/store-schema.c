@@ -71,6 +71,24 @@ static const char *const migrations[] = {
     "  created_at TEXT NOT NULL);"
     "CREATE INDEX checkins_by_date_id ON checkins (local_date, id);"
     "CREATE INDEX probationers_by_name ON probationers (name_en COLLATE NOCASE);",
+
+    /* 3: sync with the central server (sync/). The outbox stays the checkins table (sync_state);
+     * a quarantined row keeps the server's reason. sync_meta holds the pull cursor, the last
+     * contact and the clock offset; schedules and messages arrive with the roster. */
+    "ALTER TABLE checkins ADD COLUMN sync_error TEXT;"
+    "CREATE TABLE sync_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE schedules ("
+    "  probationer_id INTEGER NOT NULL REFERENCES probationers(id),"
+    "  weekday INTEGER NOT NULL CHECK (weekday BETWEEN 1 AND 7)," /* ISO: 1 = Monday */
+    "  start_time TEXT NOT NULL," /* HH:MM local */
+    "  end_time TEXT NOT NULL,"
+    "  PRIMARY KEY (probationer_id, weekday, start_time));"
+    "CREATE TABLE messages ("
+    "  id INTEGER PRIMARY KEY,"
+    "  remote_id TEXT NOT NULL UNIQUE,"
+    "  probationer_id INTEGER REFERENCES probationers(id)," /* NULL: for everyone at this office */
+    "  text_en TEXT, text_ur TEXT,"
+    "  valid_until TEXT);",
 };
 
 int store_schema_latest(void)

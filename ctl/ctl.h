@@ -50,3 +50,5 @@ int cmd_audit(int argc, char **argv);
 int cmd_officer(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_leds(int argc, char **argv);
+int cmd_sync(int argc, char **argv);
+int cmd_provision(int argc, char **argv);
