@@ -231,7 +231,7 @@ static void on_pushed(const HttpReply *reply, gpointer data)
             transient(s, error->message, -1);
             return;
         }
-        g_warning("sync: check-in %s quarantined: %s", e->uuid, why);
+        g_message("sync: check-in %s quarantined: %s", e->uuid, why);
         s->batch_limit = (guint)s->config.batch_max;
         publish(s, TRUE);
         cycle(s);
