@@ -160,7 +160,9 @@ static void pg_stop(void)
     g_autofree char *cmd = g_strdup_printf("%s%s%s'%s' -D '%s' -m immediate -w stop",
                                            pg_user ? "runuser -u " : "", pg_user ? pg_user : "", pg_user ? " -- " : "",
                                            ctl, data);
-    g_spawn_command_line_sync(cmd, NULL, NULL, NULL, NULL);
+    char *argv[] = {"sh", "-c", cmd, NULL};
+    g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                 NULL, NULL, NULL, NULL, NULL);
     g_autofree char *rm = g_strdup_printf("rm -rf '%s'", pg_dir);
     g_spawn_command_line_sync(rm, NULL, NULL, NULL, NULL);
 }
