@@ -157,7 +157,7 @@ static char *describe_failure(const HttpReply *reply, const char *what)
     const char *body = g_bytes_get_data(reply->body, &len);
     g_autofree char *reason = reply->status ? protocol_parse_error(body, len) : NULL;
     if (!reply->status)
-        return g_strdup_printf("could not reach the server to %s: %s", what, reply->error);
+        return g_strdup_printf("could not reach the server (%s): %s", what, reply->error);
     return g_strdup_printf("the server answered %ld to %s%s%s", reply->status, what, reason ? ": " : "",
                            reason ? reason : "");
 }
@@ -410,8 +410,9 @@ void sync_start(Sync *s)
 
 void sync_poke(Sync *s)
 {
-    s->failures = 0;
-    if (!s->busy)
+    /* While backing off (or told to wait by Retry-After) the scheduled retry stands: a busy
+     * office must not turn every check-in into a knock on a struggling server. */
+    if (!s->busy && s->failures == 0)
         schedule(s, 0);
 }
 

@@ -70,7 +70,8 @@ void sync_subscribe(Sync *sync, SyncStatusFunc func, gpointer user_data);
 void sync_set_heartbeat_func(Sync *sync, SyncHeartbeatFunc func, gpointer user_data);
 /* Runs for ever on the main loop: push, heartbeat, pull, back off on failure. */
 void sync_start(Sync *sync);
-/* Something new to send (or an officer asked): try now, forgetting any backoff. */
+/* Something new to send: send it now — unless backing off after a failure, when the scheduled
+ * retry stands. */
 void sync_poke(Sync *sync);
 /* One pass for haazri-ctl and the bench: push until the queue is empty, heartbeat, pull; stops at
  * the first failure. `done` gets NULL on success or the failure. */
