@@ -66,7 +66,19 @@ const TuTls *tu_tls(void)
     return &tls;
 }
 
+static TuReceiver *start(const char *spec, int port, const char *fault_plan, gint64 skew, const char *extra);
+
 TuReceiver *tu_receiver_start(const char *spec, int port, const char *fault_plan, gint64 skew)
+{
+    return start(spec, port, fault_plan, skew, "");
+}
+
+TuReceiver *tu_receiver_start_with(const char *spec, const char *extra)
+{
+    return start(spec, 0, NULL, 0, extra);
+}
+
+static TuReceiver *start(const char *spec, int port, const char *fault_plan, gint64 skew, const char *extra)
 {
     static int n;
     const TuTls *tls = tu_tls();
@@ -77,8 +89,8 @@ TuReceiver *tu_receiver_start(const char *spec, int port, const char *fault_plan
     g_autofree char *listen = g_strdup_printf("127.0.0.1:%d", port);
     g_autofree char *skew_s = g_strdup_printf("%" G_GINT64_FORMAT, skew);
     g_autofree char *cmd = g_strdup_printf("exec '%s' serve --db \"$1\" --listen %s --cert '%s' --key '%s' "
-                                           "--port-file '%s' --clock-skew %s %s%s%s > '%s' 2>&1",
-                                           exe, listen, tls->cert, tls->key, port_file, skew_s,
+                                           "--port-file '%s' --clock-skew %s %s %s%s%s > '%s' 2>&1",
+                                           exe, listen, tls->cert, tls->key, port_file, skew_s, extra,
                                            fault_plan ? "--fault-plan '" : "", fault_plan ? fault_plan : "",
                                            fault_plan ? "'" : "", r->log);
     char *argv[] = {"sh", "-c", cmd, "sh", (char *)spec, NULL};

@@ -20,6 +20,8 @@ typedef struct {
 /* Starts `haazri-receiver serve` on `spec` (SQLite path or PostgreSQL conninfo) and waits until it
  * listens. port 0 = any free port. `fault_plan` may be NULL. */
 TuReceiver *tu_receiver_start(const char *spec, int port, const char *fault_plan, gint64 clock_skew_s);
+/* The same with more `serve` options (shell words, e.g. "--max-body-mb 2"), any free port. */
+TuReceiver *tu_receiver_start_with(const char *spec, const char *extra_args);
 /* kill -9 and reap. */
 void tu_receiver_kill(TuReceiver *r);
 /* How many lines of the receiver's log contain `text`. */
