@@ -5,6 +5,7 @@
 #include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -68,6 +69,13 @@ const TuTls *tu_tls(void)
 
 static TuReceiver *start(const char *spec, int port, const char *fault_plan, gint64 skew, const char *extra);
 
+/* A test that aborts takes its receiver with it. */
+static void die_with_parent(gpointer data)
+{
+    (void)data;
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
 TuReceiver *tu_receiver_start(const char *spec, int port, const char *fault_plan, gint64 skew)
 {
     return start(spec, port, fault_plan, skew, "");
@@ -95,7 +103,8 @@ static TuReceiver *start(const char *spec, int port, const char *fault_plan, gin
                                            fault_plan ? "'" : "", r->log);
     char *argv[] = {"sh", "-c", cmd, "sh", (char *)spec, NULL};
     g_autoptr(GError) error = NULL;
-    g_assert_true(g_spawn_async(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH, NULL, NULL, &r->pid, &error));
+    g_assert_true(g_spawn_async(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH, die_with_parent, NULL,
+                                &r->pid, &error));
     g_autofree char *text = NULL;
     for (int i = 0; i < 600 && !g_file_get_contents(port_file, &text, NULL, NULL); i++)
         g_usleep(20000);
