@@ -78,7 +78,7 @@ $(BUILD)/obj/tests/haazri-hooks.o: app/main.c $(DEPS_STAMP)
 $(BUILD)/tests/haazri-hooks: $(BUILD)/obj/tests/haazri-hooks.o $(BUILD)/libhaazri.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
-$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/obj/tests/helpers.o $(BUILD)/libhaazri.a
+$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/obj/tests/helpers.o $(BUILD)/obj/tests/central.o $(BUILD)/libhaazri.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 

@@ -18,6 +18,7 @@
 #include "drivers/leds.h"
 #include "drivers/scanner.h"
 #include "drivers/virtual-finger.h"
+#include "sync/sync.h"
 #include "ui/lights.h"
 #include "ui/term.h"
 
@@ -101,6 +102,60 @@ static gboolean on_gallery_poll(gpointer data)
     return G_SOURCE_CONTINUE;
 }
 
+/* ---- sync with the central server (sync/) ---- */
+
+static struct {
+    Term *term;
+    Leds *leds;
+    Scanner *scanner;
+    const char *data_dir;
+} sync_view;
+
+static void on_sync_status(const SyncStatus *st, gpointer data)
+{
+    (void)data;
+    gboolean offline = !st->online && st->pending > 0;
+    term_show_sync(sync_view.term, offline, st->pending);
+    leds_set_offline(sync_view.leds, offline);
+}
+
+static void on_heartbeat(ProtocolHeartbeat *hb, gpointer data)
+{
+    (void)data;
+    const char *name = scanner_get_name(sync_view.scanner);
+    hb->scanner = g_strdup(name ? name : "no scanner");
+    HealthDisk disk;
+    if (health_check_disk(sync_view.data_dir, 0, &disk, NULL))
+        hb->disk_free_mb = (gint64)(disk.free_bytes >> 20);
+}
+
+/* A check-in was written (committed, queued in the same transaction): send it soon. */
+static void on_checkin_for_sync(const CheckinEvent *ev, gpointer sync)
+{
+    if (ev->checkin)
+        sync_poke(sync);
+}
+
+/* NULL when this kiosk has no central server (not provisioned): it works alone, queueing. */
+static Sync *start_sync(const Config *config, const SyncConfig *sc, Store *store)
+{
+    g_auto(SyncCredentials) creds = {0};
+    g_autoptr(GError) error = NULL;
+    if (!sync_credentials_load(config->data_dir, &creds, &error)) {
+        g_message("sync: off — %s", error->message);
+        return NULL;
+    }
+    Sync *sync = sync_new(sc, &creds, store, &error);
+    if (!sync) {
+        g_message("sync: off — %s", error->message);
+        return NULL;
+    }
+    sync_subscribe(sync, on_sync_status, NULL);
+    sync_set_heartbeat_func(sync, on_heartbeat, NULL);
+    sync_start(sync);
+    return sync;
+}
+
 static gboolean on_signal(gpointer loop)
 {
     g_main_loop_quit(loop);
@@ -173,6 +228,12 @@ int main(int argc, char **argv)
         g_printerr("haazri: %s\n", error->message);
         return 2;
     }
+    g_auto(SyncConfig) sync_config;
+    sync_config_init(&sync_config);
+    if (config->keyfile && !sync_config_load(config->keyfile, config->path, &sync_config, &error)) {
+        g_printerr("haazri: %s\n", error->message);
+        return 2;
+    }
     g_autofree char *db_path = config_get_db_path(config);
     g_autoptr(Store) store = store_open(db_path, &error);
     if (!store) {
@@ -200,6 +261,13 @@ int main(int argc, char **argv)
     /* No chip, wrong line, busy line: one warning and a kiosk without lights, never a stop. */
     g_autoptr(Leds) leds = leds_new(&leds_config, NULL);
     lights_attach(checkin, leds);
+    sync_view.term = term;
+    sync_view.leds = leds;
+    sync_view.scanner = scanner;
+    sync_view.data_dir = config->data_dir;
+    g_autoptr(Sync) sync = start_sync(config, &sync_config, store);
+    if (sync)
+        checkin_subscribe(checkin, on_checkin_for_sync, sync);
 
     g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
     g_unix_signal_add(SIGINT, on_signal, loop);
@@ -222,6 +290,7 @@ int main(int argc, char **argv)
     service_notify_stopping();
     g_source_remove(gallery_poll);
     g_message("shutting down");
+    g_clear_pointer(&sync, sync_free);
     g_clear_pointer(&health, health_free);
     g_clear_pointer(&term, term_free);
     machine = NULL;

@@ -92,6 +92,18 @@ static const char *const migrations[] = {
     "  BEGIN UPDATE gallery_version SET version = version + 1; END;"
     "CREATE TRIGGER gallery_status AFTER UPDATE OF status ON probationers"
     "  BEGIN UPDATE gallery_version SET version = version + 1; END;",
+
+    /* 4: sync with the central server (sync/). The outbox stays the checkins table (sync_state);
+     * a quarantined row keeps the server's reason. sync_meta holds the pull cursor, the last
+     * contact and the clock offset; messages arrive with the roster (schedules: migration 3). */
+    "ALTER TABLE checkins ADD COLUMN sync_error TEXT;"
+    "CREATE TABLE sync_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE messages ("
+    "  id INTEGER PRIMARY KEY,"
+    "  remote_id TEXT NOT NULL UNIQUE,"
+    "  probationer_id INTEGER REFERENCES probationers(id)," /* NULL: for everyone at this office */
+    "  text_en TEXT, text_ur TEXT,"
+    "  valid_until TEXT);",
 };
 
 int store_schema_latest(void)

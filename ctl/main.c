@@ -28,6 +28,8 @@ static const Command commands[] = {
     {"export", cmd_export, "check-ins as CSV with a SHA-256 manifest to a USB stick or folder"},
     {"officer", cmd_officer, "officer accounts: add, passwd, list, deactivate, activate"},
     {"audit", cmd_audit, "audit verify: check the officers' audit trail"},
+    {"sync", cmd_sync, "the central server: status, now (send what waits), requeue (quarantined)"},
+    {"provision", cmd_provision, "register this kiosk with the central server (--server URL --token T)"},
     {"leds", cmd_leds, "leds test: cycle every light and the buzzer (wiring check)"},
 };
 

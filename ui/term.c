@@ -12,6 +12,7 @@ struct Term {
     gpointer user_data;
     GIOChannel *in;
     guint in_watch;
+    int offline_shown; /* -1 nothing shown yet, else the offline state last shown */
 };
 
 static void print_line(const char *mark, const char *text)
@@ -103,6 +104,17 @@ void term_show_disk(Term *t, gboolean low, guint64 free_bytes)
     print_line(low ? "!!" : "", text);
 }
 
+void term_show_sync(Term *t, gboolean offline, gint64 waiting)
+{
+    if (t->offline_shown == offline || (t->offline_shown == -1 && !offline))
+        return;
+    t->offline_shown = offline;
+    g_autofree char *text = offline ? g_strdup_printf("OFFLINE — %" G_GINT64_FORMAT " check-ins wait here, safely, "
+                                                      "until the central server can be reached.", waiting)
+                                    : g_strdup("Online again: check-ins are reaching the central server.");
+    print_line(offline ? "~~" : "", text);
+}
+
 static gboolean on_input(GIOChannel *ch, GIOCondition cond, gpointer data)
 {
     Term *t = data;
@@ -131,6 +143,7 @@ static gboolean on_input(GIOChannel *ch, GIOCondition cond, gpointer data)
 Term *term_new(Checkin *checkin, const char *office, TermCommandFunc extra, gpointer user_data)
 {
     Term *t = g_new0(Term, 1);
+    t->offline_shown = -1;
     t->checkin = checkin;
     t->office = g_strdup(office);
     t->extra = extra;

@@ -15,4 +15,6 @@ Term *term_new(Checkin *checkin, const char *office, TermCommandFunc extra, gpoi
 void term_free(Term *term);
 /* The disk is almost full (or has recovered): a standing warning for the officer. */
 void term_show_disk(Term *term, gboolean low, guint64 free_bytes);
+/* The central server can't be reached and check-ins wait here (or it can again): shown on change. */
+void term_show_sync(Term *term, gboolean offline, gint64 waiting);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Term, term_free)

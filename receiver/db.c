@@ -1,0 +1,114 @@
+/* db — the engine-independent part: choosing the engine, the schema, transactions. See db.h. */
+#include "receiver/db.h"
+
+#include <string.h>
+
+/* One schema for both engines (types both understand). Exactly-once rests on events.uuid being
+ * the primary key: a re-sent event can't become a second row, whichever kiosk or thread sends it. */
+static const char *const schema[] = {
+    "CREATE TABLE IF NOT EXISTS devices ("
+    "  id TEXT PRIMARY KEY,"
+    "  office TEXT NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('pending', 'active', 'revoked')),"
+    "  salt TEXT NOT NULL,"            /* per device: hashes can't be compared across devices */
+    "  secret_hash TEXT,"              /* BLAKE2b(secret, key = salt): the secret is never stored */
+    "  token_hash TEXT,"               /* one-time provisioning token, until it is used */
+    "  token_expires BIGINT,"
+    "  created_at TEXT NOT NULL,"
+    "  last_seen TEXT,"
+    "  heartbeat TEXT,"                /* the last heartbeat, as JSON */
+    "  clock_offset_s BIGINT)",
+    "CREATE TABLE IF NOT EXISTS events ("
+    "  uuid TEXT PRIMARY KEY,"
+    "  device_id TEXT NOT NULL REFERENCES devices(id),"
+    "  office TEXT NOT NULL,"
+    "  type TEXT NOT NULL,"
+    "  case_number TEXT,"
+    "  finger TEXT,"
+    "  method TEXT NOT NULL,"
+    "  result TEXT NOT NULL,"
+    "  score DOUBLE PRECISION,"
+    "  wall_time TEXT NOT NULL,"
+    "  wall_utc_us BIGINT NOT NULL,"
+    "  local_date TEXT NOT NULL,"
+    "  mono_us BIGINT NOT NULL,"
+    "  boot_id TEXT NOT NULL,"
+    "  clock_offset_s BIGINT NOT NULL,"
+    "  received_at TEXT NOT NULL,"
+    "  receipts INTEGER NOT NULL DEFAULT 1)", /* how often it arrived: >1 = a harmless re-send */
+    "CREATE INDEX IF NOT EXISTS events_by_office_date ON events (office, local_date)",
+    /* The roster the centre publishes; version = the roster_seq value of its last change. */
+    "CREATE TABLE IF NOT EXISTS roster_seq (id INTEGER PRIMARY KEY, value BIGINT NOT NULL)",
+    "INSERT INTO roster_seq (id, value) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
+    "CREATE TABLE IF NOT EXISTS probationers ("
+    "  case_number TEXT PRIMARY KEY,"
+    "  cnic TEXT, name_en TEXT NOT NULL, name_ur TEXT, office TEXT NOT NULL,"
+    "  status TEXT NOT NULL, version BIGINT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS fingers ("
+    "  case_number TEXT NOT NULL REFERENCES probationers(case_number),"
+    "  finger TEXT NOT NULL, driver TEXT NOT NULL, print_b64 TEXT NOT NULL, version BIGINT NOT NULL,"
+    "  PRIMARY KEY (case_number, finger))",
+    "CREATE TABLE IF NOT EXISTS schedules ("
+    "  case_number TEXT NOT NULL REFERENCES probationers(case_number),"
+    "  weekday INTEGER NOT NULL, start_time TEXT NOT NULL, end_time TEXT NOT NULL, version BIGINT NOT NULL,"
+    "  PRIMARY KEY (case_number, weekday, start_time))",
+    "CREATE TABLE IF NOT EXISTS messages ("
+    "  id TEXT PRIMARY KEY, office TEXT NOT NULL, case_number TEXT, text_en TEXT, text_ur TEXT,"
+    "  valid_until TEXT, version BIGINT NOT NULL)",
+};
+
+gboolean rx_db_is_pg_spec(const char *spec)
+{
+    return g_str_has_prefix(spec, "postgresql:") || g_str_has_prefix(spec, "postgres:") || strchr(spec, '=') != NULL;
+}
+
+RxDb *rx_db_open(const char *spec, GError **error)
+{
+    g_autoptr(RxDb) db = rx_db_is_pg_spec(spec) ? rx_db_open_pg(spec, error) : rx_db_open_sqlite(spec, error);
+    if (!db)
+        return NULL;
+    for (gsize i = 0; i < G_N_ELEMENTS(schema); i++)
+        if (!rx_db_exec(db, schema[i], NULL, 0, error))
+            return NULL;
+    return g_steal_pointer(&db);
+}
+
+void rx_db_close(RxDb *db)
+{
+    if (db)
+        db->engine->close(db);
+}
+
+gboolean rx_db_exec(RxDb *db, const char *sql, const char *const *params, int n, GError **error)
+{
+    return db->engine->exec(db, sql, params, n, NULL, NULL, error);
+}
+
+GPtrArray *rx_db_query(RxDb *db, const char *sql, const char *const *params, int n, GError **error)
+{
+    GPtrArray *rows = NULL;
+    if (!db->engine->exec(db, sql, params, n, &rows, NULL, error))
+        return NULL;
+    return rows;
+}
+
+gint64 rx_db_change(RxDb *db, const char *sql, const char *const *params, int n, GError **error)
+{
+    gint64 changes = 0;
+    return db->engine->exec(db, sql, params, n, NULL, &changes, error) ? changes : -1;
+}
+
+gboolean rx_db_begin(RxDb *db, GError **error)
+{
+    return rx_db_exec(db, db->engine->begin_sql, NULL, 0, error);
+}
+
+gboolean rx_db_commit(RxDb *db, GError **error)
+{
+    return rx_db_exec(db, "COMMIT", NULL, 0, error);
+}
+
+void rx_db_rollback(RxDb *db)
+{
+    db->engine->exec(db, "ROLLBACK", NULL, 0, NULL, NULL, NULL);
+}

@@ -1,0 +1,215 @@
+/* haazri-receiver — the reference central server: receives check-ins from kiosks exactly once,
+ * registers devices, publishes the roster, exports attendance for OMIS.
+ *
+ *   haazri-receiver serve [--db SPEC] [--listen ADDR:PORT] --cert PEM --key PEM
+ *   haazri-receiver device add ID --office NAME     prints a one-time provisioning token
+ *   haazri-receiver device revoke ID | device list
+ *   haazri-receiver roster load FILE.json
+ *   haazri-receiver export [--office NAME] [--date YYYY-MM-DD] [--format csv|json]
+ * SPEC is an SQLite file (default /var/lib/haazri-receiver/receiver.db, or $HAAZRI_RECEIVER_DB) or
+ * a PostgreSQL connection string ("postgresql://..." or "host=... dbname=..."). */
+#include <stdio.h>
+#include <string.h>
+
+#include "app/version.h"
+#include "receiver/receiver.h"
+
+static char *db_spec;
+
+static const GOptionEntry db_entries[] = {
+    {"db", 0, 0, G_OPTION_ARG_STRING, &db_spec, "SQLite file or PostgreSQL connection string", "SPEC"},
+    {NULL, 0, 0, 0, NULL, NULL, NULL},
+};
+
+static gboolean parse(const char *cmd, const char *summary, const GOptionEntry *extra, int *argc, char ***argv)
+{
+    g_autoptr(GOptionContext) ctx = g_option_context_new(summary);
+    g_option_context_add_main_entries(ctx, db_entries, NULL);
+    if (extra)
+        g_option_context_add_main_entries(ctx, extra, NULL);
+    g_autofree char *prog = g_strdup_printf("haazri-receiver %s", cmd);
+    g_set_prgname(prog);
+    g_autoptr(GError) error = NULL;
+    if (!g_option_context_parse(ctx, argc, argv, &error)) {
+        fprintf(stderr, "haazri-receiver %s: %s (see --help)\n", cmd, error->message);
+        return FALSE;
+    }
+    if (!db_spec)
+        db_spec = g_strdup(g_getenv("HAAZRI_RECEIVER_DB") ? g_getenv("HAAZRI_RECEIVER_DB")
+                                                          : "/var/lib/haazri-receiver/receiver.db");
+    return TRUE;
+}
+
+static RxDb *open_db(void)
+{
+    g_autoptr(GError) error = NULL;
+    RxDb *db = rx_db_open(db_spec, &error);
+    if (!db)
+        fprintf(stderr, "haazri-receiver: %s\n", error->message);
+    return db;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+    RxServeOptions o = {.listen = "127.0.0.1:8443", .max_body = 16u << 20, .threads = 8};
+    char *listen = NULL, *cert = NULL, *key = NULL, *port_file = NULL, *faults = NULL;
+    gboolean insecure = FALSE;
+    gint64 skew = 0;
+    int max_mb = 16;
+    GOptionEntry entries[] = {
+        {"listen", 0, 0, G_OPTION_ARG_STRING, &listen, "address and port (default 127.0.0.1:8443; port 0 = any)", "ADDR:PORT"},
+        {"cert", 0, 0, G_OPTION_ARG_FILENAME, &cert, "server certificate chain (PEM)", "FILE"},
+        {"key", 0, 0, G_OPTION_ARG_FILENAME, &key, "server private key (PEM)", "FILE"},
+        {"insecure-http", 0, 0, G_OPTION_ARG_NONE, &insecure, "plain HTTP (demo on one machine only)", NULL},
+        {"port-file", 0, 0, G_OPTION_ARG_FILENAME, &port_file, "write the port here once listening", "FILE"},
+        {"max-body-mb", 0, 0, G_OPTION_ARG_INT, &max_mb, "largest request body accepted (default 16)", "MB"},
+        {"threads", 0, 0, G_OPTION_ARG_INT, &o.threads, "storage connections (default 8)", "N"},
+        {"fault-plan", 0, 0, G_OPTION_ARG_STRING, &faults,
+         "tests: faults for successive pushes, e.g. 500,503:2,slow:3000,cut,garbage,ok", "LIST"},
+        {"clock-skew", 0, 0, G_OPTION_ARG_INT64, &skew, "tests: seconds added to every Date header", "S"},
+        {NULL, 0, 0, 0, NULL, NULL, NULL},
+    };
+    if (!parse("serve", "— receive check-ins from kiosks over HTTPS", entries, &argc, &argv))
+        return 2;
+    if (max_mb < 1 || max_mb > 1024 || o.threads < 1 || o.threads > 256) {
+        fprintf(stderr, "haazri-receiver serve: --max-body-mb must be 1-1024 and --threads 1-256\n");
+        return 2;
+    }
+    o.db_spec = db_spec;
+    if (listen)
+        o.listen = listen;
+    o.cert_file = cert;
+    o.key_file = key;
+    o.insecure_http = insecure;
+    o.port_file = port_file;
+    o.fault_plan = faults;
+    o.clock_skew_s = skew;
+    o.max_body = (gsize)max_mb << 20;
+    int rc = rx_serve(&o);
+    g_free(listen);
+    g_free(cert);
+    g_free(key);
+    g_free(port_file);
+    g_free(faults);
+    return rc;
+}
+
+static int cmd_device(int argc, char **argv)
+{
+    char *office = NULL;
+    int hours = 72;
+    GOptionEntry entries[] = {
+        {"office", 0, 0, G_OPTION_ARG_STRING, &office, "device add: the office the kiosk stands in", "NAME"},
+        {"valid-hours", 0, 0, G_OPTION_ARG_INT, &hours, "device add: how long the token is valid (default 72)", "H"},
+        {NULL, 0, 0, 0, NULL, NULL, NULL},
+    };
+    if (!parse("device", "add ID --office NAME | revoke ID | list — kiosks allowed to send", entries, &argc, &argv))
+        return 2;
+    g_autofree char *office_owned = office;
+    const char *action = argc >= 2 ? argv[1] : "";
+    gboolean needs_id = strcmp(action, "add") == 0 || strcmp(action, "revoke") == 0;
+    if ((needs_id && argc != 3) || (!needs_id && (strcmp(action, "list") != 0 || argc != 2)) ||
+        (strcmp(action, "add") == 0 && (!office || !*office)) || hours < 1 || hours > 24 * 365) {
+        fprintf(stderr, "haazri-receiver device: expected: add ID --office NAME [--valid-hours H] | revoke ID | list\n");
+        return 2;
+    }
+    g_autoptr(RxDb) db = open_db();
+    if (!db)
+        return 1;
+    g_autoptr(GError) error = NULL;
+    if (strcmp(action, "add") == 0) {
+        g_autofree char *token = NULL;
+        if (!rx_device_add(db, argv[2], office, (gint64)hours * 3600, &token, &error)) {
+            fprintf(stderr, "haazri-receiver device add: %s\n", error->message);
+            return 1;
+        }
+        /* The token alone on stdout, for scripts; what to do with it on stderr. */
+        printf("%s\n", token);
+        fprintf(stderr, "on the kiosk, within %d hours: haazri-ctl provision --server https://THIS-SERVER --token %s\n",
+                hours, token);
+        return 0;
+    }
+    if (strcmp(action, "revoke") == 0) {
+        if (!rx_device_revoke(db, argv[2], &error)) {
+            fprintf(stderr, "haazri-receiver device revoke: %s\n", error->message);
+            return 1;
+        }
+        printf("device %s revoked: its requests are refused from now on\n", argv[2]);
+        return 0;
+    }
+    g_autoptr(GPtrArray) rows = rx_device_list(db, &error);
+    if (!rows) {
+        fprintf(stderr, "haazri-receiver device list: %s\n", error->message);
+        return 1;
+    }
+    printf("%-20s %-24s %-8s %-21s %s\n", "DEVICE", "OFFICE", "STATUS", "LAST SEEN", "CLOCK OFFSET");
+    for (guint i = 0; i < rows->len; i++)
+        printf("%-20s %-24s %-8s %-21s %s\n", RX_CELL(rows, i, 0), RX_CELL(rows, i, 1), RX_CELL(rows, i, 2),
+               RX_CELL(rows, i, 3) ? RX_CELL(rows, i, 3) : "never",
+               RX_CELL(rows, i, 4) ? RX_CELL(rows, i, 4) : "-");
+    return 0;
+}
+
+static int cmd_export(int argc, char **argv)
+{
+    char *office = NULL, *date = NULL, *format = NULL;
+    GOptionEntry entries[] = {
+        {"office", 0, 0, G_OPTION_ARG_STRING, &office, "only this office", "NAME"},
+        {"date", 0, 0, G_OPTION_ARG_STRING, &date, "only this local date", "YYYY-MM-DD"},
+        {"format", 0, 0, G_OPTION_ARG_STRING, &format, "csv (default) or json", "FORMAT"},
+        {NULL, 0, 0, 0, NULL, NULL, NULL},
+    };
+    if (!parse("export", "— attendance for OMIS, by office and date, to stdout", entries, &argc, &argv))
+        return 2;
+    g_autofree char *o = office, *d = date, *f = format ? format : g_strdup("csv");
+    if (strcmp(f, "csv") != 0 && strcmp(f, "json") != 0) {
+        fprintf(stderr, "haazri-receiver export: --format \"%s\" is not valid: expected csv or json\n", f);
+        return 2;
+    }
+    g_autoptr(RxDb) db = open_db();
+    if (!db)
+        return 1;
+    g_autoptr(GError) error = NULL;
+    if (!rx_export(db, o, d, f, stdout, &error)) {
+        fprintf(stderr, "haazri-receiver export: %s\n", error->message);
+        return 1;
+    }
+    return 0;
+}
+
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} Command;
+
+static const Command commands[] = {
+    {"serve", cmd_serve, "receive check-ins and heartbeats from kiosks over HTTPS"},
+    {"device", cmd_device, "add (prints a provisioning token), revoke or list kiosks"},
+    {"export", cmd_export, "attendance by office and date as CSV or JSON"},
+};
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+        FILE *out = argc < 2 ? stderr : stdout;
+        fprintf(out, "Usage: haazri-receiver COMMAND [--db SPEC] [OPTIONS]\n\nCommands:\n");
+        for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+            fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "\nSPEC: an SQLite file (default /var/lib/haazri-receiver/receiver.db or $HAAZRI_RECEIVER_DB)\n"
+                     "or a PostgreSQL connection string. 'haazri-receiver COMMAND --help' shows its options.\n");
+        return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("haazri-receiver %s\n", HAAZRI_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+        if (strcmp(argv[1], commands[i].name) == 0) {
+            int rc = commands[i].run(argc - 1, argv + 1);
+            g_free(db_spec);
+            return rc;
+        }
+    fprintf(stderr, "haazri-receiver: unknown command \"%s\" (see --help)\n", argv[1]);
+    return 2;
+}

@@ -1,0 +1,54 @@
+/* receiver — the reference central server's parts (build/haazri-receiver): devices and their
+ * credentials, event ingest, roster publishing, export, and the HTTPS server on libmicrohttpd.
+ * Storage is receiver/db.h (SQLite or PostgreSQL). */
+#pragma once
+
+#include <stdio.h>
+
+#include "receiver/db.h"
+#include "sync/protocol.h"
+
+#define RX_ERROR (g_quark_from_static_string("haazri-receiver"))
+typedef enum {
+    RX_ERROR_BAD_REQUEST = 400,
+    RX_ERROR_UNAUTHORISED = 401,
+    RX_ERROR_NOT_FOUND = 404,
+    RX_ERROR_CONFLICT = 409,
+} RxErrorCode;
+
+/* ---- devices.c ---- */
+/* Registers a device (or renews its provisioning token); prints nothing. The token is valid for
+ * `ttl_s` seconds and once. */
+gboolean rx_device_add(RxDb *db, const char *id, const char *office, gint64 ttl_s, char **token, GError **error);
+gboolean rx_device_revoke(RxDb *db, const char *id, GError **error);
+/* Rows: id, office, status, last_seen, clock_offset_s, heartbeat. */
+GPtrArray *rx_device_list(RxDb *db, GError **error);
+/* Exchanges a provisioning token for the device's secret (shown this once, stored only hashed). */
+gboolean rx_device_provision(RxDb *db, const char *id, const char *token, char **secret, char **office,
+                             GError **error);
+/* TRUE when `secret` is an active device's; its office in *office. */
+gboolean rx_device_authenticate(RxDb *db, const char *id, const char *secret, char **office, GError **error);
+
+/* ---- ingest.c ---- */
+/* Stores a batch in one transaction: each event once (by UUID), statuses[i] says which were new. */
+gboolean rx_ingest_events(RxDb *db, const char *device_id, const char *office, GPtrArray *events,
+                          GArray *offsets, ProtocolAck *statuses, GError **error);
+gboolean rx_save_heartbeat(RxDb *db, const char *device_id, const char *json, gint64 clock_offset_s,
+                           GError **error);
+/* Attendance of one office and date (NULL = all), oldest first, as "csv" or "json". */
+gboolean rx_export(RxDb *db, const char *office, const char *date, const char *format, FILE *out, GError **error);
+
+/* ---- server.c ---- */
+typedef struct {
+    const char *db_spec;
+    const char *listen;        /* "127.0.0.1:8443"; port 0 = any free port */
+    const char *cert_file, *key_file; /* PEM; both NULL only with insecure_http */
+    gboolean insecure_http;
+    const char *port_file;     /* write the port here once listening (for tests and scripts) */
+    const char *fault_plan;    /* comma-separated faults for successive pushes (docs/sync.md) */
+    gint64 clock_skew_s;       /* added to every Date header (fault tests) */
+    gsize max_body;            /* bytes, compressed or not */
+    int threads;               /* storage connections */
+} RxServeOptions;
+/* Serves until SIGINT/SIGTERM. Returns the exit status. */
+int rx_serve(const RxServeOptions *options);

@@ -1,0 +1,48 @@
+/* protocol — the kiosk ↔ central server messages (docs/sync-openapi.yaml), built and checked in one
+ * place so both ends (sync/ on the kiosk, receiver/ at the centre) agree by construction.
+ *
+ *   POST /v1/events     {"device_id", "sent_at", "clock_offset_s", "events": [event...]}, gzip
+ *                       → {"results": [{"uuid", "status": "stored"|"duplicate"}]}
+ *   POST /v1/heartbeat  {"device_id", "version", "queue_length", ...} → {"server_time"}
+ *   GET  /v1/roster?since=CURSOR → {"cursor", "probationers": [...], ...} (sync/roster.h)
+ *   POST /v1/provision  {"device_id", "token"} → {"device_id", "secret"}
+ * Errors: a 4xx/5xx status with {"error": "one sentence"}. */
+#pragma once
+
+#include <glib.h>
+
+#include "app/store-sync.h"
+
+#define PROTOCOL_ERROR (g_quark_from_static_string("haazri-protocol"))
+
+/* The push body for `events` (StoreOutboxEvent*); each event carries clock_offset_s too. */
+char *protocol_build_push(const char *device_id, GPtrArray *events, gint64 clock_offset_s);
+/* Checks a push body strictly (types, enums, UUIDs, dates; every event's device must be
+ * `device_id`). Returns StoreOutboxEvent* with clock offsets in `offsets` (gint64 array), or NULL
+ * with one sentence naming the event and field. Nothing is half-accepted. */
+GPtrArray *protocol_parse_push(const char *body, gsize len, const char *device_id, GArray **offsets,
+                               GError **error);
+
+typedef enum { PROTOCOL_STORED, PROTOCOL_DUPLICATE } ProtocolAck;
+/* {"results": [...]} for the server: statuses[i] is for events[i]. */
+char *protocol_build_acks(GPtrArray *events, const ProtocolAck *statuses);
+/* The UUIDs the server acknowledged (a set: uuid → itself). A body that isn't a valid ack is an
+ * error: the kiosk then keeps the events and sends them again. */
+GHashTable *protocol_parse_acks(const char *body, gsize len, GError **error);
+
+typedef struct {
+    char *device_id, *version, *oldest_unsent, *scanner;
+    gint64 queue_length, quarantined, clock_offset_s, disk_free_mb;
+} ProtocolHeartbeat;
+char *protocol_build_heartbeat(const ProtocolHeartbeat *hb);
+gboolean protocol_parse_heartbeat(const char *body, gsize len, ProtocolHeartbeat *out, GError **error);
+void protocol_heartbeat_clear(ProtocolHeartbeat *hb);
+
+/* {"error": message}. */
+char *protocol_build_error(const char *message);
+/* The "error" member of a body, or NULL when it has none (newly allocated, at most 300 chars). */
+char *protocol_parse_error(const char *body, gsize len);
+
+/* gzip (what Content-Encoding: gzip means); gunzip refuses output larger than `max` (zip bombs). */
+GBytes *protocol_gzip(const void *data, gsize len);
+GBytes *protocol_gunzip(const void *data, gsize len, gsize max, GError **error);

@@ -1,0 +1,432 @@
+/* sync — the engine: outbox push, heartbeat, roster pull, backoff. See sync.h. */
+#include "sync/sync.h"
+
+#include <string.h>
+
+#include "app/store-sync.h"
+#include "app/version.h"
+#include "sync/http.h"
+
+#define SYNC_ERROR (g_quark_from_static_string("haazri-sync"))
+/* A server asking for more than an hour is obeyed for an hour: the office may have fixed it. */
+#define MAX_RETRY_AFTER_MS (3600 * 1000)
+
+typedef struct {
+    SyncStatusFunc func;
+    gpointer data;
+} Listener;
+
+struct Sync {
+    SyncConfig config;
+    char *base, *device_id, *secret;
+    Store *store;
+    Http *http;
+    SyncStatus status;
+    char *last_error;
+    GArray *listeners;
+    SyncHeartbeatFunc heartbeat_func;
+    gpointer heartbeat_data;
+    guint timer;
+    gboolean busy, started;
+    int failures;
+    guint batch_limit;          /* shrinks to find an event the server refuses */
+    GPtrArray *batch;           /* the events in flight */
+    gint64 next_heartbeat_us;   /* monotonic */
+    gint64 counted_us, saved_us;
+    SyncDoneFunc once_done;     /* sync_run_once() */
+    gpointer once_data;
+};
+
+static void cycle(Sync *s);
+
+static void schedule(Sync *s, gint64 delay_ms);
+
+/* ---- status ---- */
+
+static void publish(Sync *s, gboolean force)
+{
+    gint64 now = g_get_monotonic_time();
+    if (force || now - s->counted_us > G_USEC_PER_SEC) {
+        /* Counting walks the pending index: fine once a second, wasteful after every batch. */
+        StoreOutboxCounts counts;
+        g_autoptr(GError) error = NULL;
+        if (store_outbox_count(s->store, &counts, &error)) {
+            s->status.pending = counts.pending;
+            s->status.quarantined = counts.quarantined;
+        }
+        s->counted_us = now;
+    }
+    s->status.last_error = s->last_error;
+    if (force || now - s->saved_us > 60 * G_USEC_PER_SEC) {
+        /* For haazri-ctl sync status, which runs in another process. */
+        g_autofree char *contact = g_strdup_printf("%" G_GINT64_FORMAT, s->status.last_contact);
+        g_autofree char *offset = g_strdup_printf("%" G_GINT64_FORMAT, s->status.clock_offset_s);
+        g_autoptr(GError) error = NULL;
+        if (!store_set_meta(s->store, &error, "last_contact", contact, "clock_offset_s", offset, "online",
+                            s->status.online ? "yes" : "no", "authorised", s->status.authorised ? "yes" : "no",
+                            "last_error", s->last_error ? s->last_error : "", NULL))
+            g_warning("sync: %s", error->message);
+        s->saved_us = now;
+    }
+    for (guint i = 0; i < s->listeners->len; i++) {
+        Listener *l = &g_array_index(s->listeners, Listener, i);
+        l->func(&s->status, l->data);
+    }
+}
+
+static void set_error(Sync *s, const char *message)
+{
+    gboolean changed = g_strcmp0(message, s->last_error) != 0;
+    g_free(s->last_error);
+    s->last_error = g_strdup(message);
+    if (changed && message)
+        g_message("sync: %s", message);
+    publish(s, changed);
+}
+
+/* The server answered (whatever it said): note the time and the clock offset. */
+static void contact(Sync *s, const HttpReply *reply)
+{
+    gboolean was = s->status.online;
+    s->status.online = TRUE;
+    s->status.last_contact = reply->local_time;
+    if (reply->server_time > 0)
+        s->status.clock_offset_s = reply->server_time - reply->local_time;
+    if (!was)
+        s->saved_us = 0; /* save the change at the next publish */
+}
+
+/* ---- scheduling ---- */
+
+static gboolean on_timer(gpointer data)
+{
+    Sync *s = data;
+    s->timer = 0;
+    cycle(s);
+    return G_SOURCE_REMOVE;
+}
+
+static void schedule(Sync *s, gint64 delay_ms)
+{
+    if (s->timer)
+        g_source_remove(s->timer);
+    s->timer = g_timeout_add((guint)CLAMP(delay_ms, 0, G_MAXINT), on_timer, s);
+}
+
+static void finish_once(Sync *s, const char *failure)
+{
+    SyncDoneFunc done = s->once_done;
+    s->once_done = NULL;
+    g_autoptr(GError) error = failure ? g_error_new_literal(SYNC_ERROR, 1, failure) : NULL;
+    publish(s, TRUE);
+    done(error, s->once_data);
+}
+
+/* Something went wrong that may go right later. */
+static void transient(Sync *s, const char *why, gint64 retry_after_s)
+{
+    s->failures++;
+    if (s->status.online)
+        s->saved_us = 0;
+    s->status.online = FALSE;
+    set_error(s, why);
+    if (s->once_done) {
+        finish_once(s, why);
+        return;
+    }
+    gint64 delay;
+    if (retry_after_s >= 0) {
+        delay = MIN(retry_after_s * 1000, MAX_RETRY_AFTER_MS);
+    } else {
+        /* Exponential, with "equal jitter": half the delay fixed, half random, so a district's
+         * kiosks coming back after a power cut don't all knock at once. */
+        gint64 base = s->config.retry_min_ms;
+        for (int i = 1; i < s->failures && base < s->config.retry_max_ms; i++)
+            base *= 2;
+        base = MIN(base, s->config.retry_max_ms);
+        delay = base / 2 + g_random_int_range(0, (gint32)(base / 2) + 1);
+    }
+    schedule(s, delay);
+}
+
+/* ---- push ---- */
+
+static char *describe_failure(const HttpReply *reply, const char *what)
+{
+    gsize len = 0;
+    const char *body = g_bytes_get_data(reply->body, &len);
+    g_autofree char *reason = reply->status ? protocol_parse_error(body, len) : NULL;
+    if (!reply->status)
+        return g_strdup_printf("could not reach the server (%s): %s", what, reply->error);
+    return g_strdup_printf("the server answered %ld to %s%s%s", reply->status, what, reason ? ": " : "",
+                           reason ? reason : "");
+}
+
+static gboolean is_permanent(long status)
+{
+    return status >= 400 && status < 500 && status != 408 && status != 429;
+}
+
+static void on_pushed(const HttpReply *reply, gpointer data)
+{
+    Sync *s = data;
+    s->busy = FALSE;
+    g_autoptr(GPtrArray) batch = g_steal_pointer(&s->batch);
+    if (reply->status == 200) {
+        gsize len = 0;
+        const char *body = g_bytes_get_data(reply->body, &len);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GHashTable) acked = protocol_parse_acks(body, len, &error);
+        if (!acked) {
+            g_autofree char *why = g_strdup_printf("the server's reply to a push could not be read (%s); "
+                                                   "the check-ins will be sent again", error->message);
+            transient(s, why, -1);
+            return;
+        }
+        g_autoptr(GPtrArray) uuids = g_ptr_array_new();
+        for (guint i = 0; i < batch->len; i++) {
+            StoreOutboxEvent *e = g_ptr_array_index(batch, i);
+            if (g_hash_table_contains(acked, e->uuid))
+                g_ptr_array_add(uuids, e->uuid);
+        }
+        contact(s, reply);
+        if (uuids->len == 0) {
+            transient(s, "the server acknowledged none of the check-ins sent; they will be sent again", -1);
+            return;
+        }
+        if (!store_outbox_mark_sent(s->store, (const char *const *)uuids->pdata, uuids->len, &error)) {
+            /* The server has them; sending them again later is harmless. */
+            transient(s, error->message, -1);
+            return;
+        }
+        s->failures = 0;
+        s->batch_limit = MIN((guint)s->config.batch_max, s->batch_limit * 2);
+        gboolean had_error = s->last_error != NULL;
+        g_clear_pointer(&s->last_error, g_free);
+        publish(s, had_error);
+        cycle(s);
+        return;
+    }
+    g_autofree char *why = describe_failure(reply, "a push");
+    if (reply->status == 401 || reply->status == 403) {
+        contact(s, reply);
+        s->status.authorised = FALSE;
+        g_autofree char *msg = g_strdup_printf("%s — this kiosk is not (or no longer) registered: "
+                                               "provision it again", why);
+        transient(s, msg, s->config.retry_max_ms / 1000);
+        return;
+    }
+    if (is_permanent(reply->status)) {
+        contact(s, reply);
+        s->status.authorised = TRUE;
+        if (batch->len > 1) {
+            /* One event in this batch is refused: halve until it is alone. */
+            s->batch_limit = MAX(1, batch->len / 2);
+            cycle(s);
+            return;
+        }
+        StoreOutboxEvent *e = g_ptr_array_index(batch, 0);
+        g_autoptr(GError) error = NULL;
+        if (!store_outbox_quarantine(s->store, e->uuid, why, &error)) {
+            transient(s, error->message, -1);
+            return;
+        }
+        g_message("sync: check-in %s quarantined: %s", e->uuid, why);
+        s->batch_limit = (guint)s->config.batch_max;
+        publish(s, TRUE);
+        cycle(s);
+        return;
+    }
+    transient(s, why, reply->status ? reply->retry_after_s : -1);
+}
+
+static void push(Sync *s, GPtrArray *batch)
+{
+    s->batch = batch;
+    s->busy = TRUE;
+    g_autofree char *json = protocol_build_push(s->device_id, batch, s->status.clock_offset_s);
+    g_autoptr(GBytes) body = protocol_gzip(json, strlen(json));
+    g_autofree char *url = g_strconcat(s->base, "/v1/events", NULL);
+    http_request(s->http, url, s->device_id, s->secret, body, TRUE, on_pushed, s);
+}
+
+/* ---- heartbeat ---- */
+
+static void on_heartbeat(const HttpReply *reply, gpointer data)
+{
+    Sync *s = data;
+    s->busy = FALSE;
+    if (reply->status != 200) {
+        g_autofree char *why = describe_failure(reply, "a heartbeat");
+        if (reply->status == 401 || reply->status == 403)
+            s->status.authorised = FALSE;
+        transient(s, why, reply->status ? reply->retry_after_s : -1);
+        return;
+    }
+    contact(s, reply);
+    s->status.authorised = TRUE;
+    s->next_heartbeat_us = g_get_monotonic_time() + (gint64)s->config.interval_s * G_USEC_PER_SEC;
+    g_clear_pointer(&s->last_error, g_free);
+    publish(s, TRUE);
+    cycle(s);
+}
+
+static void heartbeat(Sync *s)
+{
+    publish(s, TRUE);
+    ProtocolHeartbeat hb = {.device_id = s->device_id, .version = (char *)HAAZRI_VERSION,
+                            .queue_length = s->status.pending, .quarantined = s->status.quarantined,
+                            .clock_offset_s = s->status.clock_offset_s};
+    StoreOutboxCounts counts;
+    if (store_outbox_count(s->store, &counts, NULL))
+        hb.oldest_unsent = counts.oldest_pending;
+    char *scanner = NULL;
+    if (s->heartbeat_func) {
+        s->heartbeat_func(&hb, s->heartbeat_data);
+        scanner = hb.scanner;
+    }
+    g_autofree char *json = protocol_build_heartbeat(&hb);
+    g_free(scanner);
+    g_autoptr(GBytes) body = g_bytes_new(json, strlen(json));
+    g_autofree char *url = g_strconcat(s->base, "/v1/heartbeat", NULL);
+    s->busy = TRUE;
+    http_request(s->http, url, s->device_id, s->secret, body, FALSE, on_heartbeat, s);
+}
+
+/* ---- the cycle ---- */
+
+static void cycle(Sync *s)
+{
+    if (s->busy)
+        return;
+    if (s->timer) {
+        g_source_remove(s->timer);
+        s->timer = 0;
+    }
+    g_autoptr(GError) error = NULL;
+    GPtrArray *batch = store_outbox_next(s->store, 0, s->batch_limit, &error);
+    if (!batch) {
+        transient(s, error->message, -1);
+        return;
+    }
+    if (batch->len > 0) {
+        push(s, batch);
+        return;
+    }
+    g_ptr_array_unref(batch);
+    s->batch_limit = (guint)s->config.batch_max;
+    gint64 now = g_get_monotonic_time();
+    if (now >= s->next_heartbeat_us) {
+        heartbeat(s);
+        return;
+    }
+    if (s->once_done) {
+        finish_once(s, NULL);
+        return;
+    }
+    publish(s, TRUE);
+    schedule(s, (s->next_heartbeat_us - now) / 1000 + 1);
+}
+
+/* ---- life cycle ---- */
+
+Sync *sync_new(const SyncConfig *c, const SyncCredentials *creds, Store *store, GError **error)
+{
+    const char *server = *c->server ? c->server : creds->server;
+    if (!server || !*server) {
+        g_set_error(error, SYNC_ERROR, 2, "no central server: set [sync] server in the configuration or "
+                    "provision this kiosk (haazri-ctl provision --server URL --token TOKEN)");
+        return NULL;
+    }
+    if (!g_str_has_prefix(server, "https://") && !(c->allow_insecure_http && g_str_has_prefix(server, "http://"))) {
+        g_set_error(error, SYNC_ERROR, 2, "the central server %s is not an https:// address (plain http:// "
+                    "only with [sync] allow_insecure_http = true, for a demo)", server);
+        return NULL;
+    }
+    Sync *s = g_new0(Sync, 1);
+    s->config = *c;
+    s->config.server = g_strdup(server);
+    s->config.ca_file = g_strdup(c->ca_file);
+    s->config.client_cert = g_strdup(c->client_cert);
+    s->config.client_key = g_strdup(c->client_key);
+    s->base = g_strdup(server);
+    for (gsize n = strlen(s->base); n > 0 && s->base[n - 1] == '/'; n--)
+        s->base[n - 1] = '\0';
+    s->device_id = g_strdup(creds->device_id);
+    s->secret = g_strdup(creds->secret);
+    s->store = store;
+    HttpOptions ho = {.ca_file = c->ca_file, .client_cert = c->client_cert, .client_key = c->client_key,
+                      .allow_insecure_http = c->allow_insecure_http, .timeout_ms = c->timeout_ms,
+                      .connect_timeout_ms = MIN(c->timeout_ms, 15000)};
+    s->http = http_new(&ho);
+    s->listeners = g_array_new(FALSE, FALSE, sizeof(Listener));
+    s->batch_limit = (guint)c->batch_max;
+    s->status.authorised = TRUE;
+    /* What the last run knew, until this one has news. */
+    g_autofree char *contact = store_get_meta(store, "last_contact");
+    g_autofree char *offset = store_get_meta(store, "clock_offset_s");
+    s->status.last_contact = contact ? g_ascii_strtoll(contact, NULL, 10) : 0;
+    s->status.clock_offset_s = offset ? g_ascii_strtoll(offset, NULL, 10) : 0;
+    return s;
+}
+
+void sync_free(Sync *s)
+{
+    if (!s)
+        return;
+    if (s->timer)
+        g_source_remove(s->timer);
+    http_free(s->http);
+    if (s->batch)
+        g_ptr_array_unref(s->batch);
+    sync_config_clear(&s->config);
+    g_free(s->base);
+    g_free(s->device_id);
+    if (s->secret)
+        memset(s->secret, 0, strlen(s->secret));
+    g_free(s->secret);
+    g_free(s->last_error);
+    g_array_unref(s->listeners);
+    g_free(s);
+}
+
+void sync_subscribe(Sync *s, SyncStatusFunc func, gpointer data)
+{
+    Listener l = {func, data};
+    g_array_append_val(s->listeners, l);
+}
+
+void sync_set_heartbeat_func(Sync *s, SyncHeartbeatFunc func, gpointer data)
+{
+    s->heartbeat_func = func;
+    s->heartbeat_data = data;
+}
+
+void sync_start(Sync *s)
+{
+    s->started = TRUE;
+    schedule(s, 0);
+}
+
+void sync_poke(Sync *s)
+{
+    /* While backing off (or told to wait by Retry-After) the scheduled retry stands: a busy
+     * office must not turn every check-in into a knock on a struggling server. */
+    if (!s->busy && s->failures == 0)
+        schedule(s, 0);
+}
+
+void sync_run_once(Sync *s, SyncDoneFunc done, gpointer data)
+{
+    s->once_done = done;
+    s->once_data = data;
+    s->next_heartbeat_us = 0;
+    s->failures = 0;
+    if (!s->busy)
+        schedule(s, 0);
+}
+
+const SyncStatus *sync_get_status(Sync *s)
+{
+    return &s->status;
+}

@@ -1,0 +1,39 @@
+/* central — the far end of sync for tests: the real receiver (build/haazri-receiver) on 127.0.0.1
+ * with a CA and server certificate made here by openssl, and a throwaway PostgreSQL cluster. */
+#pragma once
+
+#include <glib.h>
+
+typedef struct {
+    char *ca, *cert, *key; /* the CA the kiosk pins, and the server's certificate for 127.0.0.1 */
+    char *wrong_ca;        /* another CA: a kiosk pinned to it must refuse the server */
+} TuTls;
+/* Made once per test process, in tu_tmpdir(). */
+const TuTls *tu_tls(void);
+
+typedef struct {
+    GPid pid;
+    int port;
+    char *url;
+    char *log;
+} TuReceiver;
+/* Starts `haazri-receiver serve` on `spec` (SQLite path or PostgreSQL conninfo) and waits until it
+ * listens. port 0 = any free port. `fault_plan` may be NULL. */
+TuReceiver *tu_receiver_start(const char *spec, int port, const char *fault_plan, gint64 clock_skew_s);
+/* The same with more `serve` options (shell words, e.g. "--max-body-mb 2"), any free port. */
+TuReceiver *tu_receiver_start_with(const char *spec, const char *extra_args);
+/* kill -9 and reap. */
+void tu_receiver_kill(TuReceiver *r);
+/* How many lines of the receiver's log contain `text`. */
+guint tu_receiver_log_count(TuReceiver *r, const char *text);
+/* `haazri-receiver device add`: the provisioning token. */
+char *tu_receiver_add_device(const char *spec, const char *device, const char *office);
+/* Runs `haazri-receiver ARGS...` (NULL-terminated) and returns its stdout; asserts exit 0. */
+char *tu_receiver_run(const char *spec, ...) G_GNUC_NULL_TERMINATED;
+/* One SQL query against the receiver's storage (sqlite3 or psql), its output trimmed. */
+char *tu_central_query(const char *spec, const char *sql);
+/* A throwaway PostgreSQL cluster, started once per process (as `nobody` when run as root);
+ * NULL with the reason in *why when that is impossible here. */
+const char *tu_postgres(char **why);
+/* A fresh database on that cluster: its conninfo. */
+char *tu_postgres_new_db(const char *name);

@@ -1,0 +1,179 @@
+/* test-receiver — the reference receiver refuses what is not a kiosk's honest request, with a 4xx
+ * and a reason, and stores nothing of it: unknown devices, wrong secrets, malformed JSON, wrong
+ * types, another device's events, bodies too big (or too big once unzipped), reused provisioning
+ * tokens. Real server on 127.0.0.1 over TLS, real HTTP client (sync/http). */
+#include <string.h>
+
+#include "sync/http.h"
+#include "sync/protocol.h"
+#include "tests/central.h"
+#include "tests/helpers.h"
+
+static char *spec;
+static TuReceiver *rx;
+static Http *http;
+
+typedef struct {
+    gboolean done;
+    long status;
+    char *body;
+} Reply;
+
+static void on_reply(const HttpReply *r, gpointer data)
+{
+    Reply *out = data;
+    out->status = r->status;
+    gsize len = 0;
+    const char *b = g_bytes_get_data(r->body, &len);
+    out->body = g_strndup(b, len);
+    out->done = TRUE;
+}
+
+/* Sends `body` (gzipped when asked) to `path` and returns the status; *reason gets the error text. */
+static long post(const char *path, const char *user, const char *secret, const void *body, gsize len, gboolean gzip,
+                 char **reason)
+{
+    g_autoptr(GBytes) raw = g_bytes_new(body, len);
+    g_autoptr(GBytes) sent = gzip ? protocol_gzip(body, len) : g_bytes_ref(raw);
+    g_autofree char *url = g_strconcat(rx->url, path, NULL);
+    Reply r = {0};
+    http_request(http, url, user, secret, sent, gzip, on_reply, &r);
+    g_assert_true(tu_run_until(&r.done, 30000));
+    if (reason)
+        *reason = protocol_parse_error(r.body, strlen(r.body));
+    g_free(r.body);
+    return r.status;
+}
+
+static char *provision(const char *device)
+{
+    g_autofree char *token = tu_receiver_add_device(spec, device, "Multan");
+    g_autofree char *json = g_strdup_printf("{\"device_id\": \"%s\", \"token\": \"%s\"}", device, token);
+    g_autofree char *url = g_strconcat(rx->url, "/v1/provision", NULL);
+    g_autoptr(GBytes) body = g_bytes_new(json, strlen(json));
+    Reply r = {0};
+    http_request(http, url, NULL, NULL, body, FALSE, on_reply, &r);
+    g_assert_true(tu_run_until(&r.done, 30000));
+    g_assert_cmpint(r.status, ==, 200);
+    const char *s = strstr(r.body, "\"secret\":\"");
+    g_assert_nonnull(s);
+    char *secret = g_strndup(s + 10, 64);
+    /* The same token again: refused, the secret is not issued twice. */
+    Reply again = {0};
+    http_request(http, url, NULL, NULL, body, FALSE, on_reply, &again);
+    g_assert_true(tu_run_until(&again.done, 30000));
+    g_assert_cmpint(again.status, ==, 401);
+    g_free(again.body);
+    g_free(r.body);
+    return secret;
+}
+
+static const char *event_tmpl =
+    "{\"uuid\": \"%s\", \"type\": \"checkin\", \"device_id\": \"%s\", \"case_number\": \"LHR-1\", "
+    "\"finger\": \"right-index\", \"method\": \"finger\", \"result\": \"recorded\", \"score\": null, "
+    "\"wall_time\": \"2026-11-22T09:15:02+05:00\", \"wall_utc_us\": %s, \"local_date\": \"2026-11-22\", "
+    "\"mono_us\": 5, \"boot_id\": \"b\", \"clock_offset_s\": 0}";
+
+static char *batch(const char *device, const char *ev1, const char *ev2)
+{
+    return g_strdup_printf("{\"device_id\": \"%s\", \"sent_at\": \"2026-11-22T04:15:02Z\", \"clock_offset_s\": 0, "
+                           "\"events\": [%s%s%s]}", device, ev1, ev2 ? ", " : "", ev2 ? ev2 : "");
+}
+
+static gint64 stored(void)
+{
+    g_autofree char *n = tu_central_query(spec, "SELECT count(*) FROM events");
+    return g_ascii_strtoll(n, NULL, 10);
+}
+
+static void test_refusals(void)
+{
+    g_autofree char *secret = provision("multan-1");
+    g_autofree char *other_secret = provision("multan-2");
+    g_autofree char *good = g_strdup_printf(event_tmpl, "6f1c1b2e-0d4a-4b8e-9a51-0c2f9a0e1d11", "multan-1",
+                                            "1795324502000000");
+    g_autofree char *wrong_type = g_strdup_printf(event_tmpl, "7a2d2c3f-1e5b-4c9f-8b62-1d3fab1f2e22", "multan-1",
+                                                  "\"1795324502000000\"");
+    g_autofree char *other = g_strdup_printf(event_tmpl, "8b3e3d40-2f6c-4da0-9c73-2e40bc203f33", "multan-2",
+                                             "1795324502000000");
+    g_autofree char *reason = NULL;
+    g_autofree char *ok = batch("multan-1", good, NULL);
+
+    /* Who is asking: nobody, a wrong secret, another device's secret for this device's name. */
+    g_assert_cmpint(post("/v1/events", NULL, NULL, ok, strlen(ok), TRUE, &reason), ==, 401);
+    g_clear_pointer(&reason, g_free);
+    g_assert_cmpint(post("/v1/events", "multan-1", "0000", ok, strlen(ok), TRUE, &reason), ==, 401);
+    g_assert_nonnull(strstr(reason, "unknown or revoked device"));
+    g_clear_pointer(&reason, g_free);
+    g_assert_cmpint(post("/v1/events", "multan-1", other_secret, ok, strlen(ok), TRUE, NULL), ==, 401);
+    g_assert_cmpint(post("/v1/events", "nobody-here", secret, ok, strlen(ok), TRUE, NULL), ==, 401);
+
+    /* What is said: not JSON, not gzip, a wrong type beside a good event, another device's event. */
+    g_assert_cmpint(post("/v1/events", "multan-1", secret, "{\"events\": [", 12, TRUE, &reason), ==, 400);
+    g_assert_nonnull(strstr(reason, "not JSON"));
+    g_clear_pointer(&reason, g_free);
+    g_assert_cmpint(post("/v1/events", "multan-1", secret, ok, strlen(ok), FALSE, NULL), ==, 200);
+    g_assert_cmpint(stored(), ==, 1);
+    g_autoptr(GBytes) not_gzip = g_bytes_new_static("plainly not gzip", 16);
+    {
+        g_autofree char *url = g_strconcat(rx->url, "/v1/events", NULL);
+        Reply r = {0};
+        http_request(http, url, "multan-1", secret, not_gzip, TRUE, on_reply, &r);
+        g_assert_true(tu_run_until(&r.done, 30000));
+        g_assert_cmpint(r.status, ==, 400);
+        g_assert_nonnull(strstr(r.body, "gzip"));
+        g_free(r.body);
+    }
+    g_autofree char *mixed = batch("multan-1", wrong_type, good);
+    g_assert_cmpint(post("/v1/events", "multan-1", secret, mixed, strlen(mixed), TRUE, &reason), ==, 400);
+    g_assert_nonnull(strstr(reason, "event 0 (7a2d2c3f-1e5b-4c9f-8b62-1d3fab1f2e22): \"wall_utc_us\" must be a whole number"));
+    g_clear_pointer(&reason, g_free);
+    g_autofree char *foreign = batch("multan-1", other, NULL);
+    g_assert_cmpint(post("/v1/events", "multan-1", secret, foreign, strlen(foreign), TRUE, &reason), ==, 400);
+    g_assert_nonnull(strstr(reason, "\"device_id\" is \"multan-2\""));
+    g_clear_pointer(&reason, g_free);
+    g_assert_cmpint(stored(), ==, 1); /* nothing of a refused batch */
+
+    /* How much: over --max-body-mb, and a small gzip that unpacks to 100 MB. */
+    gsize big = 3u << 20;
+    g_autofree char *huge = g_malloc(big);
+    memset(huge, ' ', big);
+    g_assert_cmpint(post("/v1/events", "multan-1", secret, huge, big, FALSE, &reason), ==, 413);
+    g_assert_nonnull(strstr(reason, "larger than"));
+    g_clear_pointer(&reason, g_free);
+    gsize bomb = 100u << 20;
+    g_autofree char *zeros = g_malloc0(bomb);
+    g_assert_cmpint(post("/v1/events", "multan-1", secret, zeros, bomb, TRUE, &reason), ==, 400);
+    g_assert_nonnull(strstr(reason, "once uncompressed"));
+    g_clear_pointer(&reason, g_free);
+
+    /* Where: no such endpoint. Then a revoked device is shut out at once. */
+    g_assert_cmpint(post("/v1/nothing", "multan-1", secret, ok, strlen(ok), FALSE, NULL), ==, 404);
+    g_free(tu_receiver_run(spec, "device", "revoke", "multan-1", NULL));
+    g_assert_cmpint(post("/v1/events", "multan-1", secret, ok, strlen(ok), TRUE, NULL), ==, 401);
+    g_assert_cmpint(stored(), ==, 1);
+
+    /* The one stored event, as OMIS gets it. */
+    g_autofree char *json = tu_receiver_run(spec, "export", "--office", "Multan", "--date", "2026-11-22", "--format",
+                                            "json", NULL);
+    g_assert_nonnull(strstr(json, "\"case_number\" : \"LHR-1\""));
+    g_assert_nonnull(strstr(json, "\"device_id\" : \"multan-1\""));
+    g_autofree char *none = tu_receiver_run(spec, "export", "--office", "Lahore", "--format", "csv", NULL);
+    g_assert_cmpstr(none, ==, "uuid,office,device_id,local_date,wall_time,case_number,result,method,finger,score,"
+                              "clock_offset_s,received_at");
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    spec = g_build_filename(tu_tmpdir(), "receiver.db", NULL);
+    rx = tu_receiver_start_with(spec, "--max-body-mb 2");
+    HttpOptions ho = {.ca_file = tu_tls()->ca, .timeout_ms = 30000};
+    http = http_new(&ho);
+    g_test_add_func("/receiver/refuses-with-a-reason-and-stores-nothing", test_refusals);
+    int rc = g_test_run();
+    http_free(http);
+    tu_receiver_kill(rx);
+    g_free(spec);
+    return rc;
+}

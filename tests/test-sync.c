@@ -1,0 +1,465 @@
+/* test-sync — kiosks and the real receiver on 127.0.0.1 over TLS (a CA made in the test), with
+ * SQLite and PostgreSQL storage: every check-in at the server exactly once, whatever happens on the
+ * way — the receiver down, 500s, 503 with Retry-After, slow replies, connections cut mid-reply,
+ * garbage replies, a wrong certificate, clock skew, a kiosk killed mid-push, several kiosks at once. */
+#include <signal.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "app/config.h"
+#include "app/store-sync.h"
+#include "sync/sync.h"
+#include "tests/central.h"
+#include "tests/helpers.h"
+
+typedef struct {
+    char *device, *dir, *conf, *db;
+    Config *config;
+    Store *store;
+    Sync *sync;
+    SyncStatus seen;
+    char *seen_error;
+    gboolean drained;
+} Kiosk;
+
+static const char *rx_db_engine_tag(const char *spec)
+{
+    return g_str_has_prefix(spec, "host=") ? "pg" : "sq";
+}
+
+/* A storage spec for this test: an SQLite file, or a fresh PostgreSQL database. */
+static char *new_spec(const char *engine, const char *name)
+{
+    if (strcmp(engine, "sqlite") == 0)
+        return g_strdup_printf("%s/%s.db", tu_tmpdir(), name);
+    g_autofree char *why = NULL;
+    if (!tu_postgres(&why)) {
+        g_test_skip(why);
+        return NULL;
+    }
+    return tu_postgres_new_db(name);
+}
+
+static int run_ctl(const char *conf, const char *a, const char *b, const char *c, char **out)
+{
+    const char *build = g_getenv("HAAZRI_BUILD");
+    g_autofree char *exe = g_build_filename(build ? build : "build", "haazri-ctl", NULL);
+    char *argv[] = {exe, (char *)a, "--config", (char *)conf, (char *)b, (char *)c, NULL};
+    int status = 0;
+    g_autofree char *err = NULL;
+    g_assert_true(g_spawn_sync(NULL, argv, NULL, 0, NULL, NULL, out, &err, &status, NULL));
+    if (!g_spawn_check_wait_status(status, NULL))
+        g_message("haazri-ctl %s: %s", a, err);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* A kiosk with its own data folder, provisioned with the receiver through haazri-ctl provision. */
+static Kiosk *kiosk_new(const char *name, const char *spec, TuReceiver *r, const char *sync_extra)
+{
+    Kiosk *k = g_new0(Kiosk, 1);
+    /* One data folder per engine and test: device names are unique within a run. */
+    k->device = g_strdup_printf("%s-%s", name, rx_db_engine_tag(spec));
+    const char *device = k->device;
+    k->dir = g_build_filename(tu_tmpdir(), device, NULL);
+    g_assert_cmpint(g_mkdir_with_parents(k->dir, 0700), ==, 0);
+    k->conf = g_build_filename(k->dir, "haazri.conf", NULL);
+    g_autofree char *text = g_strdup_printf("[kiosk]\ndevice_id = %s\noffice = Lahore\ndata_dir = %s\n"
+                                            "[sync]\nca_file = %s\nretry_min_seconds = 0.05\nretry_max_seconds = 0.4\n"
+                                            "batch_max = 40\n%s\n",
+                                            device, k->dir, tu_tls()->ca, sync_extra ? sync_extra : "");
+    g_assert_true(g_file_set_contents(k->conf, text, -1, NULL));
+    g_autofree char *token = tu_receiver_add_device(spec, device, "Lahore");
+    g_assert_cmpint(run_ctl(k->conf, "provision", "--server", r->url, NULL) , !=, 0); /* no token: refused */
+    g_autofree char *server_arg = g_strdup_printf("--server=%s", r->url);
+    g_autofree char *token_arg = g_strdup_printf("--token=%s", token);
+    g_assert_cmpint(run_ctl(k->conf, "provision", server_arg, token_arg, NULL), ==, 0);
+    g_autoptr(GError) error = NULL;
+    k->config = config_load(k->conf, &error);
+    g_assert_no_error(error);
+    k->db = config_get_db_path(k->config);
+    k->store = store_open(k->db, &error);
+    g_assert_no_error(error);
+    return k;
+}
+
+static void on_status(const SyncStatus *st, gpointer data)
+{
+    Kiosk *k = data;
+    k->seen = *st;
+    g_free(k->seen_error);
+    k->seen_error = g_strdup(st->last_error);
+    k->seen.last_error = k->seen_error;
+    if (st->online && st->pending == 0)
+        k->drained = TRUE;
+}
+
+static void kiosk_start_sync(Kiosk *k)
+{
+    g_auto(SyncConfig) sc;
+    g_auto(SyncCredentials) creds = {0};
+    g_autoptr(GError) error = NULL;
+    sync_config_init(&sc);
+    g_assert_true(sync_config_load(k->config->keyfile, k->conf, &sc, &error));
+    g_assert_true(sync_credentials_load(k->config->data_dir, &creds, &error));
+    k->sync = sync_new(&sc, &creds, k->store, &error);
+    g_assert_no_error(error);
+    sync_subscribe(k->sync, on_status, k);
+    k->drained = FALSE;
+    sync_start(k->sync);
+}
+
+static void kiosk_stop_sync(Kiosk *k)
+{
+    g_clear_pointer(&k->sync, sync_free);
+}
+
+static void kiosk_free(Kiosk *k)
+{
+    kiosk_stop_sync(k);
+    store_close(k->store);
+    config_free(k->config);
+    g_free(k->device);
+    g_free(k->dir);
+    g_free(k->conf);
+    g_free(k->db);
+    g_free(k->seen_error);
+    g_free(k);
+}
+
+/* Records `n` check-ins through the store, as the check-in machine does: some recognised (the
+ * second of the day a duplicate), some nobody. */
+static void kiosk_record(Kiosk *k, int n)
+{
+    static int person;
+    gint64 who = tu_add_probationer(k->store, ++person, "Person", NULL);
+    for (int i = 0; i < n; i++) {
+        StoreCheckin c = {.probationer_id = i % 3 == 0 ? who : 0, .method = CHECKIN_BY_FINGER, .score = -1,
+                          .device_id = k->config->device_id};
+        g_autoptr(GError) error = NULL;
+        g_assert_true(store_record_checkin(k->store, &c, &error));
+    }
+}
+
+/* Sorted lines of a query's output. */
+static char *sorted(char *text)
+{
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    g_free(text);
+    guint n = g_strv_length(lines);
+    for (guint i = 1; i < n; i++)
+        for (guint j = i; j > 0 && strcmp(lines[j - 1], lines[j]) > 0; j--) {
+            char *t = lines[j];
+            lines[j] = lines[j - 1];
+            lines[j - 1] = t;
+        }
+    return g_strjoinv("\n", lines);
+}
+
+/* Every check-in of the kiosk is at the server exactly once, and the kiosk knows it. */
+static void assert_exactly_once(const char *spec, Kiosk *k)
+{
+    g_autofree char *sql = g_strdup_printf("SELECT uuid FROM events WHERE device_id = '%s'", k->device);
+    g_autofree char *at_server = sorted(tu_central_query(spec, sql));
+    g_autofree char *at_kiosk = sorted(tu_central_query(k->db, "SELECT uuid FROM checkins"));
+    /* Compared whole; the message stays short. */
+    g_assert_cmpuint(strlen(at_server), ==, strlen(at_kiosk));
+    g_assert_true(strcmp(at_server, at_kiosk) == 0);
+    g_autofree char *dups = tu_central_query(spec, "SELECT count(*) - count(DISTINCT uuid) FROM events");
+    g_assert_cmpstr(dups, ==, "0");
+    g_autofree char *unsent = tu_central_query(k->db, "SELECT count(*) FROM checkins WHERE sync_state <> 'sent'");
+    g_assert_cmpstr(unsent, ==, "0");
+}
+
+static gint64 server_count(const char *spec, const char *sql)
+{
+    g_autofree char *v = tu_central_query(spec, sql);
+    return g_ascii_strtoll(v, NULL, 10);
+}
+
+/* Runs the main loop until the server's storage answers `sql` with `expected`. */
+static void wait_server(const char *spec, const char *sql, const char *expected)
+{
+    for (int i = 0; i < 1000; i++) {
+        g_autofree char *v = tu_central_query(spec, sql);
+        if (g_strcmp0(v, expected) == 0)
+            return;
+        tu_run_for(20);
+    }
+    g_error("the server never answered \"%s\" to %s", expected, sql);
+}
+
+static void drain(Kiosk *k)
+{
+    g_assert_true(tu_run_until(&k->drained, 60000));
+}
+
+/* ---- the tests ---- */
+
+static void test_exactly_once(gconstpointer engine)
+{
+    g_autofree char *spec = new_spec(engine, "once");
+    if (!spec)
+        return;
+    TuReceiver *r = tu_receiver_start(spec, 0, NULL, 0);
+    Kiosk *k = kiosk_new("kiosk-once", spec, r, NULL);
+    kiosk_record(k, 150);
+    kiosk_start_sync(k);
+    drain(k);
+    assert_exactly_once(spec, k);
+    /* Nothing was sent twice on a clean line; the heartbeat reached the server. */
+    g_assert_cmpint(server_count(spec, "SELECT sum(receipts) FROM events"), ==, 150);
+    g_autofree char *hb_sql = g_strdup_printf("SELECT heartbeat LIKE '%%\"queue_length\":0%%' FROM devices "
+                                              "WHERE id = '%s'", k->device);
+    wait_server(spec, hb_sql, g_str_equal(engine, "sqlite") ? "1" : "t");
+    /* A check-in recorded while sync runs follows by itself once poked. */
+    kiosk_record(k, 1);
+    k->drained = FALSE;
+    sync_poke(k->sync);
+    drain(k);
+    assert_exactly_once(spec, k);
+    g_autofree char *out = NULL;
+    g_assert_cmpint(run_ctl(k->conf, "sync", "status", NULL, &out), ==, 0);
+    g_assert_nonnull(strstr(out, "central server: online"));
+    g_assert_nonnull(strstr(out, "queue:          0 check-ins waiting"));
+    g_autofree char *csv = tu_receiver_run(spec, "export", "--office", "Lahore", "--format", "csv", NULL);
+    g_auto(GStrv) csv_lines = g_strsplit(csv, "\n", -1);
+    g_assert_cmpuint(g_strv_length(csv_lines), ==, 152); /* header + 151 */
+    kiosk_free(k);
+    tu_receiver_kill(r);
+}
+
+static void test_faults(gconstpointer engine)
+{
+    g_autofree char *spec = new_spec(engine, "faults");
+    if (!spec)
+        return;
+    /* Stored-then-lost replies (slow past the kiosk's timeout, cut, garbage) make the kiosk send
+     * those batches again; refused ones (500, 503) were never stored. */
+    const char *plan = "500,503:1,slow:2500,cut,garbage,ok,500,cut";
+    TuReceiver *r = tu_receiver_start(spec, 0, plan, 0);
+    Kiosk *k = kiosk_new("kiosk-faults", spec, r, "timeout_seconds = 1");
+    kiosk_record(k, 200);
+    kiosk_start_sync(k);
+    drain(k);
+    assert_exactly_once(spec, k);
+    g_assert_cmpuint(tu_receiver_log_count(r, "fault for this push"), ==, 8);
+    /* Re-sends really happened (slow, cut, garbage and cut: 4 batches of 40) and counted once. */
+    g_assert_cmpint(server_count(spec, "SELECT sum(receipts) FROM events"), >=, 200 + 4 * 40);
+    g_assert_cmpint(server_count(spec, "SELECT count(*) FROM events"), ==, 200);
+    kiosk_free(k);
+    tu_receiver_kill(r);
+}
+
+static void test_receiver_down(gconstpointer engine)
+{
+    g_autofree char *spec = new_spec(engine, "down");
+    if (!spec)
+        return;
+    TuReceiver *r = tu_receiver_start(spec, 0, NULL, 0);
+    int port = r->port;
+    Kiosk *k = kiosk_new("kiosk-down", spec, r, NULL);
+    tu_receiver_kill(r);
+    kiosk_record(k, 60);
+    kiosk_start_sync(k);
+    /* Offline: the kiosk says so and keeps everything. */
+    for (int i = 0; i < 200 && !k->seen_error; i++)
+        tu_run_for(20);
+    g_assert_nonnull(k->seen_error);
+    g_assert_nonnull(strstr(k->seen_error, "could not reach the server"));
+    g_assert_false(k->seen.online);
+    g_assert_cmpint(k->seen.pending, ==, 60);
+    tu_run_for(500); /* several retries against nothing */
+    g_assert_cmpint(server_count(spec, "SELECT count(*) FROM events"), ==, 0);
+    r = tu_receiver_start(spec, port, NULL, 0);
+    drain(k);
+    assert_exactly_once(spec, k);
+    kiosk_free(k);
+    tu_receiver_kill(r);
+}
+
+static void test_wrong_certificate(void)
+{
+    g_autofree char *spec = new_spec("sqlite", "wrongcert");
+    TuReceiver *r = tu_receiver_start(spec, 0, NULL, 0);
+    Kiosk *k = kiosk_new("kiosk-cert", spec, r, NULL);
+    kiosk_record(k, 10);
+    /* The same kiosk pinned to another CA: the server is not believed, nothing is sent. */
+    g_autofree char *text = NULL;
+    g_assert_true(g_file_get_contents(k->conf, &text, NULL, NULL));
+    g_autofree char *ca_line = g_strdup_printf("ca_file = %s", tu_tls()->ca);
+    g_autofree char *wrong_line = g_strdup_printf("ca_file = %s", tu_tls()->wrong_ca);
+    g_auto(GStrv) parts = g_strsplit(text, ca_line, 2);
+    g_autofree char *wrong = g_strjoinv(wrong_line, parts);
+    g_assert_true(g_file_set_contents(k->conf, wrong, -1, NULL));
+    g_autofree char *out = NULL;
+    g_assert_cmpint(run_ctl(k->conf, "sync", "now", NULL, &out), ==, 1);
+    g_assert_cmpint(server_count(spec, "SELECT count(*) FROM events"), ==, 0);
+    g_autofree char *status = NULL;
+    g_assert_cmpint(run_ctl(k->conf, "sync", "status", NULL, &status), ==, 0);
+    g_assert_nonnull(strstr(status, "OFFLINE"));
+    g_assert_nonnull(strstr(status, "certificate"));
+    /* Plain http:// is refused by configuration, before any byte leaves. */
+    g_autofree char *http = g_strdup_printf("%s\nserver = http://127.0.0.1:%d\n", text, r->port);
+    g_assert_true(g_file_set_contents(k->conf, http, -1, NULL));
+    g_assert_cmpint(run_ctl(k->conf, "sync", "now", NULL, NULL), ==, 2);
+    /* The right CA again: everything arrives. */
+    g_assert_true(g_file_set_contents(k->conf, text, -1, NULL));
+    g_assert_cmpint(run_ctl(k->conf, "sync", "now", NULL, NULL), ==, 0);
+    assert_exactly_once(spec, k);
+    kiosk_free(k);
+    tu_receiver_kill(r);
+}
+
+static void test_clock_skew(void)
+{
+    g_autofree char *spec = new_spec("sqlite", "skew");
+    /* The server's clock is an hour ahead of the kiosk's (or the kiosk's an hour behind). */
+    TuReceiver *r = tu_receiver_start(spec, 0, NULL, 3600);
+    Kiosk *k = kiosk_new("kiosk-skew", spec, r, NULL);
+    kiosk_record(k, 5);
+    kiosk_start_sync(k);
+    drain(k);
+    g_assert_cmpint(k->seen.clock_offset_s, >=, 3598);
+    g_assert_cmpint(k->seen.clock_offset_s, <=, 3602);
+    /* Events sent after a contact carry the offset, so the centre can correct their times. */
+    kiosk_record(k, 5);
+    k->drained = FALSE;
+    sync_poke(k->sync);
+    drain(k);
+    assert_exactly_once(spec, k);
+    g_assert_cmpint(server_count(spec, "SELECT count(*) FROM events WHERE clock_offset_s BETWEEN 3598 AND 3602"), >=, 5);
+    g_autofree char *offset_sql = g_strdup_printf("SELECT clock_offset_s FROM devices WHERE id = '%s'", k->device);
+    g_assert_cmpint(server_count(spec, offset_sql), >=, 3598);
+    kiosk_free(k);
+    tu_receiver_kill(r);
+}
+
+static void test_kill_mid_push(gconstpointer engine)
+{
+    g_autofree char *spec = new_spec(engine, "kill");
+    if (!spec)
+        return;
+    /* The first push is stored, then the reply takes 20 s: the kiosk is killed while it waits. */
+    TuReceiver *r = tu_receiver_start(spec, 0, "slow:20000", 0);
+    Kiosk *k = kiosk_new("kiosk-kill", spec, r, NULL);
+    kiosk_record(k, 100);
+    const char *build = g_getenv("HAAZRI_BUILD");
+    g_autofree char *exe = g_build_filename(build ? build : "build", "haazri-ctl", NULL);
+    char *argv[] = {exe, "sync", "now", "--config", k->conf, NULL};
+    GPid pid;
+    g_assert_true(g_spawn_async(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                                &pid, NULL));
+    for (int i = 0; i < 1000 && server_count(spec, "SELECT count(*) FROM events") < 40; i++)
+        g_usleep(10000);
+    g_assert_cmpint(server_count(spec, "SELECT count(*) FROM events"), ==, 40);
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    g_spawn_close_pid(pid);
+    /* The kiosk never heard back: all 100 are still waiting on it. */
+    g_assert_cmpint(g_ascii_strtoll(tu_central_query(k->db, "SELECT count(*) FROM checkins WHERE sync_state = 'pending'"),
+                                    NULL, 10), ==, 100);
+    /* Restarted, it sends everything; the 40 the server had are acknowledged as duplicates. */
+    g_assert_cmpint(run_ctl(k->conf, "sync", "now", NULL, NULL), ==, 0);
+    assert_exactly_once(spec, k);
+    g_assert_cmpint(server_count(spec, "SELECT sum(receipts) FROM events"), ==, 140);
+    kiosk_free(k);
+    tu_receiver_kill(r);
+}
+
+static void test_quarantine(void)
+{
+    g_autofree char *spec = new_spec("sqlite", "quarantine");
+    TuReceiver *r = tu_receiver_start(spec, 0, NULL, 0);
+    Kiosk *k = kiosk_new("kiosk-quarantine", spec, r, NULL);
+    kiosk_record(k, 30);
+    /* One row damaged on disk (a time the server can't read): the server refuses it for good. */
+    sqlite3 *db = NULL;
+    g_assert_cmpint(sqlite3_open(k->db, &db), ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_exec(db, "UPDATE checkins SET wall_time = 'yesterday-ish' WHERE id = 17", NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close(db);
+    g_assert_cmpint(run_ctl(k->conf, "sync", "now", NULL, NULL), ==, 0);
+    g_assert_cmpint(server_count(spec, "SELECT count(*) FROM events"), ==, 29);
+    g_assert_cmpstr(tu_central_query(k->db, "SELECT sync_state FROM checkins WHERE id = 17"), ==, "quarantined");
+    g_autofree char *status = NULL;
+    g_assert_cmpint(run_ctl(k->conf, "sync", "status", NULL, &status), ==, 0);
+    g_assert_nonnull(strstr(status, "quarantined:    1"));
+    g_assert_nonnull(strstr(status, "\"wall_time\" must be an ISO 8601 time"));
+    kiosk_free(k);
+    tu_receiver_kill(r);
+}
+
+static void test_revoked(void)
+{
+    g_autofree char *spec = new_spec("sqlite", "revoked");
+    TuReceiver *r = tu_receiver_start(spec, 0, NULL, 0);
+    Kiosk *k = kiosk_new("kiosk-revoked", spec, r, NULL);
+    kiosk_record(k, 10);
+    g_free(tu_receiver_run(spec, "device", "revoke", k->device, NULL));
+    g_assert_cmpint(run_ctl(k->conf, "sync", "now", NULL, NULL), ==, 1);
+    /* Refused as a device, the check-ins are not at fault: none quarantined, all still waiting. */
+    g_assert_cmpint(server_count(spec, "SELECT count(*) FROM events"), ==, 0);
+    g_assert_cmpstr(tu_central_query(k->db, "SELECT count(*) FROM checkins WHERE sync_state = 'pending'"), ==, "10");
+    g_autofree char *status = NULL;
+    g_assert_cmpint(run_ctl(k->conf, "sync", "status", NULL, &status), ==, 0);
+    g_assert_nonnull(strstr(status, "not (or no longer) registered"));
+    kiosk_free(k);
+    tu_receiver_kill(r);
+}
+
+static void test_several_kiosks(gconstpointer engine)
+{
+    g_autofree char *spec = new_spec(engine, "several");
+    if (!spec)
+        return;
+    TuReceiver *r = tu_receiver_start(spec, 0, NULL, 0);
+    Kiosk *k[4];
+    for (int i = 0; i < 4; i++) {
+        g_autofree char *name = g_strdup_printf("kiosk-many-%d", i);
+        k[i] = kiosk_new(name, spec, r, NULL);
+        kiosk_record(k[i], 120);
+    }
+    /* All at once, on one main loop, plus a second sender racing kiosk 0 with the same rows. */
+    for (int i = 0; i < 4; i++)
+        kiosk_start_sync(k[i]);
+    Kiosk twin = {.device = k[0]->device, .config = k[0]->config, .conf = k[0]->conf};
+    g_autoptr(GError) error = NULL;
+    twin.store = store_open(k[0]->db, &error);
+    g_assert_no_error(error);
+    kiosk_start_sync(&twin);
+    for (int i = 0; i < 4; i++)
+        drain(k[i]);
+    drain(&twin);
+    for (int i = 0; i < 4; i++)
+        assert_exactly_once(spec, k[i]);
+    g_assert_cmpint(server_count(spec, "SELECT count(*) FROM events"), ==, 480);
+    kiosk_stop_sync(&twin);
+    store_close(twin.store);
+    g_free(twin.seen_error);
+    for (int i = 0; i < 4; i++)
+        kiosk_free(k[i]);
+    tu_receiver_kill(r);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    const char *engines[] = {"sqlite", "postgresql"};
+    for (int e = 0; e < 2; e++) {
+        g_autofree char *a = g_strdup_printf("/sync/%s/exactly-once-over-tls", engines[e]);
+        g_autofree char *b = g_strdup_printf("/sync/%s/faults-500-503-slow-cut-garbage", engines[e]);
+        g_autofree char *c = g_strdup_printf("/sync/%s/receiver-down-then-back", engines[e]);
+        g_autofree char *d = g_strdup_printf("/sync/%s/kill-9-mid-push", engines[e]);
+        g_autofree char *f = g_strdup_printf("/sync/%s/several-kiosks-at-once", engines[e]);
+        g_test_add_data_func(a, engines[e], test_exactly_once);
+        g_test_add_data_func(b, engines[e], test_faults);
+        g_test_add_data_func(c, engines[e], test_receiver_down);
+        g_test_add_data_func(d, engines[e], test_kill_mid_push);
+        g_test_add_data_func(f, engines[e], test_several_kiosks);
+    }
+    g_test_add_func("/sync/wrong-certificate-and-plain-http-refused", test_wrong_certificate);
+    g_test_add_func("/sync/clock-skew", test_clock_skew);
+    g_test_add_func("/sync/quarantine-with-reason", test_quarantine);
+    g_test_add_func("/sync/revoked-device-quarantines-nothing", test_revoked);
+    return g_test_run();
+}
