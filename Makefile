@@ -31,9 +31,10 @@ PROGRAMS := $(BUILD)/haazri $(BUILD)/haazri-ctl $(BUILD)/haazri-finger \
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 
-.PHONY: all run test test-asan bench deps clean
+.PHONY: all run test test-asan bench deps clean prompts screenshots
 .SECONDARY:
-all: $(PROGRAMS) $(TESTS) $(BENCHES)
+PROMPTS_STAMP := $(BUILD)/prompts/.made
+all: $(PROGRAMS) $(TESTS) $(BENCHES) $(PROMPTS_STAMP)
 
 # Installs missing Debian packages once per build folder (apt-get update first; needs root).
 $(DEPS_STAMP): scripts/deps.sh
@@ -71,6 +72,18 @@ $(BUILD)/haazri-receiver: $(RECEIVER_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/libhaazr
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/obj/tests/helpers.o $(BUILD)/libhaazri.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+# Spoken prompts (Urdu and English), synthesised with espeak-ng from the screen's translation table.
+$(PROMPTS_STAMP): $(BUILD)/haazri-ctl scripts/make-prompts.sh
+	./scripts/make-prompts.sh $(BUILD)
+	@touch $@
+prompts: $(PROMPTS_STAMP)
+
+# Every screen state × language order × panel size, offscreen, into $(BUILD)/screenshots/*.png.
+screenshots: all
+	HAAZRI_TESTDATA=$(CURDIR)/tests/data HAAZRI_SCREENSHOTS=$(BUILD)/screenshots \
+		$(BUILD)/tests/test-screen -p /screen/screenshots
+	@echo "screenshots: $(BUILD)/screenshots/"
 
 run: $(PROGRAMS)
 	./scripts/demo.sh $(BUILD)

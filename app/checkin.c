@@ -296,6 +296,15 @@ void checkin_enter_case_number(Checkin *c, const char *case_number)
     listen(c);
 }
 
+gboolean checkin_answer_question(Checkin *c, const char *checkin_uuid, const char *question_id,
+                                 gboolean yes, GError **error)
+{
+    if (!store_save_answer(c->store, checkin_uuid, question_id, yes, error))
+        return FALSE;
+    g_message("check-in %s: question %s answered", checkin_uuid, question_id);
+    return TRUE;
+}
+
 void checkin_on_scanner_state(Checkin *c, ScannerState state, const char *why)
 {
     (void)why;

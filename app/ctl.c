@@ -11,6 +11,7 @@
 #include "app/version.h"
 #include "drivers/leds.h"
 #include "drivers/scanner.h"
+#include "ui/strings.h"
 
 typedef struct {
     const char *name;
@@ -475,6 +476,25 @@ static int cmd_leds(int argc, char **argv)
     return 0;
 }
 
+/* ---- prompts ---- */
+
+/* The spoken prompts, one per line: NAME<TAB>LANG<TAB>TEXT (scripts/make-prompts.sh synthesises
+ * each into NAME-LANG.wav). From the screen's one translation table, so speech and screen agree. */
+static int cmd_prompts(int argc, char **argv)
+{
+    if (!parse("prompts", "", "print the spoken prompts (used by make prompts)", NULL, FALSE, &argc, &argv))
+        return 2;
+    for (int l = 0; l < LANG_COUNT; l++) {
+        for (int id = 0; id < STR_COUNT; id++)
+            if (strings_is_spoken((StringId)id))
+                printf("%s\t%s\t%s\n", strings_name((StringId)id), strings_lang_code((Lang)l),
+                       strings_get((StringId)id, (Lang)l));
+        for (const char *const *q = strings_question_ids(); *q; q++)
+            printf("q_%s\t%s\t%s\n", *q, strings_lang_code((Lang)l), strings_question(*q, (Lang)l));
+    }
+    return 0;
+}
+
 static const Command commands[] = {
     {"enroll", cmd_enroll, "enroll a probationer's fingers from the scanner (stop the kiosk first)"},
     {"list", cmd_list, "list enrolled probationers"},
@@ -484,6 +504,7 @@ static const Command commands[] = {
     {"checkins", cmd_checkins, "list a day's check-ins"},
     {"audit", cmd_audit, "audit verify: check the officers' audit trail"},
     {"leds", cmd_leds, "leds test: cycle every light and the buzzer (wiring check)"},
+    {"prompts", cmd_prompts, "print the spoken prompts (used by make prompts)"},
 };
 
 static void usage(FILE *out)

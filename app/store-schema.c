@@ -57,6 +57,24 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
     "CREATE TRIGGER audit_append_only_d BEFORE DELETE ON audit"
     "  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;",
+    /* 2: what the check-in screen shows and asks (issue 4): the officer's message for a person, a
+     * photo, the next reporting date if known, and the answers to the after-check-in questions. */
+    "ALTER TABLE probationers ADD COLUMN next_report_date TEXT" /* YYYY-MM-DD or NULL */
+    "  CHECK (next_report_date IS NULL OR next_report_date GLOB"
+    "    '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]');"
+    "CREATE TABLE messages ("
+    "  probationer_id INTEGER PRIMARY KEY REFERENCES probationers(id),"
+    "  text TEXT NOT NULL,"
+    "  set_at TEXT NOT NULL);"
+    "CREATE TABLE photos ("
+    "  probationer_id INTEGER PRIMARY KEY REFERENCES probationers(id),"
+    "  png BLOB NOT NULL);"
+    "CREATE TABLE checkin_answers ("
+    "  checkin_uuid TEXT NOT NULL REFERENCES checkins(uuid),"
+    "  question_id TEXT NOT NULL,"
+    "  answer TEXT NOT NULL CHECK (answer IN ('yes', 'no')),"
+    "  answered_at TEXT NOT NULL,"
+    "  PRIMARY KEY (checkin_uuid, question_id));",
 };
 
 int store_schema_latest(void)
