@@ -15,6 +15,7 @@ struct Checkin {
     CheckinState state;
     GCancellable *scan_cancel; /* the identify in flight, or NULL */
     guint timer_id;            /* result display / listen window / rest */
+    guint busy_retry_id;       /* identify again: the scan cancelled a moment ago is winding down */
     int failed_touches;        /* consecutive not-recognised touches */
     gboolean started;
 };
@@ -68,6 +69,10 @@ static void clear_timer(Checkin *c)
 
 static void stop_scan(Checkin *c)
 {
+    if (c->busy_retry_id) {
+        g_source_remove(c->busy_retry_id);
+        c->busy_retry_id = 0;
+    }
     if (c->scan_cancel) {
         g_cancellable_cancel(c->scan_cancel);
         g_clear_object(&c->scan_cancel);
@@ -158,11 +163,28 @@ static void record(Checkin *c, const SearchResult *r, CheckinMethod method)
     store_probationer_clear(&who);
 }
 
+static void on_identified(FpPrint *match, FpPrint *probe, const GError *error, gpointer data);
+
+static gboolean on_busy_retry(gpointer data)
+{
+    Checkin *c = data;
+    c->busy_retry_id = 0;
+    scanner_identify(c->scanner, search_get_scan_prints(c->one ? c->one : c->search), c->scan_cancel,
+                     on_identified, c);
+    return G_SOURCE_REMOVE;
+}
+
 static void on_identified(FpPrint *match, FpPrint *probe, const GError *error, gpointer data)
 {
     Checkin *c = data;
     if (error && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return; /* we stopped it: a rest, a case number, or shutdown */
+    if (g_error_matches(error, FP_DEVICE_ERROR, FP_DEVICE_ERROR_BUSY) && c->scan_cancel) {
+        /* A case number typed while the scanner was listening: the scan we cancelled is still
+         * winding down inside libfprint (a few ms). Start this one when it has. */
+        c->busy_retry_id = g_timeout_add(20, on_busy_retry, c);
+        return;
+    }
     g_clear_object(&c->scan_cancel);
     clear_timer(c);
     gboolean by_case = c->one != NULL;
