@@ -120,7 +120,7 @@ static gboolean read_questions(GKeyFile *kf, const char *path, ScreenConfig *c, 
 gboolean screen_config_load(GKeyFile *kf, const char *path, ScreenConfig *c, GError **error)
 {
     static const char *const known[] = {"enabled", "backend", "width", "height", "fullscreen", "languages",
-                                        "questions", "question_seconds", "keypad_seconds", NULL};
+                                        "questions", "question_seconds", "keypad_seconds", "renderer", NULL};
     g_auto(GStrv) keys = g_key_file_get_keys(kf, "screen", NULL, NULL);
     for (char **k = keys; keys && *k; k++)
         if (!g_strv_contains(known, *k) && !g_str_has_prefix(*k, "question_"))
@@ -153,6 +153,12 @@ gboolean screen_config_load(GKeyFile *kf, const char *path, ScreenConfig *c, GEr
             c->fullscreen = strcmp(full, "true") == 0;
         else
             return bad(path, "fullscreen", full, "auto, true or false", error);
+    }
+    g_autofree char *renderer = get(kf, "renderer");
+    if (renderer) {
+        if (strcmp(renderer, "software") != 0 && strcmp(renderer, "accelerated") != 0)
+            return bad(path, "renderer", renderer, "software or accelerated", error);
+        c->accelerated = strcmp(renderer, "accelerated") == 0;
     }
     g_autofree char *langs = get(kf, "languages");
     if (langs) {

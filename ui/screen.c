@@ -429,6 +429,9 @@ static gboolean open_display(Screen *s, GError **error)
         SDL_SetHint(SDL_HINT_VIDEODRIVER, c->backend);
     /* Touches arrive as SDL_FINGERDOWN; SDL's copies of them as mouse clicks would count twice. */
     SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
+    /* Without this SDL presents even a software renderer's frames through OpenGL. */
+    if (!c->accelerated)
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
     if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
         g_set_error(error, SCREEN_ERROR, 1, "no display for the screen (backend %s): %s", c->backend,
                     SDL_GetError());
@@ -442,14 +445,20 @@ static gboolean open_display(Screen *s, GError **error)
     s->window = SDL_CreateWindow("Haazri", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, c->width, c->height, flags);
     if (!s->window)
         goto sdl_failed;
-    s->renderer = SDL_CreateRenderer(s->window, -1, SDL_RENDERER_ACCELERATED);
-    if (!s->renderer) /* no GPU driver: the software renderer is plenty for a screen this still */
+    /* Software by default: a screen redrawn a few times a minute needs no GPU, and the GL stack
+     * (Mesa's llvmpipe under Xvfb) costs ~90 MB of RSS against the 40 MB idle budget (make bench,
+     * kiosk idle on Xvfb 1024x600: 112-120 MB with GL, 24.7 MB software with the hint above). */
+    if (c->accelerated)
+        s->renderer = SDL_CreateRenderer(s->window, -1, SDL_RENDERER_ACCELERATED);
+    if (!s->renderer)
         s->renderer = SDL_CreateRenderer(s->window, -1, SDL_RENDERER_SOFTWARE);
     if (!s->renderer)
         goto sdl_failed;
     if (console)
         SDL_ShowCursor(SDL_DISABLE);
-    g_message("screen: %s, %s renderer", driver, SDL_GetHint(SDL_HINT_RENDER_DRIVER) ? SDL_GetHint(SDL_HINT_RENDER_DRIVER) : "default");
+    SDL_RendererInfo info;
+    SDL_GetRendererInfo(s->renderer, &info);
+    g_message("screen: %s, %s renderer", driver, info.name);
     return TRUE;
 
 sdl_failed:

@@ -29,6 +29,7 @@ typedef struct {
     char *backend;           /* [screen] backend: auto, kmsdrm, wayland, x11, offscreen */
     int width, height;       /* [screen] width, height: window (and offscreen) size */
     int fullscreen;          /* [screen] fullscreen: 1, 0, or -1 = auto (on the console only) */
+    gboolean accelerated;    /* [screen] renderer: "accelerated" (GPU) or "software" (default) */
     Lang order[LANG_COUNT];  /* [screen] languages: the first is shown first and larger */
     GPtrArray *questions;    /* [screen] questions: ScreenQuestion*, asked in this order */
     int question_s;          /* [screen] question_seconds: unanswered → back to the start */
