@@ -3,7 +3,7 @@
  * from /proc/PID/stat over 30 s after a 5 s settle. Without Xvfb it measures the offscreen backend.
  *   bench: idle_cpu_percent X %
  *   bench: idle_rss_mb X MB
- *   bench: idle_backend_x11_xvfb 1 flag (or idle_backend_offscreen)
+ *   bench: idle_backend_x11_xvfb 1 flag (or idle_backend_offscreen). */
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <signal.h>
