@@ -31,9 +31,10 @@ PROGRAMS := $(BUILD)/haazri $(BUILD)/haazri-ctl $(BUILD)/haazri-finger \
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 
-.PHONY: all run test test-asan bench deps clean install deb package-test
+.PHONY: all run test test-asan bench deps clean install deb package-test prompts screenshots
 .SECONDARY:
-all: $(PROGRAMS) $(TESTS) $(BENCHES) $(BUILD)/tests/haazri-hooks
+PROMPTS_STAMP := $(BUILD)/prompts/.made
+all: $(PROGRAMS) $(TESTS) $(BENCHES) $(BUILD)/tests/haazri-hooks $(PROMPTS_STAMP)
 
 # Installs missing Debian packages once per build folder (apt-get update first; needs root).
 # NO_DEPS=1 skips it (the Debian package build: Build-Depends do that job there).
@@ -81,6 +82,18 @@ $(BUILD)/tests/haazri-hooks: $(BUILD)/obj/tests/haazri-hooks.o $(BUILD)/libhaazr
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/obj/tests/helpers.o $(BUILD)/obj/tests/central.o $(BUILD)/libhaazri.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+# Spoken prompts (Urdu and English), synthesised with espeak-ng from the screen's translation table.
+$(PROMPTS_STAMP): $(BUILD)/haazri-ctl scripts/make-prompts.sh
+	./scripts/make-prompts.sh $(BUILD)
+	@touch $@
+prompts: $(PROMPTS_STAMP)
+
+# Every screen state × language order × panel size, offscreen, into $(BUILD)/screenshots/*.png.
+screenshots: all
+	HAAZRI_TESTDATA=$(CURDIR)/tests/data HAAZRI_SCREENSHOTS=$(BUILD)/screenshots \
+		$(BUILD)/tests/test-screen -p /screen/screenshots
+	@echo "screenshots: $(BUILD)/screenshots/"
 
 run: $(PROGRAMS)
 	./scripts/demo.sh $(BUILD)

@@ -19,6 +19,7 @@ struct Checkin {
     GCancellable *scan_cancel; /* the identify in flight, or NULL */
     guint timer_id;            /* result display / listen window / rest */
     guint ready_id;            /* fallback for a scanner that never says it needs a finger */
+    guint busy_retry_id;       /* identify again: the scan cancelled a moment ago is winding down */
     int failed_touches;        /* consecutive not-recognised touches */
     gboolean started;
 };
@@ -75,6 +76,10 @@ static void stop_scan(Checkin *c)
     if (c->ready_id) {
         g_source_remove(c->ready_id);
         c->ready_id = 0;
+    }
+    if (c->busy_retry_id) {
+        g_source_remove(c->busy_retry_id);
+        c->busy_retry_id = 0;
     }
     if (c->scan_cancel) {
         g_cancellable_cancel(c->scan_cancel);
@@ -173,11 +178,28 @@ static void record(Checkin *c, const SearchResult *r, CheckinMethod method)
     store_probationer_clear(&who);
 }
 
+static void on_identified(FpPrint *match, FpPrint *probe, const GError *error, gpointer data);
+
+static gboolean on_busy_retry(gpointer data)
+{
+    Checkin *c = data;
+    c->busy_retry_id = 0;
+    scanner_identify(c->scanner, search_get_scan_prints(c->one ? c->one : c->search), c->scan_cancel,
+                     on_identified, c);
+    return G_SOURCE_REMOVE;
+}
+
 static void on_identified(FpPrint *match, FpPrint *probe, const GError *error, gpointer data)
 {
     Checkin *c = data;
     if (error && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return; /* we stopped it: a rest, a case number, or shutdown */
+    if (g_error_matches(error, FP_DEVICE_ERROR, FP_DEVICE_ERROR_BUSY) && c->scan_cancel) {
+        /* A case number typed while the scanner was listening: the scan we cancelled is still
+         * winding down inside libfprint (a few ms). Start this one when it has. */
+        c->busy_retry_id = g_timeout_add(20, on_busy_retry, c);
+        return;
+    }
     g_clear_object(&c->scan_cancel);
     clear_timer(c);
     gboolean by_case = c->one != NULL;
@@ -232,7 +254,8 @@ static void announce_waiting(Checkin *c)
         g_source_remove(c->ready_id);
         c->ready_id = 0;
     }
-    if (!c->scan_cancel || c->state == CHECKIN_STATE_WAITING || c->state == CHECKIN_STATE_CASE_ENTRY)
+    CheckinState want = c->one ? CHECKIN_STATE_CASE_ENTRY : CHECKIN_STATE_WAITING;
+    if (!c->scan_cancel || c->state == want)
         return;
     if (c->one) {
         CheckinEvent ev = {.state = CHECKIN_STATE_CASE_ENTRY, .who = &c->one_who};
@@ -321,6 +344,15 @@ void checkin_enter_case_number(Checkin *c, const char *case_number)
     }
     c->one = g_steal_pointer(&one);
     listen(c);
+}
+
+gboolean checkin_answer_question(Checkin *c, const char *checkin_uuid, const char *question_id,
+                                 gboolean yes, GError **error)
+{
+    if (!store_save_answer(c->store, checkin_uuid, question_id, yes, error))
+        return FALSE;
+    g_message("check-in %s: question %s answered", checkin_uuid, question_id);
+    return TRUE;
 }
 
 void checkin_on_scanner_state(Checkin *c, ScannerState state, const char *why)

@@ -61,6 +61,11 @@ void checkin_tap(Checkin *checkin);   /* wake the scanner (tap mode) */
 /* Fallback: case number typed on the keypad → that person's finger is checked 1:1. */
 void checkin_enter_case_number(Checkin *checkin, const char *case_number);
 
+/* After a recorded check-in the screen may ask yes/no questions ([screen] questions); each answer
+ * is stored with that check-in. FALSE (and nothing stored) if the check-in is unknown. */
+gboolean checkin_answer_question(Checkin *checkin, const char *checkin_uuid, const char *question_id,
+                                 gboolean yes, GError **error);
+
 /* The scanner layer's reports (wired by main from ScannerCallbacks). */
 void checkin_on_scanner_state(Checkin *checkin, ScannerState state, const char *why);
 void checkin_on_finger_needed(Checkin *checkin);

@@ -20,6 +20,8 @@
 #include "drivers/virtual-finger.h"
 #include "sync/sync.h"
 #include "ui/lights.h"
+#include "ui/screen.h"
+#include "ui/sound.h"
 #include "ui/term.h"
 
 static Checkin *machine; /* set once built; the scanner may report before that */
@@ -106,6 +108,7 @@ static gboolean on_gallery_poll(gpointer data)
 
 static struct {
     Term *term;
+    Screen *screen; /* may be NULL: no display */
     Leds *leds;
     Scanner *scanner;
     const char *data_dir;
@@ -117,6 +120,8 @@ static void on_sync_status(const SyncStatus *st, gpointer data)
     gboolean offline = !st->online && st->pending > 0;
     term_show_sync(sync_view.term, offline, st->pending);
     leds_set_offline(sync_view.leds, offline);
+    if (sync_view.screen)
+        screen_set_online(sync_view.screen, st->online);
 }
 
 static void on_heartbeat(ProtocolHeartbeat *hb, gpointer data)
@@ -234,6 +239,23 @@ int main(int argc, char **argv)
         g_printerr("haazri: %s\n", error->message);
         return 2;
     }
+
+    g_auto(ScreenConfig) screen_config;
+    screen_config_init(&screen_config);
+    g_auto(SoundConfig) sound_config;
+    sound_config_init(&sound_config);
+    /* Prompts built by `make prompts` next to the program, unless the config names a folder. */
+    g_autofree char *exe_dir = g_path_get_dirname(argv[0]);
+    g_autofree char *built_prompts = g_build_filename(exe_dir, "prompts", NULL);
+    if (g_file_test(built_prompts, G_FILE_TEST_IS_DIR)) {
+        g_free(sound_config.prompts_dir);
+        sound_config.prompts_dir = g_strdup(built_prompts);
+    }
+    if (config->keyfile && (!screen_config_load(config->keyfile, config->path, &screen_config, &error) ||
+                            !sound_config_load(config->keyfile, config->path, &sound_config, &error))) {
+        g_printerr("haazri: %s\n", error->message);
+        return 2;
+    }
     g_autofree char *db_path = config_get_db_path(config);
     g_autoptr(Store) store = store_open(db_path, &error);
     if (!store) {
@@ -261,7 +283,22 @@ int main(int argc, char **argv)
     /* No chip, wrong line, busy line: one warning and a kiosk without lights, never a stop. */
     g_autoptr(Leds) leds = leds_new(&leds_config, NULL);
     lights_attach(checkin, leds);
+    /* No display or no sound card: one line, and a kiosk that still counts check-ins. */
+    g_autoptr(Sound) sound = sound_new(&sound_config, &error);
+    if (error) {
+        g_printerr("haazri: %s\n", error->message);
+        g_clear_error(&error);
+    }
+    g_autoptr(Screen) screen = NULL;
+    if (screen_config.enabled) {
+        screen = screen_new(&screen_config, checkin, store, sound, config->office, &error);
+        if (!screen) {
+            g_printerr("haazri: %s; running without the screen\n", error->message);
+            g_clear_error(&error);
+        }
+    }
     sync_view.term = term;
+    sync_view.screen = screen;
     sync_view.leds = leds;
     sync_view.scanner = scanner;
     sync_view.data_dir = config->data_dir;
@@ -293,6 +330,8 @@ int main(int argc, char **argv)
     g_clear_pointer(&sync, sync_free);
     g_clear_pointer(&health, health_free);
     g_clear_pointer(&term, term_free);
+    g_clear_pointer(&screen, screen_free);
+    g_clear_pointer(&sound, sound_free);
     machine = NULL;
     g_clear_pointer(&checkin, checkin_free);
     g_clear_pointer(&leds, leds_free); /* lights off */

@@ -104,6 +104,22 @@ static const char *const migrations[] = {
     "  probationer_id INTEGER REFERENCES probationers(id)," /* NULL: for everyone at this office */
     "  text_en TEXT, text_ur TEXT,"
     "  valid_until TEXT);",
+
+    /* 5: what the check-in screen shows and asks (issue 4): a next reporting date an officer sets
+     * by hand (else the schedule's), a photo, and the answers to the after-check-in questions. The
+     * officer's message is a row of `messages` (4) with remote_id 'local:<probationer id>'. */
+    "ALTER TABLE probationers ADD COLUMN next_report_date TEXT" /* YYYY-MM-DD or NULL */
+    "  CHECK (next_report_date IS NULL OR next_report_date GLOB"
+    "    '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]');"
+    "CREATE TABLE photos ("
+    "  probationer_id INTEGER PRIMARY KEY REFERENCES probationers(id),"
+    "  png BLOB NOT NULL);"
+    "CREATE TABLE checkin_answers ("
+    "  checkin_uuid TEXT NOT NULL REFERENCES checkins(uuid),"
+    "  question_id TEXT NOT NULL,"
+    "  answer TEXT NOT NULL CHECK (answer IN ('yes', 'no')),"
+    "  answered_at TEXT NOT NULL,"
+    "  PRIMARY KEY (checkin_uuid, question_id));",
 };
 
 int store_schema_latest(void)

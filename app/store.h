@@ -142,3 +142,20 @@ gboolean store_audit(Store *store, const char *actor, const char *action, const 
                      const char *detail, GError **error);
 /* Checks the hash chain; FALSE with the first broken row named in `error`. */
 gboolean store_verify_audit(Store *store, GError **error);
+
+/* What the check-in screen shows after a check-in and what it asks (store-screen.c). */
+/* The officer's message for this person (shown before the questions); text NULL removes it. */
+gboolean store_set_message(Store *store, gint64 probationer_id, const char *text, GError **error);
+/* Newly allocated, or NULL (with no error) when there is none. */
+char *store_get_message(Store *store, gint64 probationer_id, GError **error);
+/* The next reporting date, YYYY-MM-DD, or NULL when not known. */
+gboolean store_set_next_report(Store *store, gint64 probationer_id, const char *date, GError **error);
+char *store_get_next_report(Store *store, gint64 probationer_id, GError **error);
+/* A PNG photo of the person; NULL removes it. */
+gboolean store_set_photo(Store *store, gint64 probationer_id, GBytes *png, GError **error);
+GBytes *store_get_photo(Store *store, gint64 probationer_id, GError **error);
+/* One answer to an after-check-in question, stored with the check-in (answering again replaces it). */
+gboolean store_save_answer(Store *store, const char *checkin_uuid, const char *question_id,
+                           gboolean yes, GError **error);
+/* Check-ins not yet sent to the central server (the screen's offline indicator); -1 on error. */
+gint64 store_count_unsent(Store *store, GError **error);

@@ -5,6 +5,7 @@
 
 #include "app/status.h"
 #include "drivers/leds.h"
+#include "ui/strings.h"
 
 /* ---- status ---- */
 
@@ -89,3 +90,20 @@ int cmd_leds(int argc, char **argv)
     return 0;
 }
 
+
+/* The spoken prompts, one per line: NAME<TAB>LANG<TAB>TEXT (scripts/make-prompts.sh synthesises
+ * each into NAME-LANG.wav). From the screen's one translation table, so speech and screen agree. */
+int cmd_prompts(int argc, char **argv)
+{
+    if (!parse("prompts", "", "print the spoken prompts (used by make prompts)", NULL, FALSE, &argc, &argv))
+        return 2;
+    for (int l = 0; l < LANG_COUNT; l++) {
+        for (int id = 0; id < STR_COUNT; id++)
+            if (strings_is_spoken((StringId)id))
+                printf("%s\t%s\t%s\n", strings_name((StringId)id), strings_lang_code((Lang)l),
+                       strings_get((StringId)id, (Lang)l));
+        for (const char *const *q = strings_question_ids(); *q; q++)
+            printf("q_%s\t%s\t%s\n", *q, strings_lang_code((Lang)l), strings_question(*q, (Lang)l));
+    }
+    return 0;
+}

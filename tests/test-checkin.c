@@ -173,9 +173,11 @@ static void test_case_number(void)
 {
     g_autofree char *right = tu_fvc(103, 6);
     g_autofree char *other = tu_fvc(104, 6);
-    checkin_enter_case_number(machine, "TEST-103");
+    asked_for_case_finger = FALSE;
+    checkin_enter_case_number(machine, "TEST-103"); /* typed while the scanner listens for anyone */
     g_assert_cmpint(touch(right), ==, CHECKIN_STATE_ALREADY);
     g_assert_cmpstr(seen.case_number, ==, "TEST-103");
+    g_assert_true(asked_for_case_finger); /* the screen asked for that person's finger */
 
     checkin_enter_case_number(machine, "TEST-103");
     g_assert_cmpint(touch(other), ==, CHECKIN_STATE_NOT_RECOGNISED);

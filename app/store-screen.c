@@ -1,0 +1,159 @@
+/* store-screen — what the check-in screen reads (message, photo, next reporting date, the unsent
+ * count) and what its questionnaire writes (answers stored with the check-in). Schema version 5. */
+#include <time.h>
+
+#include "app/roster.h"
+#include "app/store-private.h"
+
+/* Runs one statement with up to two parameters bound by the caller's function; TRUE when done. */
+static gboolean exec_one(Store *s, const char *sql, const char *doing, GError **error,
+                         void (*bind)(sqlite3_stmt *st, gconstpointer data), gconstpointer data)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return store_fail(s, error, doing);
+    bind(st, data);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? TRUE : store_fail(s, error, doing);
+}
+
+typedef struct {
+    gint64 id;
+    const char *text;
+    GBytes *blob;
+} Args;
+
+static void bind_args(sqlite3_stmt *st, gconstpointer data)
+{
+    const Args *a = data;
+    sqlite3_bind_int64(st, 1, a->id);
+    if (a->text)
+        sqlite3_bind_text(st, 2, a->text, -1, SQLITE_TRANSIENT);
+    if (a->blob) {
+        gsize n;
+        const void *p = g_bytes_get_data(a->blob, &n);
+        sqlite3_bind_blob(st, 2, p, (int)n, SQLITE_TRANSIENT);
+    }
+    if (sqlite3_bind_parameter_count(st) >= 3) {
+        g_autoptr(GDateTime) now = g_date_time_new_now_local();
+        g_autofree char *at = store_now_iso(now);
+        sqlite3_bind_text(st, 3, at, -1, SQLITE_TRANSIENT);
+    }
+}
+
+/* The first column of the row for `id`: text (as a string) or a blob (as bytes). */
+static gboolean read_one(Store *s, const char *sql, gint64 id, char **text, GBytes **blob,
+                         const char *doing, GError **error)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return store_fail(s, error, doing);
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        if (text)
+            *text = g_strdup((const char *)sqlite3_column_text(st, 0));
+        if (blob)
+            *blob = g_bytes_new(sqlite3_column_blob(st, 0), (gsize)sqlite3_column_bytes(st, 0));
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? TRUE : store_fail(s, error, doing);
+}
+
+gboolean store_set_message(Store *s, gint64 probationer_id, const char *text, GError **error)
+{
+    Args a = {.id = probationer_id, .text = text};
+    if (!text)
+        return exec_one(s, "DELETE FROM messages WHERE remote_id = 'local:' || ?1", "remove the message",
+                        error, bind_args, &a);
+    /* Messages from the central roster share the table; the officer's own is 'local:<id>'. */
+    return exec_one(s, "INSERT OR REPLACE INTO messages (remote_id, probationer_id, text_en) "
+                       "VALUES ('local:' || ?1, ?1, ?2)",
+                    "save the message", error, bind_args, &a);
+}
+
+char *store_get_message(Store *s, gint64 probationer_id, GError **error)
+{
+    char *text = NULL;
+    read_one(s, "SELECT coalesce(text_en, text_ur) FROM messages WHERE probationer_id = ? "
+                "AND (valid_until IS NULL OR valid_until >= date('now', 'localtime')) ORDER BY id DESC LIMIT 1",
+             probationer_id, &text, NULL, "read the message", error);
+    return text;
+}
+
+gboolean store_set_next_report(Store *s, gint64 probationer_id, const char *date, GError **error)
+{
+    Args a = {.id = probationer_id, .text = date};
+    return exec_one(s, "UPDATE probationers SET next_report_date = ?2 WHERE id = ?1",
+                    "save the next reporting date", error, bind_args, &a);
+}
+
+char *store_get_next_report(Store *s, gint64 probationer_id, GError **error)
+{
+    /* A date the officer set wins while it is still ahead; otherwise the reporting schedule's. */
+    char *date = NULL;
+    read_one(s, "SELECT next_report_date FROM probationers WHERE id = ? AND next_report_date > date('now', 'localtime')",
+             probationer_id, &date, NULL, "read the next reporting date", error);
+    if (date)
+        return date;
+    GDate tomorrow, due;
+    g_date_set_time_t(&tomorrow, time(NULL));
+    g_date_add_days(&tomorrow, 1);
+    return roster_next_due(s, probationer_id, &tomorrow, &due) ? schedule_format_date(&due) : NULL;
+}
+
+gboolean store_set_photo(Store *s, gint64 probationer_id, GBytes *png, GError **error)
+{
+    Args a = {.id = probationer_id, .blob = png};
+    if (!png)
+        return exec_one(s, "DELETE FROM photos WHERE probationer_id = ?1", "remove the photo", error,
+                        bind_args, &a);
+    return exec_one(s, "INSERT OR REPLACE INTO photos (probationer_id, png) VALUES (?1, ?2)",
+                    "save the photo", error, bind_args, &a);
+}
+
+GBytes *store_get_photo(Store *s, gint64 probationer_id, GError **error)
+{
+    GBytes *png = NULL;
+    read_one(s, "SELECT png FROM photos WHERE probationer_id = ?", probationer_id, NULL, &png,
+             "read the photo", error);
+    return png;
+}
+
+gboolean store_save_answer(Store *s, const char *checkin_uuid, const char *question_id, gboolean yes,
+                           GError **error)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT OR REPLACE INTO checkin_answers (checkin_uuid, question_id, answer, "
+                           "answered_at) VALUES (?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+        return store_fail(s, error, "save the answer");
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autofree char *at = store_now_iso(now);
+    sqlite3_bind_text(st, 1, checkin_uuid, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, question_id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, yes ? "yes" : "no", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, at, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    /* The foreign key refuses an answer for a check-in that does not exist. */
+    return rc == SQLITE_DONE ? TRUE : store_fail(s, error, "save the answer");
+}
+
+gint64 store_count_unsent(Store *s, GError **error)
+{
+    sqlite3_stmt *st = NULL;
+    gint64 n = -1;
+    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM checkins WHERE sync_state = 'pending'", -1, &st,
+                           NULL) != SQLITE_OK) {
+        store_fail(s, error, "count the unsent check-ins");
+        return -1;
+    }
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    else
+        store_fail(s, error, "count the unsent check-ins");
+    sqlite3_finalize(st);
+    return n;
+}

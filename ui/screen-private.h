@@ -1,0 +1,64 @@
+/* screen-private — what screen.c (state, input, lifecycle) and screen-draw.c (the views) share. */
+#pragma once
+
+#include <SDL.h>
+
+#include "ui/keypad.h"
+#include "ui/layout.h"
+#include "ui/screen.h"
+#include "ui/text.h"
+
+typedef enum { VIEW_MACHINE, VIEW_KEYPAD, VIEW_MESSAGE, VIEW_QUESTION } View;
+typedef enum { ACT_TAP, ACT_KEYPAD, ACT_CONTINUE, ACT_YES, ACT_NO, ACT_BACK } Action;
+
+typedef struct {
+    SDL_Rect rect;
+    Action action;
+} Button;
+
+#define SCREEN_MAX_BUTTONS 4
+
+struct Screen {
+    ScreenConfig config;    /* own copy */
+    Checkin *checkin;       /* NULL: screenshots */
+    Store *store;
+    Sound *sound;
+    Text *text;
+    char *office;
+    gboolean tap_mode;
+
+    SDL_Window *window;     /* NULL offscreen */
+    SDL_Renderer *renderer;
+    SDL_Surface *canvas;    /* offscreen: what the software renderer draws into */
+    Layout layout;
+
+    View view;
+    CheckinState state;     /* the machine's last announced state */
+    char *reason;
+    gboolean offer_case_number;
+    /* The person of the last result (recorded / already / case entry). */
+    char *name_en, *name_ur, *case_number, *at, *next_report, *uuid;
+    SDL_Surface *photo;
+    /* After a recorded check-in: the officer's message, then the questions. */
+    char *message;
+    gboolean flow_pending;
+    guint question;
+
+    Keypad keypad;
+    Button buttons[SCREEN_MAX_BUTTONS];
+    int n_buttons;
+
+    gint64 unsent;          /* check-ins waiting to be sent */
+    int online;             /* -1 unknown, 0, 1 (screen_set_online) */
+    GDateTime *fixed_now;
+
+    guint64 redraws;
+    guint redraw_id, clock_id, poll_id, view_timer_id;
+    int poll_ms;
+    gint64 last_input_us;
+};
+
+/* screen-draw.c: draws the current view into the renderer and records its buttons. */
+void screen_draw(Screen *screen);
+/* The local time now (the fixed clock in tests). Unref when done. */
+GDateTime *screen_now(Screen *screen);
