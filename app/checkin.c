@@ -9,6 +9,7 @@ struct Checkin {
     Scanner *scanner;
     Search *search;      /* everyone active */
     Search *one;         /* case-number fallback: one person's fingers, or NULL */
+    gboolean deciding_by_case; /* the search in flight is the case-number check */
     StoreProbationer one_who;
     GArray *listeners;   /* Listener */
 
@@ -158,14 +159,22 @@ static void record(Checkin *c, const SearchResult *r, CheckinMethod method)
     store_probationer_clear(&who);
 }
 
+static void on_decided(GObject *source, GAsyncResult *res, gpointer data);
+
 static void on_identified(FpPrint *match, FpPrint *probe, const GError *error, gpointer data)
 {
     Checkin *c = data;
     if (error && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return; /* we stopped it: a rest, a case number, or shutdown */
-    g_clear_object(&c->scan_cancel);
     clear_timer(c);
     gboolean by_case = c->one != NULL;
+    if (!error) {
+        /* The search runs off the main loop; scan_cancel now stops it instead. */
+        c->deciding_by_case = by_case;
+        search_decide_async(by_case ? c->one : c->search, match, probe, c->scan_cancel, on_decided, c);
+        return;
+    }
+    g_clear_object(&c->scan_cancel);
 
     if (error && error->domain == FP_DEVICE_RETRY) {
         emit_simple(c, CHECKIN_STATE_RETRY, scanner_describe_error(error));
@@ -186,9 +195,18 @@ static void on_identified(FpPrint *match, FpPrint *probe, const GError *error, g
         after_result(c);
         return;
     }
+}
+
+static void on_decided(GObject *source, GAsyncResult *res, gpointer data)
+{
+    (void)source;
     SearchResult r;
-    search_decide(by_case ? c->one : c->search, match, probe, &r);
-    record(c, &r, by_case ? CHECKIN_BY_CASE_NUMBER : CHECKIN_BY_FINGER);
+    g_autoptr(GError) error = NULL;
+    if (!search_decide_finish(NULL, res, &r, &error))
+        return; /* only cancellation fails: stopped for a rest, a case number or shutdown */
+    Checkin *c = data;
+    g_clear_object(&c->scan_cancel);
+    record(c, &r, c->deciding_by_case ? CHECKIN_BY_CASE_NUMBER : CHECKIN_BY_FINGER);
     end_case_entry(c);
     after_result(c);
 }
@@ -277,7 +295,7 @@ void checkin_enter_case_number(Checkin *c, const char *case_number)
     stop_scan(c);
     end_case_entry(c);
     g_autoptr(GError) error = NULL;
-    g_autoptr(Search) one = search_new(search_get_backend(c->search), NULL);
+    g_autoptr(Search) one = search_new_like(c->search);
     if (!store_find_probationer(c->store, case_number, &c->one_who, &error) || !c->one_who.active) {
         store_probationer_clear(&c->one_who);
         CheckinEvent ev = {.state = CHECKIN_STATE_NOT_RECOGNISED,

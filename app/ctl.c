@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app/config.h"
+#include "app/search.h"
 #include "app/store.h"
 #include "app/version.h"
 #include "drivers/leds.h"
@@ -118,6 +119,15 @@ static void build_probationer(JsonBuilder *b, const StoreProbationer *p)
 }
 
 /* ---- enroll ---- */
+static GBytes *serialize_print(FpPrint *print)
+{
+    guchar *data = NULL;
+    gsize len = 0;
+    if (!fp_print_serialize(print, &data, &len, NULL))
+        return NULL;
+    return g_bytes_new_take(data, len);
+}
+
 
 static struct {
     const char *finger; /* being enrolled */
@@ -233,6 +243,35 @@ static int cmd_enroll(int argc, char **argv)
             return 1;
         }
         g_ptr_array_add(prints, w.print);
+    }
+
+    /* Duplicate enrollment: a finger already enrolled for someone else is refused, whatever
+     * [match] search says (only the engine can compare enrolled templates). */
+    g_autoptr(Search) gallery = search_new("engine", NULL);
+    search_set_rule(gallery, config->match_threshold, config->match_margin);
+    if (!search_load(gallery, store, NULL, &error)) {
+        fprintf(stderr, "haazri-ctl enroll: %s\n", error->message);
+        store_probationer_clear(&p);
+        return 1;
+    }
+    for (guint i = 0; i < prints->len; i++) {
+        g_autoptr(GBytes) blob = serialize_print(g_ptr_array_index(prints, i));
+        SearchResult dup;
+        if (!blob || !search_find_duplicate(gallery, blob, &dup, &error)) {
+            fprintf(stderr, "haazri-ctl enroll: %s\n", error ? error->message : "the scan can't be stored");
+            store_probationer_clear(&p);
+            return 1;
+        }
+        StoreProbationer other = {0};
+        if (dup.decision == SEARCH_MATCH && (!exists || dup.probationer_id != p.id) &&
+            store_get_probationer(store, dup.probationer_id, &other, NULL)) {
+            fprintf(stderr, "haazri-ctl enroll: the %s finger is already enrolled for case %s: "
+                    "nothing was enrolled (see the officer in charge)\n", fingers[i], other.case_number);
+            store_audit(store, actor(), "finger.duplicate", case_number, other.case_number, NULL);
+            store_probationer_clear(&other);
+            store_probationer_clear(&p);
+            return 1;
+        }
     }
 
     if (!exists) {

@@ -152,3 +152,14 @@ void engine_template_get_minutia(const EngineTemplate *t, guint impression, guin
     *y = m->y;
     *theta = (m->t * 360 + 128) / 256 % 360;
 }
+
+EngineTemplate *engine_template_get_impression(const EngineTemplate *t, guint impression)
+{
+    g_return_val_if_fail(impression < t->n_impressions, NULL);
+    EngineTemplate *c = g_new0(EngineTemplate, 1);
+    guint n = t->start[impression + 1] - t->start[impression];
+    c->n_impressions = 1;
+    c->start[1] = (guint16)n;
+    c->m = g_memdup2(&t->m[t->start[impression]], sizeof(EngineMinutia) * MAX(n, 1));
+    return c;
+}

@@ -46,6 +46,8 @@ void engine_template_free(EngineTemplate *template);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(EngineTemplate, engine_template_free)
 guint engine_template_get_impressions(const EngineTemplate *template);
 guint engine_template_get_minutiae(const EngineTemplate *template, guint impression);
+/* A template of that one impression (a probe made from one enrolled scan). */
+EngineTemplate *engine_template_get_impression(const EngineTemplate *template, guint impression);
 /* Minutia `i` of `impression`: x, y in pixels, theta in degrees 0..359. */
 void engine_template_get_minutia(const EngineTemplate *template, guint impression, guint i,
                                  gint32 *x, gint32 *y, gint32 *theta);
