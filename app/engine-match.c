@@ -43,12 +43,6 @@ static inline int adiff(guint8 a, guint8 b)
     return abs((int)(gint8)(guint8)(a - b));
 }
 
-static int cmp_pair_d(const void *a, const void *b)
-{
-    const EnginePair *x = a, *y = b;
-    return (int)x->d - (int)y->d;
-}
-
 static int cmp_u16(const void *a, const void *b)
 {
     return (int)*(const guint16 *)a - (int)*(const guint16 *)b;
@@ -83,24 +77,35 @@ guint engine_pairs_build(const EngineMinutia *m, guint n, guint neighbours, gboo
         for (guint k = 0; k < nb; k++)
             keys[nkeys++] = (guint16)(MIN(i, best_j[k]) << 8 | MAX(i, best_j[k]));
     }
-    qsort(keys, nkeys, sizeof keys[0], cmp_u16);
+    /* Deduplicate (i,j) with a bit per pair, then order by distance with a counting sort: this
+     * runs for every impression added and every candidate scored, and qsort dominated it. */
+    guint64 seen[ENGINE_MAX_MINUTIAE * ENGINE_MAX_MINUTIAE / 64 + 1];
+    memset(seen, 0, ((n * n) / 64 + 1) * sizeof seen[0]);
+    EnginePair tmp[ENGINE_MAX_MINUTIAE * ENGINE_NEIGHBOURS * 2];
     guint np = 0;
     for (guint k = 0; k < nkeys; k++) {
-        if (k > 0 && keys[k] == keys[k - 1])
+        guint i = keys[k] >> 8, j = keys[k] & 0xff, bit = i * n + j;
+        if (seen[bit / 64] & (G_GUINT64_CONSTANT(1) << (bit % 64)))
             continue;
-        guint i = keys[k] >> 8, j = keys[k] & 0xff;
+        seen[bit / 64] |= G_GUINT64_CONSTANT(1) << (bit % 64);
         int dx = m[j].x - m[i].x, dy = m[j].y - m[i].y;
         guint d = (guint)lround(sqrt((double)(dx * dx + dy * dy)));
         guint8 phi = angle_of(dx, dy);
-        out[np++] = (EnginePair){(guint16)d, (guint8)(m[i].t - phi), (guint8)(m[j].t - phi), phi,
+        tmp[np++] = (EnginePair){(guint16)d, (guint8)(m[i].t - phi), (guint8)(m[j].t - phi), phi,
                                  (guint8)i, (guint8)j, 0};
         if (directed) { /* the same pair seen from j: the line turns half a circle */
             guint8 back = (guint8)(phi + 128);
-            out[np++] = (EnginePair){(guint16)d, (guint8)(m[j].t - back), (guint8)(m[i].t - back),
+            tmp[np++] = (EnginePair){(guint16)d, (guint8)(m[j].t - back), (guint8)(m[i].t - back),
                                      back, (guint8)j, (guint8)i, 0};
         }
     }
-    qsort(out, np, sizeof out[0], cmp_pair_d);
+    guint count[PAIR_MAX_D + 2] = {0};
+    for (guint p = 0; p < np; p++)
+        count[tmp[p].d + 1]++;
+    for (guint d = 1; d < PAIR_MAX_D + 2; d++)
+        count[d] += count[d - 1];
+    for (guint p = 0; p < np; p++)
+        out[count[tmp[p].d]++] = tmp[p];
     return np;
 }
 
