@@ -327,7 +327,7 @@ void checkin_enter_case_number(Checkin *c, const char *case_number)
     stop_scan(c);
     end_case_entry(c);
     g_autoptr(GError) error = NULL;
-    g_autoptr(Search) one = search_new(search_get_backend(c->search), NULL);
+    g_autoptr(Search) one = search_new_like(c->search);
     if (!store_find_probationer(c->store, case_number, &c->one_who, &error) || !c->one_who.active) {
         store_probationer_clear(&c->one_who);
         CheckinEvent ev = {.state = CHECKIN_STATE_NOT_RECOGNISED,

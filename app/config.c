@@ -10,7 +10,7 @@ static const char *const known_keys[][8] = {
     {"scanner", "driver", "device", "capture", "tap_window_seconds", "listen_seconds",
      "rest_seconds", NULL},
     {"checkin", "duplicate_window", "result_seconds", NULL},
-    {"match", "search", "attempts_before_fallback", NULL},
+    {"match", "search", "attempts_before_fallback", "threshold", "margin", NULL},
     /* Groups a module validates itself, from Config.keyfile: */
     {"leds", NULL},   /* drivers/leds-config.c */
     {"screen", NULL}, /* ui/ (the check-in screen) */
@@ -75,6 +75,23 @@ static gboolean read_int(const Config *c, GKeyFile *kf, const char *group, const
     return TRUE;
 }
 
+static gboolean read_double(const Config *c, GKeyFile *kf, const char *group, const char *key,
+                            double min, double max, double *out, GError **error)
+{
+    g_autofree char *v = g_key_file_get_string(kf, group, key, NULL);
+    if (!v)
+        return TRUE;
+    g_strstrip(v);
+    char *end = NULL;
+    double d = g_ascii_strtod(v, &end);
+    if (!*v || *end || !(d >= min && d <= max)) {
+        g_autofree char *what = g_strdup_printf("a number from %g to %g", min, max);
+        return bad_value(c, group, key, v, what, error);
+    }
+    *out = d;
+    return TRUE;
+}
+
 static gboolean valid_device_id(const char *s)
 {
     if (!*s || strlen(s) > 64)
@@ -132,8 +149,11 @@ static gboolean read_file(Config *c, GKeyFile *kf, GError **error)
         return FALSE;
 
     read_string(kf, "match", "search", &c->search);
-    if (strcmp(c->search, "libfprint") != 0)
-        return bad_value(c, "match", "search", c->search, "\"libfprint\"", error);
+    if (strcmp(c->search, "libfprint") != 0 && strcmp(c->search, "engine") != 0)
+        return bad_value(c, "match", "search", c->search, "\"libfprint\" or \"engine\"", error);
+    if (!read_double(c, kf, "match", "threshold", 1, 1000, &c->match_threshold, error) ||
+        !read_double(c, kf, "match", "margin", 0, 1000, &c->match_margin, error))
+        return FALSE;
     return read_int(c, kf, "match", "attempts_before_fallback", 1, 10,
                     &c->attempts_before_fallback, error);
 }
@@ -157,6 +177,8 @@ Config *config_load(const char *path, GError **error)
     c->duplicate_window_min = 0;
     c->result_s = 5;
     c->search = g_strdup("libfprint");
+    c->match_threshold = 40; /* ENGINE_DEFAULT_THRESHOLD, ENGINE_DEFAULT_MARGIN: docs/search.md */
+    c->match_margin = 6;
     c->attempts_before_fallback = 3;
     if (!path)
         return g_steal_pointer(&c);

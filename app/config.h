@@ -29,7 +29,9 @@ typedef struct {
     int duplicate_window_min; /* 0 = same calendar day; else minutes since the last check-in */
     int result_s;             /* how long a result stays on screen before idle */
     /* [match] */
-    char *search;             /* "libfprint" (the engine arrives with issue 3) */
+    char *search;             /* "libfprint" or "engine" (app/search.h) */
+    double match_threshold;   /* engine: lowest score that can be a match */
+    double match_margin;      /* engine: how far the best must lead anyone else */
     int attempts_before_fallback; /* failed touches before the case-number fallback is offered */
 
     char *path;               /* the file this came from, for messages; NULL = defaults only */

@@ -264,6 +264,8 @@ int main(int argc, char **argv)
     }
     g_autoptr(Search) search = search_new(config->search, &error);
     guint skipped = 0;
+    if (search)
+        search_set_rule(search, config->match_threshold, config->match_margin);
     if (!search || !search_load(search, store, &skipped, &error)) {
         g_printerr("haazri: %s\n", error->message);
         return 1;

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "app/engine.h"
+
 #define SEARCH_ERROR (g_quark_from_static_string("haazri-search"))
 
 /* What a backend does differently; the gallery itself is shared. */
@@ -14,9 +16,12 @@ typedef struct {
 
 struct Search {
     const SearchBackend *backend;
-    GPtrArray *prints;  /* FpPrint*, parallel to ids */
+    GPtrArray *prints;  /* FpPrint*, parallel to ids (libfprint backend) */
     GArray *ids;        /* GalleryIds */
     gint64 version;     /* store_get_gallery_version() at the last load */
+    Engine *engine;     /* engine backend: the gallery lives there */
+    GPtrArray *none;    /* engine backend: the empty gallery the scanner identifies against */
+    double threshold, margin;
 };
 
 typedef struct {
@@ -48,8 +53,57 @@ static void libfprint_decide(Search *s, FpPrint *match, FpPrint *probe, SearchRe
     }
 }
 
+/* The engine needs only the probe's minutiae. libfprint's identify against an EMPTY gallery is the
+ * cheapest way to get them from an image scanner: it captures, runs NBIS minutiae detection once,
+ * compares with nothing and hands back the scanned print (checked in libfprint 1.94's
+ * fpi-image-device.c: the probe is reported whether or not anything matched). A match-on-chip
+ * scanner returns no minutiae: keep the libfprint backend for those. */
+static GPtrArray *engine_get_scan_prints(Search *s)
+{
+    return s->none;
+}
+
+static EngineTemplate *probe_template(FpPrint *probe, GError **error)
+{
+    g_autofree guchar *data = NULL;
+    gsize len = 0;
+    if (!probe) {
+        g_set_error(error, SEARCH_ERROR, 3, "the scanner returned no print to search with");
+        return NULL;
+    }
+    if (!fp_print_serialize(probe, &data, &len, error))
+        return NULL;
+    return engine_template_parse(data, len, error);
+}
+
+static void engine_result(const EngineResult *r, SearchResult *out)
+{
+    *out = (SearchResult){
+        .decision = r->match ? SEARCH_MATCH : SEARCH_NO_MATCH,
+        .probationer_id = r->match ? r->probationer_id : 0,
+        .finger_id = r->match ? r->finger_id : 0,
+        .score = r->score,
+        .runner_up_probationer_id = r->runner_up_probationer_id,
+        .runner_up_score = r->runner_up_probationer_id ? r->runner_up_score : -1,
+    };
+}
+
+static void engine_decide(Search *s, FpPrint *match, FpPrint *probe, SearchResult *out)
+{
+    (void)match;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(EngineTemplate) t = probe_template(probe, &error);
+    EngineResult r = {0};
+    if (!t)
+        g_warning("search: %s", error->message);
+    else
+        engine_search(s->engine, t, &r);
+    engine_result(&r, out);
+}
+
 static const SearchBackend backends[] = {
     {"libfprint", libfprint_get_scan_prints, libfprint_decide},
+    {"engine", engine_get_scan_prints, engine_decide},
 };
 
 Search *search_new(const char *backend, GError **error)
@@ -60,10 +114,15 @@ Search *search_new(const char *backend, GError **error)
             s->backend = &backends[i];
             s->prints = g_ptr_array_new_with_free_func(g_object_unref);
             s->ids = g_array_new(FALSE, FALSE, sizeof(GalleryIds));
+            s->none = g_ptr_array_new();
+            s->threshold = ENGINE_DEFAULT_THRESHOLD;
+            s->margin = ENGINE_DEFAULT_MARGIN;
+            if (strcmp(backend, "engine") == 0)
+                s->engine = engine_new(0);
             return s;
         }
     }
-    g_set_error(error, SEARCH_ERROR, 1, "unknown search backend \"%s\" (known: libfprint)", backend);
+    g_set_error(error, SEARCH_ERROR, 1, "unknown search backend \"%s\" (known: libfprint, engine)", backend);
     return NULL;
 }
 
@@ -73,6 +132,9 @@ void search_free(Search *s)
         return;
     g_ptr_array_unref(s->prints);
     g_array_unref(s->ids);
+    g_ptr_array_unref(s->none);
+    if (s->engine)
+        engine_unref(s->engine);
     g_free(s);
 }
 
@@ -82,6 +144,13 @@ gboolean search_add_finger(Search *s, gint64 finger_id, gint64 probationer_id, G
     gsize len = 0;
     const guchar *data = g_bytes_get_data(print, &len);
     g_autoptr(GError) local = NULL;
+    if (s->engine) {
+        if (engine_add_print(s->engine, finger_id, probationer_id, print, &local))
+            return TRUE;
+        g_set_error(error, SEARCH_ERROR, 2, "enrolled finger %" G_GINT64_FORMAT
+                    " can't be searched: %s; re-enroll it", finger_id, local->message);
+        return FALSE;
+    }
     FpPrint *p = len ? fp_print_deserialize(data, len, &local) : NULL;
     if (!p) {
         g_set_error(error, SEARCH_ERROR, 2, "enrolled finger %" G_GINT64_FORMAT
@@ -130,19 +199,29 @@ gboolean search_reload_if_changed(Search *s, Store *store, GError **error)
      * identify in flight, and search_decide() finds its match in the new one by content. */
     GPtrArray *old_prints = s->prints;
     GArray *old_ids = s->ids;
+    Engine *old_engine = s->engine;
     s->prints = g_ptr_array_new_with_free_func(g_object_unref);
     s->ids = g_array_new(FALSE, FALSE, sizeof(GalleryIds));
+    if (old_engine) {
+        s->engine = engine_new(0);
+        engine_set_rule(s->engine, s->threshold, s->margin);
+    }
     guint skipped = 0;
     if (!search_load(s, store, &skipped, error)) {
         g_ptr_array_unref(s->prints);
         g_array_unref(s->ids);
+        if (old_engine)
+            engine_unref(s->engine);
         s->prints = old_prints;
         s->ids = old_ids;
+        s->engine = old_engine;
         return FALSE;
     }
     g_ptr_array_unref(old_prints);
     g_array_unref(old_ids);
-    g_message("gallery reloaded: %u enrolled fingers", s->prints->len);
+    if (old_engine)
+        engine_unref(old_engine);
+    g_message("gallery reloaded: %u enrolled fingers", search_get_size(s));
     return TRUE;
 }
 
@@ -154,6 +233,8 @@ gboolean search_load_probationer(Search *s, Store *store, gint64 probationer_id,
 
 void search_remove_probationer(Search *s, gint64 probationer_id)
 {
+    if (s->engine)
+        engine_remove_probationer(s->engine, probationer_id);
     for (guint i = s->ids->len; i-- > 0;) {
         if (g_array_index(s->ids, GalleryIds, i).probationer_id == probationer_id) {
             g_ptr_array_remove_index(s->prints, i);
@@ -164,6 +245,8 @@ void search_remove_probationer(Search *s, gint64 probationer_id)
 
 guint search_get_size(Search *s)
 {
+    if (s->engine)
+        return engine_get_size(s->engine);
     return s->prints->len;
 }
 
@@ -180,4 +263,90 @@ GPtrArray *search_get_scan_prints(Search *s)
 void search_decide(Search *s, FpPrint *match, FpPrint *probe, SearchResult *out)
 {
     s->backend->decide(s, match, probe, out);
+}
+
+Search *search_new_like(Search *other)
+{
+    Search *s = search_new(other->backend->name, NULL);
+    search_set_rule(s, other->threshold, other->margin);
+    return s;
+}
+
+void search_set_rule(Search *s, double threshold, double margin)
+{
+    s->threshold = threshold;
+    s->margin = margin;
+    if (s->engine)
+        engine_set_rule(s->engine, threshold, margin);
+}
+
+static void on_engine_searched(GObject *source, GAsyncResult *res, gpointer data)
+{
+    (void)source;
+    g_autoptr(GTask) task = data;
+    EngineResult r;
+    GError *error = NULL;
+    /* Don't touch the Search here: a cancelled call may outlive it. */
+    if (!engine_search_finish(NULL, res, &r, &error)) {
+        g_task_return_error(task, error);
+        return;
+    }
+    SearchResult *out = g_new(SearchResult, 1);
+    engine_result(&r, out);
+    g_task_return_pointer(task, out, g_free);
+}
+
+void search_decide_async(Search *s, FpPrint *match, FpPrint *probe, GCancellable *cancellable,
+                         GAsyncReadyCallback callback, gpointer user_data)
+{
+    GTask *task = g_task_new(NULL, cancellable, callback, user_data);
+    if (!s->engine) { /* libfprint already decided during identify: nothing to wait for */
+        SearchResult *out = g_new(SearchResult, 1);
+        search_decide(s, match, probe, out);
+        g_task_return_pointer(task, out, g_free);
+        g_object_unref(task);
+        return;
+    }
+    g_autoptr(GError) error = NULL;
+    g_autoptr(EngineTemplate) t = probe_template(probe, &error);
+    if (!t) {
+        g_warning("search: %s", error->message);
+        SearchResult *out = g_new(SearchResult, 1);
+        engine_result(&(EngineResult){0}, out);
+        g_task_return_pointer(task, out, g_free);
+        g_object_unref(task);
+        return;
+    }
+    engine_search_async(s->engine, t, cancellable, on_engine_searched, task);
+}
+
+gboolean search_decide_finish(Search *s, GAsyncResult *result, SearchResult *out, GError **error)
+{
+    (void)s;
+    g_autofree SearchResult *r = g_task_propagate_pointer(G_TASK(result), error);
+    if (!r)
+        return FALSE;
+    *out = *r;
+    return TRUE;
+}
+
+gboolean search_find_duplicate(Search *s, GBytes *print, SearchResult *out, GError **error)
+{
+    *out = (SearchResult){.decision = SEARCH_NO_MATCH, .score = -1, .runner_up_score = -1};
+    if (!s->engine)
+        return TRUE; /* libfprint's identify needs a live finger: nothing to compare a template with */
+    gsize len = 0;
+    const guint8 *data = g_bytes_get_data(print, &len);
+    g_autoptr(EngineTemplate) t = engine_template_parse(data, len, error);
+    if (!t)
+        return FALSE;
+    /* Each enrolled scan is searched on its own: a duplicate shows in any of them. */
+    for (guint k = 0; k < engine_template_get_impressions(t); k++) {
+        g_autoptr(EngineTemplate) probe = engine_template_get_impression(t, k);
+        EngineResult r;
+        engine_search(s->engine, probe, &r);
+        if (r.match && r.score > out->score)
+            engine_result(&r, out);
+    }
+    return TRUE;
 }

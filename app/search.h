@@ -4,7 +4,10 @@
  *   - "libfprint": libfprint's own identify (NBIS/bozorth3 on the scanner's image). Measured here it
  *     costs ~2.35 ms per enrolled template on FVC2002 images and returns the *first* template over its
  *     threshold, not the best; it reports no score and no runner-up. Fine for an office's first
- *     hundreds of probationers; issue "Fast 1:N search" adds an engine behind this same header.
+ *     hundreds of probationers, and the only choice for match-on-chip scanners.
+ *   - "engine": Haazri's own search (app/engine.h) over the minutiae libfprint extracted: the best
+ *     score over the whole gallery, a threshold and a margin over the runner-up; ~200x faster at
+ *     10,000+ fingers. The scanner identifies against an empty gallery just to hand back the probe.
  * A touch goes: search_get_scan_prints() → scanner_identify() → search_decide(). */
 #pragma once
 
@@ -51,5 +54,22 @@ const char *search_get_backend(Search *search);
 
 /* The prints the scanner should identify against for this touch (borrowed). */
 GPtrArray *search_get_scan_prints(Search *search);
-/* Turns what the scanner returned into a decision. */
+/* Turns what the scanner returned into a decision (blocking: tests and tools). */
 void search_decide(Search *search, FpPrint *match, FpPrint *probe, SearchResult *out);
+/* The same off the main loop (the engine searches on its threads); the callback runs on the
+ * caller's thread-default context. `search` must outlive the call unless `cancellable` is cancelled
+ * first (a cancelled call reports G_IO_ERROR_CANCELLED). */
+void search_decide_async(Search *search, FpPrint *match, FpPrint *probe, GCancellable *cancellable,
+                         GAsyncReadyCallback callback, gpointer user_data);
+gboolean search_decide_finish(Search *search, GAsyncResult *result, SearchResult *out, GError **error);
+
+/* Engine backend: the decision rule ([match] threshold and margin); the libfprint backend has its
+ * scanner driver's own built-in threshold and ignores this. */
+void search_set_rule(Search *search, double threshold, double margin);
+/* An empty gallery with the same backend and rule (the case-number check's one-person gallery). */
+Search *search_new_like(Search *other);
+
+/* Duplicate enrollment: does this newly enrolled finger (fp_print_serialize output) already belong
+ * to someone in the gallery? `out` names the best such person (decision SEARCH_MATCH), if any.
+ * Only the engine can compare two templates; with libfprint this always finds nobody. */
+gboolean search_find_duplicate(Search *search, GBytes *print, SearchResult *out, GError **error);

@@ -39,6 +39,9 @@ static void test_shipped_file_loads(void)
     g_assert_cmpint(c->capture, ==, d->capture);
     g_assert_cmpint(c->duplicate_window_min, ==, d->duplicate_window_min);
     g_assert_cmpint(c->attempts_before_fallback, ==, d->attempts_before_fallback);
+    g_assert_cmpstr(c->search, ==, d->search);
+    g_assert_cmpfloat(c->match_threshold, ==, d->match_threshold);
+    g_assert_cmpfloat(c->match_margin, ==, d->match_margin);
     g_assert_cmpstr(c->office, ==, d->office);
 }
 
@@ -77,6 +80,9 @@ static void expect_bad(const char *text, const char *group_key, const char *valu
 static void test_bad_values(void)
 {
     expect_bad("[checkin]\nduplicate_window = tomorrow\n", "[checkin] duplicate_window", "tomorrow", "\"day\" or a number of minutes");
+    expect_bad("[match]\nsearch = fast\n", "[match] search", "fast", "\"libfprint\" or \"engine\"");
+    expect_bad("[match]\nthreshold = high\n", "[match] threshold", "high", "a number from 1 to 1000");
+    expect_bad("[match]\nmargin = -2\n", "[match] margin", "-2", "a number from 0 to 1000");
     expect_bad("[scanner]\ncapture = always\n", "[scanner] capture", "always", "\"continuous\" or \"tap\"");
     expect_bad("[scanner]\nlisten_seconds = 2\n", "[scanner] listen_seconds", "2", "from 5 to 3600");
     expect_bad("[checkin]\nresult_seconds = five\n", "[checkin] result_seconds", "five", "whole number");

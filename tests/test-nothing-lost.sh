@@ -50,13 +50,13 @@ $UNSHARE sh -eu -c '
     wait_for "$T/f.out" "Place your finger"
     grep -q "DISK ALMOST FULL" "$T/f.out" || fail "no warning on a 3 MB disk (disk_warn_mb = 200)"
     dd if=/dev/zero of="$T/full/filler" bs=4k 2>/dev/null || true   # until the disk is full
-    n=$(count "$T/f.out" "Place your finger")
+    places=$(count "$T/f.out" "Place your finger")  # not "n": wait_for counts its tries in n
     place "$TESTDATA/fvc2002-db2b/102_7.png"
     wait_for "$T/f.out" "NOT SAVED"
     grep -q "storage is full" "$T/f.out" || fail "the person was not told the storage is full"
     grep -q "CHECKED IN" "$T/f.out" && fail "a check-in was confirmed on a full disk"
     rm "$T/full/filler"
-    wait_count "$T/f.out" "Place your finger" $((n + 1))
+    wait_count "$T/f.out" "Place your finger" $((places + 1))
     place "$TESTDATA/fvc2002-db2b/103_7.png"
     wait_for "$T/f.out" "CHECKED IN"
     kill "$KIOSK_PID"; wait "$KIOSK_PID" 2>/dev/null || true; KIOSK_PID=

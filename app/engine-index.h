@@ -1,0 +1,34 @@
+/* engine-index — one shard of the gallery: its fingers and the inverted index of their minutia
+ * pairs. The engine (app/engine.c) owns one shard per thread; a shard is touched by one thread at a
+ * time for writing, by any number for searching. */
+#pragma once
+
+#include "app/engine-private.h"
+
+typedef struct Shard Shard;
+
+typedef struct {
+    double score;
+    gint64 finger_id, probationer_id;
+} ShardHit;
+
+Shard *shard_new(void);
+void shard_free(Shard *shard);
+/* Takes `template`. */
+void shard_add(Shard *shard, gint64 finger_id, gint64 probationer_id, EngineTemplate *template);
+/* Returns whether it was there. */
+gboolean shard_remove_finger(Shard *shard, gint64 finger_id);
+/* Appends the finger ids of that probationer to `removed` (gint64) and removes them. */
+void shard_remove_probationer(Shard *shard, gint64 probationer_id, GArray *removed);
+guint shard_get_size(Shard *shard);
+gsize shard_get_memory(Shard *shard);
+/* Gives back spare capacity (after a bulk load). */
+void shard_trim(Shard *shard);
+
+/* The probe's index look-ups: bucket numbers, one per (pair, neighbouring cell), repeats allowed. */
+GArray *engine_probe_keys(const EngineMinutia *m, guint n);
+
+/* Pre-filter by index votes, full matcher on the `candidates` best; hits (every finger that got the
+ * full matcher) are appended to `hits`. */
+void shard_search(Shard *shard, const EngineProbe *probe, GArray *keys, guint candidates,
+                  EngineScratch *scratch, GArray *hits);

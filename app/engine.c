@@ -1,0 +1,283 @@
+/* engine — the gallery in shards, searched in parallel; the decision rule. See engine.h. */
+#include "app/engine-index.h"
+
+#include <string.h>
+
+/* Fingers per shard that get the full matcher after the index pre-filter. 40 x 2 shards x ~0.1 ms
+ * each keeps the exact stage under ~5 ms per shard however large the gallery; galleries this small
+ * (or smaller) are matched exhaustively, with no pre-filter at all. */
+#define CANDIDATES_PER_SHARD 40
+
+struct Engine {
+    gint refs;
+    GRWLock lock;          /* searches read; add and remove write */
+    Shard **shards;
+    guint n_shards;
+    GHashTable *fingers;   /* gint64 finger id -> shard number + 1 */
+    double threshold, margin;
+    GThreadPool *pool;     /* runs shards 1..n-1 of a search; the caller runs shard 0 */
+};
+
+typedef struct {
+    Engine *engine;
+    const EngineProbe *probe;
+    GArray *keys;
+    GMutex mutex;
+    GCond cond;
+    guint pending;
+    GArray *hits[]; /* ShardHit, one list per shard */
+} SearchJob;
+
+typedef struct {
+    SearchJob *job;
+    guint shard;
+} ShardTask;
+
+static void run_shard(SearchJob *job, guint i)
+{
+    EngineScratch *scratch = engine_scratch_new();
+    shard_search(job->engine->shards[i], job->probe, job->keys, CANDIDATES_PER_SHARD, scratch,
+                 job->hits[i]);
+    engine_scratch_free(scratch);
+    g_mutex_lock(&job->mutex);
+    if (--job->pending == 0)
+        g_cond_signal(&job->cond);
+    g_mutex_unlock(&job->mutex);
+}
+
+static void pool_func(gpointer data, gpointer user_data)
+{
+    (void)user_data;
+    ShardTask *task = data;
+    run_shard(task->job, task->shard);
+    g_free(task);
+}
+
+Engine *engine_new(guint threads)
+{
+    Engine *e = g_new0(Engine, 1);
+    e->refs = 1;
+    g_rw_lock_init(&e->lock);
+    e->n_shards = threads ? threads : MAX(g_get_num_processors(), 1);
+    e->shards = g_new(Shard *, e->n_shards);
+    for (guint i = 0; i < e->n_shards; i++)
+        e->shards[i] = shard_new();
+    e->fingers = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+    e->threshold = ENGINE_DEFAULT_THRESHOLD;
+    e->margin = ENGINE_DEFAULT_MARGIN;
+    if (e->n_shards > 1)
+        e->pool = g_thread_pool_new(pool_func, NULL, (gint)e->n_shards - 1, FALSE, NULL);
+    return e;
+}
+
+Engine *engine_ref(Engine *e)
+{
+    g_atomic_int_inc(&e->refs);
+    return e;
+}
+
+void engine_unref(Engine *e)
+{
+    if (!e || !g_atomic_int_dec_and_test(&e->refs))
+        return;
+    if (e->pool)
+        g_thread_pool_free(e->pool, FALSE, TRUE);
+    for (guint i = 0; i < e->n_shards; i++)
+        shard_free(e->shards[i]);
+    g_free(e->shards);
+    g_hash_table_unref(e->fingers);
+    g_rw_lock_clear(&e->lock);
+    g_free(e);
+}
+
+void engine_set_rule(Engine *e, double threshold, double margin)
+{
+    g_rw_lock_writer_lock(&e->lock);
+    e->threshold = threshold;
+    e->margin = margin;
+    g_rw_lock_writer_unlock(&e->lock);
+}
+
+gboolean engine_add(Engine *e, gint64 finger_id, gint64 probationer_id, EngineTemplate *t,
+                    GError **error)
+{
+    g_rw_lock_writer_lock(&e->lock);
+    if (g_hash_table_contains(e->fingers, &finger_id)) {
+        g_rw_lock_writer_unlock(&e->lock);
+        engine_template_free(t);
+        g_set_error(error, ENGINE_ERROR, ENGINE_ERROR_EXISTS,
+                    "finger %" G_GINT64_FORMAT " is already in the search gallery", finger_id);
+        return FALSE;
+    }
+    guint smallest = 0; /* keep shards even, so parallel searches finish together */
+    for (guint i = 1; i < e->n_shards; i++)
+        if (shard_get_size(e->shards[i]) < shard_get_size(e->shards[smallest]))
+            smallest = i;
+    shard_add(e->shards[smallest], finger_id, probationer_id, t);
+    g_hash_table_insert(e->fingers, g_memdup2(&finger_id, sizeof finger_id), GUINT_TO_POINTER(smallest + 1));
+    g_rw_lock_writer_unlock(&e->lock);
+    return TRUE;
+}
+
+gboolean engine_add_print(Engine *e, gint64 finger_id, gint64 probationer_id, GBytes *print,
+                          GError **error)
+{
+    gsize len = 0;
+    const guint8 *data = print ? g_bytes_get_data(print, &len) : NULL;
+    EngineTemplate *t = engine_template_parse(data, len, error);
+    return t && engine_add(e, finger_id, probationer_id, t, error);
+}
+
+gboolean engine_remove_finger(Engine *e, gint64 finger_id)
+{
+    g_rw_lock_writer_lock(&e->lock);
+    guint shard = GPOINTER_TO_UINT(g_hash_table_lookup(e->fingers, &finger_id));
+    gboolean found = shard && shard_remove_finger(e->shards[shard - 1], finger_id);
+    g_hash_table_remove(e->fingers, &finger_id);
+    g_rw_lock_writer_unlock(&e->lock);
+    return found;
+}
+
+guint engine_remove_probationer(Engine *e, gint64 probationer_id)
+{
+    g_autoptr(GArray) removed = g_array_new(FALSE, FALSE, sizeof(gint64));
+    g_rw_lock_writer_lock(&e->lock);
+    for (guint i = 0; i < e->n_shards; i++)
+        shard_remove_probationer(e->shards[i], probationer_id, removed);
+    for (guint i = 0; i < removed->len; i++)
+        g_hash_table_remove(e->fingers, &g_array_index(removed, gint64, i));
+    g_rw_lock_writer_unlock(&e->lock);
+    return removed->len;
+}
+
+guint engine_get_size(Engine *e)
+{
+    g_rw_lock_reader_lock(&e->lock);
+    guint n = g_hash_table_size(e->fingers);
+    g_rw_lock_reader_unlock(&e->lock);
+    return n;
+}
+
+gsize engine_get_memory(Engine *e)
+{
+    g_rw_lock_writer_lock(&e->lock);
+    for (guint i = 0; i < e->n_shards; i++)
+        shard_trim(e->shards[i]);
+    gsize bytes = sizeof *e;
+    for (guint i = 0; i < e->n_shards; i++)
+        bytes += shard_get_memory(e->shards[i]);
+    /* GHashTable: key (8 B, its own allocation of 16), value, hash and the table's slot. */
+    bytes += g_hash_table_size(e->fingers) * (16 + 8 + 4 + 8);
+    g_rw_lock_writer_unlock(&e->lock);
+    return bytes;
+}
+
+void engine_search(Engine *e, const EngineTemplate *probe_t, EngineResult *out)
+{
+    *out = (EngineResult){0};
+    guint n = probe_t->start[1] - probe_t->start[0];
+    g_autofree EnginePair *pairs = g_new(EnginePair, MAX(n, 1) * ENGINE_NEIGHBOURS * 2);
+    EngineProbe probe = {probe_t, pairs, 0, n, probe_t->m};
+    probe.n_pairs = engine_pairs_build(probe_t->m, n, ENGINE_NEIGHBOURS, TRUE, pairs);
+
+    g_rw_lock_reader_lock(&e->lock);
+    SearchJob *job = g_malloc0(sizeof *job + e->n_shards * sizeof(GArray *));
+    job->engine = e;
+    job->probe = &probe;
+    job->keys = engine_probe_keys(probe_t->m, n);
+    g_mutex_init(&job->mutex);
+    g_cond_init(&job->cond);
+    job->pending = e->n_shards;
+    for (guint i = 0; i < e->n_shards; i++)
+        job->hits[i] = g_array_new(FALSE, FALSE, sizeof(ShardHit));
+    for (guint i = 1; i < e->n_shards; i++) {
+        ShardTask *task = g_new(ShardTask, 1);
+        *task = (ShardTask){job, i};
+        g_thread_pool_push(e->pool, task, NULL);
+    }
+    run_shard(job, 0);
+    g_mutex_lock(&job->mutex);
+    while (job->pending > 0)
+        g_cond_wait(&job->cond, &job->mutex);
+    g_mutex_unlock(&job->mutex);
+
+    /* Best over the whole gallery; the runner-up is the best of anyone else, so a person's own
+     * other fingers never count against them. */
+    ShardHit best = {-1, 0, 0}, second = {-1, 0, 0};
+    for (guint i = 0; i < e->n_shards; i++) {
+        out->scored += job->hits[i]->len;
+        for (guint h = 0; h < job->hits[i]->len; h++) {
+            ShardHit hit = g_array_index(job->hits[i], ShardHit, h);
+            if (hit.score > best.score) {
+                if (hit.probationer_id != best.probationer_id)
+                    second = best;
+                best = hit;
+            } else if (hit.probationer_id != best.probationer_id && hit.score > second.score) {
+                second = hit;
+            }
+        }
+        g_array_unref(job->hits[i]);
+    }
+    if (best.score >= 0) {
+        out->finger_id = best.finger_id;
+        out->probationer_id = best.probationer_id;
+        out->score = best.score;
+    }
+    if (second.score >= 0) {
+        out->runner_up_probationer_id = second.probationer_id;
+        out->runner_up_score = second.score;
+    }
+    out->match = best.score >= e->threshold &&
+                 (second.score < 0 || best.score - second.score >= e->margin);
+    g_rw_lock_reader_unlock(&e->lock);
+    g_array_unref(job->keys);
+    g_mutex_clear(&job->mutex);
+    g_cond_clear(&job->cond);
+    g_free(job);
+}
+
+typedef struct {
+    Engine *engine;
+    EngineTemplate *probe;
+} AsyncData;
+
+static void async_data_free(gpointer data)
+{
+    AsyncData *d = data;
+    engine_unref(d->engine);
+    engine_template_free(d->probe);
+    g_free(d);
+}
+
+static void search_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    (void)source;
+    (void)cancellable;
+    AsyncData *d = data;
+    EngineResult *r = g_new(EngineResult, 1);
+    engine_search(d->engine, d->probe, r);
+    g_task_return_pointer(task, r, g_free);
+}
+
+void engine_search_async(Engine *e, const EngineTemplate *probe, GCancellable *cancellable,
+                         GAsyncReadyCallback callback, gpointer user_data)
+{
+    g_autoptr(GTask) task = g_task_new(NULL, cancellable, callback, user_data);
+    g_task_set_source_tag(task, engine_search_async);
+    AsyncData *d = g_new(AsyncData, 1);
+    *d = (AsyncData){engine_ref(e), engine_template_copy(probe)};
+    g_task_set_task_data(task, d, async_data_free);
+    g_task_set_return_on_cancel(task, TRUE);
+    g_task_run_in_thread(task, search_thread);
+}
+
+gboolean engine_search_finish(Engine *e, GAsyncResult *result, EngineResult *out, GError **error)
+{
+    (void)e;
+    g_return_val_if_fail(g_task_is_valid(result, NULL), FALSE);
+    g_autofree EngineResult *r = g_task_propagate_pointer(G_TASK(result), error);
+    if (!r)
+        return FALSE;
+    *out = *r;
+    return TRUE;
+}

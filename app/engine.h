@@ -1,0 +1,104 @@
+/* engine — Haazri's own 1:N fingerprint search: who, among every enrolled finger, left this print?
+ *
+ * Works on the minutiae libfprint already extracts (NBIS mindtct) and stores in fp_print_serialize's
+ * GVariant, `a(aiaiai)` = per impression the x, y and direction columns: the format fprintd keeps on
+ * disk, stable across libfprint versions. libfprint's own identify runs bozorth3 on every enrolled
+ * template in turn (~2.35 ms each on FVC2002 images, measured) and stops at the first one over its
+ * threshold; this engine scores the whole gallery and takes the best, so a stranger who clears the
+ * threshold by chance against one of 10,000 people does not win just by coming first.
+ *
+ * How (docs/search.md has the numbers):
+ *   - a template is preprocessed once when added: minutiae in a compact layout, and every impression's
+ *     minutia pairs (distance, both directions relative to the line between them) entered in an
+ *     inverted index keyed by those quantised features;
+ *   - a search votes through the index (pairs the probe shares with each finger) to pick a few dozen
+ *     candidates per shard, then scores those with the full pair matcher (rotation and translation
+ *     consensus, one-to-one minutia assignment);
+ *   - the gallery is split into one shard per core, searched in parallel by a small thread pool;
+ *   - add and remove are incremental: a removed finger stops matching at once and its index entries
+ *     are swept out later in one pass, never by re-reading templates.
+ *
+ * Thread-safety: every function may be called from any thread; searches run concurrently with each
+ * other and wait for an add or remove in progress (a read-write lock). */
+#pragma once
+
+#include <gio/gio.h>
+
+#define ENGINE_ERROR (g_quark_from_static_string("haazri-engine"))
+typedef enum {
+    ENGINE_ERROR_MALFORMED, /* not a readable fp_print_serialize template */
+    ENGINE_ERROR_FOREIGN,   /* a real template, but not minutiae (e.g. stored on a match-on-chip sensor) */
+    ENGINE_ERROR_EXISTS,    /* that finger id is already in the gallery */
+} EngineError;
+
+/* One finger's minutiae: every impression enrolled, or the single impression of a probe. */
+typedef struct EngineTemplate EngineTemplate;
+
+/* Reads fp_print_serialize() output. Anything else is refused with a sentence saying what is wrong
+ * (never a crash, never the template's content in the message). */
+EngineTemplate *engine_template_parse(const guint8 *data, gsize len, GError **error);
+/* Builds a template from columns: impression k has counts[k] minutiae, taken in order from x, y and
+ * theta (degrees, NIST convention: counter-clockwise, y up). For tests and benchmarks. */
+EngineTemplate *engine_template_new(guint n_impressions, const guint *counts, const gint32 *x,
+                                    const gint32 *y, const gint32 *theta, GError **error);
+EngineTemplate *engine_template_copy(const EngineTemplate *template);
+void engine_template_free(EngineTemplate *template);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(EngineTemplate, engine_template_free)
+guint engine_template_get_impressions(const EngineTemplate *template);
+guint engine_template_get_minutiae(const EngineTemplate *template, guint impression);
+/* A template of that one impression (a probe made from one enrolled scan). */
+EngineTemplate *engine_template_get_impression(const EngineTemplate *template, guint impression);
+/* Minutia `i` of `impression`: x, y in pixels, theta in degrees 0..359. */
+void engine_template_get_minutia(const EngineTemplate *template, guint impression, guint i,
+                                 gint32 *x, gint32 *y, gint32 *theta);
+
+/* 1:1 score of a probe (its first impression) against every impression of `gallery`; the best.
+ * 0 = nothing in common; the same print scores about 100 and more. */
+double engine_template_match(const EngineTemplate *probe, const EngineTemplate *gallery);
+
+typedef struct Engine Engine;
+
+/* Defaults measured on the bundled FVC2002 DB2_B set (docs/search.md): above every impostor score
+ * seen there with room to spare, and below almost every genuine one. */
+#define ENGINE_DEFAULT_THRESHOLD 40.0
+#define ENGINE_DEFAULT_MARGIN 6.0
+
+/* `threads` = shards searched in parallel (0: one per processor). */
+Engine *engine_new(guint threads);
+Engine *engine_ref(Engine *engine);
+void engine_unref(Engine *engine);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Engine, engine_unref)
+
+/* The decision: a match needs best score >= threshold and best - (best of any other probationer)
+ * >= margin. */
+void engine_set_rule(Engine *engine, double threshold, double margin);
+
+/* Adds a finger (takes `template`). Refuses a finger id already present. */
+gboolean engine_add(Engine *engine, gint64 finger_id, gint64 probationer_id,
+                    EngineTemplate *template, GError **error);
+/* Parses fp_print_serialize() output and adds it. */
+gboolean engine_add_print(Engine *engine, gint64 finger_id, gint64 probationer_id,
+                          GBytes *print, GError **error);
+gboolean engine_remove_finger(Engine *engine, gint64 finger_id);
+/* Every finger of that probationer; returns how many. */
+guint engine_remove_probationer(Engine *engine, gint64 probationer_id);
+guint engine_get_size(Engine *engine);
+/* Bytes the gallery holds (templates, index, bookkeeping), for the memory budget. */
+gsize engine_get_memory(Engine *engine);
+
+typedef struct {
+    gboolean match;
+    gint64 finger_id, probationer_id;  /* the best candidate (also when it is no match), 0 = none */
+    double score;                      /* its score, 0 when the gallery is empty */
+    gint64 runner_up_probationer_id;   /* best candidate of any other probationer, 0 = none */
+    double runner_up_score;
+    guint scored;                      /* fingers that got the full matcher (after the pre-filter) */
+} EngineResult;
+
+/* Searches the whole gallery, blocking, in parallel on the engine's threads. */
+void engine_search(Engine *engine, const EngineTemplate *probe, EngineResult *out);
+/* The same off the caller's thread; `callback` runs on the caller's thread-default main context. */
+void engine_search_async(Engine *engine, const EngineTemplate *probe, GCancellable *cancellable,
+                         GAsyncReadyCallback callback, gpointer user_data);
+gboolean engine_search_finish(Engine *engine, GAsyncResult *result, EngineResult *out,
+                              GError **error);

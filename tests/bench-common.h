@@ -1,0 +1,224 @@
+/* bench-common — what the bench programs share (header-only: the Makefile links tests and benches
+ * with tests/helpers.o alone). Scans through the virtual scanner, templates from libfprint prints,
+ * and FVC-style error rates from score lists. */
+#pragma once
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/engine.h"
+#include "tests/helpers.h"
+
+typedef struct {
+    gboolean done;
+    FpPrint *match, *probe;
+    GError *error;
+} BenchWait;
+
+static void bench_on_identified(FpPrint *match, FpPrint *probe, const GError *error, gpointer data)
+{
+    BenchWait *w = data;
+    w->match = match ? g_object_ref(match) : NULL;
+    w->probe = probe ? g_object_ref(probe) : NULL;
+    w->error = error ? g_error_copy(error) : NULL;
+    w->done = TRUE;
+}
+
+/* Places `png` on the virtual scanner and identifies it against `gallery`; returns the match (or
+ * NULL) and, if asked, the scanned print. */
+G_GNUC_UNUSED static FpPrint *bench_identify(Scanner *scanner, const char *png, GPtrArray *gallery,
+                                             FpPrint **probe)
+{
+    BenchWait w = {0};
+    tu_hand_queue(png);
+    scanner_identify(scanner, gallery, NULL, bench_on_identified, &w);
+    g_assert_true(tu_run_until(&w.done, 30000));
+    g_assert_no_error(w.error);
+    if (probe)
+        *probe = w.probe;
+    else if (w.probe)
+        g_object_unref(w.probe);
+    return w.match;
+}
+
+G_GNUC_UNUSED static GBytes *bench_serialize(FpPrint *print)
+{
+    guchar *data = NULL;
+    gsize len = 0;
+    g_autoptr(GError) error = NULL;
+    g_assert_true(fp_print_serialize(print, &data, &len, &error));
+    return g_bytes_new_take(data, len);
+}
+
+G_GNUC_UNUSED static EngineTemplate *bench_template_from_print(FpPrint *print)
+{
+    g_autoptr(GBytes) blob = bench_serialize(print);
+    g_autoptr(GError) error = NULL;
+    EngineTemplate *t = engine_template_parse(g_bytes_get_data(blob, NULL), g_bytes_get_size(blob), &error);
+    g_assert_no_error(error);
+    return t;
+}
+
+/* One template holding impression 0 of each of `n` templates (an enrollment from n scans). */
+G_GNUC_UNUSED static EngineTemplate *bench_template_join(EngineTemplate *const *parts, guint n)
+{
+    g_autoptr(GArray) x = g_array_new(FALSE, FALSE, sizeof(gint32));
+    g_autoptr(GArray) y = g_array_new(FALSE, FALSE, sizeof(gint32));
+    g_autoptr(GArray) t = g_array_new(FALSE, FALSE, sizeof(gint32));
+    guint counts[32];
+    for (guint k = 0; k < n; k++) {
+        counts[k] = engine_template_get_minutiae(parts[k], 0);
+        for (guint i = 0; i < counts[k]; i++) {
+            gint32 a, b, c;
+            engine_template_get_minutia(parts[k], 0, i, &a, &b, &c);
+            g_array_append_val(x, a);
+            g_array_append_val(y, b);
+            g_array_append_val(t, c);
+        }
+    }
+    g_autoptr(GError) error = NULL;
+    EngineTemplate *joined = engine_template_new(n, counts, (gint32 *)x->data, (gint32 *)y->data,
+                                                 (gint32 *)t->data, &error);
+    g_assert_no_error(error);
+    return joined;
+}
+
+/* fp_print_serialize's GVariant: "FP3" + (issbymsmsia{sv}v), NBIS data (a(aiaiai)). */
+G_GNUC_UNUSED static GBytes *bench_blob_from_variant(GVariant *v)
+{
+    g_autoptr(GVariant) owned = g_variant_ref_sink(v);
+    gsize len = g_variant_get_size(owned);
+    guint8 *data = g_malloc(len + 3);
+    memcpy(data, "FP3", 3);
+    memcpy(data + 3, g_variant_get_data(owned), len); /* g_variant_store wants aligned memory */
+    return g_bytes_new_take(data, len + 3);
+}
+
+G_GNUC_UNUSED static GVariant *bench_print_variant(gint32 type, GVariant *payload)
+{
+    return g_variant_new("(issbymsmsia{sv}v)", type, "virtual_image", "0", FALSE, 7, NULL, NULL,
+                         G_MININT32, NULL, payload);
+}
+
+/* An FpPrint holding the impressions of `n` single-scan prints: what enrolling those n scans makes,
+ * without scanning again. Built through the serialized form, which is stable (fprintd stores it). */
+G_GNUC_UNUSED static FpPrint *bench_print_join(FpPrint *const *parts, guint n)
+{
+    GVariantBuilder imps;
+    g_variant_builder_init(&imps, G_VARIANT_TYPE("a(aiaiai)"));
+    for (guint k = 0; k < n; k++) {
+        g_autoptr(GBytes) blob = bench_serialize(parts[k]);
+        g_autoptr(GBytes) body = g_bytes_new_from_bytes(blob, 3, g_bytes_get_size(blob) - 3);
+        g_autoptr(GVariant) v = g_variant_new_from_bytes(G_VARIANT_TYPE("(issbymsmsia{sv}v)"), body, FALSE);
+        g_autoptr(GVariant) boxed = g_variant_get_child_value(v, 9);
+        g_autoptr(GVariant) data = g_variant_get_variant(boxed);
+        g_autoptr(GVariant) list = g_variant_get_child_value(data, 0);
+        for (gsize i = 0; i < g_variant_n_children(list); i++) {
+            g_autoptr(GVariant) imp = g_variant_get_child_value(list, i);
+            g_variant_builder_add_value(&imps, imp);
+        }
+    }
+    GVariant *payload = g_variant_new("(@a(aiaiai))", g_variant_builder_end(&imps));
+    g_autoptr(GBytes) blob = bench_blob_from_variant(bench_print_variant(2, payload));
+    g_autoptr(GError) error = NULL;
+    FpPrint *p = fp_print_deserialize(g_bytes_get_data(blob, NULL), g_bytes_get_size(blob), &error);
+    g_assert_no_error(error);
+    return p;
+}
+
+/* Genuine and impostor score lists, and the FVC error rates from them. */
+typedef struct {
+    GArray *genuine, *impostor; /* double */
+    guint n_genuine, n_impostor;
+} Scores;
+
+G_GNUC_UNUSED static Scores scores_new(void)
+{
+    return (Scores){g_array_new(FALSE, FALSE, sizeof(double)), g_array_new(FALSE, FALSE, sizeof(double)), 0, 0};
+}
+
+G_GNUC_UNUSED static void scores_free(Scores *s)
+{
+    g_array_unref(s->genuine);
+    g_array_unref(s->impostor);
+}
+
+G_GNUC_UNUSED static void scores_add(Scores *s, gboolean genuine, double score)
+{
+    g_array_append_val(genuine ? s->genuine : s->impostor, score);
+    s->n_genuine = s->genuine->len;
+    s->n_impostor = s->impostor->len;
+}
+
+/* Accept when score >= threshold. */
+static double scores_rate(GArray *a, double threshold, gboolean above)
+{
+    guint n = 0;
+    for (guint i = 0; i < a->len; i++)
+        n += above ? g_array_index(a, double, i) >= threshold : g_array_index(a, double, i) < threshold;
+    return a->len ? (double)n / a->len : 0;
+}
+
+/* Every distinct score (and one past the top) is a candidate threshold. */
+static GArray *scores_thresholds(const Scores *s)
+{
+    GArray *t = g_array_new(FALSE, FALSE, sizeof(double));
+    double top = 0;
+    for (guint i = 0; i < s->genuine->len; i++)
+        top = MAX(top, g_array_index(s->genuine, double, i)), g_array_append_val(t, g_array_index(s->genuine, double, i));
+    for (guint i = 0; i < s->impostor->len; i++)
+        top = MAX(top, g_array_index(s->impostor, double, i)), g_array_append_val(t, g_array_index(s->impostor, double, i));
+    top += 1;
+    g_array_append_val(t, top);
+    return t;
+}
+
+/* The lowest FNMR over thresholds whose FMR <= `fmr`; the threshold in *at. */
+G_GNUC_UNUSED static double scores_fnmr_at_fmr(const Scores *s, double fmr, double *at)
+{
+    g_autoptr(GArray) t = scores_thresholds(s);
+    double best = 1;
+    for (guint i = 0; i < t->len; i++) {
+        double th = g_array_index(t, double, i);
+        if (scores_rate(s->impostor, th, TRUE) <= fmr + 1e-12) {
+            double fnmr = scores_rate(s->genuine, th, FALSE);
+            if (fnmr < best || (fnmr == best && at && th < *at)) {
+                best = fnmr;
+                if (at)
+                    *at = th;
+            }
+        }
+    }
+    return best;
+}
+
+/* Equal error rate: where FMR and FNMR cross (the mean of the two at the closest threshold). */
+G_GNUC_UNUSED static double scores_eer(const Scores *s)
+{
+    g_autoptr(GArray) t = scores_thresholds(s);
+    double best_gap = 2, eer = 1;
+    for (guint i = 0; i < t->len; i++) {
+        double th = g_array_index(t, double, i);
+        double fmr = scores_rate(s->impostor, th, TRUE), fnmr = scores_rate(s->genuine, th, FALSE);
+        if (fabs(fmr - fnmr) < best_gap) {
+            best_gap = fabs(fmr - fnmr);
+            eer = (fmr + fnmr) / 2;
+        }
+    }
+    return eer;
+}
+
+G_GNUC_UNUSED static void scores_report(const Scores *s, const char *who)
+{
+    printf("bench: %s_eer_percent %.2f %%\n", who, 100 * scores_eer(s));
+    /* With 45 impostor pairs the smallest non-zero FMR is 2.2 %: FMR 0.1 % and 0.01 % both mean
+     * "no impostor accepted" here. */
+    printf("bench: %s_fnmr_at_fmr_0.1_percent %.2f %%\n", who, 100 * scores_fnmr_at_fmr(s, 0.001, NULL));
+    printf("bench: %s_fnmr_at_fmr_0.01_percent %.2f %%\n", who, 100 * scores_fnmr_at_fmr(s, 0.0001, NULL));
+    double max_imp = 0;
+    for (guint i = 0; i < s->impostor->len; i++)
+        max_imp = MAX(max_imp, g_array_index(s->impostor, double, i));
+    printf("bench: %s_max_impostor_score %.1f score\n", who, max_imp);
+}

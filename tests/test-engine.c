@@ -1,0 +1,314 @@
+/* test-engine — the search engine on minutiae that libfprint's real virtual_image scanner extracted
+ * from the bundled FVC2002 images: who is found, who is not, add and remove while searching, the
+ * whole check-in path with [match] search = engine, and bad templates refused in one sentence. */
+#include <string.h>
+
+#include "app/checkin.h"
+#include "tests/bench-common.h"
+
+static Scanner *scanner;
+static EngineTemplate *scan[10][8]; /* fingers 101..110, impressions 1..8, one scan each */
+static GBytes *enrolled[10];        /* impressions 1-5 as libfprint serializes an enrollment */
+
+static Engine *gallery_of(guint fingers)
+{
+    Engine *e = engine_new(2);
+    for (guint f = 0; f < fingers; f++) {
+        g_autoptr(GError) error = NULL;
+        g_assert_true(engine_add_print(e, 1000 + f, 101 + f, enrolled[f], &error));
+        g_assert_no_error(error);
+    }
+    return e;
+}
+
+/* Impressions 6-8 find their own finger; nobody else is named. */
+static void test_finds_the_right_person(void)
+{
+    g_autoptr(Engine) e = gallery_of(10);
+    g_assert_cmpuint(engine_get_size(e), ==, 10);
+    int found = 0, wrong = 0;
+    for (int f = 0; f < 10; f++)
+        for (int i = 5; i < 8; i++) {
+            EngineResult r;
+            engine_search(e, scan[f][i], &r);
+            found += r.match && r.probationer_id == 101 + f;
+            wrong += r.match && r.probationer_id != 101 + f;
+            if (r.match)
+                g_assert_cmpint(r.finger_id, ==, 1000 + (r.probationer_id - 101));
+        }
+    g_test_message("engine: %d of 30 found, %d wrong", found, wrong);
+    g_assert_cmpint(found, >=, 29);
+    g_assert_cmpint(wrong, ==, 0);
+}
+
+/* Fingers that were never enrolled (NIST samples, another sensor) match nobody. */
+static void test_strangers_match_nobody(void)
+{
+    g_autoptr(Engine) e = gallery_of(10);
+    const char *names[] = {"arch", "loop-right", "tented_arch", "whorl"};
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autofree char *rel = g_strdup_printf("nist/%s.png", names[i]);
+        g_autofree char *png = tu_data(rel);
+        g_autoptr(GPtrArray) empty = g_ptr_array_new();
+        FpPrint *probe = NULL;
+        g_autoptr(FpPrint) none = bench_identify(scanner, png, empty, &probe);
+        g_autoptr(EngineTemplate) t = bench_template_from_print(probe);
+        g_object_unref(probe);
+        EngineResult r;
+        engine_search(e, t, &r);
+        g_assert_false(r.match);
+        g_assert_cmpfloat(r.score, <, ENGINE_DEFAULT_THRESHOLD);
+    }
+    /* And a finger left out of the gallery is not passed off as someone else. */
+    g_autoptr(Engine) nine = gallery_of(9);
+    for (int i = 5; i < 8; i++) {
+        EngineResult r;
+        engine_search(nine, scan[9][i], &r);
+        g_assert_false(r.match);
+    }
+}
+
+/* Enrolling someone makes them findable at once; deactivating them stops it at once; the rest of
+ * the gallery is untouched (no rebuild). Many removals also trigger the index clean-up pass. */
+static void test_add_and_remove(void)
+{
+    g_autoptr(Engine) e = gallery_of(9);
+    EngineResult r;
+    engine_search(e, scan[9][6], &r);
+    g_assert_false(r.match);
+    g_autoptr(GError) error = NULL;
+    g_assert_true(engine_add_print(e, 1009, 110, enrolled[9], &error));
+    engine_search(e, scan[9][6], &r);
+    g_assert_true(r.match);
+    g_assert_cmpint(r.probationer_id, ==, 110);
+    g_assert_false(engine_add_print(e, 1009, 110, enrolled[9], &error));
+    g_assert_error(error, ENGINE_ERROR, ENGINE_ERROR_EXISTS);
+    g_clear_error(&error);
+
+    g_assert_cmpuint(engine_remove_probationer(e, 110), ==, 1);
+    engine_search(e, scan[9][6], &r);
+    g_assert_false(r.match);
+    g_assert_cmpuint(engine_get_size(e), ==, 9);
+    g_assert_false(engine_remove_finger(e, 1009));
+
+    /* Padding: 200 extra copies of finger 105 under other ids, then all removed again. */
+    for (int k = 0; k < 200; k++)
+        g_assert_true(engine_add(e, 5000 + k, 5000 + k, bench_template_join(scan[4], 5), NULL));
+    engine_search(e, scan[4][6], &r);
+    g_assert_false(r.match); /* 201 identical candidates: no margin, no decision */
+    g_assert_cmpfloat(r.score - r.runner_up_score, <, ENGINE_DEFAULT_MARGIN);
+    for (int k = 0; k < 200; k++)
+        g_assert_true(engine_remove_finger(e, 5000 + k));
+    for (int f = 0; f < 9; f++) {
+        engine_search(e, scan[f][7], &r);
+        if (r.match) /* 29/30 is the bar, not 30: don't demand every single one here */
+            g_assert_cmpint(r.probationer_id, ==, 101 + f);
+    }
+    engine_search(e, scan[4][6], &r);
+    g_assert_true(r.match);
+    g_assert_cmpint(r.probationer_id, ==, 105);
+}
+
+/* A turned and shifted finger is the same finger. */
+static void test_rotation_and_shift(void)
+{
+    const EngineTemplate *src = scan[2][0];
+    guint n = engine_template_get_minutiae(src, 0);
+    g_autofree gint32 *x = g_new(gint32, n), *y = g_new(gint32, n), *t = g_new(gint32, n);
+    double a = 25 * G_PI / 180;
+    for (guint i = 0; i < n; i++) {
+        gint32 mx, my, mt;
+        engine_template_get_minutia(src, 0, i, &mx, &my, &mt);
+        x[i] = (gint32)lround(cos(a) * mx - sin(a) * my) + 40;
+        y[i] = (gint32)lround(sin(a) * mx + cos(a) * my) - 30;
+        t[i] = (mt + 25) % 360;
+    }
+    g_autoptr(GError) error = NULL;
+    g_autoptr(EngineTemplate) turned = engine_template_new(1, &n, x, y, t, &error);
+    g_assert_no_error(error);
+    double same = engine_template_match(src, src);
+    double moved = engine_template_match(turned, src);
+    g_assert_cmpfloat(moved, >=, ENGINE_DEFAULT_THRESHOLD);
+    g_assert_cmpfloat(moved, >=, same * 0.8);
+    g_assert_cmpfloat(engine_template_match(turned, scan[3][0]), <, ENGINE_DEFAULT_THRESHOLD);
+}
+
+static void expect_refused(GBytes *blob, int code, const char *words)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Engine) e = engine_new(1);
+    g_assert_false(engine_add_print(e, 1, 1, blob, &error));
+    g_assert_error(error, ENGINE_ERROR, code);
+    g_assert_nonnull(strstr(error->message, words));
+    g_assert_cmpuint(engine_get_size(e), ==, 0);
+}
+
+static GVariant *columns(gsize nx, gsize ny, gsize nt, gint32 value)
+{
+    g_autofree gint32 *v = g_new(gint32, MAX(MAX(nx, ny), MAX(nt, 1)));
+    for (gsize i = 0; i < MAX(MAX(nx, ny), nt); i++)
+        v[i] = value + (gint32)i;
+    return g_variant_new("(@ai@ai@ai)",
+                         g_variant_new_fixed_array(G_VARIANT_TYPE_INT32, v, nx, sizeof(gint32)),
+                         g_variant_new_fixed_array(G_VARIANT_TYPE_INT32, v, ny, sizeof(gint32)),
+                         g_variant_new_fixed_array(G_VARIANT_TYPE_INT32, v, nt, sizeof(gint32)));
+}
+
+static GBytes *nbis_blob(GVariant *impression)
+{
+    GVariantBuilder b;
+    g_variant_builder_init(&b, G_VARIANT_TYPE("a(aiaiai)"));
+    if (impression)
+        g_variant_builder_add_value(&b, impression);
+    return bench_blob_from_variant(bench_print_variant(2, g_variant_new("(@a(aiaiai))", g_variant_builder_end(&b))));
+}
+
+/* Garbage, truncation, other print kinds, impossible minutiae: one clear sentence, never a crash,
+ * and the gallery is unchanged. */
+static void test_malformed_and_foreign(void)
+{
+    g_autoptr(GBytes) empty = g_bytes_new_static("", 0);
+    expect_refused(empty, ENGINE_ERROR_MALFORMED, "FP3");
+    g_autoptr(GBytes) text = g_bytes_new_static("hello, not a fingerprint", 24);
+    expect_refused(text, ENGINE_ERROR_MALFORMED, "FP3");
+
+    /* Every truncation of a real template, and every single-byte corruption of its first 200 bytes. */
+    gsize len = g_bytes_get_size(enrolled[0]);
+    const guint8 *real = g_bytes_get_data(enrolled[0], NULL);
+    g_autoptr(Engine) e = engine_new(1);
+    for (gsize cut = 0; cut < len; cut += 7) {
+        g_autoptr(GBytes) part = g_bytes_new(real, cut);
+        g_autoptr(GError) error = NULL;
+        if (!engine_add_print(e, 1, 1, part, &error))
+            g_assert_nonnull(error->message);
+        else
+            engine_remove_finger(e, 1);
+    }
+    g_autofree guint8 *copy = g_memdup2(real, len);
+    for (gsize i = 3; i < MIN(len, 200); i++) {
+        copy[i] ^= 0x5a;
+        g_autoptr(GBytes) bent = g_bytes_new(copy, len);
+        g_autoptr(GError) error = NULL;
+        if (engine_add_print(e, 2, 2, bent, &error))
+            engine_remove_finger(e, 2);
+        copy[i] ^= 0x5a;
+    }
+
+    /* A match-on-chip print (libfprint's RAW type: the scanner keeps the template). */
+    g_autoptr(GBytes) raw = bench_blob_from_variant(bench_print_variant(1, g_variant_new("(s)", "on-chip-id")));
+    expect_refused(raw, ENGINE_ERROR_FOREIGN, "match-on-chip");
+    g_autoptr(GBytes) wrong_layout = bench_blob_from_variant(bench_print_variant(2, g_variant_new("(s)", "x")));
+    expect_refused(wrong_layout, ENGINE_ERROR_MALFORMED, "a(aiaiai)");
+    g_autoptr(GBytes) none = nbis_blob(NULL);
+    expect_refused(none, ENGINE_ERROR_MALFORMED, "no impression");
+    g_autoptr(GBytes) uneven = nbis_blob(columns(10, 10, 9, 5));
+    expect_refused(uneven, ENGINE_ERROR_MALFORMED, "differ in length");
+    g_autoptr(GBytes) too_many = nbis_blob(columns(201, 201, 201, 5));
+    expect_refused(too_many, ENGINE_ERROR_MALFORMED, "200 minutiae");
+    g_autoptr(GBytes) far = nbis_blob(columns(10, 10, 10, 1000000));
+    expect_refused(far, ENGINE_ERROR_MALFORMED, "outside");
+    /* A tiny but valid template is accepted and simply matches nothing. */
+    g_autoptr(GBytes) tiny = nbis_blob(columns(2, 2, 2, 5));
+    g_autoptr(Engine) e2 = gallery_of(10);
+    g_autoptr(GError) error = NULL;
+    g_assert_true(engine_add_print(e2, 1, 1, tiny, &error));
+    EngineResult r;
+    engine_search(e2, scan[0][6], &r);
+    g_assert_cmpint(r.probationer_id, ==, 101);
+}
+
+/* The kiosk's path: [match] search = engine, through the check-in machine and the real scanner. */
+static gboolean seen;
+static CheckinState seen_state;
+static char seen_case[32];
+
+static void on_event(const CheckinEvent *ev, gpointer data)
+{
+    (void)data;
+    if (ev->state == CHECKIN_STATE_RECORDED || ev->state == CHECKIN_STATE_NOT_RECOGNISED ||
+        ev->state == CHECKIN_STATE_ALREADY) {
+        seen = TRUE;
+        seen_state = ev->state;
+        g_strlcpy(seen_case, ev->who ? ev->who->case_number : "", sizeof seen_case);
+    }
+}
+
+static void test_checkin_with_engine(void)
+{
+    g_autofree char *conf = g_build_filename(tu_tmpdir(), "engine.conf", NULL);
+    g_assert_true(g_file_set_contents(conf, "[kiosk]\ndevice_id = t\noffice = T\ndata_dir = engine-data\n"
+                                            "[checkin]\nresult_seconds = 1\n[match]\nsearch = engine\n"
+                                            "threshold = 40\nmargin = 6\n", -1, NULL));
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Config) config = config_load(conf, &error);
+    g_assert_no_error(error);
+    g_mkdir_with_parents(config->data_dir, 0700);
+    g_autofree char *db = config_get_db_path(config);
+    g_autoptr(Store) store = store_open(db, &error);
+    g_assert_no_error(error);
+    for (int f = 0; f < 10; f++) {
+        gint64 pid = tu_add_probationer(store, 101 + f, "Test Person", "ٹیسٹ");
+        g_assert_true(store_add_finger(store, pid, "right-index", enrolled[f], "virtual_image", &error));
+    }
+    g_autoptr(Search) search = search_new(config->search, &error);
+    g_assert_no_error(error);
+    search_set_rule(search, config->match_threshold, config->match_margin);
+    g_assert_true(search_load(search, store, NULL, &error));
+    g_assert_cmpuint(search_get_size(search), ==, 10);
+    g_assert_cmpuint(search_get_scan_prints(search)->len, ==, 0);
+
+    Checkin *machine = checkin_new(config, store, scanner, search);
+    checkin_subscribe(machine, on_event, NULL);
+    checkin_start(machine);
+    const int fingers[] = {3, 7};
+    for (size_t k = 0; k < G_N_ELEMENTS(fingers); k++) {
+        seen = FALSE;
+        g_autofree char *png = tu_fvc(101 + fingers[k], 7);
+        tu_hand_queue(png);
+        g_assert_true(tu_run_until(&seen, 20000));
+        g_assert_cmpint(seen_state, ==, CHECKIN_STATE_RECORDED);
+        g_autofree char *expected = g_strdup_printf("TEST-%d", 101 + fingers[k]);
+        g_assert_cmpstr(seen_case, ==, expected);
+    }
+    seen = FALSE;
+    g_autofree char *stranger = tu_data("nist/whorl.png");
+    tu_hand_queue(stranger);
+    g_assert_true(tu_run_until(&seen, 20000));
+    g_assert_cmpint(seen_state, ==, CHECKIN_STATE_NOT_RECOGNISED);
+    checkin_free(machine);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    scanner = tu_scanner_new(NULL, NULL);
+    for (int f = 0; f < 10; f++) {
+        FpPrint *prints[8];
+        for (int i = 0; i < 8; i++) {
+            g_autofree char *png = tu_fvc(101 + f, i + 1);
+            g_autoptr(GPtrArray) empty = g_ptr_array_new();
+            g_autoptr(FpPrint) none = bench_identify(scanner, png, empty, &prints[i]);
+            g_assert_null(none);
+            g_assert_nonnull(prints[i]);
+            scan[f][i] = bench_template_from_print(prints[i]);
+        }
+        g_autoptr(FpPrint) joined = bench_print_join(prints, 5);
+        enrolled[f] = bench_serialize(joined);
+        for (int i = 0; i < 8; i++)
+            g_object_unref(prints[i]);
+    }
+    g_test_add_func("/engine/finds-the-right-person", test_finds_the_right_person);
+    g_test_add_func("/engine/strangers-match-nobody", test_strangers_match_nobody);
+    g_test_add_func("/engine/add-and-remove", test_add_and_remove);
+    g_test_add_func("/engine/rotation-and-shift", test_rotation_and_shift);
+    g_test_add_func("/engine/malformed-and-foreign", test_malformed_and_foreign);
+    g_test_add_func("/engine/checkin-with-engine", test_checkin_with_engine);
+    int rc = g_test_run();
+    for (int f = 0; f < 10; f++) {
+        g_bytes_unref(enrolled[f]);
+        for (int i = 0; i < 8; i++)
+            engine_template_free(scan[f][i]);
+    }
+    scanner_free(scanner);
+    return rc;
+}
