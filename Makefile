@@ -122,7 +122,7 @@ PREFIX     ?= /usr/local
 SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 STATEDIR   ?= /var/lib/haazri
 LIBDIR_SYS ?= $(if $(filter /usr,$(PREFIX)),/lib,$(PREFIX)/lib)
-install: $(PROGRAMS)
+install: $(PROGRAMS) $(PROMPTS_STAMP)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
 		$(DESTDIR)$(PREFIX)/share/haazri $(DESTDIR)$(SYSCONFDIR)/haazri \
 		$(DESTDIR)$(LIBDIR_SYS)/systemd/system $(DESTDIR)$(LIBDIR_SYS)/udev/rules.d $(DESTDIR)$(LIBDIR_SYS)/sysusers.d
@@ -138,6 +138,8 @@ install: $(PROGRAMS)
 			> $(DESTDIR)$(LIBDIR_SYS)/systemd/system/$$(basename $$u); done
 	install -m 0644 config/udev/70-haazri.rules $(DESTDIR)$(LIBDIR_SYS)/udev/rules.d/
 	install -m 0644 config/sysusers-haazri.conf $(DESTDIR)$(LIBDIR_SYS)/sysusers.d/haazri.conf
+	install -d $(DESTDIR)$(PREFIX)/share/haazri/prompts
+	install -m 0644 $(BUILD)/prompts/*.wav $(DESTDIR)$(PREFIX)/share/haazri/prompts/
 	install -d -m 0750 $(DESTDIR)$(STATEDIR)
 
 # The Debian package (build/haazri_*.deb), and a check that it installs on a clean Debian 12 root.

@@ -17,6 +17,7 @@ for f in etc/haazri/haazri.conf lib/systemd/system/haazri.service lib/udev/rules
     [ -f "$R/$f" ] && [ "$(mode "$R/$f")" = 644 ] || fail "$f missing or not 0644"
 done
 [ "$(mode "$R/var/lib/haazri")" = 750 ] || fail "/var/lib/haazri is not 0750"
+ls "$R"/usr/share/haazri/prompts/checked_in-ur.wav > /dev/null || fail "the spoken prompts are not installed"
 grep -q '^ExecStart=/usr/bin/haazri --config /etc/haazri/haazri.conf' "$R/lib/systemd/system/haazri.service" || fail "unit ExecStart"
 
 say "an edited configuration survives a reinstall"
