@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <unistd.h>
 #include "sync/sync.h"
 
 #define GROUP "sync"
@@ -168,7 +169,17 @@ gboolean sync_credentials_save(const char *data_dir, const SyncCredentials *c, G
     g_autofree char *text = g_key_file_to_data(kf, &len, NULL);
     /* 0600 from the first byte, renamed into place after an fsync: never readable by others, never
      * half-written. */
-    return g_file_set_contents_full(path, text, (gssize)len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+    if (!g_file_set_contents_full(path, text, (gssize)len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
+        return FALSE;
+    /* Provisioning usually runs as root: hand the file to whoever owns the data folder (the
+     * service user), still 0600, so the kiosk can read it and nobody else can. */
+    struct stat dir;
+    if (geteuid() == 0 && stat(data_dir, &dir) == 0 && chown(path, dir.st_uid, dir.st_gid) != 0) {
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "cannot give %s to the kiosk's user: %s",
+                    path, g_strerror(errno));
+        return FALSE;
+    }
+    return TRUE;
 }
 
 void sync_credentials_clear(SyncCredentials *c)

@@ -2,6 +2,9 @@
  * SQLite and PostgreSQL storage: every check-in at the server exactly once, whatever happens on the
  * way — the receiver down, 500s, 503 with Retry-After, slow replies, connections cut mid-reply,
  * garbage replies, a wrong certificate, clock skew, a kiosk killed mid-push, several kiosks at once. */
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -69,11 +72,22 @@ static Kiosk *kiosk_new(const char *name, const char *spec, TuReceiver *r, const
                                             "batch_max = 40\n%s\n",
                                             device, k->dir, tu_tls()->ca, sync_extra ? sync_extra : "");
     g_assert_true(g_file_set_contents(k->conf, text, -1, NULL));
+    /* As on a kiosk: the data folder belongs to the service user ("nobody" here), provisioning runs
+     * as root, and the credentials must end up readable by that user only. */
+    struct passwd *svc = geteuid() == 0 ? getpwnam("nobody") : NULL;
+    if (svc)
+        g_assert_cmpint(chown(k->dir, svc->pw_uid, svc->pw_gid), ==, 0);
     g_autofree char *token = tu_receiver_add_device(spec, device, "Lahore");
     g_assert_cmpint(run_ctl(k->conf, "provision", "--server", r->url, NULL) , !=, 0); /* no token: refused */
     g_autofree char *server_arg = g_strdup_printf("--server=%s", r->url);
     g_autofree char *token_arg = g_strdup_printf("--token=%s", token);
     g_assert_cmpint(run_ctl(k->conf, "provision", server_arg, token_arg, NULL), ==, 0);
+    g_autofree char *key = g_build_filename(k->dir, "sync.key", NULL);
+    struct stat st;
+    g_assert_cmpint(stat(key, &st), ==, 0);
+    g_assert_cmpint(st.st_mode & 0777, ==, 0600);
+    if (svc)
+        g_assert_cmpint(st.st_uid, ==, svc->pw_uid);
     g_autoptr(GError) error = NULL;
     k->config = config_load(k->conf, &error);
     g_assert_no_error(error);
