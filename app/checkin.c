@@ -397,3 +397,30 @@ void checkin_on_finger(Checkin *c)
         emit(c, &ev);
     }
 }
+
+static void forward_state(ScannerState state, const char *why, gpointer slot)
+{
+    Checkin *c = *(Checkin **)slot;
+    if (c)
+        checkin_on_scanner_state(c, state, why);
+}
+
+static void forward_finger_needed(gpointer slot)
+{
+    Checkin *c = *(Checkin **)slot;
+    if (c)
+        checkin_on_finger_needed(c);
+}
+
+static void forward_finger_on(gpointer slot)
+{
+    Checkin *c = *(Checkin **)slot;
+    if (c)
+        checkin_on_finger(c);
+}
+
+ScannerCallbacks checkin_scanner_callbacks(void)
+{
+    return (ScannerCallbacks){.state_changed = forward_state, .finger_needed = forward_finger_needed,
+                              .finger_on = forward_finger_on};
+}

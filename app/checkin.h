@@ -66,6 +66,11 @@ void checkin_enter_case_number(Checkin *checkin, const char *case_number);
 gboolean checkin_answer_question(Checkin *checkin, const char *checkin_uuid, const char *question_id,
                                  gboolean yes, GError **error);
 
+/* Scanner callbacks that hand the scanner's reports to the machine in *slot (a Checkin **, given as
+ * the callbacks' user_data): the scanner exists before the machine that needs it, so the slot is
+ * NULL until then and reports are dropped. */
+ScannerCallbacks checkin_scanner_callbacks(void);
+
 /* The scanner layer's reports (wired by main from ScannerCallbacks). */
 void checkin_on_scanner_state(Checkin *checkin, ScannerState state, const char *why);
 void checkin_on_finger_needed(Checkin *checkin);

@@ -40,27 +40,6 @@ static void on_event(const CheckinEvent *ev, gpointer data)
     }
 }
 
-static void on_finger_needed(gpointer data)
-{
-    (void)data;
-    if (machine)
-        checkin_on_finger_needed(machine);
-}
-
-static void on_finger_on(gpointer data)
-{
-    (void)data;
-    if (machine)
-        checkin_on_finger(machine);
-}
-
-static void on_scanner_state(ScannerState state, const char *why, gpointer data)
-{
-    (void)data;
-    if (machine)
-        checkin_on_scanner_state(machine, state, why);
-}
-
 int main(void)
 {
     g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL);
@@ -83,9 +62,8 @@ int main(void)
     g_autoptr(Store) store = store_open(db, &error);
     g_assert_no_error(error);
 
-    ScannerCallbacks forward = {.state_changed = on_scanner_state, .finger_needed = on_finger_needed,
-                                .finger_on = on_finger_on};
-    g_autoptr(Scanner) scanner = tu_scanner_new(&forward, NULL);
+    ScannerCallbacks forward = checkin_scanner_callbacks();
+    g_autoptr(Scanner) scanner = tu_scanner_new(&forward, &machine);
     double enroll[10];
     for (int f = 101; f <= 110; f++) {
         gint64 pid = tu_add_probationer(store, f, "Bench Person", NULL);

@@ -74,27 +74,6 @@ static void on_event(const CheckinEvent *ev, gpointer data)
     seen.offer_case_number = ev->offer_case_number;
 }
 
-static void on_scanner_state(ScannerState state, const char *why, gpointer data)
-{
-    (void)data;
-    if (machine)
-        checkin_on_scanner_state(machine, state, why);
-}
-
-static void on_finger_needed(gpointer data)
-{
-    (void)data;
-    if (machine)
-        checkin_on_finger_needed(machine);
-}
-
-static void on_finger_on(gpointer data)
-{
-    (void)data;
-    if (machine)
-        checkin_on_finger(machine);
-}
-
 /* Places a finger and waits for what the screen would show. */
 static CheckinState touch(const char *png)
 {
@@ -286,9 +265,8 @@ int main(int argc, char **argv)
     store = store_open(db_path, &error);
     g_assert_no_error(error);
 
-    ScannerCallbacks forward = {.state_changed = on_scanner_state, .finger_needed = on_finger_needed,
-                                .finger_on = on_finger_on};
-    scanner = tu_scanner_new(&forward, NULL);
+    ScannerCallbacks forward = checkin_scanner_callbacks();
+    scanner = tu_scanner_new(&forward, &machine);
     /* Fingers 101-110 enrolled from impressions 1-5, as an officer would. */
     for (int f = 101; f <= 110; f++) {
         gint64 pid = tu_add_probationer(store, f, "Test Person", "ٹیسٹ");

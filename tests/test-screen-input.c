@@ -28,20 +28,6 @@ static void on_event(const CheckinEvent *ev, gpointer data)
         g_strlcpy(last_uuid, ev->checkin->uuid, sizeof last_uuid);
 }
 
-static void on_scanner_state(ScannerState state, const char *why, gpointer data)
-{
-    (void)data;
-    if (machine)
-        checkin_on_scanner_state(machine, state, why);
-}
-
-static void on_finger_on(gpointer data)
-{
-    (void)data;
-    if (machine)
-        checkin_on_finger(machine);
-}
-
 /* Runs the main loop until the screen shows `want` (see screen_describe). */
 static void wait_for_view(const char *want, int timeout_ms)
 {
@@ -194,8 +180,8 @@ int main(int argc, char **argv)
     store = store_open(db_path, &error);
     g_assert_no_error(error);
 
-    ScannerCallbacks forward = {.state_changed = on_scanner_state, .finger_on = on_finger_on};
-    scanner = tu_scanner_new(&forward, NULL);
+    ScannerCallbacks forward = checkin_scanner_callbacks();
+    scanner = tu_scanner_new(&forward, &machine);
     StoreProbationer p = {.case_number = "1234/2024", .name_en = "Test Person", .name_ur = "ٹیسٹ",
                           .office = "Test Office", .active = TRUE};
     gint64 pid = store_add_probationer(store, &p, &error);
