@@ -4,17 +4,15 @@
 #include <string.h>
 
 #include "app/export.h"
+#include "app/schedule.h"
 
 /* ---- check-ins / log ---- */
 
+/* YYYY-MM-DD and a real day: the same reading the schedules use. */
 static gboolean valid_date(const char *date)
 {
     GDate d;
-    g_date_clear(&d, 1);
-    if (!date || strlen(date) != 10 || date[4] != '-' || date[7] != '-')
-        return FALSE;
-    g_date_set_parse(&d, date);
-    return g_date_valid(&d);
+    return schedule_parse_date(date, &d);
 }
 
 static void print_row_json(JsonBuilder *b, const StoreCheckinRow *r)
