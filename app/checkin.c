@@ -2,9 +2,7 @@
 #include "app/checkin.h"
 
 #include <string.h>
-#include <time.h>
 
-#include "app/roster.h"
 
 struct Checkin {
     const Config *config;
@@ -167,11 +165,8 @@ static void record(Checkin *c, const SearchResult *r, CheckinMethod method)
         c->failed_touches = 0;
         ev.state = row.result == CHECKIN_RECORDED ? CHECKIN_STATE_RECORDED : CHECKIN_STATE_ALREADY;
     }
-    GDate tomorrow, due;
-    g_date_set_time_t(&tomorrow, time(NULL));
-    g_date_add_days(&tomorrow, 1);
-    g_autofree char *next_due = row.probationer_id && roster_next_due(c->store, row.probationer_id, &tomorrow, &due)
-                                    ? schedule_format_date(&due) : NULL;
+    /* A date the officer set, else the reporting schedule's next day after today. */
+    g_autofree char *next_due = row.probationer_id ? store_get_next_report(c->store, row.probationer_id, NULL) : NULL;
     ev.next_due = next_due;
     g_message("check-in %s: %s", row.uuid, store_checkin_result_name(row.result));
     emit(c, &ev);

@@ -127,16 +127,18 @@ static void render_all(Lang first, int w, int h, int *compared)
     g_strlcpy(row.wall_time, "2026-11-23T09:41:07+05:00", sizeof row.wall_time);
     g_strlcpy(row.earlier_time, "2026-11-23T08:02:55+05:00", sizeof row.earlier_time);
     screen_set_online(screen, FALSE);
+    g_autofree char *next_due = store_get_next_report(store, person, NULL); /* as the machine fills it */
     for (size_t i = 0; i < G_N_ELEMENTS(shots); i++) {
         CheckinEvent ev = {.state = shots[i].state, .reason = shots[i].reason,
                            .offer_case_number = shots[i].offer,
                            .who = shots[i].with_person ? &who : NULL,
-                           .checkin = shots[i].with_person ? &row : NULL};
+                           .checkin = shots[i].with_person ? &row : NULL,
+                           .next_due = shots[i].with_person ? next_due : NULL};
         screen_show(screen, &ev);
         save(screen, prefix, shots[i].name, compared);
     }
     /* After "checked in": the officer's message, then the questions. */
-    CheckinEvent rec = {.state = CHECKIN_STATE_RECORDED, .who = &who, .checkin = &row};
+    CheckinEvent rec = {.state = CHECKIN_STATE_RECORDED, .who = &who, .checkin = &row, .next_due = next_due};
     screen_show(screen, &rec);
     CheckinEvent waiting = {.state = CHECKIN_STATE_WAITING};
     screen_show(screen, &waiting);

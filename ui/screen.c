@@ -162,8 +162,7 @@ static void take_person(Screen *s, const CheckinEvent *ev)
         return;
     gint64 id = ev->who->id;
     g_autoptr(GError) error = NULL;
-    g_autofree char *next = store_get_next_report(s->store, id, &error);
-    s->next_report = date_of(next);
+    s->next_report = date_of(ev->next_due);
     g_autoptr(GBytes) png = store_get_photo(s->store, id, NULL);
     if (png) {
         s->photo = image_load_png_bytes(png, &error);
