@@ -3,7 +3,6 @@
 
 #include <string.h>
 
-
 struct Checkin {
     const Config *config;
     Store *store;
