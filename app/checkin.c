@@ -19,6 +19,7 @@ struct Checkin {
     guint busy_retry_id;       /* identify again: the scan cancelled a moment ago is winding down */
     int failed_touches;        /* consecutive not-recognised touches */
     gboolean started;
+    gboolean paused;           /* officer mode holds the scanner (checkin_pause) */
 };
 
 typedef struct {
@@ -125,6 +126,8 @@ static void go_idle(Checkin *c)
     stop_scan(c);
     clear_timer(c);
     end_case_entry(c);
+    if (c->paused)
+        return;
     if (c->config->capture == CAPTURE_CONTINUOUS)
         c->timer_id = g_timeout_add_seconds(MAX(c->config->rest_s, 1), on_timer_listen, c);
     emit_simple(c, CHECKIN_STATE_IDLE, NULL);
@@ -227,6 +230,8 @@ static void listen(Checkin *c)
 {
     stop_scan(c);
     clear_timer(c);
+    if (c->paused)
+        return;
     if (scanner_get_state(c->scanner) != SCANNER_READY) {
         checkin_on_scanner_state(c, scanner_get_state(c->scanner), NULL);
         return;
@@ -310,14 +315,50 @@ CheckinState checkin_get_state(Checkin *c)
     return c->state;
 }
 
+void checkin_pause(Checkin *c)
+{
+    c->paused = TRUE;
+    stop_scan(c);
+    clear_timer(c);
+    end_case_entry(c);
+    c->failed_touches = 0;
+}
+
+void checkin_resume(Checkin *c)
+{
+    if (!c->paused)
+        return;
+    c->paused = FALSE;
+    /* Fingers enrolled (or people deactivated) while paused count from the first touch after. */
+    g_autoptr(GError) error = NULL;
+    if (!search_reload_if_changed(c->search, c->store, &error) && error)
+        g_warning("could not reload the enrolled fingers: %s", error->message);
+    if (!c->started)
+        return;
+    c->state = CHECKIN_STATE_IDLE; /* so the next announcement is made, whatever was shown before */
+    if (c->config->capture == CAPTURE_CONTINUOUS)
+        listen(c);
+    else
+        go_idle(c);
+}
+
+gboolean checkin_is_paused(Checkin *c)
+{
+    return c->paused;
+}
+
 void checkin_tap(Checkin *c)
 {
+    if (c->paused)
+        return;
     if (c->state == CHECKIN_STATE_IDLE)
         listen(c);
 }
 
 void checkin_enter_case_number(Checkin *c, const char *case_number)
 {
+    if (c->paused)
+        return;
     stop_scan(c);
     end_case_entry(c);
     g_autoptr(GError) error = NULL;
@@ -352,8 +393,8 @@ gboolean checkin_answer_question(Checkin *c, const char *checkin_uuid, const cha
 void checkin_on_scanner_state(Checkin *c, ScannerState state, const char *why)
 {
     (void)why;
-    if (!c->started)
-        return;
+    if (!c->started || c->paused)
+        return; /* checkin_resume() looks at the scanner afresh */
     switch (state) {
     case SCANNER_READY:
         /* Back from unplugged or hot. */
@@ -386,6 +427,8 @@ void checkin_on_finger_needed(Checkin *c)
 
 void checkin_on_finger(Checkin *c)
 {
+    if (c->paused)
+        return; /* an officer's enrollment touch */
     if (c->state == CHECKIN_STATE_WAITING || c->state == CHECKIN_STATE_CASE_ENTRY) {
         CheckinEvent ev = {.state = CHECKIN_STATE_SEARCHING, .who = c->one ? &c->one_who : NULL};
         emit(c, &ev);

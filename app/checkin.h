@@ -56,6 +56,12 @@ void checkin_start(Checkin *checkin);
 CheckinState checkin_get_state(Checkin *checkin);
 const char *checkin_state_name(CheckinState state);
 
+/* Officer mode: the machine lets go of the scanner (no listening, no results, no events) so the
+ * officer screens can enroll with it; resume reloads the enrolled fingers and listens again. */
+void checkin_pause(Checkin *checkin);
+void checkin_resume(Checkin *checkin);
+gboolean checkin_is_paused(Checkin *checkin);
+
 /* A person's inputs. */
 void checkin_tap(Checkin *checkin);   /* wake the scanner (tap mode) */
 /* Fallback: case number typed on the keypad → that person's finger is checked 1:1. */

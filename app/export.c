@@ -7,7 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define EXPORT_ERROR (g_quark_from_static_string("haazri-export"))
 
 GPtrArray *export_find_removable_media(void)
 {

@@ -9,6 +9,10 @@
 
 #include "app/store.h"
 
+/* Failures to write carry the errno as their code (ENOSPC: full, EROFS: read-only, ...), so a
+ * screen can say which it was in its own words. */
+#define EXPORT_ERROR (g_quark_from_static_string("haazri-export"))
+
 typedef struct {
     char *csv_path;
     char *manifest_path;

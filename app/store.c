@@ -348,6 +348,35 @@ gint64 store_add_finger(Store *s, gint64 probationer_id, const char *finger, GBy
     return sqlite3_last_insert_rowid(s->db);
 }
 
+gboolean store_replace_finger(Store *s, gint64 probationer_id, const char *finger, GBytes *print,
+                              const char *driver, GError **error)
+{
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autofree char *at = store_now_iso(now);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db,
+                           "UPDATE fingers SET print = ?, driver = ?, enrolled_at = ? "
+                           "WHERE probationer_id = ? AND finger = ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_fail(s, error, "store the finger");
+    gsize len = 0;
+    const void *data = g_bytes_get_data(print, &len);
+    sqlite3_bind_blob(st, 1, data, (int)len, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, driver, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, at, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 4, probationer_id);
+    sqlite3_bind_text(st, 5, finger, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return store_fail(s, error, "store the finger");
+    if (sqlite3_changes(s->db) == 0) {
+        g_set_error(error, STORE_ERROR, STORE_ERROR_NOT_FOUND, "this probationer has no %s enrolled", finger);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static gboolean foreach_finger(Store *s, const char *sql, gint64 id, StoreFingerFunc func,
                                gpointer user_data, GError **error)
 {

@@ -90,6 +90,9 @@ void store_probationer_free(StoreProbationer *p);
 /* Enrolled fingers: `print` is libfprint's fp_print_serialize() output. */
 gint64 store_add_finger(Store *store, gint64 probationer_id, const char *finger, GBytes *print,
                         const char *driver, GError **error);
+/* A new print for a finger the probationer already has (re-enrollment); NOT_FOUND when they don't. */
+gboolean store_replace_finger(Store *store, gint64 probationer_id, const char *finger, GBytes *print,
+                              const char *driver, GError **error);
 typedef void (*StoreFingerFunc)(gint64 finger_id, gint64 probationer_id, const char *finger,
                                 GBytes *print, gpointer user_data);
 /* Calls `func` for every finger of every active probationer (the search gallery). */

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "app/search.h"
+#include "app/enroll.h"
 #include "drivers/scanner.h"
 
 /* ---- enroll ---- */
@@ -60,41 +60,30 @@ static void on_enrolled(FpPrint *print, const GError *error, gpointer data)
 
 typedef struct {
     GMainLoop *loop;
-    FpPrint *match, *probe;
     GError *error;
 } CheckWait;
 
-static void on_checked(FpPrint *match, FpPrint *probe, const GError *error, gpointer data)
+static void on_checked(const GError *error, const char *owner_case, gpointer data)
 {
+    (void)owner_case;
     CheckWait *w = data;
-    w->match = match ? g_object_ref(match) : NULL;
-    w->probe = probe ? g_object_ref(probe) : NULL;
     w->error = error ? g_error_copy(error) : NULL;
     g_main_loop_quit(w->loop);
 }
 
-/* One touch identified against everyone enrolled: the same finger must not be enrolled under two
- * case numbers (one person checking in for another, or two identities). */
-static gboolean check_not_enrolled(Scanner *scanner, Store *store, gint64 self_id, const char *finger,
-                                   GError **error)
+/* The duplicate-finger check (app/enroll.c, the same one the kiosk's officer screens use), with
+ * up to three touches for unclear ones. */
+static gboolean check_not_enrolled(Scanner *scanner, Store *store, gint64 self_id, const char *case_number,
+                                   const char *finger, GError **error)
 {
-    g_autoptr(Search) everyone = search_new("libfprint", error);
-    if (!everyone || !search_load(everyone, store, NULL, error))
-        return FALSE;
-    if (search_get_size(everyone) == 0)
-        return TRUE;
     for (int attempt = 0; attempt < 3; attempt++) {
         prompt.finger = finger;
         prompt.checking = TRUE;
         g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
         CheckWait w = {.loop = loop};
-        scanner_identify(scanner, search_get_scan_prints(everyone), NULL, on_checked, &w);
+        enroll_check_finger(scanner, store, self_id, case_number, actor(), NULL, on_checked, &w);
         g_main_loop_run(loop);
         prompt.checking = FALSE;
-        SearchResult r;
-        search_decide(everyone, w.match, w.probe, &r);
-        g_clear_object(&w.match);
-        g_clear_object(&w.probe);
         if (w.error && w.error->domain == FP_DEVICE_RETRY) {
             printf("  touch not usable: %s\n", scanner_describe_error(w.error));
             g_clear_error(&w.error);
@@ -102,15 +91,6 @@ static gboolean check_not_enrolled(Scanner *scanner, Store *store, gint64 self_i
         }
         if (w.error) {
             g_propagate_error(error, w.error);
-            return FALSE;
-        }
-        if (r.decision == SEARCH_MATCH && r.probationer_id != self_id) {
-            StoreProbationer owner = {0};
-            store_get_probationer(store, r.probationer_id, &owner, NULL);
-            g_set_error(error, STORE_ERROR, STORE_ERROR_EXISTS,
-                        "this finger is already enrolled for case %s (%s); it was not enrolled again",
-                        owner.case_number ? owner.case_number : "?", owner.name_en ? owner.name_en : "?");
-            store_probationer_clear(&owner);
             return FALSE;
         }
         return TRUE;
@@ -175,9 +155,8 @@ int cmd_enroll(int argc, char **argv)
     }
     g_autoptr(GPtrArray) prints = g_ptr_array_new_with_free_func(g_object_unref);
     for (char **f = fingers; *f; f++) {
-        if (!check_not_enrolled(scanner, store, exists ? p.id : 0, *f, &error)) {
+        if (!check_not_enrolled(scanner, store, exists ? p.id : 0, case_number, *f, &error)) {
             fprintf(stderr, "haazri-ctl enroll: %s\n", error->message);
-            store_audit(store, actor(), "finger.enroll-refused", case_number, error->message, NULL);
             store_probationer_clear(&p);
             return 1;
         }
@@ -186,7 +165,7 @@ int cmd_enroll(int argc, char **argv)
         prompt.touches = fp_device_get_nr_enroll_stages(scanner_get_device(scanner));
         g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
         EnrollWait w = {.loop = loop};
-        scanner_enroll(scanner, scanner_finger_parse(*f), NULL, on_progress, on_enrolled, &w);
+        enroll_capture(scanner, scanner_finger_parse(*f), NULL, on_progress, on_enrolled, &w);
         g_main_loop_run(loop);
         if (!w.print) {
             fprintf(stderr, "haazri-ctl enroll: the %s finger was not enrolled: %s\n", *f,
@@ -198,34 +177,16 @@ int cmd_enroll(int argc, char **argv)
         g_ptr_array_add(prints, w.print);
     }
 
-    if (!exists) {
-        StoreProbationer np = {.case_number = case_number, .cnic = cnic, .name_en = name, .name_ur = name_ur,
-                               .office = office ? office : config->office, .active = TRUE};
-        np.id = store_add_probationer(store, &np, &error);
-        if (!np.id) {
-            fprintf(stderr, "haazri-ctl enroll: %s\n", error->message);
-            return 1;
-        }
-        p.id = np.id;
-        store_audit(store, actor(), "probationer.add", case_number, NULL, NULL);
+    EnrollPerson who = {.case_number = case_number, .name_en = name, .name_ur = name_ur, .cnic = cnic,
+                        .office = office ? office : config->office};
+    if (!enroll_save(store, exists ? p.id : 0, &who, fingers, prints, fp_device_get_driver(scanner_get_device(scanner)),
+                     actor(), &error)) {
+        fprintf(stderr, "haazri-ctl enroll: %s\n", error->message);
+        store_probationer_clear(&p);
+        return 1;
     }
-    for (guint i = 0; i < prints->len; i++) {
-        g_autofree guchar *data = NULL;
-        gsize len = 0;
-        if (!fp_print_serialize(g_ptr_array_index(prints, i), &data, &len, &error)) {
-            fprintf(stderr, "haazri-ctl enroll: %s\n", error->message);
-            store_probationer_clear(&p);
-            return 1;
-        }
-        g_autoptr(GBytes) blob = g_bytes_new(data, len);
-        if (!store_add_finger(store, p.id, fingers[i], blob, fp_device_get_driver(scanner_get_device(scanner)), &error)) {
-            fprintf(stderr, "haazri-ctl enroll: %s\n", error->message);
-            store_probationer_clear(&p);
-            return 1;
-        }
-        store_audit(store, actor(), "finger.enroll", case_number, fingers[i], NULL);
-        printf("Enrolled %s for case %s.\n", fingers[i], case_number);
-    }
+    for (char **f = fingers; *f; f++)
+        printf("Enrolled %s for case %s.\n", *f, case_number);
     store_probationer_clear(&p);
     return 0;
 }

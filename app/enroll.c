@@ -1,0 +1,189 @@
+/* enroll — duplicate check, capture and saving. See enroll.h. */
+#include "app/enroll.h"
+
+#include "app/search.h"
+
+#define BUSY_RETRY_MS 20
+
+typedef struct {
+    Scanner *scanner;
+    Store *store;
+    Search *everyone;
+    gint64 self_id;
+    char *case_number, *actor;
+    GCancellable *cancellable;
+    EnrollCheckFunc done;
+    gpointer user_data;
+} Check;
+
+static void check_free(Check *c)
+{
+    search_free(c->everyone);
+    g_free(c->case_number);
+    g_free(c->actor);
+    g_clear_object(&c->cancellable);
+    g_free(c);
+}
+
+static void check_finish(Check *c, const GError *error, const char *owner_case)
+{
+    c->done(error, owner_case, c->user_data);
+    check_free(c);
+}
+
+static void start_identify(Check *c);
+
+static gboolean on_busy_identify(gpointer data)
+{
+    start_identify(data);
+    return G_SOURCE_REMOVE;
+}
+
+static void on_identified(FpPrint *match, FpPrint *probe, const GError *error, gpointer data)
+{
+    Check *c = data;
+    if (g_error_matches(error, FP_DEVICE_ERROR, FP_DEVICE_ERROR_BUSY) &&
+        !(c->cancellable && g_cancellable_is_cancelled(c->cancellable))) {
+        g_timeout_add(BUSY_RETRY_MS, on_busy_identify, c);
+        return;
+    }
+    if (error) {
+        check_finish(c, error, NULL);
+        return;
+    }
+    SearchResult r;
+    search_decide(c->everyone, match, probe, &r);
+    if (r.decision != SEARCH_MATCH || r.probationer_id == c->self_id) {
+        check_finish(c, NULL, NULL);
+        return;
+    }
+    StoreProbationer owner = {0};
+    store_get_probationer(c->store, r.probationer_id, &owner, NULL);
+    g_autoptr(GError) dup = g_error_new(STORE_ERROR, STORE_ERROR_EXISTS,
+                                        "this finger is already enrolled for case %s (%s); it was not enrolled again",
+                                        owner.case_number ? owner.case_number : "?", owner.name_en ? owner.name_en : "?");
+    store_audit(c->store, c->actor, "finger.enroll-refused", c->case_number, dup->message, NULL);
+    check_finish(c, dup, owner.case_number);
+    store_probationer_clear(&owner);
+}
+
+static void start_identify(Check *c)
+{
+    scanner_identify(c->scanner, search_get_scan_prints(c->everyone), c->cancellable, on_identified, c);
+}
+
+static gboolean on_nobody_enrolled(gpointer data)
+{
+    check_finish(data, NULL, NULL);
+    return G_SOURCE_REMOVE;
+}
+
+void enroll_check_finger(Scanner *scanner, Store *store, gint64 self_id, const char *case_number,
+                         const char *actor, GCancellable *cancellable, EnrollCheckFunc done, gpointer user_data)
+{
+    Check *c = g_new0(Check, 1);
+    *c = (Check){.scanner = scanner, .store = store, .self_id = self_id, .case_number = g_strdup(case_number),
+                 .actor = g_strdup(actor), .cancellable = cancellable ? g_object_ref(cancellable) : NULL,
+                 .done = done, .user_data = user_data};
+    g_autoptr(GError) error = NULL;
+    /* libfprint's own matcher whatever [match] search says: the check is one touch, and the
+     * official matcher is the stricter judge of "the same finger". */
+    c->everyone = search_new("libfprint", &error);
+    if (!c->everyone || !search_load(c->everyone, store, NULL, &error)) {
+        check_finish(c, error, NULL);
+        return;
+    }
+    if (search_get_size(c->everyone) == 0) {
+        g_idle_add(on_nobody_enrolled, c); /* as asynchronous as a touch would be */
+        return;
+    }
+    start_identify(c);
+}
+
+typedef struct {
+    Scanner *scanner;
+    FpFinger finger;
+    GCancellable *cancellable;
+    ScannerProgressFunc progress;
+    ScannerEnrollFunc done;
+    gpointer user_data;
+} Capture;
+
+static void start_capture(Capture *c);
+
+static gboolean on_busy_capture(gpointer data)
+{
+    start_capture(data);
+    return G_SOURCE_REMOVE;
+}
+
+static void on_captured(FpPrint *print, const GError *error, gpointer data)
+{
+    Capture *c = data;
+    if (g_error_matches(error, FP_DEVICE_ERROR, FP_DEVICE_ERROR_BUSY) &&
+        !(c->cancellable && g_cancellable_is_cancelled(c->cancellable))) {
+        g_timeout_add(BUSY_RETRY_MS, on_busy_capture, c);
+        return;
+    }
+    c->done(print, error, c->user_data);
+    g_clear_object(&c->cancellable);
+    g_free(c);
+}
+
+static void on_capture_progress(int stage, int stages, const GError *retry, gpointer data)
+{
+    Capture *c = data;
+    if (c->progress)
+        c->progress(stage, stages, retry, c->user_data);
+}
+
+static void start_capture(Capture *c)
+{
+    scanner_enroll(c->scanner, c->finger, c->cancellable, on_capture_progress, on_captured, c);
+}
+
+void enroll_capture(Scanner *scanner, FpFinger finger, GCancellable *cancellable, ScannerProgressFunc progress,
+                    ScannerEnrollFunc done, gpointer user_data)
+{
+    Capture *c = g_new0(Capture, 1);
+    *c = (Capture){scanner, finger, cancellable ? g_object_ref(cancellable) : NULL, progress, done, user_data};
+    start_capture(c);
+}
+
+gint64 enroll_save(Store *store, gint64 existing_id, const EnrollPerson *person, char *const *fingers,
+                   GPtrArray *prints, const char *driver, const char *actor, GError **error)
+{
+    gint64 id = existing_id;
+    if (!id) {
+        StoreProbationer np = {.case_number = (char *)person->case_number, .cnic = (char *)person->cnic,
+                               .name_en = (char *)person->name_en, .name_ur = (char *)person->name_ur,
+                               .office = (char *)person->office, .active = TRUE};
+        id = store_add_probationer(store, &np, error);
+        if (!id)
+            return 0;
+        store_audit(store, actor, "probationer.add", person->case_number, NULL, NULL);
+    }
+    for (guint i = 0; i < prints->len; i++) {
+        g_autofree guchar *data = NULL;
+        gsize len = 0;
+        if (!fp_print_serialize(g_ptr_array_index(prints, i), &data, &len, error))
+            return 0;
+        g_autoptr(GBytes) blob = g_bytes_new(data, len);
+        g_autoptr(GError) local = NULL;
+        gboolean replaced = FALSE;
+        if (!store_add_finger(store, id, fingers[i], blob, driver, &local)) {
+            /* Re-enrolling a finger: the new print replaces the old one in place, so the check-ins
+             * made with it keep pointing at a finger that exists. */
+            if (!existing_id || !g_error_matches(local, STORE_ERROR, STORE_ERROR_EXISTS) ||
+                !store_replace_finger(store, id, fingers[i], blob, driver, error)) {
+                if (local && !(error && *error))
+                    g_propagate_error(error, g_steal_pointer(&local));
+                return 0;
+            }
+            replaced = TRUE;
+        }
+        store_audit(store, actor, replaced ? "finger.re-enroll" : "finger.enroll", person->case_number, fingers[i],
+                    NULL);
+    }
+    return id;
+}
