@@ -16,6 +16,7 @@ static const char *const known_keys[][8] = {
     {"screen", NULL}, /* ui/ (the check-in screen) */
     {"sound", NULL},  /* ui/ (prompts and tones) */
     {"sync", NULL},   /* sync/ (the central server) */
+    {"officer", NULL}, /* ui/officer-screen.c (officer mode on the screen) */
 };
 
 #define CONFIG_ERROR (g_quark_from_static_string("haazri-config"))

@@ -251,8 +251,11 @@ int main(int argc, char **argv)
         g_free(sound_config.prompts_dir);
         sound_config.prompts_dir = g_strdup(built_prompts);
     }
+    g_auto(OfficerScreenConfig) officer_config;
+    officer_screen_config_init(&officer_config);
     if (config->keyfile && (!screen_config_load(config->keyfile, config->path, &screen_config, &error) ||
-                            !sound_config_load(config->keyfile, config->path, &sound_config, &error))) {
+                            !sound_config_load(config->keyfile, config->path, &sound_config, &error) ||
+                            !officer_screen_config_load(config->keyfile, config->path, &officer_config, &error))) {
         g_printerr("haazri: %s\n", error->message);
         return 2;
     }
@@ -298,6 +301,12 @@ int main(int argc, char **argv)
             g_printerr("haazri: %s; running without the screen\n", error->message);
             g_clear_error(&error);
         }
+    }
+    if (screen) {
+        OfficerScreenParts officer_parts = {.store = store, .checkin = checkin, .scanner = scanner, .leds = leds,
+                                            .device_id = config->device_id, .office = config->office,
+                                            .data_dir = config->data_dir};
+        screen_attach_officer(screen, &officer_config, &officer_parts);
     }
     sync_view.term = term;
     sync_view.screen = screen;

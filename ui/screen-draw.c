@@ -446,5 +446,6 @@ void screen_draw(Screen *s)
     case VIEW_KEYPAD: draw_keypad(s); break;
     case VIEW_MESSAGE: draw_message(s); break;
     case VIEW_QUESTION: draw_question(s); break;
+    case VIEW_OFFICER: officer_screen_draw(s->officer); break;
     }
 }

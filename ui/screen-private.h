@@ -5,10 +5,11 @@
 
 #include "ui/keypad.h"
 #include "ui/layout.h"
+#include "ui/officer-screen.h"
 #include "ui/screen.h"
 #include "ui/text.h"
 
-typedef enum { VIEW_MACHINE, VIEW_KEYPAD, VIEW_MESSAGE, VIEW_QUESTION } View;
+typedef enum { VIEW_MACHINE, VIEW_KEYPAD, VIEW_MESSAGE, VIEW_QUESTION, VIEW_OFFICER } View;
 typedef enum { ACT_TAP, ACT_KEYPAD, ACT_CONTINUE, ACT_YES, ACT_NO, ACT_BACK } Action;
 
 typedef struct {
@@ -51,6 +52,11 @@ struct Screen {
     gint64 unsent;          /* check-ins waiting to be sent */
     int online;             /* -1 unknown, 0, 1 (screen_set_online) */
     GDateTime *fixed_now;
+
+    OfficerScreen *officer; /* NULL until screen_attach_officer() */
+    guint long_press_id;    /* a press held on a top corner: officer mode after LONG_PRESS_MS */
+    int press_y;            /* where the current press began (swipes in officer lists) */
+    gboolean pressing;
 
     guint64 redraws;
     guint redraw_id, clock_id, poll_id, view_timer_id;

@@ -12,6 +12,9 @@
 #define POLL_FAST_MS 20    /* right after an input: touches feel immediate */
 #define POLL_SLOW_MS 100   /* idle: 10 wake-ups a second cost far below 1% CPU */
 #define FAST_FOR_US (3 * G_USEC_PER_SEC)
+/* Officer mode's way in: a press held this long on a top corner. Long enough that a probationer
+ * tapping the screen never finds it; an officer who knows waits three seconds. */
+#define LONG_PRESS_MS 3000
 
 static void schedule_redraw(Screen *s);
 
@@ -225,6 +228,10 @@ void screen_show(Screen *s, const CheckinEvent *ev)
         take_person(s, ev);
     if (!between && ev->state != CHECKIN_STATE_RECORDED)
         s->flow_pending = FALSE;
+    if (s->view == VIEW_OFFICER) {
+        s->flow_pending = FALSE; /* the machine is paused; what it said last is shown when officer mode closes */
+        return;
+    }
 
     if (s->view != VIEW_MACHINE && !between)
         set_view(s, VIEW_MACHINE); /* a finger on the scanner wins over the keypad or questions */
@@ -296,6 +303,10 @@ static void press_at(Screen *s, int x, int y)
         g_source_remove(s->redraw_id);
         on_redraw(s);
     }
+    if (s->view == VIEW_OFFICER) {
+        officer_screen_press(s->officer, x, y);
+        return;
+    }
     if (s->view == VIEW_KEYPAD) {
         const char *key = keypad_hit(&s->keypad, x, y);
         if (key) {
@@ -317,6 +328,14 @@ static void press_at(Screen *s, int x, int y)
 
 static void press_keyboard(Screen *s, SDL_Keycode k)
 {
+    if (s->view == VIEW_OFFICER) {
+        officer_screen_key(s->officer, k);
+        return;
+    }
+    if (k == SDLK_F12) { /* the developer's and the keyboard-equipped officer's way in */
+        screen_open_officer(s);
+        return;
+    }
     char digit[2] = {0};
     if (k >= SDLK_0 && k <= SDLK_9)
         digit[0] = (char)('0' + (k - SDLK_0));
@@ -361,7 +380,82 @@ static void press_keyboard(Screen *s, SDL_Keycode k)
         else if (k == SDLK_n || k == SDLK_2)
             act(s, ACT_NO);
         break;
+    case VIEW_OFFICER:
+        break;
     }
+}
+
+/* ---- officer mode ---- */
+
+static void officer_redraw_cb(gpointer data)
+{
+    schedule_redraw(data);
+}
+
+static void officer_closed_cb(gpointer data)
+{
+    Screen *s = data;
+    if (s->checkin) /* resumed: not whatever it said before officer mode */
+        s->state = checkin_get_state(s->checkin);
+    set_view(s, VIEW_MACHINE);
+}
+
+void screen_attach_officer(Screen *s, const OfficerScreenConfig *config, const OfficerScreenParts *parts)
+{
+    OfficerScreenHost host = {officer_redraw_cb, officer_closed_cb, s};
+    officer_screen_free(s->officer);
+    s->officer = officer_screen_new(config, parts, &host, s->renderer, s->text, &s->layout, s->config.order[0]);
+    if (s->fixed_now)
+        officer_screen_set_clock(s->officer, s->fixed_now);
+}
+
+void screen_open_officer(Screen *s)
+{
+    if (!s->officer || s->view == VIEW_OFFICER)
+        return;
+    clear_person(s);
+    set_view(s, VIEW_OFFICER);
+    officer_screen_open(s->officer);
+}
+
+static gboolean on_long_press(gpointer data)
+{
+    Screen *s = data;
+    s->long_press_id = 0;
+    screen_open_officer(s);
+    return G_SOURCE_REMOVE;
+}
+
+static void stop_long_press(Screen *s)
+{
+    if (s->long_press_id) {
+        g_source_remove(s->long_press_id);
+        s->long_press_id = 0;
+    }
+}
+
+/* A press begins: on a top corner of the check-in screens it may become the way into officer mode. */
+static void press_down(Screen *s, int x, int y)
+{
+    s->pressing = TRUE;
+    s->press_y = y;
+    int corner = s->layout.top.h * 2;
+    stop_long_press(s);
+    if (s->officer && s->view != VIEW_OFFICER && y < s->layout.top.h && (x < corner || x >= s->layout.w - corner))
+        s->long_press_id = g_timeout_add(LONG_PRESS_MS, on_long_press, s);
+    press_at(s, x, y);
+}
+
+/* A press ends: too soon for officer mode; in officer lists a drag is a swipe to the next page. */
+static void press_up(Screen *s, int y)
+{
+    stop_long_press(s);
+    if (!s->pressing)
+        return;
+    s->pressing = FALSE;
+    int dy = y - s->press_y;
+    if (s->view == VIEW_OFFICER && ABS(dy) > s->layout.h / 8)
+        officer_screen_scroll(s->officer, dy < 0 ? 1 : -1); /* drag up: further down the list */
 }
 
 void screen_process_events(Screen *s)
@@ -383,12 +477,24 @@ void screen_process_events(Screen *s)
         case SDL_MOUSEBUTTONDOWN:
             if (e.button.which != SDL_TOUCH_MOUSEID && e.button.button == SDL_BUTTON_LEFT) {
                 s->last_input_us = g_get_monotonic_time();
-                press_at(s, e.button.x, e.button.y);
+                press_down(s, e.button.x, e.button.y);
             }
+            break;
+        case SDL_MOUSEBUTTONUP:
+            if (e.button.which != SDL_TOUCH_MOUSEID && e.button.button == SDL_BUTTON_LEFT)
+                press_up(s, e.button.y);
             break;
         case SDL_FINGERDOWN:
             s->last_input_us = g_get_monotonic_time();
-            press_at(s, (int)(e.tfinger.x * s->layout.w), (int)(e.tfinger.y * s->layout.h));
+            press_down(s, (int)(e.tfinger.x * s->layout.w), (int)(e.tfinger.y * s->layout.h));
+            break;
+        case SDL_FINGERUP:
+            press_up(s, (int)(e.tfinger.y * s->layout.h));
+            break;
+        case SDL_MOUSEWHEEL:
+            s->last_input_us = g_get_monotonic_time();
+            if (s->view == VIEW_OFFICER && e.wheel.y != 0)
+                officer_screen_scroll(s->officer, e.wheel.y > 0 ? -1 : 1);
             break;
         case SDL_KEYDOWN:
             s->last_input_us = g_get_monotonic_time();
@@ -504,10 +610,11 @@ void screen_free(Screen *s)
     if (!s)
         return;
     /* The machine keeps its listener list; main frees the screen after the machine stops. */
-    guint *ids[] = {&s->redraw_id, &s->clock_id, &s->poll_id, &s->view_timer_id};
+    guint *ids[] = {&s->redraw_id, &s->clock_id, &s->poll_id, &s->view_timer_id, &s->long_press_id};
     for (size_t i = 0; i < G_N_ELEMENTS(ids); i++)
         if (*ids[i])
             g_source_remove(*ids[i]);
+    g_clear_pointer(&s->officer, officer_screen_free);
     clear_person(s);
     g_free(s->reason);
     g_free(s->office);
@@ -536,6 +643,8 @@ void screen_set_clock(Screen *s, GDateTime *now)
     g_clear_pointer(&s->fixed_now, g_date_time_unref);
     if (now)
         s->fixed_now = g_date_time_ref(now);
+    if (s->officer)
+        officer_screen_set_clock(s->officer, now);
     schedule_redraw(s);
 }
 
@@ -570,6 +679,8 @@ char *screen_describe(Screen *s)
         return g_strdup("message");
     case VIEW_QUESTION:
         return g_strdup_printf("question:%s", current_question(s) ? current_question(s)->id : "");
+    case VIEW_OFFICER:
+        return officer_screen_describe(s->officer);
     case VIEW_MACHINE:
         break;
     }
@@ -589,6 +700,8 @@ gboolean screen_locate(Screen *s, const char *what, int *x, int *y)
         g_source_remove(s->redraw_id);
         on_redraw(s);
     }
+    if (s->view == VIEW_OFFICER)
+        return officer_screen_locate(s->officer, what, x, y);
     const SDL_Rect *r = NULL;
     if (g_str_has_prefix(what, "key:") && s->view == VIEW_KEYPAD) {
         for (int i = 0; i < KEYPAD_KEYS; i++)

@@ -16,6 +16,7 @@
 
 #include "app/checkin.h"
 #include "app/store.h"
+#include "ui/officer-screen.h"
 #include "ui/sound.h"
 #include "ui/strings.h"
 
@@ -51,6 +52,12 @@ Screen *screen_new(const ScreenConfig *config, Checkin *checkin, Store *store, S
 void screen_free(Screen *screen);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Screen, screen_free)
 
+/* Officer mode on this screen (ui/officer-screen.h): opened by holding a top corner for 3 s, or F12.
+ * Without this call the screen has no officer mode. Copies `config`; `parts` are borrowed. */
+void screen_attach_officer(Screen *screen, const OfficerScreenConfig *config, const OfficerScreenParts *parts);
+/* Opens officer mode's PIN screen now (what the long press does). */
+void screen_open_officer(Screen *screen);
+
 /* What the check-in machine announced (called by the subscription; public for screenshots). */
 void screen_show(Screen *screen, const CheckinEvent *event);
 /* Sync reports whether the central server is reachable (the offline indicator). Default: offline
@@ -60,7 +67,8 @@ void screen_set_online(Screen *screen, gboolean online);
 void screen_set_clock(Screen *screen, GDateTime *now);
 /* Draws now if anything changed, then writes what is on the screen as a PNG. */
 gboolean screen_save_png(Screen *screen, const char *path, GError **error);
-/* What the screen shows now: "machine:<state>", "keypad", "message", "question:<id>". */
+/* What the screen shows now: "machine:<state>", "keypad", "message", "question:<id>", or officer
+ * mode's "officer:<view>". */
 char *screen_describe(Screen *screen);
 /* Where a person would touch for `what`: "key:<k>" (keypad key, e.g. "key:7", "key:ok"), "case-number",
  * "back", "continue", "yes", "no". FALSE when the current view has no such thing. */

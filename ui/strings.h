@@ -40,6 +40,89 @@ typedef enum {
     STR_OFFLINE,              /* %d = check-ins waiting */
     STR_WAITING_TO_SEND,      /* %d = check-ins waiting (online but behind) */
     STR_CASE_NUMBER_SHORT,    /* idle screen's small button */
+    /* Officer mode (ui/officer-*.c); never spoken. */
+    STR_OFF_TITLE,
+    STR_OFF_CHOOSE_NAME,
+    STR_OFF_ENTER_PIN,
+    STR_OFF_WRONG_PIN,
+    STR_OFF_LOCKED,           /* %s = time left, e.g. "1:30" */
+    STR_OFF_NO_OFFICERS,
+    STR_OFF_SIGNED_IN,        /* %s = name */
+    STR_OFF_ROLE_OFFICER,
+    STR_OFF_ROLE_ADMIN,
+    STR_OFF_TODAY,
+    STR_OFF_LOG,
+    STR_OFF_ENROLL,
+    STR_OFF_EXPORT,
+    STR_OFF_DEVICE,
+    STR_OFF_LOGOUT,
+    STR_OFF_DUE,
+    STR_OFF_PRESENT,
+    STR_OFF_LATE,
+    STR_OFF_MISSING,
+    STR_OFF_EXPECTED,
+    STR_OFF_NOT_DUE,
+    STR_OFF_NOBODY_TODAY,
+    STR_OFF_HISTORY,          /* %s = case number */
+    STR_OFF_NO_CHECKINS,
+    STR_OFF_ALL_RESULTS,
+    STR_OFF_RES_RECORDED,
+    STR_OFF_RES_DUPLICATE,
+    STR_OFF_RES_NOT_RECOGNISED,
+    STR_OFF_RANGE_TODAY,
+    STR_OFF_RANGE_WEEK,
+    STR_OFF_RANGE_ALL,
+    STR_OFF_RANGE_MONTH,
+    STR_OFF_SEARCH,
+    STR_OFF_SEARCH_FOR,       /* %s = what is searched */
+    STR_OFF_NEWER,
+    STR_OFF_OLDER,
+    STR_OFF_CASE_NUMBER,
+    STR_OFF_NAME_EN,
+    STR_OFF_NEW_PERSON,
+    STR_OFF_FOUND,            /* %d = fingers enrolled */
+    STR_OFF_INACTIVE,
+    STR_OFF_CHOOSE_FINGERS,
+    STR_OFF_CAPTURE,
+    STR_OFF_REENROLL,
+    STR_OFF_DEACTIVATE,
+    STR_OFF_ACTIVATE,
+    STR_OFF_NEED_NAME,
+    STR_OFF_CHECK_TOUCH,      /* %s = finger */
+    STR_OFF_TOUCH_OF,         /* %s = finger, %d of %d */
+    STR_OFF_TOUCH_REJECTED,
+    STR_OFF_ENROLLED,         /* %s = case number */
+    STR_OFF_DUPLICATE,        /* %s = case number it belongs to */
+    STR_OFF_NOT_ENROLLED,
+    STR_OFF_FINGER_RIGHT_THUMB,
+    STR_OFF_FINGER_RIGHT_INDEX,
+    STR_OFF_FINGER_RIGHT_MIDDLE,
+    STR_OFF_FINGER_LEFT_THUMB,
+    STR_OFF_FINGER_LEFT_INDEX,
+    STR_OFF_FINGER_LEFT_MIDDLE,
+    STR_OFF_EXPORT_TITLE,
+    STR_OFF_EXPORT_DONE,      /* %d = check-ins, %s = file */
+    STR_OFF_NO_STICK,
+    STR_OFF_STICK_FULL,
+    STR_OFF_STICK_READ_ONLY,
+    STR_OFF_EXPORT_FAILED,
+    STR_OFF_DEVICE_TITLE,
+    STR_OFF_DEV_ID,
+    STR_OFF_DEV_SCANNER,
+    STR_OFF_DEV_ENROLLED,
+    STR_OFF_DEV_TODAY,
+    STR_OFF_DEV_UNSENT,
+    STR_OFF_DEV_DISK,
+    STR_OFF_LED_TEST,
+    STR_OFF_LED_TESTING,
+    STR_OFF_NO_SCANNER,
+    STR_OFF_LANGUAGE,         /* the other language's name: the toggle */
+    STR_OFF_SPACE,
+    STR_OFF_PAGE_UP,
+    STR_OFF_PAGE_DOWN,
+    STR_OFF_PAGE,             /* %d = page number */
+    STR_OFF_FINGER_OF,        /* %d of %d */
+    STR_OFF_DONE,
     STR_COUNT
 } StringId;
 

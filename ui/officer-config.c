@@ -1,0 +1,48 @@
+/* officer-config — [officer] in haazri.conf. See officer-screen.h for the keys, config/haazri.conf
+ * for their documentation. */
+#include "ui/officer-screen.h"
+
+#define CONFIG_ERROR (g_quark_from_static_string("haazri-officer-config"))
+
+void officer_screen_config_init(OfficerScreenConfig *c)
+{
+    *c = (OfficerScreenConfig){.idle_s = 120, .export_dir = g_strdup("")};
+}
+
+void officer_screen_config_clear(OfficerScreenConfig *c)
+{
+    g_clear_pointer(&c->export_dir, g_free);
+}
+
+gboolean officer_screen_config_load(GKeyFile *kf, const char *path, OfficerScreenConfig *c, GError **error)
+{
+    static const char *const known[] = {"idle_seconds", "export_dir", NULL};
+    g_auto(GStrv) keys = g_key_file_get_keys(kf, "officer", NULL, NULL);
+    for (char **k = keys; keys && *k; k++)
+        if (!g_strv_contains(known, *k))
+            g_warning("%s: unknown key [officer] %s ignored", path, *k);
+    g_autofree char *idle = g_key_file_get_string(kf, "officer", "idle_seconds", NULL);
+    if (idle) {
+        gint64 n;
+        if (!g_ascii_string_to_signed(g_strstrip(idle), 10, 15, 3600, &n, NULL)) {
+            g_set_error(error, CONFIG_ERROR, 1,
+                        "%s: [officer] idle_seconds = \"%s\" is not valid: expected a whole number from 15 to 3600",
+                        path ? path : "(defaults)", idle);
+            return FALSE;
+        }
+        c->idle_s = (int)n;
+    }
+    g_autofree char *dir = g_key_file_get_string(kf, "officer", "export_dir", NULL);
+    if (dir) {
+        g_strstrip(dir);
+        if (*dir && !g_path_is_absolute(dir)) {
+            g_set_error(error, CONFIG_ERROR, 1,
+                        "%s: [officer] export_dir = \"%s\" is not valid: expected an absolute folder, or nothing "
+                        "for the USB stick", path ? path : "(defaults)", dir);
+            return FALSE;
+        }
+        g_free(c->export_dir);
+        c->export_dir = g_steal_pointer(&dir);
+    }
+    return TRUE;
+}

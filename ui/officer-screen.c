@@ -1,0 +1,492 @@
+/* officer-screen — lifecycle, the PIN screen and every input. See officer-screen.h. */
+#include "ui/officer-private.h"
+
+#include <string.h>
+
+/* The PIN screen gives up sooner than the signed-in screens: whoever stumbled onto it is most
+ * likely a probationer, and check-ins are paused while it shows. */
+#define PIN_IDLE_S 30
+
+const OfficerFinger officer_fingers[OFFICER_FINGERS] = {
+    {"right-index", STR_OFF_FINGER_RIGHT_INDEX}, {"left-index", STR_OFF_FINGER_LEFT_INDEX},
+    {"right-thumb", STR_OFF_FINGER_RIGHT_THUMB}, {"left-thumb", STR_OFF_FINGER_LEFT_THUMB},
+    {"right-middle", STR_OFF_FINGER_RIGHT_MIDDLE}, {"left-middle", STR_OFF_FINGER_LEFT_MIDDLE},
+};
+
+/* ---- lifecycle ---- */
+
+OfficerScreen *officer_screen_new(const OfficerScreenConfig *config, const OfficerScreenParts *parts,
+                                  const OfficerScreenHost *host, SDL_Renderer *renderer, Text *text,
+                                  const Layout *layout, Lang first)
+{
+    OfficerScreen *o = g_new0(OfficerScreen, 1);
+    o->config.idle_s = config->idle_s;
+    o->config.export_dir = g_strdup(config->export_dir);
+    o->parts = *parts;
+    o->host = *host;
+    o->renderer = renderer;
+    o->text = text;
+    o->layout = layout;
+    o->lang = first;
+    o->chosen = -1;
+    o->pages = g_array_new(FALSE, FALSE, sizeof(gint64));
+    return o;
+}
+
+static void stop_timers(OfficerScreen *o)
+{
+    guint *ids[] = {&o->idle_id, &o->tick_id, &o->led_id};
+    for (size_t i = 0; i < G_N_ELEMENTS(ids); i++)
+        if (*ids[i]) {
+            g_source_remove(*ids[i]);
+            *ids[i] = 0;
+        }
+}
+
+static void forget_session(OfficerScreen *o)
+{
+    officer_enroll_cancel(o);
+    officer_enroll_reset(o);
+    officer_views_clear(o);
+    g_clear_pointer(&o->officers, g_ptr_array_unref);
+    officer_clear(&o->who);
+    keypad_clear(&o->pin);
+    o->chosen = -1;
+    o->wrong_pin = FALSE;
+    o->locked_until_us = 0;
+    o->search[0] = '\0';
+    o->result_filter = o->range_filter = 0;
+    g_clear_pointer(&o->result_text, g_free);
+    g_clear_pointer(&o->result_arg, g_free);
+    o->result = RESULT_NONE;
+}
+
+void officer_screen_free(OfficerScreen *o)
+{
+    if (!o)
+        return;
+    stop_timers(o);
+    forget_session(o);
+    g_array_unref(o->pages);
+    g_clear_pointer(&o->fixed_now, g_date_time_unref);
+    officer_screen_config_clear(&o->config);
+    g_free(o);
+}
+
+GDateTime *officer_now(OfficerScreen *o)
+{
+    return o->fixed_now ? g_date_time_ref(o->fixed_now) : g_date_time_new_now_local();
+}
+
+void officer_screen_set_clock(OfficerScreen *o, GDateTime *now)
+{
+    g_clear_pointer(&o->fixed_now, g_date_time_unref);
+    if (now)
+        o->fixed_now = g_date_time_ref(now);
+}
+
+void officer_redraw(OfficerScreen *o)
+{
+    if (o->host.redraw)
+        o->host.redraw(o->host.data);
+}
+
+gboolean officer_is_admin(OfficerScreen *o)
+{
+    return o->who.username && o->who.role == OFFICER_ROLE_ADMIN;
+}
+
+static gboolean on_idle_timeout(gpointer data)
+{
+    OfficerScreen *o = data;
+    o->idle_id = 0;
+    /* An enrollment waiting for a finger is an officer at work, not an idle screen. */
+    if (o->view == OV_ENROLL_PROGRESS) {
+        o->idle_id = g_timeout_add_seconds((guint)o->config.idle_s, on_idle_timeout, o);
+        return G_SOURCE_REMOVE;
+    }
+    g_message("officer mode: no touch for a while, logging out");
+    officer_screen_close(o);
+    return G_SOURCE_REMOVE;
+}
+
+/* Every input restarts the inactivity timer. */
+static void touched(OfficerScreen *o)
+{
+    if (o->idle_id)
+        g_source_remove(o->idle_id);
+    int s = o->view == OV_PIN ? MIN(PIN_IDLE_S, o->config.idle_s) : o->config.idle_s;
+    o->idle_id = g_timeout_add_seconds((guint)s, on_idle_timeout, o);
+}
+
+static void touched(OfficerScreen *o);
+
+void officer_go(OfficerScreen *o, OfficerView view)
+{
+    o->view = view;
+    o->first_row = 0;
+    if (o->idle_id) /* a new view (e.g. an enrollment's result) gets the whole time to be read */
+        touched(o);
+    officer_redraw(o);
+}
+
+void officer_set_result(OfficerScreen *o, OfficerResultKind kind, const char *english, const char *arg)
+{
+    o->result = kind;
+    g_free(o->result_text);
+    o->result_text = g_strdup(english);
+    g_free(o->result_arg);
+    o->result_arg = g_strdup(arg);
+}
+
+static gboolean on_tick(gpointer data)
+{
+    OfficerScreen *o = data;
+    officer_redraw(o); /* the lockout's countdown */
+    if (o->view == OV_PIN && o->locked_until_us > g_get_monotonic_time())
+        return G_SOURCE_CONTINUE;
+    o->tick_id = 0;
+    return G_SOURCE_REMOVE;
+}
+
+void officer_screen_open(OfficerScreen *o)
+{
+    if (o->view != OV_CLOSED)
+        return;
+    forget_session(o);
+    if (o->parts.checkin)
+        checkin_pause(o->parts.checkin);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) all = officer_list(o->parts.store, &error);
+    o->officers = g_ptr_array_new_with_free_func((GDestroyNotify)officer_free);
+    if (!all)
+        g_warning("officer mode: %s", error->message);
+    for (guint i = 0; all && i < all->len; i++) {
+        Officer *of = all->pdata[i];
+        if (of->active)
+            g_ptr_array_add(o->officers, g_steal_pointer(&all->pdata[i]));
+    }
+    if (o->officers->len == 1)
+        o->chosen = 0;
+    g_message("officer mode: PIN screen");
+    officer_go(o, OV_PIN);
+    touched(o);
+}
+
+void officer_screen_close(OfficerScreen *o)
+{
+    if (o->view == OV_CLOSED)
+        return;
+    if (o->who.username)
+        store_audit(o->parts.store, o->who.username, "officer.logout", o->who.username, NULL, NULL);
+    stop_timers(o);
+    forget_session(o);
+    o->view = OV_CLOSED;
+    if (o->parts.checkin)
+        checkin_resume(o->parts.checkin);
+    if (o->host.closed)
+        o->host.closed(o->host.data);
+}
+
+gboolean officer_screen_is_open(OfficerScreen *o)
+{
+    return o && o->view != OV_CLOSED;
+}
+
+const char *officer_screen_get_result(OfficerScreen *o)
+{
+    return o->result_text;
+}
+
+/* ---- PIN ---- */
+
+static void check_pin(OfficerScreen *o)
+{
+    if (o->chosen < 0 || (guint)o->chosen >= o->officers->len)
+        return;
+    const Officer *of = o->officers->pdata[o->chosen];
+    int retry_after = 0;
+    g_autoptr(GError) error = NULL;
+    Officer who = {0};
+    /* Argon2id takes a moment on purpose; the screen shows the PIN dots until it answers. */
+    OfficerLoginResult r = officer_login(o->parts.store, of->username, o->pin.text, &who, &retry_after, &error);
+    keypad_clear(&o->pin);
+    if (error)
+        g_warning("officer mode: %s", error->message);
+    o->wrong_pin = r != OFFICER_LOGIN_OK;
+    o->locked_until_us = retry_after > 0 ? g_get_monotonic_time() + (gint64)retry_after * G_USEC_PER_SEC : 0;
+    if (o->locked_until_us && !o->tick_id)
+        o->tick_id = g_timeout_add_seconds(1, on_tick, o);
+    if (r != OFFICER_LOGIN_OK) {
+        officer_redraw(o);
+        return;
+    }
+    officer_clear(&o->who);
+    o->who = who;
+    g_message("officer mode: %s signed in (%s)", who.username, officer_role_name(who.role));
+    officer_go(o, OV_MENU);
+}
+
+static void pin_key(OfficerScreen *o, const char *key)
+{
+    gboolean locked = o->locked_until_us > g_get_monotonic_time();
+    if (locked || o->chosen < 0)
+        return;
+    if (g_strcmp0(key, "-") == 0 || g_strcmp0(key, "/") == 0)
+        return;
+    if (g_ascii_isdigit(key[0]) && strlen(o->pin.text) >= OFFICER_PIN_MAX)
+        return;
+    o->wrong_pin = FALSE;
+    if (keypad_press(&o->pin, key) == KEYPAD_DONE)
+        check_pin(o);
+    officer_redraw(o);
+}
+
+/* ---- typing ---- */
+
+static void start_typing(OfficerScreen *o, OfficerField field)
+{
+    const char *now = field == FIELD_SEARCH ? o->search : field == FIELD_CASE ? o->case_number : o->name_en;
+    keyboard_set(&o->keyboard, now, field == FIELD_NAME ? KEYBOARD_WORDS : KEYBOARD_UPPER);
+    o->field = field;
+    o->typing_from = o->view;
+    officer_go(o, OV_TYPING);
+}
+
+static void finish_typing(OfficerScreen *o)
+{
+    char *to = o->field == FIELD_SEARCH ? o->search : o->field == FIELD_CASE ? o->case_number : o->name_en;
+    g_strlcpy(to, g_strstrip(o->keyboard.text), KEYBOARD_MAX + 1);
+    officer_go(o, o->typing_from);
+    if (o->field == FIELD_SEARCH)
+        officer_load_log(o, 0);
+    else if (o->field == FIELD_CASE)
+        officer_enroll_lookup(o);
+}
+
+static void keyboard_key(OfficerScreen *o, const char *key)
+{
+    if (keyboard_press(&o->keyboard, key) == KEYBOARD_DONE)
+        finish_typing(o);
+    officer_redraw(o);
+}
+
+/* ---- actions ---- */
+
+static void go_back(OfficerScreen *o)
+{
+    switch (o->view) {
+    case OV_PIN:
+        officer_screen_close(o);
+        return;
+    case OV_HISTORY:
+        officer_go(o, OV_TODAY);
+        return;
+    case OV_TYPING:
+        officer_go(o, o->typing_from);
+        return;
+    case OV_ENROLL_PROGRESS:
+        officer_enroll_cancel(o);
+        officer_go(o, OV_ENROLL_FORM);
+        return;
+    case OV_ENROLL_RESULT:
+        officer_enroll_reset(o);
+        officer_go(o, OV_ENROLL_FORM);
+        return;
+    default:
+        officer_go(o, OV_MENU);
+    }
+}
+
+static void open_view(OfficerScreen *o, OfficerView v)
+{
+    officer_set_result(o, RESULT_NONE, NULL, NULL);
+    if (v == OV_TODAY)
+        officer_load_today(o);
+    else if (v == OV_LOG) {
+        o->search[0] = '\0';
+        officer_load_log(o, 0);
+    } else if (v == OV_ENROLL_FORM)
+        officer_enroll_reset(o);
+    else if (v == OV_DEVICE && !officer_is_admin(o))
+        return; /* administrators only */
+    officer_go(o, v);
+}
+
+static void act(OfficerScreen *o, const OfficerButton *b)
+{
+    switch (b->action) {
+    case OA_OFFICER:
+        o->chosen = b->arg;
+        keypad_clear(&o->pin);
+        o->wrong_pin = FALSE;
+        o->locked_until_us = 0;
+        officer_redraw(o);
+        break;
+    case OA_GO: open_view(o, (OfficerView)b->arg); break;
+    case OA_BACK: go_back(o); break;
+    case OA_LOGOUT: officer_screen_close(o); break;
+    case OA_LANGUAGE:
+        o->lang = o->lang == LANG_UR ? LANG_EN : LANG_UR;
+        officer_redraw(o);
+        break;
+    case OA_ROW:
+        if (o->roster && (guint)b->arg < o->roster->len) {
+            officer_load_history(o, ((RosterRow *)o->roster->pdata[b->arg])->probationer_id);
+            officer_go(o, OV_HISTORY);
+        }
+        break;
+    case OA_NEWER: officer_log_newer(o); break;
+    case OA_OLDER: officer_log_older(o); break;
+    case OA_RESULT:
+        o->result_filter = b->arg;
+        officer_load_log(o, 0);
+        break;
+    case OA_RANGE:
+        o->range_filter = b->arg;
+        officer_load_log(o, 0);
+        break;
+    case OA_FIELD: start_typing(o, (OfficerField)b->arg); break;
+    case OA_FINGER:
+        o->finger_mask ^= 1u << b->arg;
+        officer_redraw(o);
+        break;
+    case OA_CAPTURE: officer_enroll_start(o); break;
+    case OA_SET_ACTIVE: officer_enroll_set_active(o, b->arg); break;
+    case OA_CANCEL: go_back(o); break;
+    case OA_EXPORT: officer_export(o, b->arg); break;
+    case OA_LED_TEST: officer_led_test(o); break;
+    }
+}
+
+void officer_screen_press(OfficerScreen *o, int x, int y)
+{
+    if (o->view == OV_CLOSED)
+        return;
+    touched(o);
+    if (o->view == OV_PIN) {
+        const char *key = keypad_hit(&o->pin, x, y);
+        if (key) {
+            pin_key(o, key);
+            return;
+        }
+    }
+    if (o->view == OV_TYPING) {
+        const char *key = keyboard_hit(&o->keyboard, x, y);
+        if (key) {
+            keyboard_key(o, key);
+            return;
+        }
+    }
+    SDL_Point p = {x, y};
+    for (int i = 0; i < o->n_buttons; i++)
+        if (SDL_PointInRect(&p, &o->buttons[i].rect)) {
+            OfficerButton b = o->buttons[i]; /* acting redraws, which refills the buttons */
+            act(o, &b);
+            return;
+        }
+}
+
+void officer_screen_key(OfficerScreen *o, SDL_Keycode k)
+{
+    if (o->view == OV_CLOSED)
+        return;
+    touched(o);
+    char ch[2] = {0};
+    if ((k >= SDLK_0 && k <= SDLK_9) || (k >= SDLK_a && k <= SDLK_z) || k == SDLK_MINUS || k == SDLK_SLASH ||
+        k == SDLK_PERIOD)
+        ch[0] = (char)k;
+    else if (k >= SDLK_KP_1 && k <= SDLK_KP_9)
+        ch[0] = (char)('1' + (k - SDLK_KP_1));
+    else if (k == SDLK_KP_0)
+        ch[0] = '0';
+    gboolean enter = k == SDLK_RETURN || k == SDLK_KP_ENTER;
+    if (k == SDLK_ESCAPE) {
+        go_back(o);
+    } else if (o->view == OV_PIN) {
+        if (g_ascii_isdigit(ch[0]))
+            pin_key(o, ch);
+        else if (k == SDLK_BACKSPACE)
+            pin_key(o, "back");
+        else if (enter)
+            pin_key(o, "ok");
+    } else if (o->view == OV_TYPING) {
+        if (ch[0])
+            keyboard_key(o, ch);
+        else if (k == SDLK_SPACE)
+            keyboard_key(o, "space");
+        else if (k == SDLK_BACKSPACE)
+            keyboard_key(o, "back");
+        else if (enter)
+            keyboard_key(o, "done");
+    } else if (k == SDLK_PAGEDOWN || k == SDLK_DOWN) {
+        officer_screen_scroll(o, 1);
+    } else if (k == SDLK_PAGEUP || k == SDLK_UP) {
+        officer_screen_scroll(o, -1);
+    }
+}
+
+void officer_screen_scroll(OfficerScreen *o, int pages)
+{
+    if (o->view == OV_LOG) {
+        if (pages > 0)
+            officer_log_older(o);
+        else if (pages < 0)
+            officer_log_newer(o);
+    } else if (o->view == OV_TODAY && o->roster) {
+        int per = officer_rows_per_page(o);
+        int max_first = MAX(0, (int)o->roster->len - per);
+        o->first_row = CLAMP(o->first_row + pages * per, 0, max_first);
+        officer_redraw(o);
+    }
+}
+
+/* ---- for tests ---- */
+
+static const char *view_name(OfficerScreen *o)
+{
+    switch (o->view) {
+    case OV_CLOSED: return "closed";
+    case OV_PIN: return o->locked_until_us > g_get_monotonic_time() ? "pin-locked" : "pin";
+    case OV_MENU: return "menu";
+    case OV_TODAY: return "today";
+    case OV_HISTORY: return "history";
+    case OV_LOG: return "log";
+    case OV_TYPING: return o->field == FIELD_SEARCH ? "log-search" : "enroll-typing";
+    case OV_ENROLL_FORM: return "enroll-form";
+    case OV_ENROLL_PROGRESS: return "enroll-progress";
+    case OV_ENROLL_RESULT: return o->result == RESULT_DUPLICATE ? "enroll-duplicate" :
+                                  o->result == RESULT_OK ? "enroll-done" : "enroll-failed";
+    case OV_EXPORT: return "export";
+    case OV_DEVICE: return "device";
+    }
+    return "?";
+}
+
+char *officer_screen_describe(OfficerScreen *o)
+{
+    if (o->view == OV_TYPING)
+        return g_strdup_printf("officer:%s:%s", view_name(o), o->keyboard.text);
+    return g_strdup_printf("officer:%s", view_name(o));
+}
+
+gboolean officer_screen_locate(OfficerScreen *o, const char *what, int *x, int *y)
+{
+    officer_draw(o); /* buttons are placed when drawn */
+    const SDL_Rect *r = NULL;
+    if (g_str_has_prefix(what, "key:") && o->view == OV_PIN) {
+        for (int i = 0; i < KEYPAD_KEYS && !r; i++)
+            if (g_strcmp0(o->pin.keys[i].key, what + 4) == 0)
+                r = &o->pin.keys[i].rect;
+    } else if (g_str_has_prefix(what, "kb:") && o->view == OV_TYPING) {
+        r = keyboard_find(&o->keyboard, what + 3);
+    }
+    for (int i = 0; i < o->n_buttons && !r; i++)
+        if (strcmp(o->buttons[i].name, what) == 0)
+            r = &o->buttons[i].rect;
+    if (!r)
+        return FALSE;
+    *x = r->x + r->w / 2;
+    *y = r->y + r->h / 2;
+    return TRUE;
+}

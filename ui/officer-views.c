@@ -1,0 +1,187 @@
+/* officer-views — what Today, a person's history, the Log, Export and Device show, and their
+ * actions. Everything is read through the same app/ functions haazri-ctl uses. */
+#include "ui/officer-private.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "app/export.h"
+#include "app/health.h"
+#include "app/schedule.h"
+
+int officer_rows_per_page(OfficerScreen *o)
+{
+    /* Below two rows of filters (or the counts), above the page buttons. */
+    SDL_Rect body = od_body(o);
+    int gap = o->layout->margin / 2, ch = od_chip_h(o);
+    return MAX(3, (body.h - 3 * (ch + gap)) / od_row_h(o));
+}
+
+static char *date_back(OfficerScreen *o, int days)
+{
+    g_autoptr(GDateTime) now = officer_now(o);
+    g_autoptr(GDateTime) then = g_date_time_add_days(now, -days);
+    return g_date_time_format(then, "%Y-%m-%d");
+}
+
+void officer_views_clear(OfficerScreen *o)
+{
+    g_clear_pointer(&o->roster, g_ptr_array_unref);
+    g_clear_pointer(&o->history, g_ptr_array_unref);
+    g_clear_pointer(&o->log, g_ptr_array_unref);
+    store_probationer_clear(&o->person);
+    g_array_set_size(o->pages, 0);
+    o->more = FALSE;
+}
+
+/* ---- Today ---- */
+
+void officer_load_today(OfficerScreen *o)
+{
+    g_clear_pointer(&o->roster, g_ptr_array_unref);
+    g_autoptr(GDateTime) now = officer_now(o);
+    g_autofree char *today = g_date_time_format(now, "%Y-%m-%d");
+    g_autoptr(GError) error = NULL;
+    o->roster = roster_for_day(o->parts.store, today, now, &o->counts, &error);
+    if (!o->roster) {
+        g_warning("officer mode: today's roster: %s", error->message);
+        memset(&o->counts, 0, sizeof o->counts);
+    }
+    o->first_row = 0;
+}
+
+void officer_load_history(OfficerScreen *o, gint64 probationer_id)
+{
+    store_probationer_clear(&o->person);
+    g_clear_pointer(&o->history, g_ptr_array_unref);
+    g_autoptr(GError) error = NULL;
+    if (!store_get_probationer(o->parts.store, probationer_id, &o->person, &error)) {
+        g_warning("officer mode: %s", error->message);
+        return;
+    }
+    /* The log's search matches a case number's beginning: keep this person's own rows only. */
+    StoreLogQuery q = {.text = o->person.case_number, .limit = 200};
+    g_autoptr(GPtrArray) rows = store_query_log(o->parts.store, &q, &error);
+    o->history = g_ptr_array_new_with_free_func((GDestroyNotify)store_checkin_row_free);
+    for (guint i = 0; rows && i < rows->len && o->history->len < 50; i++) {
+        StoreCheckinRow *r = rows->pdata[i];
+        if (g_strcmp0(r->case_number, o->person.case_number) == 0)
+            g_ptr_array_add(o->history, g_steal_pointer(&rows->pdata[i]));
+    }
+    if (!rows)
+        g_warning("officer mode: %s", error->message);
+}
+
+/* ---- Log: keyset pages, newest first ---- */
+
+void officer_load_log(OfficerScreen *o, gint64 before_id)
+{
+    static const char *const results[] = {NULL, "recorded", "duplicate", "not_recognised"};
+    if (before_id == 0)
+        g_array_set_size(o->pages, 0);
+    g_autofree char *from = o->range_filter == 0 ? date_back(o, 0) : o->range_filter == 1 ? date_back(o, 6) : NULL;
+    int per = officer_rows_per_page(o);
+    StoreLogQuery q = {.from = from, .result = results[CLAMP(o->result_filter, 0, 3)],
+                       .text = o->search[0] ? o->search : NULL, .before_id = before_id, .limit = per + 1};
+    g_autoptr(GError) error = NULL;
+    GPtrArray *rows = store_query_log(o->parts.store, &q, &error);
+    if (!rows) {
+        g_warning("officer mode: the log: %s", error->message);
+        return;
+    }
+    o->more = rows->len > (guint)per;
+    if (o->more)
+        g_ptr_array_set_size(rows, per);
+    g_clear_pointer(&o->log, g_ptr_array_unref);
+    o->log = rows;
+    g_array_append_val(o->pages, before_id);
+    officer_redraw(o);
+}
+
+void officer_log_older(OfficerScreen *o)
+{
+    if (!o->more || !o->log || o->log->len == 0)
+        return;
+    officer_load_log(o, ((StoreCheckinRow *)o->log->pdata[o->log->len - 1])->id);
+}
+
+void officer_log_newer(OfficerScreen *o)
+{
+    if (o->pages->len < 2)
+        return;
+    gint64 before = g_array_index(o->pages, gint64, o->pages->len - 2);
+    g_array_set_size(o->pages, o->pages->len - 2);
+    officer_load_log(o, before);
+}
+
+/* ---- Export ---- */
+
+void officer_export(OfficerScreen *o, int range)
+{
+    g_autoptr(GDateTime) now = officer_now(o);
+    g_autofree char *to = g_date_time_format(now, "%Y-%m-%d");
+    g_autofree char *from = range == 0 ? g_strdup(to) : range == 1 ? date_back(o, 6)
+                                                                   : g_date_time_format(now, "%Y-%m-01");
+    g_autofree char *folder = NULL;
+    if (o->config.export_dir && *o->config.export_dir) {
+        folder = g_strdup(o->config.export_dir);
+    } else {
+        g_autoptr(GPtrArray) media = export_find_removable_media();
+        if (media->len == 0) {
+            officer_set_result(o, RESULT_NO_STICK, "No USB stick found.", NULL);
+            officer_redraw(o);
+            return;
+        }
+        folder = g_strdup(media->pdata[0]);
+    }
+    ExportResult r;
+    g_autoptr(GError) error = NULL;
+    if (!export_checkins(o->parts.store, o->parts.device_id, from, to, folder, &r, &error)) {
+        g_message("officer mode: export: %s", error->message);
+        OfficerResultKind kind = RESULT_FAILED;
+        if (error->domain == EXPORT_ERROR && (error->code == ENOSPC || error->code == EDQUOT))
+            kind = RESULT_FULL;
+        else if (error->domain == EXPORT_ERROR && error->code == EROFS)
+            kind = RESULT_READ_ONLY;
+        else if (error->domain == EXPORT_ERROR && (error->code == ENOENT || error->code == ENOTDIR))
+            kind = RESULT_NO_STICK;
+        officer_set_result(o, kind, error->message, NULL);
+        officer_redraw(o);
+        return;
+    }
+    g_autofree char *detail = g_strdup_printf("%s..%s, %" G_GINT64_FORMAT " rows, sha256 %s", from, to, r.rows,
+                                              r.sha256);
+    store_audit(o->parts.store, o->who.username ? o->who.username : "kiosk", "checkins.export", r.csv_path, detail,
+                NULL);
+    g_autofree char *base = g_path_get_basename(r.csv_path);
+    g_autofree char *said = g_strdup_printf("%" G_GINT64_FORMAT " check-ins written to %s", r.rows, r.csv_path);
+    officer_set_result(o, RESULT_OK, said, base);
+    o->result_rows = r.rows;
+    export_result_clear(&r);
+    officer_redraw(o);
+}
+
+/* ---- Device (administrators) ---- */
+
+static gboolean on_led_red(gpointer data)
+{
+    OfficerScreen *o = data;
+    o->led_id = 0;
+    leds_show(o->parts.leds, LEDS_PATTERN_FAIL);
+    o->led_testing = FALSE;
+    officer_redraw(o);
+    return G_SOURCE_REMOVE;
+}
+
+/* Green (the "checked in" pattern), then red: the two an installer must see work. The full wiring
+ * test, line by line, is `haazri-ctl leds test` with the kiosk stopped. */
+void officer_led_test(OfficerScreen *o)
+{
+    if (!o->parts.leds || o->led_id)
+        return;
+    store_audit(o->parts.store, o->who.username ? o->who.username : "kiosk", "device.led-test", NULL, NULL, NULL);
+    leds_show(o->parts.leds, LEDS_PATTERN_OK);
+    o->led_testing = TRUE;
+    o->led_id = g_timeout_add(1500, on_led_red, o);
+    officer_redraw(o);
+}
