@@ -92,7 +92,7 @@ prompts: $(PROMPTS_STAMP)
 # Every screen state × language order × panel size, offscreen, into $(BUILD)/screenshots/*.png.
 screenshots: all
 	HAAZRI_TESTDATA=$(CURDIR)/tests/data HAAZRI_SCREENSHOTS=$(BUILD)/screenshots \
-		$(BUILD)/tests/test-screen -p /screen/screenshots
+		$(BUILD)/tests/test-screen -p /screen/screenshots -p /screen/officer-screenshots
 	@echo "screenshots: $(BUILD)/screenshots/"
 
 run: $(PROGRAMS)

@@ -4,9 +4,14 @@
  * images in tests/data/screenshots; Urdu laid out right to left; every machine sentence translated. */
 #include <string.h>
 
+#include <sqlite3.h>
+
+#include "app/officer.h"
+#include "app/roster.h"
 #include "tests/helpers.h"
 #include "ui/image.h"
-#include "ui/screen.h"
+#include "ui/officer-private.h"
+#include "ui/screen-private.h"
 #include "ui/text.h"
 
 static Store *store;
@@ -185,6 +190,210 @@ static void test_screenshots(void)
     g_assert_cmpint(compared, >, 0);
 }
 
+/* ---- officer mode ---- */
+
+static void sql(const char *db_path, const char *statement)
+{
+    sqlite3 *db = NULL;
+    g_assert_cmpint(sqlite3_open(db_path, &db), ==, SQLITE_OK);
+    char *err = NULL;
+    if (sqlite3_exec(db, statement, NULL, NULL, &err) != SQLITE_OK)
+        g_error("%s: %s", statement, err);
+    sqlite3_close(db);
+}
+
+/* An office's Monday, 23 November 2026: five people due by 10:00, check-ins at fixed times (the
+ * store stamps the real time; the rows are moved to that morning so the pictures never change). */
+static Store *officer_store(char **db_out)
+{
+    g_autoptr(GError) error = NULL;
+    char *db = g_build_filename(tu_tmpdir(), "officer.db", NULL);
+    Store *st = store_open(db, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(officer_add(st, "sadia", "Sadia Anwar", OFFICER_ROLE_OFFICER, "246810", "test", &error), >, 0);
+    g_assert_cmpint(officer_add(st, "imran", "Imran Qureshi", OFFICER_ROLE_ADMIN, "135790", "test", &error), >, 0);
+    static const char *const people[][3] = {
+        {"LHR-2026-0101", "Ali Raza", "علی رضا"},          {"LHR-2026-0102", "Fatima Bibi", "فاطمہ بی بی"},
+        {"LHR-2026-0103", "Bilal Ahmed", "بلال احمد"},      {"LHR-2026-0104", "Ayesha Khan", "عائشہ خان"},
+        {"LHR-2026-0105", "Usman Tariq", NULL},
+    };
+    gint64 ids[5];
+    for (int i = 0; i < 5; i++) {
+        StoreProbationer p = {.case_number = (char *)people[i][0], .name_en = (char *)people[i][1],
+                              .name_ur = (char *)people[i][2], .office = "Lahore", .active = TRUE};
+        ids[i] = store_add_probationer(st, &p, &error);
+        g_assert_no_error(error);
+        g_assert_true(roster_set_schedule(st, people[i][0], "weekly:mon", "2026-11-02", NULL, "10:00", "test", &error));
+    }
+    static const struct { int who; const char *at; } visits[] = {
+        {0, "08:12:40"}, {1, "09:05:02"}, {2, "11:20:15"}, {0, "11:31:09"}, {-1, "11:40:51"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(visits); i++) {
+        StoreCheckin row = {.probationer_id = visits[i].who >= 0 ? ids[visits[i].who] : 0, .device_id = "LHR-KIOSK-01",
+                            .score = -1};
+        g_assert_true(store_record_checkin(st, &row, &error));
+        g_autofree char *move = g_strdup_printf(
+            "UPDATE checkins SET wall_time = '2026-11-23T%s+05:00', local_date = '2026-11-23' WHERE uuid = '%s'",
+            visits[i].at, row.uuid);
+        sql(db, move);
+    }
+    *db_out = db;
+    return st;
+}
+
+static void officer_touch(Screen *screen, const char *what)
+{
+    int x, y;
+    if (!screen_locate(screen, what, &x, &y)) {
+        g_autofree char *view = screen_describe(screen);
+        g_error("nothing to touch for %s on %s", what, view);
+    }
+    SDL_Event down = {.button = {.type = SDL_MOUSEBUTTONDOWN, .button = SDL_BUTTON_LEFT, .x = x, .y = y}};
+    SDL_Event up = {.button = {.type = SDL_MOUSEBUTTONUP, .button = SDL_BUTTON_LEFT, .x = x, .y = y}};
+    SDL_PushEvent(&down);
+    SDL_PushEvent(&up);
+    screen_process_events(screen);
+}
+
+static void officer_type(Screen *screen, const char *keys)
+{
+    for (const char *k = keys; *k; k++) {
+        SDL_Keycode code = *k == ' ' ? SDLK_SPACE : *k == '\n' ? SDLK_RETURN : g_ascii_tolower(*k);
+        SDL_Event e = {.key = {.type = SDL_KEYDOWN, .keysym = {.sym = code}}};
+        SDL_PushEvent(&e);
+    }
+    screen_process_events(screen);
+}
+
+static void officer_expect(Screen *screen, const char *view)
+{
+    g_autofree char *now = screen_describe(screen);
+    g_assert_cmpstr(now, ==, view);
+}
+
+/* Every officer screen, in the language order given, at 800x480: officer-<name>.png (Urdu first)
+ * or officer-en-<name>.png. Reached by touches and keys through the real code, except the
+ * enrollment's progress and refusal, which need a scanner (test-officer-screen drives those) and
+ * are posed here. */
+static void render_officer(Store *ostore, Lang first, int *compared)
+{
+    ScreenConfig config;
+    screen_config_init(&config);
+    g_free(config.backend);
+    config.backend = g_strdup("offscreen");
+    config.width = 800;
+    config.height = 480;
+    config.order[0] = first;
+    config.order[1] = first == LANG_UR ? LANG_EN : LANG_UR;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Screen) screen = screen_new(&config, NULL, ostore, NULL, "District Probation Office Lahore", &error);
+    g_assert_no_error(error);
+    g_autoptr(GDateTime) now = g_date_time_new(g_time_zone_new_offset(5 * 3600), 2026, 11, 23, 11, 45, 0);
+    screen_set_clock(screen, now);
+    g_auto(OfficerScreenConfig) oc;
+    officer_screen_config_init(&oc);
+    g_free(oc.export_dir);
+    oc.export_dir = g_build_filename(tu_tmpdir(), first == LANG_UR ? "stick-ur" : "stick-en", NULL);
+    g_mkdir_with_parents(oc.export_dir, 0755);
+    g_auto(LedsConfig) lc;
+    leds_config_init(&lc);
+    lc.enabled = FALSE;
+    g_autoptr(Leds) leds = leds_new(&lc, NULL); /* a kiosk without wired lights: the button still shows */
+    OfficerScreenParts parts = {.store = ostore, .leds = leds, .device_id = "LHR-KIOSK-01",
+                                .office = "District Probation Office Lahore", .data_dir = tu_tmpdir()};
+    screen_attach_officer(screen, &oc, &parts);
+    const char *prefix = first == LANG_UR ? "officer" : "officer-en";
+
+    screen_open_officer(screen);
+    officer_expect(screen, "officer:pin");
+    officer_touch(screen, "officer:1"); /* listed by user name: imran, sadia */
+    officer_type(screen, "135");
+    save(screen, prefix, "pin", compared);
+    officer_type(screen, "\b\b\b");
+    for (int i = 0; i < OFFICER_FREE_ATTEMPTS; i++) /* Sadia's PIN is 246810 */
+        officer_type(screen, "111111\n");
+    officer_expect(screen, "officer:pin-locked");
+    save(screen, prefix, "pin-locked", compared);
+    officer_touch(screen, "officer:0");
+    officer_type(screen, "135790\n");
+    officer_expect(screen, "officer:menu");
+    save(screen, prefix, "menu", compared);
+
+    officer_touch(screen, "menu:today");
+    save(screen, prefix, "today", compared);
+    officer_touch(screen, "row:0");
+    officer_expect(screen, "officer:history");
+    save(screen, prefix, "history", compared);
+    officer_touch(screen, "back");
+    officer_touch(screen, "back");
+
+    officer_touch(screen, "menu:log");
+    save(screen, prefix, "log", compared);
+    officer_touch(screen, "search");
+    officer_touch(screen, "kb:A");
+    officer_touch(screen, "kb:L");
+    officer_touch(screen, "kb:I");
+    officer_expect(screen, "officer:log-search:ALI");
+    save(screen, prefix, "log-search", compared);
+    officer_touch(screen, "kb:done");
+    officer_touch(screen, "back");
+
+    officer_touch(screen, "menu:enroll");
+    officer_touch(screen, "field:case");
+    officer_type(screen, "LHR-2026-0150\n");
+    officer_touch(screen, "field:name");
+    officer_type(screen, "bilal hussain\n");
+    officer_touch(screen, "finger:right-thumb");
+    officer_expect(screen, "officer:enroll-form");
+    save(screen, prefix, "enroll-form", compared);
+    OfficerScreen *o = screen->officer;
+    o->finger_names = g_ptr_array_new();
+    g_ptr_array_add(o->finger_names, (gpointer)"right-index");
+    g_ptr_array_add(o->finger_names, (gpointer)"left-index");
+    o->checking = FALSE;
+    o->stage = 2;
+    o->stages = 5;
+    o->retry_reason = g_strdup("put the finger in the middle of the scanner");
+    officer_go(o, OV_ENROLL_PROGRESS);
+    save(screen, prefix, "enroll-progress", compared);
+    officer_set_result(o, RESULT_DUPLICATE, "this finger is already enrolled for case LHR-2026-0104", "LHR-2026-0104");
+    officer_go(o, OV_ENROLL_RESULT);
+    officer_expect(screen, "officer:enroll-duplicate");
+    save(screen, prefix, "enroll-duplicate", compared);
+    officer_touch(screen, "ok");
+    officer_touch(screen, "back");
+
+    officer_touch(screen, "menu:export");
+    officer_touch(screen, "export:today");
+    g_assert_nonnull(strstr(officer_screen_get_result(o), "5 check-ins written to"));
+    save(screen, prefix, "export-done", compared);
+    g_free(o->config.export_dir);
+    o->config.export_dir = g_strdup("/nonexistent/usb-stick"); /* as if the stick was pulled out */
+    officer_touch(screen, "export:week");
+    g_assert_cmpint(o->result, ==, RESULT_NO_STICK);
+    save(screen, prefix, "export-nostick", compared);
+    officer_touch(screen, "back");
+
+    officer_touch(screen, "menu:device");
+    officer_expect(screen, "officer:device");
+    save(screen, prefix, "device", compared);
+    officer_touch(screen, "back");
+    officer_touch(screen, "logout");
+    officer_expect(screen, "machine:idle");
+    screen_config_clear(&config);
+}
+
+static void test_officer_screenshots(void)
+{
+    g_autofree char *db = NULL;
+    Store *ostore = officer_store(&db);
+    int compared = 0;
+    render_officer(ostore, LANG_UR, &compared);
+    render_officer(ostore, LANG_EN, &compared);
+    g_test_message("%d officer screenshots matched their references", compared);
+    store_close(ostore);
+}
+
 /* An Urdu line reads from the right: the first word's shape sits at the right end of the line.
  * Drawn left to right it would sit at the left end. */
 static void test_urdu_right_to_left(void)
@@ -283,6 +492,7 @@ int main(int argc, char **argv)
     g_test_add_func("/screen/urdu-right-to-left", test_urdu_right_to_left);
     g_test_add_func("/screen/every-reason-translated", test_every_reason_translated);
     g_test_add_func("/screen/screenshots", test_screenshots);
+    g_test_add_func("/screen/officer-screenshots", test_officer_screenshots);
     int rc = g_test_run();
     store_close(store);
     return rc;

@@ -1,0 +1,396 @@
+/* test-officer-screen — officer mode on the kiosk's screen, scripted as touches and key presses
+ * through the real screen, check-in machine, libfprint's virtual_image scanner and a SQLite file:
+ * a long press on a corner opens the PIN screen (a short tap doesn't); wrong PINs lock the officer
+ * out (shown, and written to the audit trail); the right PIN opens the menu; the log's search finds
+ * a person and pages; Export writes a CSV whose manifest's SHA-256 is right; a new probationer is
+ * enrolled through the scanner and then recognised at check-in; a finger enrolled for someone else
+ * is refused; an untouched officer screen gives the kiosk back to check-ins. */
+#include <SDL.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "app/checkin.h"
+#include "app/officer.h"
+#include "tests/helpers.h"
+#include "ui/officer-private.h"
+#include "ui/screen-private.h"
+
+#define W 800
+#define H 480
+
+static Config *config;
+static Store *store;
+static Scanner *scanner;
+static Search *search;
+static Checkin *machine;
+static Screen *screen;
+static char *db_path, *stick;
+static char last_case[64];
+
+static void on_event(const CheckinEvent *ev, gpointer data)
+{
+    (void)data;
+    if (ev->state == CHECKIN_STATE_RECORDED && ev->who)
+        g_strlcpy(last_case, ev->who->case_number, sizeof last_case);
+}
+
+static void wait_for_view(const char *want, int timeout_ms)
+{
+    gint64 end = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+    for (;;) {
+        g_autofree char *now = screen_describe(screen);
+        if (strcmp(now, want) == 0)
+            return;
+        if (g_get_monotonic_time() > end)
+            g_error("the screen shows %s, not %s", now, want);
+        g_main_context_iteration(NULL, FALSE);
+        g_usleep(2000);
+    }
+}
+
+static void finger_event(Uint32 type, int x, int y)
+{
+    SDL_Event e = {.tfinger = {.type = type, .x = (float)(x + 0.5) / W, .y = (float)(y + 0.5) / H}};
+    SDL_PushEvent(&e);
+    screen_process_events(screen);
+}
+
+static void touch(const char *what)
+{
+    int x, y;
+    if (!screen_locate(screen, what, &x, &y)) {
+        g_autofree char *view = screen_describe(screen);
+        g_error("nothing to touch for %s on %s", what, view);
+    }
+    finger_event(SDL_FINGERDOWN, x, y);
+    finger_event(SDL_FINGERUP, x, y);
+}
+
+/* Keys as an officer with a keyboard would type them: \n is Enter, \b Backspace. */
+static void type(const char *keys)
+{
+    for (const char *k = keys; *k; k++) {
+        SDL_Keycode code = *k == ' ' ? SDLK_SPACE : *k == '\n' ? SDLK_RETURN : g_ascii_tolower(*k);
+        SDL_Event e = {.key = {.type = SDL_KEYDOWN, .keysym = {.sym = code}}};
+        SDL_PushEvent(&e);
+        screen_process_events(screen);
+    }
+}
+
+static gint64 count_audit(const char *action, const char *subject, const char *detail_like)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    g_assert_cmpint(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_prepare_v2(db, "SELECT count(*) FROM audit WHERE action = ?1 AND (?2 IS NULL OR subject = ?2)"
+                                           " AND (?3 IS NULL OR detail LIKE ?3)", -1, &st, NULL), ==, SQLITE_OK);
+    sqlite3_bind_text(st, 1, action, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, subject, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, detail_like, -1, SQLITE_STATIC);
+    g_assert_cmpint(sqlite3_step(st), ==, SQLITE_ROW);
+    gint64 n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+static OfficerScreen *officer(void)
+{
+    return screen->officer;
+}
+
+static void log_in_as_admin(void)
+{
+    touch("officer:0"); /* listed by user name: imran, sadia */
+    type("135790\n");
+    wait_for_view("officer:menu", 1000);
+}
+
+static void test_long_press_opens_pin(void)
+{
+    wait_for_view("machine:waiting", 10000);
+    /* A probationer's tap on the corner: nothing but the check-in screen, however long we look. */
+    finger_event(SDL_FINGERDOWN, 5, 5);
+    finger_event(SDL_FINGERUP, 5, 5);
+    tu_run_for(3500);
+    g_autofree char *view = screen_describe(screen);
+    g_assert_true(g_str_has_prefix(view, "machine:"));
+    g_assert_false(checkin_is_paused(machine));
+    /* Held: the PIN screen, and the check-in machine lets go of the scanner. */
+    finger_event(SDL_FINGERDOWN, W - 5, 5);
+    wait_for_view("officer:pin", 10000);
+    finger_event(SDL_FINGERUP, W - 5, 5);
+    g_assert_true(checkin_is_paused(machine));
+}
+
+static void test_wrong_pins_lock(void)
+{
+    wait_for_view("officer:pin", 1000);
+    touch("officer:1"); /* Sadia; her PIN is 246810 */
+    type("111111\n");
+    wait_for_view("officer:pin", 1000);
+    type("222222\n");
+    type("333333\n");
+    wait_for_view("officer:pin-locked", 1000);
+    g_assert_cmpint(count_audit("officer.login-failed", "sadia", NULL), ==, 3);
+    g_assert_cmpint(count_audit("officer.login-failed", "sadia", "%locked for 30 s%"), ==, 1);
+    /* Locked: even her right PIN is not taken now. */
+    type("246810\n");
+    wait_for_view("officer:pin-locked", 1000);
+    g_assert_cmpint(count_audit("officer.login", "sadia", NULL), ==, 0);
+}
+
+static void test_right_pin_opens_menu(void)
+{
+    log_in_as_admin();
+    g_assert_cmpint(count_audit("officer.login", "imran", NULL), ==, 1);
+    int x, y;
+    g_assert_true(screen_locate(screen, "menu:device", &x, &y)); /* an administrator's */
+    touch("menu:device");
+    wait_for_view("officer:device", 1000);
+    touch("back");
+    wait_for_view("officer:menu", 1000);
+}
+
+static void test_log_search_and_pages(void)
+{
+    touch("menu:log");
+    wait_for_view("officer:log", 1000);
+    touch("range:all");
+    OfficerScreen *o = officer();
+    int per = officer_rows_per_page(o);
+    g_assert_cmpuint(o->log->len, ==, (guint)per); /* twelve check-ins: more than a page */
+    g_assert_true(o->more);
+    gint64 newest = ((StoreCheckinRow *)o->log->pdata[0])->id;
+    touch("older");
+    g_assert_cmpint(((StoreCheckinRow *)o->log->pdata[0])->id, <, newest);
+    touch("newer");
+    g_assert_cmpint(((StoreCheckinRow *)o->log->pdata[0])->id, ==, newest);
+    /* Search by part of a name, typed on the on-screen keyboard. */
+    touch("search");
+    wait_for_view("officer:log-search:", 1000);
+    touch("kb:R");
+    touch("kb:A");
+    touch("kb:Z");
+    wait_for_view("officer:log-search:RAZ", 1000);
+    touch("kb:done");
+    wait_for_view("officer:log", 1000);
+    g_assert_cmpuint(o->log->len, ==, 2);
+    for (guint i = 0; i < o->log->len; i++)
+        g_assert_cmpstr(((StoreCheckinRow *)o->log->pdata[i])->case_number, ==, "LHR-0101");
+    touch("back");
+    wait_for_view("officer:menu", 1000);
+}
+
+static void test_export_to_folder(void)
+{
+    touch("menu:export");
+    wait_for_view("officer:export", 1000);
+    touch("export:today");
+    const char *said = officer_screen_get_result(officer());
+    g_assert_nonnull(said);
+    g_assert_true(g_str_has_prefix(said, "12 check-ins written to "));
+    const char *csv_path = said + strlen("12 check-ins written to ");
+    g_assert_true(g_str_has_prefix(csv_path, stick));
+    g_autofree char *csv = NULL, *manifest = NULL;
+    gsize len = 0;
+    g_assert_true(g_file_get_contents(csv_path, &csv, &len, NULL));
+    g_autofree char *manifest_path = g_strconcat(csv_path, ".sha256", NULL);
+    g_assert_true(g_file_get_contents(manifest_path, &manifest, NULL, NULL));
+    g_autofree char *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)csv, len);
+    g_autofree char *base = g_path_get_basename(csv_path);
+    g_autofree char *want = g_strdup_printf("%s  %s\n", sum, base);
+    g_assert_cmpstr(manifest, ==, want);
+    g_assert_cmpint(count_audit("checkins.export", NULL, NULL), ==, 1);
+    touch("back");
+    wait_for_view("officer:menu", 1000);
+}
+
+static void queue_finger(int finger)
+{
+    g_autofree char *check = tu_fvc(finger, 6); /* the duplicate check's touch */
+    tu_hand_queue(check);
+    for (int i = 1; i <= 5; i++) {
+        g_autofree char *png = tu_fvc(finger, i);
+        tu_hand_queue(png);
+    }
+}
+
+static void test_enroll_then_recognised(void)
+{
+    touch("menu:enroll");
+    wait_for_view("officer:enroll-form", 1000);
+    touch("field:case");
+    type("lhr-0150\n");
+    touch("field:name");
+    type("bilal hussain\n");
+    wait_for_view("officer:enroll-form", 1000);
+    g_assert_cmpstr(officer()->name_en, ==, "Bilal Hussain");
+    touch("capture");
+    wait_for_view("officer:enroll-progress", 1000);
+    /* The check-in machine's scan was cancelled a moment ago; the officer reads the prompt before
+     * touching, and so does the hand here. */
+    tu_run_for(500);
+    queue_finger(105); /* right index, as offered */
+    queue_finger(106); /* left index */
+    wait_for_view("officer:enroll-done", 120000);
+    StoreProbationer p = {0};
+    g_assert_true(store_find_probationer(store, "LHR-0150", &p, NULL));
+    g_assert_cmpstr(p.name_en, ==, "Bilal Hussain");
+    g_assert_cmpint(p.finger_count, ==, 2);
+    store_probationer_clear(&p);
+    g_assert_cmpint(count_audit("probationer.add", "LHR-0150", NULL), ==, 1);
+    g_assert_cmpint(count_audit("finger.enroll", "LHR-0150", NULL), ==, 2);
+    /* Log out: check-ins resume, and the new finger is known at once. */
+    touch("ok");
+    touch("back");
+    touch("logout");
+    wait_for_view("machine:waiting", 10000);
+    g_assert_false(checkin_is_paused(machine));
+    g_assert_cmpint(count_audit("officer.logout", "imran", NULL), ==, 1);
+    g_autofree char *png = tu_fvc(105, 7);
+    tu_hand_queue(png);
+    wait_for_view("machine:recorded", 20000);
+    g_assert_cmpstr(last_case, ==, "LHR-0150");
+}
+
+static void test_duplicate_finger_refused(void)
+{
+    wait_for_view("machine:waiting", 10000);
+    SDL_Event f12 = {.key = {.type = SDL_KEYDOWN, .keysym = {.sym = SDLK_F12}}};
+    SDL_PushEvent(&f12);
+    screen_process_events(screen);
+    wait_for_view("officer:pin", 1000);
+    log_in_as_admin();
+    touch("menu:enroll");
+    touch("field:case");
+    type("lhr-0151\n");
+    touch("field:name");
+    type("someone else\n");
+    touch("finger:left-index"); /* one finger: the right index only */
+    touch("capture");
+    tu_run_for(500);
+    g_autofree char *ali = tu_fvc(101, 6); /* Ali Raza's enrolled finger */
+    tu_hand_queue(ali);
+    wait_for_view("officer:enroll-duplicate", 60000);
+    g_assert_nonnull(strstr(officer_screen_get_result(officer()), "LHR-0101"));
+    g_assert_cmpint(count_audit("finger.enroll-refused", "LHR-0151", NULL), ==, 1);
+    StoreProbationer p = {0};
+    g_assert_false(store_find_probationer(store, "LHR-0151", &p, NULL)); /* nobody half-created */
+}
+
+static void test_idle_gives_kiosk_back(void)
+{
+    g_autofree char *view = screen_describe(screen);
+    g_assert_true(g_str_has_prefix(view, "officer:"));
+    /* Untouched for idle_seconds (15 here): logged out, and the check-in screen by itself. */
+    wait_for_view("machine:waiting", 15000 + 10000);
+    g_assert_false(checkin_is_paused(machine));
+    g_assert_cmpint(count_audit("officer.logout", "imran", NULL), ==, 2);
+}
+
+/* [officer] in haazri.conf: the shipped file gives the defaults; a bad value is one sentence. */
+static void test_config(void)
+{
+    g_autofree char *shipped = tu_data("../../config/haazri.conf");
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_assert_true(g_key_file_load_from_file(kf, shipped, G_KEY_FILE_NONE, NULL));
+    g_auto(OfficerScreenConfig) c;
+    officer_screen_config_init(&c);
+    g_autoptr(GError) error = NULL;
+    g_assert_true(officer_screen_config_load(kf, shipped, &c, &error));
+    g_assert_cmpint(c.idle_s, ==, 120);
+    g_assert_cmpstr(c.export_dir, ==, "");
+    g_assert_true(g_key_file_load_from_data(kf, "[officer]\nidle_seconds = 2 minutes\n", -1, G_KEY_FILE_NONE, NULL));
+    g_assert_false(officer_screen_config_load(kf, "haazri.conf", &c, &error));
+    g_assert_cmpstr(error->message, ==, "haazri.conf: [officer] idle_seconds = \"2 minutes\" is not valid: expected a "
+                                        "whole number from 15 to 3600");
+    g_clear_error(&error);
+    g_assert_true(g_key_file_load_from_data(kf, "[officer]\nexport_dir = usb\n", -1, G_KEY_FILE_NONE, NULL));
+    g_assert_false(officer_screen_config_load(kf, "haazri.conf", &c, &error));
+    g_assert_nonnull(strstr(error->message, "[officer] export_dir = \"usb\" is not valid"));
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    tu_use_virtual_scanner();
+    stick = g_build_filename(tu_tmpdir(), "stick", NULL);
+    g_mkdir_with_parents(stick, 0755);
+    g_autofree char *conf = g_build_filename(tu_tmpdir(), "haazri.conf", NULL);
+    g_autofree char *text = g_strdup_printf(
+        "[kiosk]\ndevice_id = test-kiosk\noffice = Test Office\ndata_dir = data\n"
+        "[checkin]\nresult_seconds = 1\n[scanner]\nrest_seconds = 1\n"
+        "[screen]\nbackend = offscreen\nwidth = %d\nheight = %d\nquestions =\n"
+        "[officer]\nidle_seconds = 15\nexport_dir = %s\n", W, H, stick);
+    g_assert_true(g_file_set_contents(conf, text, -1, NULL));
+    g_autoptr(GError) error = NULL;
+    config = config_load(conf, &error);
+    g_assert_no_error(error);
+    g_mkdir_with_parents(config->data_dir, 0700);
+    db_path = config_get_db_path(config);
+    store = store_open(db_path, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(officer_add(store, "sadia", "Sadia Anwar", OFFICER_ROLE_OFFICER, "246810", "test", &error), >, 0);
+    g_assert_cmpint(officer_add(store, "imran", "Imran Qureshi", OFFICER_ROLE_ADMIN, "135790", "test", &error), >, 0);
+
+    ScannerCallbacks forward = checkin_scanner_callbacks();
+    scanner = tu_scanner_new(&forward, &machine);
+    StoreProbationer ali = {.case_number = "LHR-0101", .name_en = "Ali Raza", .name_ur = "علی رضا",
+                            .office = "Test Office", .active = TRUE};
+    gint64 ali_id = store_add_probationer(store, &ali, &error);
+    g_assert_no_error(error);
+    char *images[5];
+    for (int i = 0; i < 5; i++)
+        images[i] = tu_fvc(101, i + 1);
+    tu_enroll(scanner, store, ali_id, "right-index", images);
+    for (int i = 0; i < 5; i++)
+        g_free(images[i]);
+    StoreProbationer other = {.case_number = "LHR-0102", .name_en = "Fatima Bibi", .office = "Test Office",
+                              .active = TRUE};
+    gint64 other_id = store_add_probationer(store, &other, &error);
+    g_assert_no_error(error);
+    /* Twelve check-ins today: Ali twice (the second a repeat), Fatima ten times (a 1-minute window). */
+    for (int i = 0; i < 12; i++) {
+        StoreCheckin row = {.probationer_id = i < 2 ? ali_id : other_id, .device_id = "test-kiosk", .score = -1};
+        g_assert_true(store_record_checkin(store, &row, &error));
+    }
+    search = search_new(config->search, &error);
+    g_assert_true(search_load(search, store, NULL, &error));
+
+    g_auto(ScreenConfig) sc;
+    screen_config_init(&sc);
+    g_assert_true(screen_config_load(config->keyfile, config->path, &sc, &error));
+    g_auto(OfficerScreenConfig) oc;
+    officer_screen_config_init(&oc);
+    g_assert_true(officer_screen_config_load(config->keyfile, config->path, &oc, &error));
+    machine = checkin_new(config, store, scanner, search);
+    checkin_subscribe(machine, on_event, NULL);
+    screen = screen_new(&sc, machine, store, NULL, config->office, &error);
+    g_assert_no_error(error);
+    OfficerScreenParts parts = {.store = store, .checkin = machine, .scanner = scanner,
+                                .device_id = config->device_id, .office = config->office,
+                                .data_dir = config->data_dir};
+    screen_attach_officer(screen, &oc, &parts);
+    checkin_start(machine);
+
+    g_test_add_func("/officer-screen/config", test_config);
+    g_test_add_func("/officer-screen/long-press-opens-pin", test_long_press_opens_pin);
+    g_test_add_func("/officer-screen/wrong-pins-lock", test_wrong_pins_lock);
+    g_test_add_func("/officer-screen/right-pin-opens-menu", test_right_pin_opens_menu);
+    g_test_add_func("/officer-screen/log-search-and-pages", test_log_search_and_pages);
+    g_test_add_func("/officer-screen/export-to-folder", test_export_to_folder);
+    g_test_add_func("/officer-screen/enroll-then-recognised", test_enroll_then_recognised);
+    g_test_add_func("/officer-screen/duplicate-finger-refused", test_duplicate_finger_refused);
+    g_test_add_func("/officer-screen/idle-gives-kiosk-back", test_idle_gives_kiosk_back);
+    int rc = g_test_run();
+    screen_free(screen);
+    checkin_free(machine);
+    search_free(search);
+    scanner_free(scanner);
+    store_close(store);
+    config_free(config);
+    g_free(db_path);
+    g_free(stick);
+    return rc;
+}
