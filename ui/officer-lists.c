@@ -165,7 +165,8 @@ void officer_draw_history(OfficerScreen *o)
     for (guint i = 0; i < o->history->len && y + rh <= body.y + body.h; i++, y += rh) {
         StoreCheckinRow *r = o->history->pdata[i];
         g_autofree char *at = when(r->wall_time, TRUE);
-        const char *cols[] = {at, r->method == CHECKIN_BY_FINGER ? "finger" : "case number", r->device_id};
+        const char *cols[] = {at, od_str(o, r->method == CHECKIN_BY_FINGER ? STR_OFF_BY_FINGER : STR_OFF_CASE_NUMBER),
+                              r->device_id};
         row(o, y, result_colour(r->result), od_str(o, result_word(r->result)), cols, widths, 3, i % 2);
     }
 }

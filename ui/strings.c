@@ -162,6 +162,7 @@ static const Entry table[STR_COUNT] = {
     [STR_OFF_PAGE_DOWN] = {"off_page_down", FALSE, {"Page down", "نیچے"}},
     [STR_OFF_PAGE] = {"off_page", FALSE, {"Page %d", "صفحہ %d"}},
     [STR_OFF_FINGER_OF] = {"off_finger_of", FALSE, {"Finger %d of %d", "انگلی %d از %d"}},
+    [STR_OFF_BY_FINGER] = {"off_by_finger", FALSE, {"By finger", "انگلی سے"}},
     [STR_OFF_DONE] = {"off_done", FALSE, {"Done", "مکمل"}},
 };
 

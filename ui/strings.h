@@ -122,6 +122,7 @@ typedef enum {
     STR_OFF_PAGE_DOWN,
     STR_OFF_PAGE,             /* %d = page number */
     STR_OFF_FINGER_OF,        /* %d of %d */
+    STR_OFF_BY_FINGER,
     STR_OFF_DONE,
     STR_COUNT
 } StringId;
