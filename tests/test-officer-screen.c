@@ -3,8 +3,8 @@
  * a long press on a corner opens the PIN screen (a short tap doesn't); wrong PINs lock the officer
  * out (shown, and written to the audit trail); the right PIN opens the menu; the log's search finds
  * a person and pages; Export writes a CSV whose manifest's SHA-256 is right; a new probationer is
- * enrolled through the scanner and then recognised at check-in; a finger enrolled for someone else
- * is refused; an untouched officer screen gives the kiosk back to check-ins. */
+ * enrolled through the scanner and then recognised at check-in; a finger taken again replaces its
+ * print and a deactivation is audited; a finger enrolled for someone else is refused; an untouched officer screen gives the kiosk back to check-ins. */
 #include <SDL.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -166,6 +166,21 @@ static void test_log_search_and_pages(void)
     g_assert_cmpint(((StoreCheckinRow *)o->log->pdata[0])->id, <, newest);
     touch("newer");
     g_assert_cmpint(((StoreCheckinRow *)o->log->pdata[0])->id, ==, newest);
+    /* The wheel and a swipe page too: wheel towards you / drag up = older. */
+    SDL_Event wheel = {.wheel = {.type = SDL_MOUSEWHEEL, .y = -1}};
+    SDL_PushEvent(&wheel);
+    screen_process_events(screen);
+    g_assert_cmpint(((StoreCheckinRow *)o->log->pdata[0])->id, <, newest);
+    g_assert_cmpuint(o->pages->len, ==, 2);
+    finger_event(SDL_FINGERDOWN, W / 2, H / 4 + 40); /* drag down: newer */
+    finger_event(SDL_FINGERUP, W / 2, H * 3 / 4);
+    g_assert_cmpuint(o->pages->len, ==, 1);
+    g_assert_cmpint(((StoreCheckinRow *)o->log->pdata[0])->id, ==, newest);
+    finger_event(SDL_FINGERDOWN, W / 2, H * 3 / 4); /* drag up: older */
+    finger_event(SDL_FINGERUP, W / 2, H / 4 - 40);
+    g_assert_cmpuint(o->pages->len, ==, 2);
+    touch("newer");
+    g_assert_cmpint(((StoreCheckinRow *)o->log->pdata[0])->id, ==, newest);
     /* Search by part of a name, typed on the on-screen keyboard. */
     touch("search");
     wait_for_view("officer:log-search:", 1000);
@@ -254,7 +269,7 @@ static void test_enroll_then_recognised(void)
     g_assert_cmpstr(last_case, ==, "LHR-0150");
 }
 
-static void test_duplicate_finger_refused(void)
+static void open_with_f12(void)
 {
     wait_for_view("machine:waiting", 10000);
     SDL_Event f12 = {.key = {.type = SDL_KEYDOWN, .keysym = {.sym = SDLK_F12}}};
@@ -262,6 +277,48 @@ static void test_duplicate_finger_refused(void)
     screen_process_events(screen);
     wait_for_view("officer:pin", 1000);
     log_in_as_admin();
+}
+
+/* An existing probationer: a finger taken again replaces the old print; deactivating is audited. */
+static void test_reenroll_and_deactivate(void)
+{
+    open_with_f12();
+    touch("menu:enroll");
+    touch("field:case");
+    type("lhr-0150\n");
+    wait_for_view("officer:enroll-form", 1000);
+    g_assert_true(officer()->found);
+    touch("finger:left-index"); /* the right index only */
+    touch("capture");
+    wait_for_view("officer:enroll-progress", 1000);
+    tu_run_for(500);
+    queue_finger(105);
+    wait_for_view("officer:enroll-done", 120000);
+    g_assert_cmpint(count_audit("finger.re-enroll", "LHR-0150", "right-index"), ==, 1);
+    StoreProbationer p = {0};
+    g_assert_true(store_find_probationer(store, "LHR-0150", &p, NULL));
+    g_assert_cmpint(p.finger_count, ==, 2);
+    store_probationer_clear(&p);
+    touch("ok");
+    wait_for_view("officer:enroll-form", 1000);
+    touch("field:case");
+    type("lhr-0102\n");
+    touch("deactivate");
+    g_assert_true(store_find_probationer(store, "LHR-0102", &p, NULL));
+    g_assert_false(p.active);
+    store_probationer_clear(&p);
+    g_assert_cmpint(count_audit("probationer.deactivate", "LHR-0102", NULL), ==, 1);
+    touch("activate");
+    g_assert_true(store_find_probationer(store, "LHR-0102", &p, NULL));
+    g_assert_true(p.active);
+    store_probationer_clear(&p);
+    touch("back");
+    touch("logout");
+}
+
+static void test_duplicate_finger_refused(void)
+{
+    open_with_f12();
     touch("menu:enroll");
     touch("field:case");
     type("lhr-0151\n");
@@ -286,7 +343,7 @@ static void test_idle_gives_kiosk_back(void)
     /* Untouched for idle_seconds (15 here): logged out, and the check-in screen by itself. */
     wait_for_view("machine:waiting", 15000 + 10000);
     g_assert_false(checkin_is_paused(machine));
-    g_assert_cmpint(count_audit("officer.logout", "imran", NULL), ==, 2);
+    g_assert_cmpint(count_audit("officer.logout", "imran", NULL), ==, 3);
 }
 
 /* [officer] in haazri.conf: the shipped file gives the defaults; a bad value is one sentence. */
@@ -381,6 +438,7 @@ int main(int argc, char **argv)
     g_test_add_func("/officer-screen/log-search-and-pages", test_log_search_and_pages);
     g_test_add_func("/officer-screen/export-to-folder", test_export_to_folder);
     g_test_add_func("/officer-screen/enroll-then-recognised", test_enroll_then_recognised);
+    g_test_add_func("/officer-screen/reenroll-and-deactivate", test_reenroll_and_deactivate);
     g_test_add_func("/officer-screen/duplicate-finger-refused", test_duplicate_finger_refused);
     g_test_add_func("/officer-screen/idle-gives-kiosk-back", test_idle_gives_kiosk_back);
     int rc = g_test_run();
