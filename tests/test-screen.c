@@ -275,14 +275,14 @@ static void officer_expect(Screen *screen, const char *view)
  * or officer-en-<name>.png. Reached by touches and keys through the real code, except the
  * enrollment's progress and refusal, which need a scanner (test-officer-screen drives those) and
  * are posed here. */
-static void render_officer(Store *ostore, Lang first, int *compared)
+static void render_officer(Store *ostore, Lang first, int w, int h, int *compared)
 {
     ScreenConfig config;
     screen_config_init(&config);
     g_free(config.backend);
     config.backend = g_strdup("offscreen");
-    config.width = 800;
-    config.height = 480;
+    config.width = w;
+    config.height = h;
     config.order[0] = first;
     config.order[1] = first == LANG_UR ? LANG_EN : LANG_UR;
     g_autoptr(GError) error = NULL;
@@ -293,7 +293,8 @@ static void render_officer(Store *ostore, Lang first, int *compared)
     g_auto(OfficerScreenConfig) oc;
     officer_screen_config_init(&oc);
     g_free(oc.export_dir);
-    oc.export_dir = g_build_filename(tu_tmpdir(), first == LANG_UR ? "stick-ur" : "stick-en", NULL);
+    g_autofree char *stick = g_strdup_printf("stick-%s-%d", strings_lang_code(first), w);
+    oc.export_dir = g_build_filename(tu_tmpdir(), stick, NULL);
     g_mkdir_with_parents(oc.export_dir, 0755);
     g_auto(LedsConfig) lc;
     leds_config_init(&lc);
@@ -302,7 +303,10 @@ static void render_officer(Store *ostore, Lang first, int *compared)
     OfficerScreenParts parts = {.store = ostore, .leds = leds, .device_id = "LHR-KIOSK-01",
                                 .office = "District Probation Office Lahore", .data_dir = tu_tmpdir()};
     screen_attach_officer(screen, &oc, &parts);
-    const char *prefix = first == LANG_UR ? "officer" : "officer-en";
+    /* The reviewed 800x480 pictures are officer-<view> (Urdu) and officer-en-<view>; other panels
+     * carry their size. */
+    g_autofree char *prefix = w == 800 && h == 480 ? g_strdup(first == LANG_UR ? "officer" : "officer-en")
+                                                   : g_strdup_printf("officer-%dx%d-%s", w, h, strings_lang_code(first));
 
     screen_open_officer(screen);
     officer_expect(screen, "officer:pin");
@@ -388,8 +392,10 @@ static void test_officer_screenshots(void)
     g_autofree char *db = NULL;
     Store *ostore = officer_store(&db);
     int compared = 0;
-    render_officer(ostore, LANG_UR, &compared);
-    render_officer(ostore, LANG_EN, &compared);
+    render_officer(ostore, LANG_UR, 800, 480, &compared);
+    render_officer(ostore, LANG_EN, 800, 480, &compared);
+    render_officer(ostore, LANG_UR, 1280, 800, &compared);
+    render_officer(ostore, LANG_EN, 480, 800, &compared); /* a portrait panel */
     g_test_message("%d officer screenshots matched their references", compared);
     store_close(ostore);
 }

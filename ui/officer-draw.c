@@ -122,12 +122,12 @@ void officer_draw_top(OfficerScreen *o, const char *title, gboolean back)
     if (o->who.username) {
         /* The name (Latin) and the role (the officer's language) apart: one mixed line would be
          * shaped in one direction. */
-        int nh = l->top.h * 55 / 100;
-        od_label(o, od_mirror(o, (SDL_Rect){right - who_w, 0, who_w, nh}), o->lang, l->size_small, TEXT_BOLD,
-                 o->who.name ? o->who.name : o->who.username, OD_DIM, TEXT_END);
-        od_label(o, od_mirror(o, (SDL_Rect){right - who_w, nh, who_w, l->top.h - nh}), o->lang, l->size_small * 8 / 10,
-                 TEXT_REGULAR, od_str(o, o->who.role == OFFICER_ROLE_ADMIN ? STR_OFF_ROLE_ADMIN : STR_OFF_ROLE_OFFICER),
-                 OD_DIM, TEXT_END);
+        int rw = who_w * 40 / 100, gap = l->margin / 2;
+        od_label(o, od_mirror(o, (SDL_Rect){right - who_w, 0, who_w - rw - gap, l->top.h}), o->lang, l->size_small,
+                 TEXT_BOLD, o->who.name ? o->who.name : o->who.username, OD_DIM, TEXT_END);
+        od_label(o, od_mirror(o, (SDL_Rect){right - rw, 0, rw, l->top.h}), o->lang, l->size_small, TEXT_REGULAR,
+                 od_str(o, o->who.role == OFFICER_ROLE_ADMIN ? STR_OFF_ROLE_ADMIN : STR_OFF_ROLE_OFFICER), OD_DIM,
+                 TEXT_END);
     }
 }
 
@@ -138,8 +138,10 @@ static void draw_pin(OfficerScreen *o)
     const Layout *l = o->layout;
     officer_draw_top(o, od_str(o, STR_OFF_TITLE), TRUE);
     SDL_Rect body = od_body(o);
-    int col_w = (body.w - l->margin) / 2;
-    SDL_Rect pad = od_mirror(o, (SDL_Rect){body.x + col_w + l->margin, body.y, col_w, body.h});
+    /* Side by side on a landscape panel; on a portrait one the names above, the keypad below. */
+    int col_w = l->portrait ? body.w : (body.w - l->margin) / 2;
+    SDL_Rect pad = l->portrait ? (SDL_Rect){body.x, body.y + body.h * 45 / 100, body.w, body.h * 55 / 100}
+                               : od_mirror(o, (SDL_Rect){body.x + col_w + l->margin, body.y, col_w, body.h});
     int y = body.y, lh = od_chip_h(o);
     int n = o->officers ? (int)o->officers->len : 0;
     if (n == 0) {
@@ -170,7 +172,8 @@ static void draw_pin(OfficerScreen *o)
     }
     y += field.h + l->margin / 2;
     gint64 left_us = o->locked_until_us - g_get_monotonic_time();
-    SDL_Rect note = od_mirror(o, (SDL_Rect){body.x, y, col_w, body.y + body.h - y});
+    int note_bottom = l->portrait ? pad.y - l->margin / 2 : body.y + body.h;
+    SDL_Rect note = od_mirror(o, (SDL_Rect){body.x, y, col_w, note_bottom - y});
     if (left_us > 0) {
         int s = (int)((left_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
         g_autofree char *t = g_strdup_printf("%d:%02d", s / 60, s % 60);
@@ -199,7 +202,7 @@ static void draw_pin(OfficerScreen *o)
         SDL_Color ink = !usable || ok ? OD_WHITE : OD_BG;
         icons_fill_rounded(o->renderer, &k->rect, k->rect.h / 6, fill);
         if (strcmp(k->key, "back") == 0) {
-            int dd = k->rect.h * 6 / 10;
+            int dd = MIN(k->rect.h, k->rect.w) * 6 / 10;
             SDL_Rect ib = {k->rect.x + (k->rect.w - dd) / 2, k->rect.y + (k->rect.h - dd) / 2, dd, dd};
             icons_draw(o->renderer, ICON_DELETE, &ib, ink, fill);
             continue;
@@ -261,7 +264,7 @@ static void draw_typing(OfficerScreen *o)
         SDL_Color fill = done ? OD_GREEN : OD_WHITE, ink = done ? OD_WHITE : OD_BG;
         icons_fill_rounded(o->renderer, &k->rect, k->rect.h / 6, fill);
         if (strcmp(k->key, "back") == 0) {
-            int d = k->rect.h * 6 / 10;
+            int d = MIN(k->rect.h, k->rect.w) * 6 / 10;
             SDL_Rect ib = {k->rect.x + (k->rect.w - d) / 2, k->rect.y + (k->rect.h - d) / 2, d, d};
             icons_draw(o->renderer, ICON_DELETE, &ib, OD_WHITE, OD_BG);
             continue;
@@ -328,7 +331,7 @@ static void draw_enroll_form(OfficerScreen *o)
     od_label(o, od_mirror(o, (SDL_Rect){body.x, y, body.w, fh * 8 / 10}), o->lang, l->size_small, TEXT_BOLD,
              od_str(o, STR_OFF_CHOOSE_FINGERS), OD_WHITE, TEXT_START);
     y += fh * 8 / 10 + gap / 2;
-    int cols = 3, cw = (body.w - (cols - 1) * gap) / cols;
+    int cols = l->portrait ? 2 : 3, cw = (body.w - (cols - 1) * gap) / cols;
     for (int i = 0; i < OFFICER_FINGERS; i++) {
         gboolean on = (o->finger_mask >> i) & 1;
         g_autofree char *name = g_strdup_printf("finger:%s", officer_fingers[i].name);
