@@ -150,6 +150,52 @@ static int cmd_device(int argc, char **argv)
     return 0;
 }
 
+static int cmd_roster(int argc, char **argv)
+{
+    if (!parse("roster", "load FILE.json — publish probationers, fingers, schedules and messages to the kiosks",
+               NULL, &argc, &argv))
+        return 2;
+    if (argc != 3 || strcmp(argv[1], "load") != 0) {
+        fprintf(stderr, "haazri-receiver roster: expected: load FILE.json (\"-\" reads standard input; "
+                        "the format is in docs/sync.md)\n");
+        return 2;
+    }
+    g_autofree char *json = NULL;
+    gsize len = 0;
+    g_autoptr(GError) error = NULL;
+    if (strcmp(argv[2], "-") == 0) {
+        g_autoptr(GIOChannel) in = g_io_channel_unix_new(0);
+        g_io_channel_set_encoding(in, NULL, NULL);
+        if (g_io_channel_read_to_end(in, &json, &len, &error) != G_IO_STATUS_NORMAL) {
+            fprintf(stderr, "haazri-receiver roster load: standard input: %s\n", error->message);
+            return 1;
+        }
+    } else if (!g_file_get_contents(argv[2], &json, &len, &error)) {
+        fprintf(stderr, "haazri-receiver roster load: %s\n", error->message);
+        return 1;
+    }
+    g_autoptr(StoreRoster) load = protocol_parse_roster(json, len, PROTOCOL_ROSTER_LOAD, &error);
+    if (!load) {
+        fprintf(stderr, "haazri-receiver roster load: %s: %s; nothing was loaded\n", argv[2], error->message);
+        return 1;
+    }
+    g_autoptr(RxDb) db = open_db();
+    if (!db)
+        return 1;
+    if (!rx_roster_load(db, load, &error)) {
+        fprintf(stderr, "haazri-receiver roster load: %s; nothing was loaded\n", error->message);
+        return 1;
+    }
+    guint fingers = 0;
+    for (guint i = 0; i < load->people->len; i++) {
+        StoreRosterPerson *p = g_ptr_array_index(load->people, i);
+        fingers += p->fingers ? p->fingers->len : 0;
+    }
+    printf("loaded %u probationers (%u fingers) and %u messages; kiosks receive them at their next pull\n",
+           load->people->len, fingers, load->messages->len);
+    return 0;
+}
+
 static int cmd_export(int argc, char **argv)
 {
     char *office = NULL, *date = NULL, *format = NULL;
@@ -186,6 +232,7 @@ typedef struct {
 static const Command commands[] = {
     {"serve", cmd_serve, "receive check-ins and heartbeats from kiosks over HTTPS"},
     {"device", cmd_device, "add (prints a provisioning token), revoke or list kiosks"},
+    {"roster", cmd_roster, "load probationers, fingers, schedules and messages for the kiosks"},
     {"export", cmd_export, "attendance by office and date as CSV or JSON"},
 };
 

@@ -38,6 +38,17 @@ gboolean rx_save_heartbeat(RxDb *db, const char *device_id, const char *json, gi
 /* Attendance of one office and date (NULL = all), oldest first, as "csv" or "json". */
 gboolean rx_export(RxDb *db, const char *office, const char *date, const char *format, FILE *out, GError **error);
 
+/* ---- roster.c ---- */
+/* Loads probationers (with fingers and schedules) and messages, as read by
+ * protocol_parse_roster(..., PROTOCOL_ROSTER_LOAD), in one transaction; each gets a new version. */
+gboolean rx_roster_load(RxDb *db, const StoreRoster *load, GError **error);
+/* What changed for `office` after version `since`: at most `limit` people and messages, oldest
+ * first, each person whole (fingers, schedule); cursor = the last version in the page. */
+StoreRoster *rx_roster_changes(RxDb *db, const char *office, gint64 since, guint limit, GError **error);
+/* Stores a kiosk's audit rows (each once, by device and id). A row that doesn't continue the
+ * trail the centre holds, or differs from one received before, fails with RX_ERROR_CONFLICT. */
+gboolean rx_ingest_audit(RxDb *db, const char *device_id, GPtrArray *rows, guint *stored, GError **error);
+
 /* ---- server.c ---- */
 typedef struct {
     const char *db_spec;
