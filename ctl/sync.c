@@ -198,25 +198,59 @@ static void on_reply(const HttpReply *r, gpointer data)
     g_main_loop_quit(out->loop);
 }
 
+/* The centre's provisioning file: it must be for this kiosk. */
+static gboolean read_provision_file(const char *path, const Config *config, char **server, char **token)
+{
+    g_autoptr(JsonParser) p = json_parser_new();
+    g_autoptr(GError) error = NULL;
+    if (!json_parser_load_from_file(p, path, &error)) {
+        fprintf(stderr, "haazri-ctl provision: %s: %s\n", path, error->message);
+        return FALSE;
+    }
+    JsonNode *root = json_parser_get_root(p);
+    JsonObject *o = root && JSON_NODE_HOLDS_OBJECT(root) ? json_node_get_object(root) : NULL;
+    const char *id = o ? json_object_get_string_member_with_default(o, "device_id", NULL) : NULL;
+    const char *s = o ? json_object_get_string_member_with_default(o, "server", NULL) : NULL;
+    const char *t = o ? json_object_get_string_member_with_default(o, "token", NULL) : NULL;
+    if (!id || !s || !t) {
+        fprintf(stderr, "haazri-ctl provision: %s is not a provisioning file (it needs \"device_id\", \"server\" "
+                        "and \"token\"; haazri-receiver device add --provision-file writes one)\n", path);
+        return FALSE;
+    }
+    if (strcmp(id, config->device_id) != 0) {
+        fprintf(stderr, "haazri-ctl provision: %s is for kiosk \"%s\", but this kiosk is \"%s\" ([kiosk] device_id "
+                        "in %s)\n", path, id, config->device_id, config->path);
+        return FALSE;
+    }
+    *server = g_strdup(s);
+    *token = g_strdup(t);
+    return TRUE;
+}
+
 int cmd_provision(int argc, char **argv)
 {
-    g_autofree char *server = NULL, *token = NULL;
+    g_autofree char *server = NULL, *token = NULL, *file = NULL;
     GOptionEntry entries[] = {
         {"server", 0, 0, G_OPTION_ARG_STRING, &server, "the central server's address (https://...)", "URL"},
         {"token", 0, 0, G_OPTION_ARG_STRING, &token, "the one-time token from haazri-receiver device add", "TOKEN"},
+        {"file", 0, 0, G_OPTION_ARG_FILENAME, &file,
+         "both from a file (haazri-receiver device add --provision-file), e.g. on a USB stick", "FILE"},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
-    if (!parse("provision", "--server URL --token TOKEN",
-               "register this kiosk with the central server and store its credentials", entries, FALSE, &argc, &argv))
+    if (!parse("provision", "--server URL --token TOKEN | --file FILE",
+               "register this kiosk with the central server, store its credentials, pull the roster", entries, FALSE,
+               &argc, &argv))
         return 2;
-    if (!server || !token || argc != 1) {
-        fprintf(stderr, "haazri-ctl provision: --server URL and --token TOKEN are both needed\n");
+    if (argc != 1 || (file && (server || token)) || (!file && (!server || !token))) {
+        fprintf(stderr, "haazri-ctl provision: give --server URL and --token TOKEN, or --file FILE\n");
         return 2;
     }
     g_auto(Admin) a = {0};
     int rc = open_admin(&a);
     if (rc)
         return rc;
+    if (file && !read_provision_file(file, a.config, &server, &token))
+        return 1;
     g_auto(SyncConfig) sc;
     sync_config_init(&sc);
     g_autoptr(GError) error = NULL;

@@ -96,16 +96,25 @@ static int cmd_serve(int argc, char **argv)
 
 static int cmd_device(int argc, char **argv)
 {
-    char *office = NULL;
+    char *office = NULL, *file = NULL, *url = NULL;
     int hours = 72;
     GOptionEntry entries[] = {
         {"office", 0, 0, G_OPTION_ARG_STRING, &office, "device add: the office the kiosk stands in", "NAME"},
         {"valid-hours", 0, 0, G_OPTION_ARG_INT, &hours, "device add: how long the token is valid (default 72)", "H"},
+        {"provision-file", 0, 0, G_OPTION_ARG_FILENAME, &file,
+         "device add: also write the token to FILE for a USB stick (haazri-ctl provision --file)", "FILE"},
+        {"server-url", 0, 0, G_OPTION_ARG_STRING, &url, "device add: the address kiosks reach this server at "
+         "(needed with --provision-file)", "URL"},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
     if (!parse("device", "add ID --office NAME | revoke ID | list — kiosks allowed to send", entries, &argc, &argv))
         return 2;
-    g_autofree char *office_owned = office;
+    g_autofree char *office_owned = office, *file_owned = file, *url_owned = url;
+    if (file && (!url || !g_str_has_prefix(url, "https://"))) {
+        fprintf(stderr, "haazri-receiver device add: --provision-file needs --server-url https://... (the address "
+                        "the kiosk will reach this server at)\n");
+        return 2;
+    }
     const char *action = argc >= 2 ? argv[1] : "";
     gboolean needs_id = strcmp(action, "add") == 0 || strcmp(action, "revoke") == 0;
     if ((needs_id && argc != 3) || (!needs_id && (strcmp(action, "list") != 0 || argc != 2)) ||
@@ -123,8 +132,14 @@ static int cmd_device(int argc, char **argv)
             fprintf(stderr, "haazri-receiver device add: %s\n", error->message);
             return 1;
         }
+        if (file && !rx_device_write_provision_file(file, argv[2], office, url, token, (gint64)hours * 3600, &error)) {
+            fprintf(stderr, "haazri-receiver device add: %s\n", error->message);
+            return 1;
+        }
         /* The token alone on stdout, for scripts; what to do with it on stderr. */
         printf("%s\n", token);
+        if (file)
+            fprintf(stderr, "on the kiosk: haazri-ctl provision --file %s (from the stick)\n", file);
         fprintf(stderr, "on the kiosk, within %d hours: haazri-ctl provision --server https://THIS-SERVER --token %s\n",
                 hours, token);
         return 0;

@@ -20,6 +20,10 @@ typedef enum {
 /* Registers a device (or renews its provisioning token); prints nothing. The token is valid for
  * `ttl_s` seconds and once. */
 gboolean rx_device_add(RxDb *db, const char *id, const char *office, gint64 ttl_s, char **token, GError **error);
+/* The token as a file for a USB stick: {"device_id", "office", "server", "token", "expires"}, mode
+ * 0600, written whole or not at all. */
+gboolean rx_device_write_provision_file(const char *path, const char *id, const char *office, const char *server,
+                                        const char *token, gint64 ttl_s, GError **error);
 gboolean rx_device_revoke(RxDb *db, const char *id, GError **error);
 /* Rows: id, office, status, last_seen, clock_offset_s, heartbeat. */
 GPtrArray *rx_device_list(RxDb *db, GError **error);

@@ -101,6 +101,20 @@ wait_for "$T/b.out.err" "gallery reloaded: 0 enrolled fingers"
 place "$TESTDATA/fvc2002-db2b/104_8.png"
 wait_for "$T/b.out" "NOT RECOGNISED"
 
+say "kiosk C is provisioned from a file on a \"USB stick\": only the kiosk it names accepts it"
+mkdir -p "$T/stick" "$T/c"
+"$R" device add kiosk-c --office Lahore --db "$RDB" --provision-file "$T/stick/kiosk-c.json" \
+    --server-url "$URL" > /dev/null 2>&1 || fail "device add --provision-file"
+[ "$(stat -c %a "$T/stick/kiosk-c.json")" = 600 ] || fail "the provisioning file is readable by others"
+sed "s/kiosk-b/kiosk-c/; s|$T/b|$T/c|" "$T/b.conf" > "$T/c.conf"
+rc=0; "$BUILD/haazri-ctl" provision --config "$T/b.conf" --file "$T/stick/kiosk-c.json" > "$T/wrong.out" 2>&1 || rc=$?
+[ $rc = 1 ] || fail "kiosk B accepted kiosk C's provisioning file"
+grep -q "is for kiosk \"kiosk-c\", but this kiosk is \"kiosk-b\"" "$T/wrong.out" || { cat "$T/wrong.out"; fail "unclear refusal"; }
+"$BUILD/haazri-ctl" provision --config "$T/c.conf" --file "$T/stick/kiosk-c.json" > "$T/c-prov.out" 2>&1 \
+    || { cat "$T/c-prov.out"; fail "provisioning from the file failed"; }
+grep -q "registered with $URL" "$T/c-prov.out" || { cat "$T/c-prov.out"; fail "kiosk C not registered"; }
+[ -e "$T/c/provisioned" ] || fail "kiosk C not marked provisioned"
+
 say "kiosk B's audit trail is at the centre, every row once, chained"
 i=0
 until [ "$(sql "$RDB" "SELECT count(*) FROM audit WHERE device_id = 'kiosk-b'")" = "$(sql "$B" "SELECT count(*) FROM audit")" ]; do
