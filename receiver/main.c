@@ -6,6 +6,7 @@
  *   haazri-receiver device revoke ID | device list
  *   haazri-receiver roster load FILE.json
  *   haazri-receiver export [--office NAME] [--date YYYY-MM-DD] [--format csv|json]
+ *   haazri-receiver export --audit [--device ID] [--format csv|json]
  * SPEC is an SQLite file (default /var/lib/haazri-receiver/receiver.db, or $HAAZRI_RECEIVER_DB) or
  * a PostgreSQL connection string ("postgresql://..." or "host=... dbname=..."). */
 #include <stdio.h>
@@ -213,25 +214,32 @@ static int cmd_roster(int argc, char **argv)
 
 static int cmd_export(int argc, char **argv)
 {
-    char *office = NULL, *date = NULL, *format = NULL;
+    char *office = NULL, *date = NULL, *format = NULL, *device = NULL;
+    gboolean audit = FALSE;
     GOptionEntry entries[] = {
         {"office", 0, 0, G_OPTION_ARG_STRING, &office, "only this office", "NAME"},
         {"date", 0, 0, G_OPTION_ARG_STRING, &date, "only this local date", "YYYY-MM-DD"},
         {"format", 0, 0, G_OPTION_ARG_STRING, &format, "csv (default) or json", "FORMAT"},
+        {"audit", 0, 0, G_OPTION_ARG_NONE, &audit, "the kiosks' officer audit trails instead of attendance", NULL},
+        {"device", 0, 0, G_OPTION_ARG_STRING, &device, "with --audit: only this kiosk", "ID"},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
-    if (!parse("export", "— attendance for OMIS, by office and date, to stdout", entries, &argc, &argv))
+    if (!parse("export", "— attendance for OMIS, by office and date (or --audit), to stdout", entries, &argc, &argv))
         return 2;
-    g_autofree char *o = office, *d = date, *f = format ? format : g_strdup("csv");
+    g_autofree char *o = office, *d = date, *dev = device, *f = format ? format : g_strdup("csv");
     if (strcmp(f, "csv") != 0 && strcmp(f, "json") != 0) {
         fprintf(stderr, "haazri-receiver export: --format \"%s\" is not valid: expected csv or json\n", f);
+        return 2;
+    }
+    if ((audit && (o || d)) || (!audit && dev)) {
+        fprintf(stderr, "haazri-receiver export: --office and --date go with attendance, --device with --audit\n");
         return 2;
     }
     g_autoptr(RxDb) db = open_db();
     if (!db)
         return 1;
     g_autoptr(GError) error = NULL;
-    if (!rx_export(db, o, d, f, stdout, &error)) {
+    if (!(audit ? rx_export_audit(db, dev, f, stdout, &error) : rx_export(db, o, d, f, stdout, &error))) {
         fprintf(stderr, "haazri-receiver export: %s\n", error->message);
         return 1;
     }
@@ -248,7 +256,7 @@ static const Command commands[] = {
     {"serve", cmd_serve, "receive check-ins and heartbeats from kiosks over HTTPS"},
     {"device", cmd_device, "add (prints a provisioning token), revoke or list kiosks"},
     {"roster", cmd_roster, "load probationers, fingers, schedules and messages for the kiosks"},
-    {"export", cmd_export, "attendance by office and date as CSV or JSON"},
+    {"export", cmd_export, "attendance by office and date (or the kiosks' audit trails) as CSV or JSON"},
 };
 
 int main(int argc, char **argv)

@@ -41,6 +41,8 @@ gboolean rx_save_heartbeat(RxDb *db, const char *device_id, const char *json, gi
                            GError **error);
 /* Attendance of one office and date (NULL = all), oldest first, as "csv" or "json". */
 gboolean rx_export(RxDb *db, const char *office, const char *date, const char *format, FILE *out, GError **error);
+/* The kiosks' audit trails (one device, or all when NULL), in order, as "csv" or "json". */
+gboolean rx_export_audit(RxDb *db, const char *device, const char *format, FILE *out, GError **error);
 
 /* ---- roster.c ---- */
 /* Loads probationers (with fingers and schedules) and messages, as read by

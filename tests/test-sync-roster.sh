@@ -121,6 +121,9 @@ until [ "$(sql "$RDB" "SELECT count(*) FROM audit WHERE device_id = 'kiosk-b'")"
     i=$((i + 1)); [ $i -gt 200 ] && fail "the audit trail did not reach the centre"; sleep 0.1
 done
 [ "$(sql "$RDB" "SELECT count(*) FROM audit WHERE action = 'roster.apply'")" -ge 2 ] || fail "roster applications not audited"
+"$R" export --audit --device kiosk-b --db "$RDB" > "$T/audit.csv" || fail "export --audit"
+head -n 1 "$T/audit.csv" | grep -q "^device_id,id,at,actor,action,subject,detail,hash,received_at$" || fail "audit CSV header"
+grep -q "^kiosk-b,1,.*,provision,https://127.0.0.1" "$T/audit.csv" || { cat "$T/audit.csv"; fail "the provisioning is not the first audit row"; }
 kill "$KIOSK_PID"; wait "$KIOSK_PID" 2>/dev/null || true; KIOSK_PID=
 "$BUILD/haazri-ctl" sync status --config "$T/b.conf" > "$T/status.out"
 grep -q "roster:         version [0-9]" "$T/status.out" || { cat "$T/status.out"; fail "sync status shows no roster version"; }
