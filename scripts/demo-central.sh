@@ -37,6 +37,7 @@ if [ ! -f "$C/roster.json" ]; then
         printf '{"probationers": ['
         sep=""
         while IFS='|' read -r n name name_ur; do
+            case "$n" in \#*) continue ;; esac
             imgs=""
             for i in 1 2 3 4 5; do imgs="$imgs $TOP/tests/data/fvc2002-db2b/${n}_$i.png"; done
             # shellcheck disable=SC2086
@@ -49,18 +50,7 @@ if [ ! -f "$C/roster.json" ]; then
                 "schedule": {"rule": "weekly:mon,tue,wed,thu,fri,sat,sun", "starts": "2026-01-01", "due_by": "13:00"}}' \
                 "$sep" "$n" "$name" "$name_ur" "$t"
             sep=","
-        done <<PEOPLE
-101|Ali Raza|علی رضا
-102|Bilal Ahmed|بلال احمد
-103|Fatima Bibi|فاطمہ بی بی
-104|Usman Tariq|عثمان طارق
-105|Nadia Parveen|نادیہ پروین
-106|Kashif Mehmood|کاشف محمود
-107|Sana Iqbal|ثنا اقبال
-108|Zubair Hussain|زبیر حسین
-109|Ayesha Siddiqui|عائشہ صدیقی
-110|Hamza Yousaf|حمزہ یوسف
-PEOPLE
+        done < "$TOP/scripts/demo-people.txt"
         printf '], "messages": [{"id": "welcome", "office": "Lahore", "case_number": "LHR-2026-0101",
             "text_en": "Please bring your court order next time.", "text_ur": null}]}\n'
     } > "$C/roster.json.part"
