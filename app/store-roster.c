@@ -127,17 +127,16 @@ static gboolean apply_person(Store *s, const StoreRosterPerson *p, const char *k
         id = sqlite3_last_insert_rowid(s->db);
         stats->added++;
     } else {
-        gint64 was_active = 0;
-        run(s, &was_active, "SELECT status = 'active' FROM probationers WHERE id = ?", "i", id);
-        /* A status that doesn't change leaves gallery_version alone (its trigger fires on any
-         * UPDATE OF status), so only write it when it changes. */
         if (!run(s, NULL, "UPDATE probationers SET cnic = coalesce(?, cnic), name_en = ?, "
                           "name_ur = coalesce(?, name_ur), office = ?, updated_at = ? WHERE id = ?",
                  "ttttti", p->cnic, p->name_en, p->name_ur, p->office, now, id))
             return store_fail(s, error, "update a probationer from the roster");
-        if (was_active != active &&
-            !run(s, NULL, "UPDATE probationers SET status = ? WHERE id = ?", "ti", active ? "active" : "inactive", id))
+        /* Only a status that changes is written: gallery_version's trigger fires on any UPDATE OF
+         * status, and an unchanged one must not reload the gallery. */
+        const char *status = active ? "active" : "inactive";
+        if (!run(s, NULL, "UPDATE probationers SET status = ?1 WHERE id = ?2 AND status <> ?1", "ti", status, id))
             return store_fail(s, error, "update a probationer from the roster");
+        gboolean was_active = sqlite3_changes(s->db) > 0 ? !active : active;
         if (was_active && !active)
             stats->deactivated++;
         else
@@ -196,16 +195,12 @@ static gboolean apply_message(Store *s, const StoreRosterMessage *m, StoreRoster
             return TRUE;
         }
     }
-    gboolean ok = person ? run(s, NULL, "INSERT INTO messages (remote_id, probationer_id, text_en, text_ur, valid_until) "
-                                        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (remote_id) DO UPDATE SET "
-                                        "probationer_id = excluded.probationer_id, text_en = excluded.text_en, "
-                                        "text_ur = excluded.text_ur, valid_until = excluded.valid_until",
-                               "tittt", remote_id, person, m->text_en, m->text_ur, m->valid_until)
-                         : run(s, NULL, "INSERT INTO messages (remote_id, probationer_id, text_en, text_ur, valid_until) "
-                                        "VALUES (?, NULL, ?, ?, ?) ON CONFLICT (remote_id) DO UPDATE SET "
-                                        "probationer_id = NULL, text_en = excluded.text_en, "
-                                        "text_ur = excluded.text_ur, valid_until = excluded.valid_until",
-                               "tttt", remote_id, m->text_en, m->text_ur, m->valid_until);
+    /* person 0: for everyone at this office (probationer_id NULL). */
+    gboolean ok = run(s, NULL, "INSERT INTO messages (remote_id, probationer_id, text_en, text_ur, valid_until) "
+                               "VALUES (?, nullif(?, 0), ?, ?, ?) ON CONFLICT (remote_id) DO UPDATE SET "
+                               "probationer_id = excluded.probationer_id, text_en = excluded.text_en, "
+                               "text_ur = excluded.text_ur, valid_until = excluded.valid_until",
+                      "tittt", remote_id, person, m->text_en, m->text_ur, m->valid_until);
     if (!ok)
         return store_fail(s, error, "store a message from the roster");
     stats->messages++;

@@ -357,7 +357,6 @@ static void on_roster(const HttpReply *reply, gpointer data)
         g_message("sync: roster applied: %u added, %u updated, %u deactivated, %u fingers, %u messages",
                   stats.added, stats.updated, stats.deactivated, stats.fingers, stats.messages);
     g_clear_pointer(&s->roster_error, g_free);
-    s->status.roster_cursor = roster->cursor;
     s->next_pull_us = roster->more ? 0 : g_get_monotonic_time() + (gint64)s->config.interval_s * G_USEC_PER_SEC;
     publish(s, TRUE);
     cycle(s);
@@ -496,7 +495,6 @@ Sync *sync_new(const SyncConfig *c, const SyncCredentials *creds, Store *store, 
     g_autofree char *offset = store_get_meta(store, "clock_offset_s");
     s->status.last_contact = contact ? g_ascii_strtoll(contact, NULL, 10) : 0;
     s->status.clock_offset_s = offset ? g_ascii_strtoll(offset, NULL, 10) : 0;
-    s->status.roster_cursor = store_get_roster_cursor(store);
     return s;
 }
 

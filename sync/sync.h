@@ -57,7 +57,6 @@ typedef struct {
     gint64 clock_offset_s;     /* server's Date − kiosk clock at the last contact */
     const char *last_error;    /* one sentence, NULL when the last attempt worked */
     const char *roster_error;  /* the centre's roster or the audit trail could not be exchanged: why */
-    gint64 roster_cursor;      /* the roster version this kiosk has; 0 = never pulled */
 } SyncStatus;
 
 typedef struct Sync Sync;
