@@ -1,5 +1,6 @@
 # Haazri — build, run, test, bench.
 #   make run     demo kiosk: virtual scanner, sample probationers enrolled from bundled images
+#   make run-central  the same kiosk beside the reference central server (roster down, check-ins up)
 #   make test    every test (the same suite again under ASan + UBSan: make test-asan)
 #   make bench   prints `bench: KEY VALUE UNIT` lines
 #
@@ -31,7 +32,7 @@ PROGRAMS := $(BUILD)/haazri $(BUILD)/haazri-ctl $(BUILD)/haazri-finger \
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 
-.PHONY: all run test test-asan bench deps clean install deb package-test prompts screenshots
+.PHONY: all run run-central test test-asan bench deps clean install deb package-test prompts screenshots
 .SECONDARY:
 PROMPTS_STAMP := $(BUILD)/prompts/.made
 all: $(PROGRAMS) $(TESTS) $(BENCHES) $(BUILD)/tests/haazri-hooks $(PROMPTS_STAMP)
@@ -97,6 +98,10 @@ screenshots: all
 
 run: $(PROGRAMS)
 	./scripts/demo.sh $(BUILD)
+
+# The demo kiosk beside the reference central server on 127.0.0.1 (docs/sync.md).
+run-central: $(PROGRAMS)
+	./scripts/demo-central.sh $(BUILD)
 
 test: all
 	./tests/run.sh $(BUILD)

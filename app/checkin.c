@@ -420,6 +420,15 @@ void checkin_on_scanner_state(Checkin *c, ScannerState state, const char *why)
     }
 }
 
+void checkin_on_gallery_changed(Checkin *c)
+{
+    /* libfprint's identify holds the gallery it started with: someone the centre just added would
+     * not be found until the next listen window. Start again with the new one — but only while
+     * nobody is touching (a search under way finishes as it began). */
+    if (c->state == CHECKIN_STATE_WAITING && c->scan_cancel && !c->one)
+        listen(c);
+}
+
 void checkin_on_finger_needed(Checkin *c)
 {
     announce_waiting(c);

@@ -72,6 +72,10 @@ void checkin_enter_case_number(Checkin *checkin, const char *case_number);
 gboolean checkin_answer_question(Checkin *checkin, const char *checkin_uuid, const char *question_id,
                                  gboolean yes, GError **error);
 
+/* The gallery was reloaded (enrollments, deactivations, the centre's roster): a scanner waiting
+ * for a finger starts again with the new one. */
+void checkin_on_gallery_changed(Checkin *checkin);
+
 /* Scanner callbacks that hand the scanner's reports to the machine in *slot (a Checkin **, given as
  * the callbacks' user_data): the scanner exists before the machine that needs it, so the slot is
  * NULL until then and reports are dropped. */

@@ -92,6 +92,7 @@ static void on_disk(const HealthDisk *disk, gpointer term)
 typedef struct {
     Search *search;
     Store *store;
+    Checkin *checkin;
 } GalleryWatch;
 
 /* Enrollments and deactivations made from haazri-ctl (or by sync) reach the kiosk within seconds. */
@@ -99,7 +100,9 @@ static gboolean on_gallery_poll(gpointer data)
 {
     GalleryWatch *w = data;
     g_autoptr(GError) error = NULL;
-    if (!search_reload_if_changed(w->search, w->store, &error) && error)
+    if (search_reload_if_changed(w->search, w->store, &error))
+        checkin_on_gallery_changed(w->checkin);
+    else if (error)
         g_warning("could not reload the enrolled fingers: %s", error->message);
     return G_SOURCE_CONTINUE;
 }
@@ -320,7 +323,7 @@ int main(int argc, char **argv)
     g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
     g_unix_signal_add(SIGINT, on_signal, loop);
     g_unix_signal_add(SIGTERM, on_signal, loop);
-    GalleryWatch watch = {search, store};
+    GalleryWatch watch = {search, store, checkin};
     guint gallery_poll = g_timeout_add_seconds(3, on_gallery_poll, &watch);
     checkin_start(checkin);
     g_autofree char *status = g_strdup_printf("%u fingers enrolled; scanner: %s", search_get_size(search),

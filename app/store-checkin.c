@@ -282,7 +282,7 @@ gboolean store_get_summary(Store *s, StoreSummary *out, GError **error)
 }
 
 /* SHA-256 over the previous hash and every field, unit-separated so fields can't run together. */
-static char *audit_hash(const char *prev, const char *at, const char *actor, const char *action,
+char *store_audit_hash(const char *prev, const char *at, const char *actor, const char *action,
                         const char *subject, const char *detail)
 {
     g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
@@ -296,41 +296,47 @@ static char *audit_hash(const char *prev, const char *at, const char *actor, con
 
 #define AUDIT_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 
-gboolean store_audit(Store *s, const char *actor, const char *action, const char *subject,
-                     const char *detail, GError **error)
+gboolean store_audit_append(Store *s, const char *actor, const char *action, const char *subject,
+                            const char *detail)
 {
     g_autoptr(GDateTime) now = g_date_time_new_now_local();
     g_autofree char *at = store_now_iso(now);
     g_autofree char *prev = NULL;
     g_autofree char *hash = NULL;
     sqlite3_stmt *st = NULL;
-    if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        return store_fail(s, error, "write the audit trail");
     if (sqlite3_prepare_v2(s->db, "SELECT hash FROM audit ORDER BY id DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
-        goto fail;
+        return FALSE;
     int rc = sqlite3_step(st);
     prev = g_strdup(rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : AUDIT_GENESIS);
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        goto fail;
-    hash = audit_hash(prev, at, actor, action, subject, detail);
+        return FALSE;
+    hash = store_audit_hash(prev, at, actor, action, subject, detail);
     if (sqlite3_prepare_v2(s->db,
                            "INSERT INTO audit (at, actor, action, subject, detail, prev_hash, hash) "
                            "VALUES (?, ?, ?, ?, ?, ?, ?)",
                            -1, &st, NULL) != SQLITE_OK)
-        goto fail;
+        return FALSE;
     const char *values[] = {at, actor, action, subject, detail, prev, hash};
     for (int i = 0; i < 7; i++)
         sqlite3_bind_text(st, i + 1, values[i], -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    if (rc != SQLITE_DONE || sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-        goto fail;
+    return rc == SQLITE_DONE;
+}
+
+gboolean store_audit(Store *s, const char *actor, const char *action, const char *subject,
+                     const char *detail, GError **error)
+{
+    if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return store_fail(s, error, "write the audit trail");
+    if (!store_audit_append(s, actor, action, subject, detail) ||
+        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        store_fail(s, error, "write the audit trail");
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return FALSE;
+    }
     return TRUE;
-fail:
-    store_fail(s, error, "write the audit trail");
-    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-    return FALSE;
 }
 
 gboolean store_verify_audit(Store *s, GError **error)
@@ -348,7 +354,7 @@ gboolean store_verify_audit(Store *s, GError **error)
         const char *f[7];
         for (int i = 0; i < 7; i++)
             f[i] = (const char *)sqlite3_column_text(st, i + 1);
-        g_autofree char *hash = audit_hash(prev, f[0], f[1], f[2], f[3], f[4]);
+        g_autofree char *hash = store_audit_hash(prev, f[0], f[1], f[2], f[3], f[4]);
         const char *problem = NULL;
         if (id != expected_id + 1)
             problem = "a row before it was deleted";

@@ -14,3 +14,6 @@ gboolean store_fail(Store *s, GError **error, const char *doing);
 gboolean store_fail_db(sqlite3 *db, GError **error, const char *doing);
 /* ISO 8601 with seconds and the UTC offset, e.g. 2026-11-22T09:15:02+05:00. */
 char *store_now_iso(GDateTime *now);
+/* Appends one audit row inside the caller's open transaction (FALSE: the database's error is set). */
+gboolean store_audit_append(Store *s, const char *actor, const char *action, const char *subject,
+                            const char *detail);

@@ -76,8 +76,10 @@ gboolean store_set_message(Store *s, gint64 probationer_id, const char *text, GE
 char *store_get_message(Store *s, gint64 probationer_id, GError **error)
 {
     char *text = NULL;
-    read_one(s, "SELECT coalesce(text_en, text_ur) FROM messages WHERE probationer_id = ? "
-                "AND (valid_until IS NULL OR valid_until >= date('now', 'localtime')) ORDER BY id DESC LIMIT 1",
+    /* The person's own message first; else one the centre sent for everyone at this office. */
+    read_one(s, "SELECT coalesce(text_en, text_ur) FROM messages WHERE (probationer_id = ?1 OR probationer_id IS NULL) "
+                "AND (valid_until IS NULL OR valid_until >= date('now', 'localtime')) "
+                "ORDER BY probationer_id IS NULL, id DESC LIMIT 1",
              probationer_id, &text, NULL, "read the message", error);
     return text;
 }

@@ -216,3 +216,75 @@ gboolean store_set_meta(Store *s, GError **error, const char *key, const char *v
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     return FALSE;
 }
+
+/* ---- the audit trail's way to the centre ---- */
+
+static gint64 audit_sent_id(Store *s)
+{
+    g_autofree char *v = store_get_meta(s, "audit_sent_id");
+    return v ? g_ascii_strtoll(v, NULL, 10) : 0;
+}
+
+GPtrArray *store_audit_unsent(Store *s, guint limit, GError **error)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT id, at, actor, action, subject, detail, prev_hash, hash FROM audit "
+                                  "WHERE id > ? ORDER BY id LIMIT ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_fail(s, error, "read the audit trail"), NULL;
+    sqlite3_bind_int64(st, 1, audit_sent_id(s));
+    sqlite3_bind_int64(st, 2, limit);
+    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)store_audit_row_free);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        StoreAuditRow *r = g_new0(StoreAuditRow, 1);
+        r->id = sqlite3_column_int64(st, 0);
+        r->at = dup_col(st, 1);
+        r->actor = dup_col(st, 2);
+        r->action = dup_col(st, 3);
+        r->subject = dup_col(st, 4);
+        r->detail = dup_col(st, 5);
+        r->prev_hash = dup_col(st, 6);
+        r->hash = dup_col(st, 7);
+        g_ptr_array_add(out, r);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        g_ptr_array_unref(out);
+        return store_fail(s, error, "read the audit trail"), NULL;
+    }
+    return out;
+}
+
+void store_audit_row_free(StoreAuditRow *r)
+{
+    if (!r)
+        return;
+    g_free(r->at);
+    g_free(r->actor);
+    g_free(r->action);
+    g_free(r->subject);
+    g_free(r->detail);
+    g_free(r->prev_hash);
+    g_free(r->hash);
+    g_free(r);
+}
+
+gboolean store_audit_mark_sent(Store *s, gint64 last_id, GError **error)
+{
+    g_autofree char *v = g_strdup_printf("%" G_GINT64_FORMAT, last_id);
+    return store_set_meta(s, error, "audit_sent_id", v, NULL);
+}
+
+gint64 store_audit_count_unsent(Store *s)
+{
+    sqlite3_stmt *st = NULL;
+    gint64 n = -1;
+    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM audit WHERE id > ?", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, audit_sent_id(s));
+        if (sqlite3_step(st) == SQLITE_ROW)
+            n = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    return n;
+}

@@ -48,3 +48,14 @@ char *store_get_meta(Store *store, const char *key);
 /* Sets every key/value pair of the NULL-terminated list in one transaction. */
 gboolean store_set_meta(Store *store, GError **error, const char *key, const char *value, ...)
     G_GNUC_NULL_TERMINATED;
+
+/* The audit trail's way to the centre (it is append-only, so a cursor is enough). */
+typedef struct {
+    gint64 id;
+    char *at, *actor, *action, *subject, *detail, *prev_hash, *hash;
+} StoreAuditRow;
+/* Up to `limit` audit rows after the last one the centre acknowledged (sync_meta "audit_sent_id"). */
+GPtrArray *store_audit_unsent(Store *store, guint limit, GError **error);
+void store_audit_row_free(StoreAuditRow *row);
+gboolean store_audit_mark_sent(Store *store, gint64 last_id, GError **error);
+gint64 store_audit_count_unsent(Store *store);

@@ -17,6 +17,7 @@ typedef enum {
     STORE_ERROR_IO,        /* any other failure to read or write */
     STORE_ERROR_EXISTS,    /* e.g. a case number or finger that is already enrolled */
     STORE_ERROR_NOT_FOUND,
+    STORE_ERROR_INVALID,   /* data that can't be stored as given (e.g. a schedule from the centre) */
 } StoreError;
 
 typedef struct Store Store;
@@ -143,6 +144,9 @@ gboolean store_get_summary(Store *store, StoreSummary *out, GError **error);
  * one before. Never pass templates or other biometric data as detail. */
 gboolean store_audit(Store *store, const char *actor, const char *action, const char *subject,
                      const char *detail, GError **error);
+/* A row's hash: SHA-256 over the previous row's hash and its fields (the centre checks it too). */
+char *store_audit_hash(const char *prev_hash, const char *at, const char *actor, const char *action,
+                       const char *subject, const char *detail);
 /* Checks the hash chain; FALSE with the first broken row named in `error`. */
 gboolean store_verify_audit(Store *store, GError **error);
 

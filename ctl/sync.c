@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "app/store-roster.h"
 #include "app/store-sync.h"
 #include "sync/http.h"
 #include "sync/sync.h"
@@ -33,6 +34,24 @@ static gboolean load_sync(const Config *config, SyncConfig *sc, SyncCredentials 
     return TRUE;
 }
 
+/* One pass: push everything waiting, the audit trail, a heartbeat, pull the roster. NULL on
+ * success, else the failure (newly allocated). */
+static char *run_once(Admin *a, const SyncConfig *sc, const SyncCredentials *creds)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Sync) sync = sync_new(sc, creds, a->store, &error);
+    if (!sync)
+        return g_strdup(error->message);
+    Wait w = {.loop = g_main_loop_new(NULL, FALSE)};
+    sync_run_once(sync, on_once, &w);
+    g_main_loop_run(w.loop);
+    g_main_loop_unref(w.loop);
+    const SyncStatus *st = sync_get_status(sync);
+    if (!w.error && st->roster_error)
+        w.error = g_strdup(st->roster_error);
+    return w.error;
+}
+
 static int sync_now(Admin *a)
 {
     g_auto(SyncConfig) sc;
@@ -45,22 +64,14 @@ static int sync_now(Admin *a)
         fprintf(stderr, "haazri-ctl sync now: %s\n", error->message);
         return 1;
     }
-    g_autoptr(Sync) sync = sync_new(&sc, &creds, a->store, &error);
-    if (!sync) {
-        fprintf(stderr, "haazri-ctl sync now: %s\n", error->message);
-        return 2;
-    }
-    Wait w = {.loop = g_main_loop_new(NULL, FALSE)};
-    sync_run_once(sync, on_once, &w);
-    g_main_loop_run(w.loop);
-    g_main_loop_unref(w.loop);
+    g_autofree char *failure = run_once(a, &sc, &creds);
     store_outbox_count(a->store, &after, NULL);
-    printf("%" G_GINT64_FORMAT " check-ins sent; %" G_GINT64_FORMAT " waiting, %" G_GINT64_FORMAT " quarantined\n",
+    printf("%" G_GINT64_FORMAT " check-ins sent; %" G_GINT64_FORMAT " waiting, %" G_GINT64_FORMAT " quarantined; "
+           "roster at version %" G_GINT64_FORMAT "\n",
            MAX(0, before.pending - after.pending - (after.quarantined - before.quarantined)), after.pending,
-           after.quarantined);
-    if (w.error) {
-        fprintf(stderr, "haazri-ctl sync now: %s\n", w.error);
-        g_free(w.error);
+           after.quarantined, store_get_roster_cursor(a->store));
+    if (failure) {
+        fprintf(stderr, "haazri-ctl sync now: %s\n", failure);
         return 1;
     }
     return 0;
@@ -78,6 +89,9 @@ static int sync_status(Admin *a)
     g_autofree char *offset = store_get_meta(a->store, "clock_offset_s");
     g_autofree char *online = store_get_meta(a->store, "online");
     g_autofree char *last_error = store_get_meta(a->store, "last_error");
+    g_autofree char *roster_error = store_get_meta(a->store, "roster_error");
+    g_autofree char *audit_refused = store_get_meta(a->store, "audit_refused");
+    gint64 roster = store_get_roster_cursor(a->store), audit_waiting = store_audit_count_unsent(a->store);
     gint64 when = contact ? g_ascii_strtoll(contact, NULL, 10) : 0;
     g_autoptr(GDateTime) t = when ? g_date_time_new_from_unix_local(when) : NULL;
     g_autofree char *when_text = t ? g_date_time_format(t, "%Y-%m-%d %H:%M:%S") : g_strdup("never");
@@ -93,6 +107,10 @@ static int sync_status(Admin *a)
         add_int(b, "last_contact", when);
         add_int(b, "clock_offset_s", offset ? g_ascii_strtoll(offset, NULL, 10) : 0);
         add_string(b, "last_error", last_error && *last_error ? last_error : NULL);
+        add_int(b, "roster_version", roster);
+        add_string(b, "roster_error", roster_error && *roster_error ? roster_error : NULL);
+        add_int(b, "audit_rows_waiting", audit_waiting);
+        add_string(b, "audit_refused", audit_refused && *audit_refused ? audit_refused : NULL);
         json_builder_set_member_name(b, "quarantine");
         json_builder_begin_array(b);
         for (guint i = 0; quarantined && i < quarantined->len; i++) {
@@ -114,6 +132,12 @@ static int sync_status(Admin *a)
     printf("clock offset:   %s s (server minus kiosk)\n", offset ? offset : "unknown");
     if (last_error && *last_error)
         printf("last problem:   %s\n", last_error);
+    printf("roster:         version %" G_GINT64_FORMAT "%s\n", roster, roster ? "" : " (never pulled)");
+    if (roster_error && *roster_error)
+        printf("roster problem: %s\n", roster_error);
+    printf("audit trail:    %" G_GINT64_FORMAT " rows waiting to be sent\n", audit_waiting);
+    if (audit_refused && *audit_refused)
+        printf("audit refused:  %s\n", audit_refused);
     printf("quarantined:    %" G_GINT64_FORMAT " (refused by the server; see below, then: haazri-ctl sync requeue)\n",
            counts.quarantined);
     for (guint i = 0; quarantined && i < quarantined->len; i++) {
@@ -174,25 +198,59 @@ static void on_reply(const HttpReply *r, gpointer data)
     g_main_loop_quit(out->loop);
 }
 
+/* The centre's provisioning file: it must be for this kiosk. */
+static gboolean read_provision_file(const char *path, const Config *config, char **server, char **token)
+{
+    g_autoptr(JsonParser) p = json_parser_new();
+    g_autoptr(GError) error = NULL;
+    if (!json_parser_load_from_file(p, path, &error)) {
+        fprintf(stderr, "haazri-ctl provision: %s: %s\n", path, error->message);
+        return FALSE;
+    }
+    JsonNode *root = json_parser_get_root(p);
+    JsonObject *o = root && JSON_NODE_HOLDS_OBJECT(root) ? json_node_get_object(root) : NULL;
+    const char *id = o ? json_object_get_string_member_with_default(o, "device_id", NULL) : NULL;
+    const char *s = o ? json_object_get_string_member_with_default(o, "server", NULL) : NULL;
+    const char *t = o ? json_object_get_string_member_with_default(o, "token", NULL) : NULL;
+    if (!id || !s || !t) {
+        fprintf(stderr, "haazri-ctl provision: %s is not a provisioning file (it needs \"device_id\", \"server\" "
+                        "and \"token\"; haazri-receiver device add --provision-file writes one)\n", path);
+        return FALSE;
+    }
+    if (strcmp(id, config->device_id) != 0) {
+        fprintf(stderr, "haazri-ctl provision: %s is for kiosk \"%s\", but this kiosk is \"%s\" ([kiosk] device_id "
+                        "in %s)\n", path, id, config->device_id, config->path);
+        return FALSE;
+    }
+    *server = g_strdup(s);
+    *token = g_strdup(t);
+    return TRUE;
+}
+
 int cmd_provision(int argc, char **argv)
 {
-    g_autofree char *server = NULL, *token = NULL;
+    g_autofree char *server = NULL, *token = NULL, *file = NULL;
     GOptionEntry entries[] = {
         {"server", 0, 0, G_OPTION_ARG_STRING, &server, "the central server's address (https://...)", "URL"},
         {"token", 0, 0, G_OPTION_ARG_STRING, &token, "the one-time token from haazri-receiver device add", "TOKEN"},
+        {"file", 0, 0, G_OPTION_ARG_FILENAME, &file,
+         "both from a file (haazri-receiver device add --provision-file), e.g. on a USB stick", "FILE"},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
-    if (!parse("provision", "--server URL --token TOKEN",
-               "register this kiosk with the central server and store its credentials", entries, FALSE, &argc, &argv))
+    if (!parse("provision", "--server URL --token TOKEN | --file FILE",
+               "register this kiosk with the central server, store its credentials, pull the roster", entries, FALSE,
+               &argc, &argv))
         return 2;
-    if (!server || !token || argc != 1) {
-        fprintf(stderr, "haazri-ctl provision: --server URL and --token TOKEN are both needed\n");
+    if (argc != 1 || (file && (server || token)) || (!file && (!server || !token))) {
+        fprintf(stderr, "haazri-ctl provision: give --server URL and --token TOKEN, or --file FILE\n");
         return 2;
     }
     g_auto(Admin) a = {0};
     int rc = open_admin(&a);
     if (rc)
         return rc;
+    if (file && !read_provision_file(file, a.config, &server, &token))
+        return 1;
     g_auto(SyncConfig) sc;
     sync_config_init(&sc);
     g_autoptr(GError) error = NULL;
@@ -251,5 +309,14 @@ int cmd_provision(int argc, char **argv)
     }
     printf("this kiosk (%s) is registered with %s; its credentials are in %s/sync.key\n", a.config->device_id,
            server, a.config->data_dir);
+    /* The office's people come down now, so the kiosk knows them from its first start. */
+    g_autofree char *failure = run_once(&a, &sc, &creds);
+    g_autoptr(GPtrArray) people = store_list_probationers(a.store, NULL);
+    if (failure)
+        fprintf(stderr, "haazri-ctl provision: registered, but the first sync did not finish (%s); the kiosk "
+                        "tries again by itself\n", failure);
+    else
+        printf("roster: %u probationers on this kiosk (version %" G_GINT64_FORMAT " of the centre's roster)\n",
+               people ? people->len : 0, store_get_roster_cursor(a.store));
     return 0;
 }

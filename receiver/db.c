@@ -37,24 +37,36 @@ static const char *const schema[] = {
     "  received_at TEXT NOT NULL,"
     "  receipts INTEGER NOT NULL DEFAULT 1)", /* how often it arrived: >1 = a harmless re-send */
     "CREATE INDEX IF NOT EXISTS events_by_office_date ON events (office, local_date)",
-    /* The roster the centre publishes; version = the roster_seq value of its last change. */
+    /* The roster the centre publishes. Every change takes the next roster_seq value as its
+     * version (loads are serialised on that row), so "everything with version > cursor" is exactly
+     * what a kiosk hasn't seen; the row lock makes versions commit in order. */
     "CREATE TABLE IF NOT EXISTS roster_seq (id INTEGER PRIMARY KEY, value BIGINT NOT NULL)",
     "INSERT INTO roster_seq (id, value) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
     "CREATE TABLE IF NOT EXISTS probationers ("
     "  case_number TEXT PRIMARY KEY,"
-    "  cnic TEXT, name_en TEXT NOT NULL, name_ur TEXT, office TEXT NOT NULL,"
-    "  status TEXT NOT NULL, version BIGINT NOT NULL)",
+    "  office TEXT NOT NULL,"
+    "  prev_office TEXT,"                /* a transfer: the old office's kiosks must hear of it */
+    "  cnic TEXT, name_en TEXT NOT NULL, name_ur TEXT,"
+    "  status TEXT NOT NULL CHECK (status IN ('active', 'inactive')),"
+    "  sched_rule TEXT, sched_starts TEXT, sched_ends TEXT, sched_due_by TEXT,"
+    "  version BIGINT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS probationers_by_office ON probationers (office, version)",
+    "CREATE INDEX IF NOT EXISTS probationers_by_prev_office ON probationers (prev_office, version)",
     "CREATE TABLE IF NOT EXISTS fingers ("
     "  case_number TEXT NOT NULL REFERENCES probationers(case_number),"
-    "  finger TEXT NOT NULL, driver TEXT NOT NULL, print_b64 TEXT NOT NULL, version BIGINT NOT NULL,"
+    "  finger TEXT NOT NULL, driver TEXT NOT NULL, print_b64 TEXT NOT NULL,"
     "  PRIMARY KEY (case_number, finger))",
-    "CREATE TABLE IF NOT EXISTS schedules ("
-    "  case_number TEXT NOT NULL REFERENCES probationers(case_number),"
-    "  weekday INTEGER NOT NULL, start_time TEXT NOT NULL, end_time TEXT NOT NULL, version BIGINT NOT NULL,"
-    "  PRIMARY KEY (case_number, weekday, start_time))",
     "CREATE TABLE IF NOT EXISTS messages ("
     "  id TEXT PRIMARY KEY, office TEXT NOT NULL, case_number TEXT, text_en TEXT, text_ur TEXT,"
-    "  valid_until TEXT, version BIGINT NOT NULL)",
+    "  valid_until TEXT, withdrawn INTEGER NOT NULL DEFAULT 0, version BIGINT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS messages_by_office ON messages (office, version)",
+    /* Each kiosk's officer audit trail, as it was hash-chained there. */
+    "CREATE TABLE IF NOT EXISTS audit ("
+    "  device_id TEXT NOT NULL REFERENCES devices(id),"
+    "  id BIGINT NOT NULL,"
+    "  at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, subject TEXT, detail TEXT,"
+    "  prev_hash TEXT NOT NULL, hash TEXT NOT NULL, received_at TEXT NOT NULL,"
+    "  PRIMARY KEY (device_id, id))",
 };
 
 gboolean rx_db_is_pg_spec(const char *spec)

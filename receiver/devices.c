@@ -2,6 +2,7 @@
  * for a one-time provisioning token; both are stored only as BLAKE2b keyed with a per-device salt
  * (libsodium crypto_generichash). They are 256-bit random values, not passwords, so a fast hash is
  * enough and costs nothing per request. */
+#include <json-glib/json-glib.h>
 #include <sodium.h>
 #include <string.h>
 
@@ -79,6 +80,30 @@ gboolean rx_device_add(RxDb *db, const char *id, const char *office, gint64 ttl_
         return FALSE;
     *token = g_steal_pointer(&tok);
     return TRUE;
+}
+
+gboolean rx_device_write_provision_file(const char *path, const char *id, const char *office, const char *server,
+                                        const char *token, gint64 ttl_s, GError **error)
+{
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+    g_autoptr(GDateTime) until = g_date_time_add_seconds(now, (double)ttl_s);
+    g_autofree char *expires = g_date_time_format(until, "%Y-%m-%dT%H:%M:%SZ");
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_object(b);
+    const char *keys[] = {"device_id", "office", "server", "token", "expires"};
+    const char *values[] = {id, office, server, token, expires};
+    for (gsize i = 0; i < G_N_ELEMENTS(keys); i++) {
+        json_builder_set_member_name(b, keys[i]);
+        json_builder_add_string_value(b, values[i]);
+    }
+    json_builder_end_object(b);
+    g_autoptr(JsonGenerator) gen = json_generator_new();
+    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    json_generator_set_root(gen, root);
+    json_generator_set_pretty(gen, TRUE);
+    g_autofree char *json = json_generator_to_data(gen, NULL);
+    /* The token is a one-time key to this centre: readable by whoever carries the stick, no one else. */
+    return g_file_set_contents_full(path, json, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
 }
 
 gboolean rx_device_revoke(RxDb *db, const char *id, GError **error)

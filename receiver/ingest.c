@@ -78,37 +78,31 @@ static void csv_field(FILE *out, const char *v, gboolean last)
     fputc(last ? '\n' : ',', out);
 }
 
-gboolean rx_export(RxDb *db, const char *office, const char *date, const char *format, FILE *out, GError **error)
+/* Rows as CSV (a header line first) or a JSON array of objects; `kinds` says per column how JSON
+ * shows it: 's' string, 'd' number, 'i' whole number. */
+static void write_table(GPtrArray *rows, const char *const *cols, const char *kinds, const char *format, FILE *out)
 {
-    static const char *const cols[] = {"uuid", "office", "device_id", "local_date", "wall_time", "case_number",
-                                       "result", "method", "finger", "score", "clock_offset_s", "received_at"};
-    const char *p[] = {office, date};
-    g_autoptr(GPtrArray) rows = rx_db_query(db,
-        "SELECT uuid, office, device_id, local_date, wall_time, case_number, result, method, finger, score, "
-        "clock_offset_s, received_at FROM events WHERE (CAST($1 AS TEXT) IS NULL OR office = $1) AND "
-        "(CAST($2 AS TEXT) IS NULL OR local_date = $2) ORDER BY wall_utc_us, uuid", p, 2, error);
-    if (!rows)
-        return FALSE;
+    gsize n = strlen(kinds);
     if (g_strcmp0(format, "csv") == 0) {
-        for (gsize c = 0; c < G_N_ELEMENTS(cols); c++)
-            csv_field(out, cols[c], c + 1 == G_N_ELEMENTS(cols));
+        for (gsize c = 0; c < n; c++)
+            csv_field(out, cols[c], c + 1 == n);
         for (guint r = 0; r < rows->len; r++)
-            for (gsize c = 0; c < G_N_ELEMENTS(cols); c++)
-                csv_field(out, RX_CELL(rows, r, c), c + 1 == G_N_ELEMENTS(cols));
-        return TRUE;
+            for (gsize c = 0; c < n; c++)
+                csv_field(out, RX_CELL(rows, r, c), c + 1 == n);
+        return;
     }
     g_autoptr(JsonBuilder) b = json_builder_new();
     json_builder_begin_array(b);
     for (guint r = 0; r < rows->len; r++) {
         json_builder_begin_object(b);
-        for (gsize c = 0; c < G_N_ELEMENTS(cols); c++) {
+        for (gsize c = 0; c < n; c++) {
             json_builder_set_member_name(b, cols[c]);
             const char *v = RX_CELL(rows, r, c);
             if (!v)
                 json_builder_add_null_value(b);
-            else if (c == 9)
+            else if (kinds[c] == 'd')
                 json_builder_add_double_value(b, g_ascii_strtod(v, NULL));
-            else if (c == 10)
+            else if (kinds[c] == 'i')
                 json_builder_add_int_value(b, g_ascii_strtoll(v, NULL, 10));
             else
                 json_builder_add_string_value(b, v);
@@ -122,5 +116,33 @@ gboolean rx_export(RxDb *db, const char *office, const char *date, const char *f
     json_generator_set_pretty(gen, TRUE);
     g_autofree char *text = json_generator_to_data(gen, NULL);
     fprintf(out, "%s\n", text);
+}
+
+gboolean rx_export(RxDb *db, const char *office, const char *date, const char *format, FILE *out, GError **error)
+{
+    static const char *const cols[] = {"uuid", "office", "device_id", "local_date", "wall_time", "case_number",
+                                       "result", "method", "finger", "score", "clock_offset_s", "received_at"};
+    const char *p[] = {office, date};
+    g_autoptr(GPtrArray) rows = rx_db_query(db,
+        "SELECT uuid, office, device_id, local_date, wall_time, case_number, result, method, finger, score, "
+        "clock_offset_s, received_at FROM events WHERE (CAST($1 AS TEXT) IS NULL OR office = $1) AND "
+        "(CAST($2 AS TEXT) IS NULL OR local_date = $2) ORDER BY wall_utc_us, uuid", p, 2, error);
+    if (!rows)
+        return FALSE;
+    write_table(rows, cols, "sssssssssdis", format, out);
+    return TRUE;
+}
+
+gboolean rx_export_audit(RxDb *db, const char *device, const char *format, FILE *out, GError **error)
+{
+    static const char *const cols[] = {"device_id", "id", "at", "actor", "action", "subject", "detail", "hash",
+                                       "received_at"};
+    const char *p[] = {device};
+    g_autoptr(GPtrArray) rows = rx_db_query(db,
+        "SELECT device_id, id, at, actor, action, subject, detail, hash, received_at FROM audit "
+        "WHERE CAST($1 AS TEXT) IS NULL OR device_id = $1 ORDER BY device_id, id", p, 1, error);
+    if (!rows)
+        return FALSE;
+    write_table(rows, cols, "sisssssss", format, out);
     return TRUE;
 }

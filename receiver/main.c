@@ -6,6 +6,7 @@
  *   haazri-receiver device revoke ID | device list
  *   haazri-receiver roster load FILE.json
  *   haazri-receiver export [--office NAME] [--date YYYY-MM-DD] [--format csv|json]
+ *   haazri-receiver export --audit [--device ID] [--format csv|json]
  * SPEC is an SQLite file (default /var/lib/haazri-receiver/receiver.db, or $HAAZRI_RECEIVER_DB) or
  * a PostgreSQL connection string ("postgresql://..." or "host=... dbname=..."). */
 #include <stdio.h>
@@ -96,16 +97,25 @@ static int cmd_serve(int argc, char **argv)
 
 static int cmd_device(int argc, char **argv)
 {
-    char *office = NULL;
+    char *office = NULL, *file = NULL, *url = NULL;
     int hours = 72;
     GOptionEntry entries[] = {
         {"office", 0, 0, G_OPTION_ARG_STRING, &office, "device add: the office the kiosk stands in", "NAME"},
         {"valid-hours", 0, 0, G_OPTION_ARG_INT, &hours, "device add: how long the token is valid (default 72)", "H"},
+        {"provision-file", 0, 0, G_OPTION_ARG_FILENAME, &file,
+         "device add: also write the token to FILE for a USB stick (haazri-ctl provision --file)", "FILE"},
+        {"server-url", 0, 0, G_OPTION_ARG_STRING, &url, "device add: the address kiosks reach this server at "
+         "(needed with --provision-file)", "URL"},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
     if (!parse("device", "add ID --office NAME | revoke ID | list — kiosks allowed to send", entries, &argc, &argv))
         return 2;
-    g_autofree char *office_owned = office;
+    g_autofree char *office_owned = office, *file_owned = file, *url_owned = url;
+    if (file && (!url || !g_str_has_prefix(url, "https://"))) {
+        fprintf(stderr, "haazri-receiver device add: --provision-file needs --server-url https://... (the address "
+                        "the kiosk will reach this server at)\n");
+        return 2;
+    }
     const char *action = argc >= 2 ? argv[1] : "";
     gboolean needs_id = strcmp(action, "add") == 0 || strcmp(action, "revoke") == 0;
     if ((needs_id && argc != 3) || (!needs_id && (strcmp(action, "list") != 0 || argc != 2)) ||
@@ -123,8 +133,14 @@ static int cmd_device(int argc, char **argv)
             fprintf(stderr, "haazri-receiver device add: %s\n", error->message);
             return 1;
         }
+        if (file && !rx_device_write_provision_file(file, argv[2], office, url, token, (gint64)hours * 3600, &error)) {
+            fprintf(stderr, "haazri-receiver device add: %s\n", error->message);
+            return 1;
+        }
         /* The token alone on stdout, for scripts; what to do with it on stderr. */
         printf("%s\n", token);
+        if (file)
+            fprintf(stderr, "on the kiosk: haazri-ctl provision --file %s (from the stick)\n", file);
         fprintf(stderr, "on the kiosk, within %d hours: haazri-ctl provision --server https://THIS-SERVER --token %s\n",
                 hours, token);
         return 0;
@@ -150,27 +166,80 @@ static int cmd_device(int argc, char **argv)
     return 0;
 }
 
+static int cmd_roster(int argc, char **argv)
+{
+    if (!parse("roster", "load FILE.json — publish probationers, fingers, schedules and messages to the kiosks",
+               NULL, &argc, &argv))
+        return 2;
+    if (argc != 3 || strcmp(argv[1], "load") != 0) {
+        fprintf(stderr, "haazri-receiver roster: expected: load FILE.json (\"-\" reads standard input; "
+                        "the format is in docs/sync.md)\n");
+        return 2;
+    }
+    g_autofree char *json = NULL;
+    gsize len = 0;
+    g_autoptr(GError) error = NULL;
+    if (strcmp(argv[2], "-") == 0) {
+        g_autoptr(GIOChannel) in = g_io_channel_unix_new(0);
+        g_io_channel_set_encoding(in, NULL, NULL);
+        if (g_io_channel_read_to_end(in, &json, &len, &error) != G_IO_STATUS_NORMAL) {
+            fprintf(stderr, "haazri-receiver roster load: standard input: %s\n", error->message);
+            return 1;
+        }
+    } else if (!g_file_get_contents(argv[2], &json, &len, &error)) {
+        fprintf(stderr, "haazri-receiver roster load: %s\n", error->message);
+        return 1;
+    }
+    g_autoptr(StoreRoster) load = protocol_parse_roster(json, len, PROTOCOL_ROSTER_LOAD, &error);
+    if (!load) {
+        fprintf(stderr, "haazri-receiver roster load: %s: %s; nothing was loaded\n", argv[2], error->message);
+        return 1;
+    }
+    g_autoptr(RxDb) db = open_db();
+    if (!db)
+        return 1;
+    if (!rx_roster_load(db, load, &error)) {
+        fprintf(stderr, "haazri-receiver roster load: %s; nothing was loaded\n", error->message);
+        return 1;
+    }
+    guint fingers = 0;
+    for (guint i = 0; i < load->people->len; i++) {
+        StoreRosterPerson *p = g_ptr_array_index(load->people, i);
+        fingers += p->fingers ? p->fingers->len : 0;
+    }
+    printf("loaded %u probationers (%u fingers) and %u messages; kiosks receive them at their next pull\n",
+           load->people->len, fingers, load->messages->len);
+    return 0;
+}
+
 static int cmd_export(int argc, char **argv)
 {
-    char *office = NULL, *date = NULL, *format = NULL;
+    char *office = NULL, *date = NULL, *format = NULL, *device = NULL;
+    gboolean audit = FALSE;
     GOptionEntry entries[] = {
         {"office", 0, 0, G_OPTION_ARG_STRING, &office, "only this office", "NAME"},
         {"date", 0, 0, G_OPTION_ARG_STRING, &date, "only this local date", "YYYY-MM-DD"},
         {"format", 0, 0, G_OPTION_ARG_STRING, &format, "csv (default) or json", "FORMAT"},
+        {"audit", 0, 0, G_OPTION_ARG_NONE, &audit, "the kiosks' officer audit trails instead of attendance", NULL},
+        {"device", 0, 0, G_OPTION_ARG_STRING, &device, "with --audit: only this kiosk", "ID"},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
-    if (!parse("export", "— attendance for OMIS, by office and date, to stdout", entries, &argc, &argv))
+    if (!parse("export", "— attendance for OMIS, by office and date (or --audit), to stdout", entries, &argc, &argv))
         return 2;
-    g_autofree char *o = office, *d = date, *f = format ? format : g_strdup("csv");
+    g_autofree char *o = office, *d = date, *dev = device, *f = format ? format : g_strdup("csv");
     if (strcmp(f, "csv") != 0 && strcmp(f, "json") != 0) {
         fprintf(stderr, "haazri-receiver export: --format \"%s\" is not valid: expected csv or json\n", f);
+        return 2;
+    }
+    if ((audit && (o || d)) || (!audit && dev)) {
+        fprintf(stderr, "haazri-receiver export: --office and --date go with attendance, --device with --audit\n");
         return 2;
     }
     g_autoptr(RxDb) db = open_db();
     if (!db)
         return 1;
     g_autoptr(GError) error = NULL;
-    if (!rx_export(db, o, d, f, stdout, &error)) {
+    if (!(audit ? rx_export_audit(db, dev, f, stdout, &error) : rx_export(db, o, d, f, stdout, &error))) {
         fprintf(stderr, "haazri-receiver export: %s\n", error->message);
         return 1;
     }
@@ -186,7 +255,8 @@ typedef struct {
 static const Command commands[] = {
     {"serve", cmd_serve, "receive check-ins and heartbeats from kiosks over HTTPS"},
     {"device", cmd_device, "add (prints a provisioning token), revoke or list kiosks"},
-    {"export", cmd_export, "attendance by office and date as CSV or JSON"},
+    {"roster", cmd_roster, "load probationers, fingers, schedules and messages for the kiosks"},
+    {"export", cmd_export, "attendance by office and date (or the kiosks' audit trails) as CSV or JSON"},
 };
 
 int main(int argc, char **argv)

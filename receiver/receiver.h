@@ -20,6 +20,10 @@ typedef enum {
 /* Registers a device (or renews its provisioning token); prints nothing. The token is valid for
  * `ttl_s` seconds and once. */
 gboolean rx_device_add(RxDb *db, const char *id, const char *office, gint64 ttl_s, char **token, GError **error);
+/* The token as a file for a USB stick: {"device_id", "office", "server", "token", "expires"}, mode
+ * 0600, written whole or not at all. */
+gboolean rx_device_write_provision_file(const char *path, const char *id, const char *office, const char *server,
+                                        const char *token, gint64 ttl_s, GError **error);
 gboolean rx_device_revoke(RxDb *db, const char *id, GError **error);
 /* Rows: id, office, status, last_seen, clock_offset_s, heartbeat. */
 GPtrArray *rx_device_list(RxDb *db, GError **error);
@@ -37,6 +41,19 @@ gboolean rx_save_heartbeat(RxDb *db, const char *device_id, const char *json, gi
                            GError **error);
 /* Attendance of one office and date (NULL = all), oldest first, as "csv" or "json". */
 gboolean rx_export(RxDb *db, const char *office, const char *date, const char *format, FILE *out, GError **error);
+/* The kiosks' audit trails (one device, or all when NULL), in order, as "csv" or "json". */
+gboolean rx_export_audit(RxDb *db, const char *device, const char *format, FILE *out, GError **error);
+
+/* ---- roster.c ---- */
+/* Loads probationers (with fingers and schedules) and messages, as read by
+ * protocol_parse_roster(..., PROTOCOL_ROSTER_LOAD), in one transaction; each gets a new version. */
+gboolean rx_roster_load(RxDb *db, const StoreRoster *load, GError **error);
+/* What changed for `office` after version `since`: at most `limit` people and messages, oldest
+ * first, each person whole (fingers, schedule); cursor = the last version in the page. */
+StoreRoster *rx_roster_changes(RxDb *db, const char *office, gint64 since, guint limit, GError **error);
+/* Stores a kiosk's audit rows (each once, by device and id). A row that doesn't continue the
+ * trail the centre holds, or differs from one received before, fails with RX_ERROR_CONFLICT. */
+gboolean rx_ingest_audit(RxDb *db, const char *device_id, GPtrArray *rows, guint *stored, GError **error);
 
 /* ---- server.c ---- */
 typedef struct {

@@ -180,6 +180,48 @@ static enum MHD_Result on_heartbeat(Server *s, struct MHD_Connection *c, RxDb *d
     return send_reply(s, c, 200, iso, -1);
 }
 
+/* A page of roster changes: at most this many people and messages. A person with two enrolled
+ * fingers is ~9 KB of JSON (3.4 KB templates, base64), so a page stays near 2 MB. */
+#define ROSTER_PAGE 200
+
+static enum MHD_Result on_roster(Server *s, struct MHD_Connection *c, RxDb *db, const char *office)
+{
+    const char *since_arg = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "since");
+    gint64 since = 0;
+    if (since_arg && !g_ascii_string_to_signed(since_arg, 10, 0, G_MAXINT64, &since, NULL))
+        return send_error(s, c, 400, "\"since\" must be the cursor of the last roster page (a whole number >= 0)");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(StoreRoster) r = rx_roster_changes(db, office, since, ROSTER_PAGE, &error);
+    if (!r) {
+        g_warning("could not read the roster for %s: %s", office, error ? error->message : "inconsistent rows");
+        return send_error(s, c, 500, "the server could not read the roster; try again later");
+    }
+    g_autofree char *json = protocol_build_roster(r);
+    return send_reply(s, c, 200, json, -1);
+}
+
+static enum MHD_Result on_audit(Server *s, struct MHD_Connection *c, RxDb *db, const char *device, GBytes *body)
+{
+    gsize len = 0;
+    const char *data = g_bytes_get_data(body, &len);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) rows = protocol_parse_audit(data, len, device, &error);
+    if (!rows)
+        return send_error(s, c, 400, error->message);
+    guint stored = 0;
+    if (!rx_ingest_audit(db, device, rows, &stored, &error)) {
+        if (error->domain == RX_ERROR && error->code == RX_ERROR_CONFLICT) {
+            g_warning("audit trail of %s refused: %s", device, error->message);
+            return send_error(s, c, 409, error->message);
+        }
+        g_warning("could not store audit rows from %s: %s", device, error->message);
+        return send_error(s, c, 500, "the server could not store the audit rows; send them again later");
+    }
+    gint64 last = rows->len ? ((StoreAuditRow *)g_ptr_array_index(rows, rows->len - 1))->id : 0;
+    g_autofree char *json = g_strdup_printf("{\"last_id\": %" G_GINT64_FORMAT ", \"stored\": %u}", last, stored);
+    return send_reply(s, c, 200, json, -1);
+}
+
 static enum MHD_Result on_provision(Server *s, struct MHD_Connection *c, RxDb *db, GBytes *body)
 {
     gsize len = 0;
@@ -244,13 +286,13 @@ static enum MHD_Result route(Server *s, struct MHD_Connection *c, const char *me
     } else if (encoding && g_ascii_strcasecmp(encoding, "identity") != 0) {
         return send_error(s, c, 415, "only gzip or no Content-Encoding is accepted");
     }
-    gboolean post = strcmp(method, "POST") == 0;
-    gboolean known = strcmp(url, "/v1/events") == 0 || strcmp(url, "/v1/heartbeat") == 0 ||
-                     strcmp(url, "/v1/provision") == 0;
+    gboolean get_roster = strcmp(url, "/v1/roster") == 0;
+    gboolean known = get_roster || strcmp(url, "/v1/events") == 0 || strcmp(url, "/v1/heartbeat") == 0 ||
+                     strcmp(url, "/v1/provision") == 0 || strcmp(url, "/v1/audit") == 0;
     if (!known)
         return send_error(s, c, 404, "no such endpoint (see docs/sync-openapi.yaml)");
-    if (!post)
-        return send_error(s, c, 405, "this endpoint takes POST");
+    if (strcmp(method, get_roster ? "GET" : "POST") != 0)
+        return send_error(s, c, 405, get_roster ? "this endpoint takes GET" : "this endpoint takes POST");
 
     g_autoptr(GError) error = NULL;
     RxDb *db = take_db(s, &error);
@@ -270,6 +312,10 @@ static enum MHD_Result route(Server *s, struct MHD_Connection *c, const char *me
             ret = send_error(s, c, error->code == RX_ERROR_UNAUTHORISED ? 401 : 500, error->message);
         else if (strcmp(url, "/v1/events") == 0)
             ret = on_events(s, c, db, id, office, body);
+        else if (get_roster)
+            ret = on_roster(s, c, db, office);
+        else if (strcmp(url, "/v1/audit") == 0)
+            ret = on_audit(s, c, db, id, body);
         else
             ret = on_heartbeat(s, c, db, id, body);
         if (secret)

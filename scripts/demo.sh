@@ -31,22 +31,12 @@ fi
 if [ "$("$TOP/$BUILD/haazri-ctl" list --config "$CONF" --json | jq length)" = 0 ]; then
     echo "Enrolling ten sample probationers through the virtual scanner..."
     while IFS='|' read -r n name name_ur; do
+        case "$n" in \#*) continue ;; esac
         imgs=""
         for i in 1 2 3 4 5; do imgs="$imgs $TOP/tests/data/fvc2002-db2b/${n}_$i.png"; done
         # shellcheck disable=SC2086
         "$TOP/scripts/enroll-virtual.sh" "$TOP/$BUILD" "$CONF" "LHR-2026-0$n" "$name" "$name_ur" right-index $imgs
-    done <<PEOPLE
-101|Ali Raza|علی رضا
-102|Bilal Ahmed|بلال احمد
-103|Fatima Bibi|فاطمہ بی بی
-104|Usman Tariq|عثمان طارق
-105|Nadia Parveen|نادیہ پروین
-106|Kashif Mehmood|کاشف محمود
-107|Sana Iqbal|ثنا اقبال
-108|Zubair Hussain|زبیر حسین
-109|Ayesha Siddiqui|عائشہ صدیقی
-110|Hamza Yousaf|حمزہ یوسف
-PEOPLE
+    done < "$TOP/scripts/demo-people.txt"
 fi
 
 cat <<HELP

@@ -1,12 +1,13 @@
 /* protocol — building and checking the sync messages. See protocol.h. */
 #include "sync/protocol.h"
+#include "sync/protocol-private.h"
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
 
-static void add_str(JsonBuilder *b, const char *key, const char *value)
+void pj_add_str(JsonBuilder *b, const char *key, const char *value)
 {
     json_builder_set_member_name(b, key);
     if (value)
@@ -15,13 +16,13 @@ static void add_str(JsonBuilder *b, const char *key, const char *value)
         json_builder_add_null_value(b);
 }
 
-static void add_int(JsonBuilder *b, const char *key, gint64 value)
+void pj_add_int(JsonBuilder *b, const char *key, gint64 value)
 {
     json_builder_set_member_name(b, key);
     json_builder_add_int_value(b, value);
 }
 
-static char *finish(JsonBuilder *b)
+char *pj_finish(JsonBuilder *b)
 {
     g_autoptr(JsonGenerator) gen = json_generator_new();
     g_autoptr(JsonNode) root = json_builder_get_root(b);
@@ -40,42 +41,42 @@ char *protocol_build_push(const char *device_id, GPtrArray *events, gint64 clock
     g_autoptr(JsonBuilder) b = json_builder_new();
     g_autofree char *now = utc_now_iso();
     json_builder_begin_object(b);
-    add_str(b, "device_id", device_id);
-    add_str(b, "sent_at", now);
-    add_int(b, "clock_offset_s", clock_offset_s);
+    pj_add_str(b, "device_id", device_id);
+    pj_add_str(b, "sent_at", now);
+    pj_add_int(b, "clock_offset_s", clock_offset_s);
     json_builder_set_member_name(b, "events");
     json_builder_begin_array(b);
     for (guint i = 0; i < events->len; i++) {
         const StoreOutboxEvent *e = g_ptr_array_index(events, i);
         json_builder_begin_object(b);
-        add_str(b, "uuid", e->uuid);
-        add_str(b, "type", "checkin");
-        add_str(b, "device_id", e->device_id);
-        add_str(b, "case_number", e->case_number);
-        add_str(b, "finger", e->finger);
-        add_str(b, "method", e->method);
-        add_str(b, "result", e->result);
+        pj_add_str(b, "uuid", e->uuid);
+        pj_add_str(b, "type", "checkin");
+        pj_add_str(b, "device_id", e->device_id);
+        pj_add_str(b, "case_number", e->case_number);
+        pj_add_str(b, "finger", e->finger);
+        pj_add_str(b, "method", e->method);
+        pj_add_str(b, "result", e->result);
         json_builder_set_member_name(b, "score");
         if (e->score >= 0)
             json_builder_add_double_value(b, e->score);
         else
             json_builder_add_null_value(b);
-        add_str(b, "wall_time", e->wall_time);
-        add_int(b, "wall_utc_us", e->wall_utc_us);
-        add_str(b, "local_date", e->local_date);
-        add_int(b, "mono_us", e->mono_us);
-        add_str(b, "boot_id", e->boot_id);
-        add_int(b, "clock_offset_s", clock_offset_s);
+        pj_add_str(b, "wall_time", e->wall_time);
+        pj_add_int(b, "wall_utc_us", e->wall_utc_us);
+        pj_add_str(b, "local_date", e->local_date);
+        pj_add_int(b, "mono_us", e->mono_us);
+        pj_add_str(b, "boot_id", e->boot_id);
+        pj_add_int(b, "clock_offset_s", clock_offset_s);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
     json_builder_end_object(b);
-    return finish(b);
+    return pj_finish(b);
 }
 
 /* ---- strict reading ---- */
 
-static JsonObject *parse_object(JsonParser *p, const char *body, gsize len, GError **error)
+JsonObject *pj_parse_object(JsonParser *p, const char *body, gsize len, GError **error)
 {
     g_autoptr(GError) local = NULL;
     if (!json_parser_load_from_data(p, body, (gssize)len, &local)) {
@@ -91,7 +92,7 @@ static JsonObject *parse_object(JsonParser *p, const char *body, gsize len, GErr
 }
 
 /* A member that must be a string (or null when `nullable`). `*out` is borrowed. */
-static gboolean get_str(JsonObject *o, const char *key, gboolean nullable, gsize max, const char **out,
+gboolean pj_get_str(JsonObject *o, const char *key, gboolean nullable, gsize max, const char **out,
                         const char *where, GError **error)
 {
     JsonNode *n = json_object_get_member(o, key);
@@ -111,7 +112,7 @@ static gboolean get_str(JsonObject *o, const char *key, gboolean nullable, gsize
     return TRUE;
 }
 
-static gboolean get_int(JsonObject *o, const char *key, gint64 *out, const char *where, GError **error)
+gboolean pj_get_int(JsonObject *o, const char *key, gint64 *out, const char *where, GError **error)
 {
     JsonNode *n = json_object_get_member(o, key);
     if (!n || !JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_INT64) {
@@ -122,7 +123,7 @@ static gboolean get_int(JsonObject *o, const char *key, gint64 *out, const char 
     return TRUE;
 }
 
-static gboolean one_of(const char *v, const char *const *allowed, const char *key, const char *where,
+gboolean pj_one_of(const char *v, const char *const *allowed, const char *key, const char *where,
                        GError **error)
 {
     if (v && g_strv_contains(allowed, v))
@@ -132,7 +133,7 @@ static gboolean one_of(const char *v, const char *const *allowed, const char *ke
     return FALSE;
 }
 
-static gboolean valid_date(const char *s)
+gboolean pj_valid_date(const char *s)
 {
     int y, m, d;
     char tail;
@@ -153,7 +154,7 @@ static StoreOutboxEvent *parse_event(JsonNode *node, guint i, const char *device
     static const char *const results[] = {"recorded", "duplicate", "not_recognised", NULL};
     static const char *const types[] = {"checkin", NULL};
     const char *uuid, *type, *dev, *cn, *finger, *method, *result, *wall, *date, *boot;
-    if (!get_str(o, "uuid", FALSE, 36, &uuid, where, error))
+    if (!pj_get_str(o, "uuid", FALSE, 36, &uuid, where, error))
         return NULL;
     if (!g_uuid_string_is_valid(uuid)) {
         g_set_error(error, PROTOCOL_ERROR, 1, "%s\"uuid\" \"%s\" is not a UUID", where, uuid);
@@ -163,18 +164,18 @@ static StoreOutboxEvent *parse_event(JsonNode *node, guint i, const char *device
     where = g_strdup_printf("event %u (%s): ", i, uuid);
     gint64 utc, mono;
     JsonNode *score = json_object_get_member(o, "score");
-    if (!get_str(o, "type", FALSE, 32, &type, where, error) || !one_of(type, types, "type", where, error) ||
-        !get_str(o, "device_id", FALSE, 64, &dev, where, error) ||
-        !get_str(o, "case_number", TRUE, 64, &cn, where, error) ||
-        !get_str(o, "finger", TRUE, 32, &finger, where, error) ||
-        !get_str(o, "method", FALSE, 32, &method, where, error) || !one_of(method, methods, "method", where, error) ||
-        !get_str(o, "result", FALSE, 32, &result, where, error) || !one_of(result, results, "result", where, error) ||
-        !get_str(o, "wall_time", FALSE, 40, &wall, where, error) ||
-        !get_int(o, "wall_utc_us", &utc, where, error) ||
-        !get_str(o, "local_date", FALSE, 10, &date, where, error) ||
-        !get_int(o, "mono_us", &mono, where, error) ||
-        !get_str(o, "boot_id", FALSE, 64, &boot, where, error) ||
-        !get_int(o, "clock_offset_s", offset, where, error))
+    if (!pj_get_str(o, "type", FALSE, 32, &type, where, error) || !pj_one_of(type, types, "type", where, error) ||
+        !pj_get_str(o, "device_id", FALSE, 64, &dev, where, error) ||
+        !pj_get_str(o, "case_number", TRUE, 64, &cn, where, error) ||
+        !pj_get_str(o, "finger", TRUE, 32, &finger, where, error) ||
+        !pj_get_str(o, "method", FALSE, 32, &method, where, error) || !pj_one_of(method, methods, "method", where, error) ||
+        !pj_get_str(o, "result", FALSE, 32, &result, where, error) || !pj_one_of(result, results, "result", where, error) ||
+        !pj_get_str(o, "wall_time", FALSE, 40, &wall, where, error) ||
+        !pj_get_int(o, "wall_utc_us", &utc, where, error) ||
+        !pj_get_str(o, "local_date", FALSE, 10, &date, where, error) ||
+        !pj_get_int(o, "mono_us", &mono, where, error) ||
+        !pj_get_str(o, "boot_id", FALSE, 64, &boot, where, error) ||
+        !pj_get_int(o, "clock_offset_s", offset, where, error))
         return NULL;
     if (strcmp(dev, device_id) != 0) {
         g_set_error(error, PROTOCOL_ERROR, 1, "%s\"device_id\" is \"%s\" but this device is \"%s\"", where,
@@ -182,7 +183,7 @@ static StoreOutboxEvent *parse_event(JsonNode *node, guint i, const char *device
         return NULL;
     }
     g_autoptr(GDateTime) t = g_date_time_new_from_iso8601(wall, NULL);
-    if (!t || !valid_date(date)) {
+    if (!t || !pj_valid_date(date)) {
         g_set_error(error, PROTOCOL_ERROR, 1, "%s\"%s\" must be %s", where, t ? "local_date" : "wall_time",
                     t ? "a date YYYY-MM-DD" : "an ISO 8601 time with its UTC offset");
         return NULL;
@@ -213,11 +214,11 @@ GPtrArray *protocol_parse_push(const char *body, gsize len, const char *device_i
                                GError **error)
 {
     g_autoptr(JsonParser) p = json_parser_new();
-    JsonObject *o = parse_object(p, body, len, error);
+    JsonObject *o = pj_parse_object(p, body, len, error);
     if (!o)
         return NULL;
     const char *dev;
-    if (!get_str(o, "device_id", FALSE, 64, &dev, "", error))
+    if (!pj_get_str(o, "device_id", FALSE, 64, &dev, "", error))
         return NULL;
     if (strcmp(dev, device_id) != 0) {
         g_set_error(error, PROTOCOL_ERROR, 1, "\"device_id\" is \"%s\" but the credentials are \"%s\"'s",
@@ -259,19 +260,19 @@ char *protocol_build_acks(GPtrArray *events, const ProtocolAck *statuses)
     for (guint i = 0; i < events->len; i++) {
         const StoreOutboxEvent *e = g_ptr_array_index(events, i);
         json_builder_begin_object(b);
-        add_str(b, "uuid", e->uuid);
-        add_str(b, "status", statuses[i] == PROTOCOL_STORED ? "stored" : "duplicate");
+        pj_add_str(b, "uuid", e->uuid);
+        pj_add_str(b, "status", statuses[i] == PROTOCOL_STORED ? "stored" : "duplicate");
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
     json_builder_end_object(b);
-    return finish(b);
+    return pj_finish(b);
 }
 
 GHashTable *protocol_parse_acks(const char *body, gsize len, GError **error)
 {
     g_autoptr(JsonParser) p = json_parser_new();
-    JsonObject *o = parse_object(p, body, len, error);
+    JsonObject *o = pj_parse_object(p, body, len, error);
     if (!o)
         return NULL;
     JsonNode *list = json_object_get_member(o, "results");
@@ -291,8 +292,8 @@ GHashTable *protocol_parse_acks(const char *body, gsize len, GError **error)
             return NULL;
         }
         JsonObject *r = json_node_get_object(n);
-        if (!get_str(r, "uuid", FALSE, 36, &uuid, where, error) || !get_str(r, "status", FALSE, 16, &status, where, error) ||
-            !one_of(status, statuses, "status", where, error))
+        if (!pj_get_str(r, "uuid", FALSE, 36, &uuid, where, error) || !pj_get_str(r, "status", FALSE, 16, &status, where, error) ||
+            !pj_one_of(status, statuses, "status", where, error))
             return NULL;
         g_hash_table_add(acked, g_ascii_strdown(uuid, -1));
     }
@@ -306,33 +307,33 @@ char *protocol_build_heartbeat(const ProtocolHeartbeat *hb)
     g_autoptr(JsonBuilder) b = json_builder_new();
     g_autofree char *now = utc_now_iso();
     json_builder_begin_object(b);
-    add_str(b, "device_id", hb->device_id);
-    add_str(b, "sent_at", now);
-    add_str(b, "version", hb->version);
-    add_int(b, "queue_length", hb->queue_length);
-    add_int(b, "quarantined", hb->quarantined);
-    add_str(b, "oldest_unsent", hb->oldest_unsent && *hb->oldest_unsent ? hb->oldest_unsent : NULL);
-    add_str(b, "scanner", hb->scanner);
-    add_int(b, "clock_offset_s", hb->clock_offset_s);
-    add_int(b, "disk_free_mb", hb->disk_free_mb);
+    pj_add_str(b, "device_id", hb->device_id);
+    pj_add_str(b, "sent_at", now);
+    pj_add_str(b, "version", hb->version);
+    pj_add_int(b, "queue_length", hb->queue_length);
+    pj_add_int(b, "quarantined", hb->quarantined);
+    pj_add_str(b, "oldest_unsent", hb->oldest_unsent && *hb->oldest_unsent ? hb->oldest_unsent : NULL);
+    pj_add_str(b, "scanner", hb->scanner);
+    pj_add_int(b, "clock_offset_s", hb->clock_offset_s);
+    pj_add_int(b, "disk_free_mb", hb->disk_free_mb);
     json_builder_end_object(b);
-    return finish(b);
+    return pj_finish(b);
 }
 
 gboolean protocol_parse_heartbeat(const char *body, gsize len, ProtocolHeartbeat *out, GError **error)
 {
     *out = (ProtocolHeartbeat){0};
     g_autoptr(JsonParser) p = json_parser_new();
-    JsonObject *o = parse_object(p, body, len, error);
+    JsonObject *o = pj_parse_object(p, body, len, error);
     const char *dev, *version, *oldest, *scanner;
-    if (!o || !get_str(o, "device_id", FALSE, 64, &dev, "", error) ||
-        !get_str(o, "version", FALSE, 64, &version, "", error) ||
-        !get_str(o, "oldest_unsent", TRUE, 40, &oldest, "", error) ||
-        !get_str(o, "scanner", TRUE, 500, &scanner, "", error) ||
-        !get_int(o, "queue_length", &out->queue_length, "", error) ||
-        !get_int(o, "quarantined", &out->quarantined, "", error) ||
-        !get_int(o, "clock_offset_s", &out->clock_offset_s, "", error) ||
-        !get_int(o, "disk_free_mb", &out->disk_free_mb, "", error))
+    if (!o || !pj_get_str(o, "device_id", FALSE, 64, &dev, "", error) ||
+        !pj_get_str(o, "version", FALSE, 64, &version, "", error) ||
+        !pj_get_str(o, "oldest_unsent", TRUE, 40, &oldest, "", error) ||
+        !pj_get_str(o, "scanner", TRUE, 500, &scanner, "", error) ||
+        !pj_get_int(o, "queue_length", &out->queue_length, "", error) ||
+        !pj_get_int(o, "quarantined", &out->quarantined, "", error) ||
+        !pj_get_int(o, "clock_offset_s", &out->clock_offset_s, "", error) ||
+        !pj_get_int(o, "disk_free_mb", &out->disk_free_mb, "", error))
         return FALSE;
     out->device_id = g_strdup(dev);
     out->version = g_strdup(version);
@@ -353,17 +354,17 @@ char *protocol_build_error(const char *message)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
-    add_str(b, "error", message);
+    pj_add_str(b, "error", message);
     json_builder_end_object(b);
-    return finish(b);
+    return pj_finish(b);
 }
 
 char *protocol_parse_error(const char *body, gsize len)
 {
     g_autoptr(JsonParser) p = json_parser_new();
-    JsonObject *o = body ? parse_object(p, body, len, NULL) : NULL;
+    JsonObject *o = body ? pj_parse_object(p, body, len, NULL) : NULL;
     const char *msg = NULL;
-    if (!o || !get_str(o, "error", FALSE, 100000, &msg, "", NULL) || !msg)
+    if (!o || !pj_get_str(o, "error", FALSE, 100000, &msg, "", NULL) || !msg)
         return NULL;
     return g_utf8_substring(msg, 0, MIN(g_utf8_strlen(msg, -1), 300));
 }

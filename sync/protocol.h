@@ -4,13 +4,15 @@
  *   POST /v1/events     {"device_id", "sent_at", "clock_offset_s", "events": [event...]}, gzip
  *                       → {"results": [{"uuid", "status": "stored"|"duplicate"}]}
  *   POST /v1/heartbeat  {"device_id", "version", "queue_length", ...} → {"server_time"}
- *   GET  /v1/roster?since=CURSOR → {"cursor", "probationers": [...], ...} (sync/roster.h)
+ *   GET  /v1/roster?since=CURSOR → {"office", "cursor", "more", "probationers": [...], "messages": [...]}
+ *   POST /v1/audit      {"device_id", "rows": [audit row...]}, gzip → {"last_id", "stored"}
  *   POST /v1/provision  {"device_id", "token"} → {"device_id", "secret"}
  * Errors: a 4xx/5xx status with {"error": "one sentence"}. */
 #pragma once
 
 #include <glib.h>
 
+#include "app/store-roster.h"
 #include "app/store-sync.h"
 
 #define PROTOCOL_ERROR (g_quark_from_static_string("haazri-protocol"))
@@ -46,3 +48,20 @@ char *protocol_parse_error(const char *body, gsize len);
 /* gzip (what Content-Encoding: gzip means); gunzip refuses output larger than `max` (zip bombs). */
 GBytes *protocol_gzip(const void *data, gsize len);
 GBytes *protocol_gunzip(const void *data, gsize len, gsize max, GError **error);
+
+/* ---- the roster (protocol-roster.c) ---- */
+typedef enum {
+    PROTOCOL_ROSTER_REPLY, /* GET /v1/roster's reply: office, cursor and more are required */
+    PROTOCOL_ROSTER_LOAD,  /* haazri-receiver roster load FILE: every person and message names its office */
+} ProtocolRosterKind;
+/* Templates travel base64 in "template"; each must be a print libfprint can read, and each
+ * schedule one app/schedule.h accepts, so a bad one is refused where it enters (the centre's load)
+ * and again where it arrives (the kiosk). The error names the person or message and the field. */
+StoreRoster *protocol_parse_roster(const char *body, gsize len, ProtocolRosterKind kind, GError **error);
+char *protocol_build_roster(const StoreRoster *roster);
+
+/* ---- the audit trail (protocol-roster.c) ---- */
+char *protocol_build_audit(const char *device_id, GPtrArray *rows /* StoreAuditRow* */);
+/* Rows in order; each row's hash must match its fields (store_audit_hash) and its prev_hash the
+ * row before it in the batch. */
+GPtrArray *protocol_parse_audit(const char *body, gsize len, const char *device_id, GError **error);

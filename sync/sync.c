@@ -3,11 +3,14 @@
 
 #include <string.h>
 
+#include "app/store-roster.h"
 #include "app/store-sync.h"
 #include "app/version.h"
 #include "sync/http.h"
 
 #define SYNC_ERROR (g_quark_from_static_string("haazri-sync"))
+/* Audit rows per push: a day of officer work is a few dozen. */
+#define AUDIT_BATCH 200
 /* A server asking for more than an hour is obeyed for an hour: the office may have fixed it. */
 #define MAX_RETRY_AFTER_MS (3600 * 1000)
 
@@ -32,6 +35,10 @@ struct Sync {
     guint batch_limit;          /* shrinks to find an event the server refuses */
     GPtrArray *batch;           /* the events in flight */
     gint64 next_heartbeat_us;   /* monotonic */
+    gint64 next_pull_us;        /* monotonic; 0 = at once (start, or more pages wait) */
+    gint64 audit_last_id;       /* the last audit row in flight */
+    char *audit_refused;        /* the centre refused the audit trail for good: why (until restart) */
+    char *roster_error;         /* the last roster page could not be used: why */
     gint64 counted_us, saved_us;
     SyncDoneFunc once_done;     /* sync_run_once() */
     gpointer once_data;
@@ -57,6 +64,7 @@ static void publish(Sync *s, gboolean force)
         s->counted_us = now;
     }
     s->status.last_error = s->last_error;
+    s->status.roster_error = s->roster_error ? s->roster_error : s->audit_refused;
     if (force || now - s->saved_us > 60 * G_USEC_PER_SEC) {
         /* For haazri-ctl sync status, which runs in another process. */
         g_autofree char *contact = g_strdup_printf("%" G_GINT64_FORMAT, s->status.last_contact);
@@ -64,7 +72,9 @@ static void publish(Sync *s, gboolean force)
         g_autoptr(GError) error = NULL;
         if (!store_set_meta(s->store, &error, "last_contact", contact, "clock_offset_s", offset, "online",
                             s->status.online ? "yes" : "no", "authorised", s->status.authorised ? "yes" : "no",
-                            "last_error", s->last_error ? s->last_error : "", NULL))
+                            "last_error", s->last_error ? s->last_error : "", "roster_error",
+                            s->roster_error ? s->roster_error : "", "audit_refused",
+                            s->audit_refused ? s->audit_refused : "", NULL))
             g_warning("sync: %s", error->message);
         s->saved_us = now;
     }
@@ -250,6 +260,116 @@ static void push(Sync *s, GPtrArray *batch)
     http_request(s->http, url, s->device_id, s->secret, body, TRUE, on_pushed, s);
 }
 
+/* ---- the audit trail ---- */
+
+static void on_audit_pushed(const HttpReply *reply, gpointer data)
+{
+    Sync *s = data;
+    s->busy = FALSE;
+    if (reply->status == 200) {
+        g_autoptr(GError) error = NULL;
+        contact(s, reply);
+        if (!store_audit_mark_sent(s->store, s->audit_last_id, &error)) {
+            transient(s, error->message, -1); /* sending them again is harmless */
+            return;
+        }
+        cycle(s);
+        return;
+    }
+    g_autofree char *why = describe_failure(reply, "the audit trail");
+    if (is_permanent(reply->status) && reply->status != 401 && reply->status != 403) {
+        /* The centre says this kiosk's trail doesn't continue what it holds: an officer must look.
+         * Check-ins and the roster carry on; the trail stays here, complete. */
+        contact(s, reply);
+        g_free(s->audit_refused);
+        s->audit_refused = g_steal_pointer(&why);
+        g_warning("sync: %s", s->audit_refused);
+        publish(s, TRUE);
+        cycle(s);
+        return;
+    }
+    transient(s, why, reply->status ? reply->retry_after_s : -1);
+}
+
+/* TRUE when a push of audit rows went out. */
+static gboolean push_audit(Sync *s)
+{
+    if (s->audit_refused)
+        return FALSE;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) rows = store_audit_unsent(s->store, AUDIT_BATCH, &error);
+    if (!rows || rows->len == 0)
+        return FALSE;
+    s->audit_last_id = ((StoreAuditRow *)g_ptr_array_index(rows, rows->len - 1))->id;
+    g_autofree char *json = protocol_build_audit(s->device_id, rows);
+    g_autoptr(GBytes) body = protocol_gzip(json, strlen(json));
+    g_autofree char *url = g_strconcat(s->base, "/v1/audit", NULL);
+    s->busy = TRUE;
+    http_request(s->http, url, s->device_id, s->secret, body, TRUE, on_audit_pushed, s);
+    return TRUE;
+}
+
+/* ---- the roster ---- */
+
+static void roster_problem(Sync *s, char *why)
+{
+    if (g_strcmp0(why, s->roster_error) != 0)
+        g_warning("sync: %s", why);
+    g_free(s->roster_error);
+    s->roster_error = why;
+    /* Not a network problem: the kiosk stays online and asks again at the next interval. */
+    s->next_pull_us = g_get_monotonic_time() + (gint64)s->config.interval_s * G_USEC_PER_SEC;
+    publish(s, TRUE);
+    cycle(s);
+}
+
+static void on_roster(const HttpReply *reply, gpointer data)
+{
+    Sync *s = data;
+    s->busy = FALSE;
+    if (reply->status != 200) {
+        g_autofree char *why = describe_failure(reply, "a roster pull");
+        if (reply->status == 401 || reply->status == 403)
+            s->status.authorised = FALSE;
+        transient(s, why, reply->status ? reply->retry_after_s : -1);
+        return;
+    }
+    contact(s, reply);
+    gsize len = 0;
+    const char *body = g_bytes_get_data(reply->body, &len);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(StoreRoster) roster = protocol_parse_roster(body, len, PROTOCOL_ROSTER_REPLY, &error);
+    if (!roster) {
+        roster_problem(s, g_strdup_printf("the centre's roster could not be used (%s); nothing of it was applied",
+                                          error->message));
+        return;
+    }
+    StoreRosterStats stats;
+    if (!store_apply_roster(s->store, roster, roster->office, &stats, &error)) {
+        if (g_error_matches(error, STORE_ERROR, STORE_ERROR_INVALID)) {
+            roster_problem(s, g_strdup_printf("%s; nothing of that page was applied", error->message));
+            return;
+        }
+        transient(s, error->message, -1); /* the store: full disk, ... */
+        return;
+    }
+    if (stats.added || stats.updated || stats.deactivated || stats.messages)
+        g_message("sync: roster applied: %u added, %u updated, %u deactivated, %u fingers, %u messages",
+                  stats.added, stats.updated, stats.deactivated, stats.fingers, stats.messages);
+    g_clear_pointer(&s->roster_error, g_free);
+    s->next_pull_us = roster->more ? 0 : g_get_monotonic_time() + (gint64)s->config.interval_s * G_USEC_PER_SEC;
+    publish(s, TRUE);
+    cycle(s);
+}
+
+static void pull_roster(Sync *s)
+{
+    g_autofree char *url = g_strdup_printf("%s/v1/roster?since=%" G_GINT64_FORMAT, s->base,
+                                           store_get_roster_cursor(s->store));
+    s->busy = TRUE;
+    http_request(s->http, url, s->device_id, s->secret, NULL, FALSE, on_roster, s);
+}
+
 /* ---- heartbeat ---- */
 
 static void on_heartbeat(const HttpReply *reply, gpointer data)
@@ -315,9 +435,17 @@ static void cycle(Sync *s)
     }
     g_ptr_array_unref(batch);
     s->batch_limit = (guint)s->config.batch_max;
+    /* Check-ins first, then the audit trail, the heartbeat and the roster: what the office did
+     * matters more than what the centre has to say. */
+    if (push_audit(s))
+        return;
     gint64 now = g_get_monotonic_time();
     if (now >= s->next_heartbeat_us) {
         heartbeat(s);
+        return;
+    }
+    if (now >= s->next_pull_us) {
+        pull_roster(s);
         return;
     }
     if (s->once_done) {
@@ -325,7 +453,7 @@ static void cycle(Sync *s)
         return;
     }
     publish(s, TRUE);
-    schedule(s, (s->next_heartbeat_us - now) / 1000 + 1);
+    schedule(s, (MIN(s->next_heartbeat_us, s->next_pull_us) - now) / 1000 + 1);
 }
 
 /* ---- life cycle ---- */
@@ -386,6 +514,8 @@ void sync_free(Sync *s)
         memset(s->secret, 0, strlen(s->secret));
     g_free(s->secret);
     g_free(s->last_error);
+    g_free(s->roster_error);
+    g_free(s->audit_refused);
     g_array_unref(s->listeners);
     g_free(s);
 }
@@ -421,6 +551,7 @@ void sync_run_once(Sync *s, SyncDoneFunc done, gpointer data)
     s->once_done = done;
     s->once_data = data;
     s->next_heartbeat_us = 0;
+    s->next_pull_us = 0;
     s->failures = 0;
     if (!s->busy)
         schedule(s, 0);

@@ -11,8 +11,10 @@
  *   - any other 4xx: the batch is halved until the one event the server refuses is found, and that
  *     event is quarantined with the server's reason (reported by haazri-ctl sync status), never
  *     retried forever nor dropped.
- * Between pushes: a heartbeat (version, queue, oldest unsent, scanner, clock offset) and the roster
- * pull (sync/roster.h). Config: [sync] in haazri.conf; credentials: <data_dir>/sync.key (0600),
+ * After the check-ins: the officers' audit trail (POST /v1/audit, from a cursor; rows the centre
+ * holds already are harmless to send again), a heartbeat (version, queue, oldest unsent, scanner,
+ * clock offset) and the roster pull (GET /v1/roster?since=CURSOR, applied page by page with
+ * store_apply_roster(): all of a page or none of it, the cursor in the same transaction). Config: [sync] in haazri.conf; credentials: <data_dir>/sync.key (0600),
  * written by haazri-ctl provision. */
 #pragma once
 
@@ -54,6 +56,7 @@ typedef struct {
     gint64 last_contact;       /* unix seconds, 0 = never */
     gint64 clock_offset_s;     /* server's Date − kiosk clock at the last contact */
     const char *last_error;    /* one sentence, NULL when the last attempt worked */
+    const char *roster_error;  /* the centre's roster or the audit trail could not be exchanged: why */
 } SyncStatus;
 
 typedef struct Sync Sync;

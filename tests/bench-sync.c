@@ -1,6 +1,8 @@
 /* bench-sync — sync throughput on loopback, through TLS, to the real receiver (SQLite storage):
  *   bench: sync_drain_100k_s      a 100,000-check-in backlog drained from one kiosk (target ≤ 30 s)
  *   bench: receiver_events_per_s  10 kiosks (separate haazri-ctl sync now processes) pushing at once
+ *   bench: roster_pull_2800_s     a new kiosk pulls an office of 2,800 probationers, two fingers each
+ *                                 (real 5-impression FVC templates), applied page by page
  * The backlog is written straight into the kiosk's database in one transaction (setting it up
  * through store_record_checkin would take 100,000 fsyncs); what is measured is sync alone. */
 #include <sqlite3.h>
@@ -11,8 +13,9 @@
 #include "app/config.h"
 #include "app/store-sync.h"
 #include "sync/sync.h"
+#include "app/store-roster.h"
+#include "tests/bench-common.h"
 #include "tests/central.h"
-#include "tests/helpers.h"
 
 static char *make_kiosk(const char *device, const char *spec, TuReceiver *r, int backlog)
 {
@@ -61,11 +64,10 @@ static void on_done(const GError *error, gpointer flag)
     *(gboolean *)flag = TRUE;
 }
 
-static void bench_drain(void)
+/* One sync pass of the kiosk `conf` in this process (push, audit, heartbeat, roster pull), timed;
+ * its database path in *db_out when asked. */
+static double timed_sync_once(const char *conf, char **db_out)
 {
-    g_autofree char *spec = g_build_filename(tu_tmpdir(), "drain.db", NULL);
-    TuReceiver *r = tu_receiver_start(spec, 0, NULL, 0);
-    g_autofree char *conf = make_kiosk("bench-drain", spec, r, 100000);
     g_autoptr(GError) error = NULL;
     g_autoptr(Config) config = config_load(conf, &error);
     g_assert_no_error(error);
@@ -83,11 +85,21 @@ static void bench_drain(void)
     gint64 t0 = g_get_monotonic_time();
     sync_run_once(sync, on_done, &done);
     g_assert_true(tu_run_until(&done, 600000));
-    double s = (double)(g_get_monotonic_time() - t0) / G_USEC_PER_SEC;
+    if (db_out)
+        *db_out = g_steal_pointer(&db);
+    return (double)(g_get_monotonic_time() - t0) / G_USEC_PER_SEC;
+}
+
+static void bench_drain(void)
+{
+    g_autofree char *spec = g_build_filename(tu_tmpdir(), "drain.db", NULL);
+    TuReceiver *r = tu_receiver_start(spec, 0, NULL, 0);
+    g_autofree char *conf = make_kiosk("bench-drain", spec, r, 100000);
+    double s = timed_sync_once(conf, NULL);
     g_autofree char *n = tu_central_query(spec, "SELECT count(*) FROM events");
     g_assert_cmpstr(n, ==, "100000");
     printf("bench: sync_drain_100k_s %.2f s\n", s);
-    fprintf(stderr, "(batches of %d check-ins, gzip, TLS, keep-alive; %.0f check-ins/s)\n", sc.batch_max, 100000 / s);
+    fprintf(stderr, "(batches of 500 check-ins, gzip, TLS, keep-alive; %.0f check-ins/s)\n", 100000 / s);
     tu_receiver_kill(r);
 }
 
@@ -125,10 +137,60 @@ static void bench_ingest(void)
     tu_receiver_kill(r);
 }
 
+/* An enrollment as libfprint serializes it: five FVC impressions of one finger, base64. */
+static char *enrolled_template(int finger)
+{
+    static Scanner *scanner;
+    if (!scanner)
+        scanner = tu_scanner_new(NULL, NULL);
+    FpPrint *parts[5];
+    for (int i = 0; i < 5; i++) {
+        g_autofree char *png = tu_fvc(finger, i + 1);
+        g_autoptr(GPtrArray) empty = g_ptr_array_new();
+        g_assert_null(bench_identify(scanner, png, empty, &parts[i]));
+    }
+    g_autoptr(FpPrint) joined = bench_print_join(parts, 5);
+    for (int i = 0; i < 5; i++)
+        g_object_unref(parts[i]);
+    g_autoptr(GBytes) blob = bench_serialize(joined);
+    return g_base64_encode(g_bytes_get_data(blob, NULL), g_bytes_get_size(blob));
+}
+
+static void bench_roster(void)
+{
+    enum { PEOPLE = 2800 };
+    g_autofree char *spec = g_build_filename(tu_tmpdir(), "roster.db", NULL);
+    g_autofree char *left = enrolled_template(101), *right = enrolled_template(102);
+    g_autoptr(GString) json = g_string_new("{\"probationers\": [");
+    for (int i = 0; i < PEOPLE; i++)
+        g_string_append_printf(json, "%s{\"case_number\": \"LHR-%d/2026\", \"name_en\": \"Probationer %d\", "
+                               "\"name_ur\": \"پروبیشنر %d\", \"office\": \"Lahore\", \"status\": \"active\", "
+                               "\"fingers\": [{\"finger\": \"right-index\", \"driver\": \"virtual_image\", "
+                               "\"template\": \"%s\"}, {\"finger\": \"left-index\", \"driver\": \"virtual_image\", "
+                               "\"template\": \"%s\"}], \"schedule\": {\"rule\": \"every:14\", \"starts\": "
+                               "\"2026-01-0%d\", \"due_by\": \"13:00\"}}",
+                               i ? "," : "", i, i, i, right, left, 1 + i % 9);
+    g_string_append(json, "]}");
+    g_autofree char *file = g_build_filename(tu_tmpdir(), "roster.json", NULL);
+    g_assert_true(g_file_set_contents(file, json->str, -1, NULL));
+    TuReceiver *r = tu_receiver_start(spec, 0, NULL, 0);
+    g_autofree char *conf = make_kiosk("bench-roster", spec, r, 0);
+    g_free(tu_receiver_run(spec, "roster", "load", file, NULL));
+    g_autofree char *db = NULL;
+    double secs = timed_sync_once(conf, &db);
+    g_autofree char *n = tu_central_query(db, "SELECT count(*) FROM fingers");
+    g_assert_cmpstr(n, ==, "5600");
+    printf("bench: roster_pull_2800_s %.2f s\n", secs);
+    fprintf(stderr, "(%d probationers, 2 fingers each, %zu-byte templates, pages of 200; roster JSON %.1f MB)\n",
+            PEOPLE, strlen(right) * 3 / 4, json->len / 1e6);
+    tu_receiver_kill(r);
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
     bench_drain();
     bench_ingest();
+    bench_roster();
     return 0;
 }

@@ -455,6 +455,114 @@ static void test_several_kiosks(gconstpointer engine)
     tu_receiver_kill(r);
 }
 
+/* Edits audit row `id` behind the triggers' back and recomputes the chain from there, as a
+ * careful tamperer would; sync forgets what it sent, so the whole trail goes again. */
+static void rechain_audit(const char *path, gint64 id, const char *detail)
+{
+    sqlite3 *db = NULL;
+    g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_exec(db, "DROP TRIGGER audit_append_only_u; "
+                                     "UPDATE sync_meta SET value = '0' WHERE key = 'audit_sent_id'",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_stmt *rd = NULL, *wr = NULL;
+    g_assert_cmpint(sqlite3_prepare_v2(db, "SELECT id, at, actor, action, subject, detail, prev_hash FROM audit "
+                                           "WHERE id >= ? ORDER BY id", -1, &rd, NULL), ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_prepare_v2(db, "UPDATE audit SET detail = ?, prev_hash = ?, hash = ? WHERE id = ?", -1,
+                                       &wr, NULL), ==, SQLITE_OK);
+    sqlite3_bind_int64(rd, 1, id);
+    g_autofree char *prev = NULL;
+    GPtrArray *updates = g_ptr_array_new_with_free_func(g_free);
+    while (sqlite3_step(rd) == SQLITE_ROW) {
+        gint64 row = sqlite3_column_int64(rd, 0);
+        const char *f[6];
+        for (int i = 0; i < 6; i++)
+            f[i] = (const char *)sqlite3_column_text(rd, i + 1);
+        const char *d = row == id ? detail : f[4];
+        if (!prev)
+            prev = g_strdup(f[5]);
+        char *hash = store_audit_hash(prev, f[0], f[1], f[2], f[3], d);
+        g_ptr_array_add(updates, g_strdup_printf("%" G_GINT64_FORMAT "\t%s\t%s\t%s", row, d ? d : "", prev, hash));
+        g_free(prev);
+        prev = hash;
+    }
+    sqlite3_finalize(rd);
+    for (guint i = 0; i < updates->len; i++) {
+        g_auto(GStrv) u = g_strsplit(g_ptr_array_index(updates, i), "\t", 4);
+        sqlite3_bind_text(wr, 1, *u[1] ? u[1] : NULL, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(wr, 2, u[2], -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(wr, 3, u[3], -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(wr, 4, g_ascii_strtoll(u[0], NULL, 10));
+        g_assert_cmpint(sqlite3_step(wr), ==, SQLITE_DONE);
+        sqlite3_reset(wr);
+    }
+    sqlite3_finalize(wr);
+    g_ptr_array_unref(updates);
+    sqlite3_close(db);
+}
+
+/* The centre's roster comes down in pages and is applied; transfers deactivate; the audit trail
+ * goes up once, and a trail rewritten on the kiosk is refused by the centre and reported. */
+static void test_roster_and_audit(gconstpointer engine)
+{
+    g_autofree char *spec = new_spec(engine, "roster");
+    if (!spec)
+        return;
+    TuReceiver *r = tu_receiver_start(spec, 0, NULL, 0);
+    Kiosk *k = kiosk_new("kiosk-roster", spec, r, NULL);
+    /* 450 people here (three pages of 200), one at another office, messages for one and for all. */
+    g_autoptr(GString) json = g_string_new("{\"probationers\": [");
+    for (int i = 0; i < 450; i++)
+        g_string_append_printf(json, "{\"case_number\": \"LHR-%d\", \"name_en\": \"Person %d\", "
+                               "\"name_ur\": \"شخص %d\", \"office\": \"Lahore\", \"status\": \"active\", "
+                               "\"schedule\": {\"rule\": \"weekly:mon,thu\", \"starts\": \"2026-01-05\"}},",
+                               i, i, i);
+    g_string_append(json, "{\"case_number\": \"MUL-1\", \"name_en\": \"Elsewhere\", \"office\": \"Multan\", "
+                           "\"status\": \"active\"}], \"messages\": ["
+                           "{\"id\": \"a\", \"office\": \"Lahore\", \"case_number\": \"LHR-7\", \"text_en\": \"See me\"},"
+                           "{\"id\": \"b\", \"office\": \"Lahore\", \"text_ur\": \"دفتر جمعہ کو بند ہے\"}]}");
+    g_autofree char *file = g_build_filename(k->dir, "roster.json", NULL);
+    g_assert_true(g_file_set_contents(file, json->str, -1, NULL));
+    g_free(tu_receiver_run(spec, "roster", "load", file, NULL));
+    g_assert_cmpint(run_ctl(k->conf, "sync", "now", NULL, NULL), ==, 0);
+    g_assert_cmpstr(tu_central_query(k->db, "SELECT count(*) FROM probationers WHERE status = 'active'"), ==, "450");
+    g_assert_cmpstr(tu_central_query(k->db, "SELECT count(*) FROM schedules"), ==, "450");
+    g_assert_cmpstr(tu_central_query(k->db, "SELECT name_ur FROM probationers WHERE case_number = 'LHR-449'"), ==, "شخص 449");
+    g_assert_cmpstr(tu_central_query(k->db, "SELECT count(*) FROM messages"), ==, "2");
+    g_autofree char *seq = tu_central_query(spec, "SELECT value FROM roster_seq");
+    g_assert_cmpstr(tu_central_query(k->db, "SELECT value FROM sync_meta WHERE key = 'roster_cursor'"), ==, seq);
+    /* Three pages were pulled, each applied in its own transaction: three audit rows. */
+    g_assert_cmpstr(tu_central_query(k->db, "SELECT count(*) FROM audit WHERE action = 'roster.apply'"), ==, "3");
+
+    /* LHR-3 moves to Multan: the Lahore kiosk hears of it and stops recognising them. */
+    g_autofree char *moved = g_build_filename(k->dir, "moved.json", NULL);
+    g_assert_true(g_file_set_contents(moved, "{\"probationers\": [{\"case_number\": \"LHR-3\", \"name_en\": "
+                                              "\"Person 3\", \"office\": \"Multan\", \"status\": \"active\"}]}", -1, NULL));
+    g_free(tu_receiver_run(spec, "roster", "load", moved, NULL));
+    g_assert_cmpint(run_ctl(k->conf, "sync", "now", NULL, NULL), ==, 0);
+    g_assert_cmpstr(tu_central_query(k->db, "SELECT status FROM probationers WHERE case_number = 'LHR-3'"), ==, "inactive");
+
+    /* Every audit row of the kiosk is at the centre once. */
+    g_autofree char *kiosk_rows = tu_central_query(k->db, "SELECT count(*) FROM audit");
+    g_autofree char *sql = g_strdup_printf("SELECT count(*) FROM audit WHERE device_id = '%s'", k->device);
+    g_assert_cmpstr(tu_central_query(spec, sql), ==, kiosk_rows);
+
+    /* Someone rewrites a row already sent — and re-chains every hash after it, so the kiosk's own
+     * trail verifies — then makes the kiosk send everything again: the centre, holding the
+     * original, refuses; the kiosk says so; check-ins still flow. */
+    rechain_audit(k->db, 2, "nothing happened");
+    g_autoptr(Store) check = store_open(k->db, NULL);
+    g_assert_true(store_verify_audit(check, NULL));
+    kiosk_record(k, 3);
+    g_assert_cmpint(run_ctl(k->conf, "sync", "now", NULL, NULL), ==, 1);
+    g_autofree char *status = NULL;
+    g_assert_cmpint(run_ctl(k->conf, "sync", "status", NULL, &status), ==, 0);
+    g_assert_nonnull(strstr(status, "audit refused:  the server answered 409"));
+    g_assert_nonnull(strstr(status, "differs from the one the centre received before"));
+    g_assert_nonnull(strstr(status, "queue:          0 check-ins waiting"));
+    kiosk_free(k);
+    tu_receiver_kill(r);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -470,6 +578,8 @@ int main(int argc, char **argv)
         g_test_add_data_func(c, engines[e], test_receiver_down);
         g_test_add_data_func(d, engines[e], test_kill_mid_push);
         g_test_add_data_func(f, engines[e], test_several_kiosks);
+        g_autofree char *g = g_strdup_printf("/sync/%s/roster-pages-transfers-audit", engines[e]);
+        g_test_add_data_func(g, engines[e], test_roster_and_audit);
     }
     g_test_add_func("/sync/wrong-certificate-and-plain-http-refused", test_wrong_certificate);
     g_test_add_func("/sync/clock-skew", test_clock_skew);

@@ -1,0 +1,245 @@
+/* store-roster — the centre's roster applied to the store. See store-roster.h. */
+#include "app/store-roster.h"
+
+#include <stdarg.h>
+
+#include "app/schedule.h"
+#include "app/store-private.h"
+#include "app/store-sync.h"
+
+/* ---- the structures ---- */
+
+StoreRoster *store_roster_new(void)
+{
+    StoreRoster *r = g_new0(StoreRoster, 1);
+    r->people = g_ptr_array_new_with_free_func((GDestroyNotify)store_roster_person_free);
+    r->messages = g_ptr_array_new_with_free_func((GDestroyNotify)store_roster_message_free);
+    return r;
+}
+
+void store_roster_free(StoreRoster *r)
+{
+    if (!r)
+        return;
+    g_free(r->office);
+    g_ptr_array_unref(r->people);
+    g_ptr_array_unref(r->messages);
+    g_free(r);
+}
+
+void store_roster_finger_free(StoreRosterFinger *f)
+{
+    if (!f)
+        return;
+    g_free(f->finger);
+    g_free(f->driver);
+    if (f->print)
+        g_bytes_unref(f->print);
+    g_free(f);
+}
+
+void store_roster_schedule_free(StoreRosterSchedule *sc)
+{
+    if (!sc)
+        return;
+    g_free(sc->rule);
+    g_free(sc->starts);
+    g_free(sc->ends);
+    g_free(sc->due_by);
+    g_free(sc);
+}
+
+void store_roster_person_free(StoreRosterPerson *p)
+{
+    if (!p)
+        return;
+    g_free(p->case_number);
+    g_free(p->cnic);
+    g_free(p->name_en);
+    g_free(p->name_ur);
+    g_free(p->office);
+    if (p->fingers)
+        g_ptr_array_unref(p->fingers);
+    store_roster_schedule_free(p->schedule);
+    g_free(p);
+}
+
+void store_roster_message_free(StoreRosterMessage *m)
+{
+    if (!m)
+        return;
+    g_free(m->id);
+    g_free(m->office);
+    g_free(m->case_number);
+    g_free(m->text_en);
+    g_free(m->text_ur);
+    g_free(m->valid_until);
+    g_free(m);
+}
+
+/* ---- applying ---- */
+
+/* Runs one statement. `types` has a letter per parameter: t = text (NULL binds NULL), i = gint64,
+ * b = GBytes*. Returns the rowid a lookup found (the first column of the first row) when `found`
+ * is given, else just whether it ran. */
+static gboolean run(Store *s, gint64 *found, const char *sql, const char *types, ...)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return FALSE;
+    va_list ap;
+    va_start(ap, types);
+    for (int i = 0; types[i]; i++) {
+        if (types[i] == 't') {
+            sqlite3_bind_text(st, i + 1, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+        } else if (types[i] == 'i') {
+            sqlite3_bind_int64(st, i + 1, va_arg(ap, gint64));
+        } else {
+            gsize len = 0;
+            const void *data = g_bytes_get_data(va_arg(ap, GBytes *), &len);
+            sqlite3_bind_blob(st, i + 1, data, (int)len, SQLITE_TRANSIENT);
+        }
+    }
+    va_end(ap);
+    int rc = sqlite3_step(st);
+    if (found)
+        *found = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW;
+}
+
+static gboolean apply_person(Store *s, const StoreRosterPerson *p, const char *kiosk_office, const char *now,
+                             StoreRosterStats *stats, GError **error)
+{
+    /* Transferred to another office: no longer checks in here. */
+    gboolean here = g_strcmp0(p->office, kiosk_office) == 0;
+    gboolean active = p->active && here;
+    gint64 id = 0;
+    if (!run(s, &id, "SELECT id FROM probationers WHERE case_number = ?", "t", p->case_number))
+        return store_fail(s, error, "read the probationer");
+    if (!id && !active)
+        return TRUE; /* never known here, and not for here: nothing to keep */
+    if (!id) {
+        if (!run(s, NULL, "INSERT INTO probationers (case_number, cnic, name_en, name_ur, office, status, "
+                          "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'active', ?, ?)",
+                 "ttttttt", p->case_number, p->cnic, p->name_en, p->name_ur, p->office, now, now))
+            return store_fail(s, error, "add a probationer from the roster");
+        id = sqlite3_last_insert_rowid(s->db);
+        stats->added++;
+    } else {
+        if (!run(s, NULL, "UPDATE probationers SET cnic = coalesce(?, cnic), name_en = ?, "
+                          "name_ur = coalesce(?, name_ur), office = ?, updated_at = ? WHERE id = ?",
+                 "ttttti", p->cnic, p->name_en, p->name_ur, p->office, now, id))
+            return store_fail(s, error, "update a probationer from the roster");
+        /* Only a status that changes is written: gallery_version's trigger fires on any UPDATE OF
+         * status, and an unchanged one must not reload the gallery. */
+        const char *status = active ? "active" : "inactive";
+        if (!run(s, NULL, "UPDATE probationers SET status = ?1 WHERE id = ?2 AND status <> ?1", "ti", status, id))
+            return store_fail(s, error, "update a probationer from the roster");
+        gboolean was_active = sqlite3_changes(s->db) > 0 ? !active : active;
+        if (was_active && !active)
+            stats->deactivated++;
+        else
+            stats->updated++;
+    }
+    for (guint i = 0; p->fingers && i < p->fingers->len; i++) {
+        const StoreRosterFinger *f = g_ptr_array_index(p->fingers, i);
+        /* In place, by name: check-ins keep pointing at the same fingers row. The same template
+         * again (a page sent twice) writes nothing, so the gallery isn't reloaded for nothing. */
+        if (!run(s, NULL, "INSERT INTO fingers (probationer_id, finger, print, driver, enrolled_at) "
+                          "VALUES (?, ?, ?, ?, ?) ON CONFLICT (probationer_id, finger) DO UPDATE SET "
+                          "print = excluded.print, driver = excluded.driver, enrolled_at = excluded.enrolled_at "
+                          "WHERE print IS NOT excluded.print OR driver IS NOT excluded.driver",
+                 "itbtt", id, f->finger, f->print, f->driver, now))
+            return store_fail(s, error, "store a finger from the roster");
+        stats->fingers++;
+    }
+    if (p->has_schedule && !p->schedule) {
+        if (!run(s, NULL, "DELETE FROM schedules WHERE probationer_id = ?", "i", id))
+            return store_fail(s, error, "remove a schedule");
+        stats->schedules++;
+    } else if (p->has_schedule) {
+        const StoreRosterSchedule *sc = p->schedule;
+        Schedule check;
+        g_autoptr(GError) why = NULL;
+        if (!schedule_parse(sc->rule, sc->starts, sc->ends, sc->due_by, &check, &why)) {
+            g_set_error(error, STORE_ERROR, STORE_ERROR_INVALID, "the centre's schedule for case %s can't be used: %s",
+                        p->case_number, why->message);
+            return FALSE;
+        }
+        if (!run(s, NULL, "INSERT OR REPLACE INTO schedules (probationer_id, rule, starts, ends, due_by, updated_at) "
+                          "VALUES (?, ?, ?, ?, ?, ?)",
+                 "ittttt", id, sc->rule, sc->starts, sc->ends, sc->due_by, now))
+            return store_fail(s, error, "store a schedule from the roster");
+        stats->schedules++;
+    }
+    return TRUE;
+}
+
+static gboolean apply_message(Store *s, const StoreRosterMessage *m, StoreRosterStats *stats, GError **error)
+{
+    g_autofree char *remote_id = g_strconcat("central:", m->id, NULL);
+    if (m->withdrawn) {
+        if (!run(s, NULL, "DELETE FROM messages WHERE remote_id = ?", "t", remote_id))
+            return store_fail(s, error, "remove a message");
+        stats->messages++;
+        return TRUE;
+    }
+    gint64 person = 0;
+    if (m->case_number) {
+        if (!run(s, &person, "SELECT id FROM probationers WHERE case_number = ?", "t", m->case_number))
+            return store_fail(s, error, "read the probationer");
+        if (!person) {
+            /* Not someone of this office: never shown to anyone else. */
+            stats->skipped++;
+            return TRUE;
+        }
+    }
+    /* person 0: for everyone at this office (probationer_id NULL). */
+    gboolean ok = run(s, NULL, "INSERT INTO messages (remote_id, probationer_id, text_en, text_ur, valid_until) "
+                               "VALUES (?, nullif(?, 0), ?, ?, ?) ON CONFLICT (remote_id) DO UPDATE SET "
+                               "probationer_id = excluded.probationer_id, text_en = excluded.text_en, "
+                               "text_ur = excluded.text_ur, valid_until = excluded.valid_until",
+                      "tittt", remote_id, person, m->text_en, m->text_ur, m->valid_until);
+    if (!ok)
+        return store_fail(s, error, "store a message from the roster");
+    stats->messages++;
+    return TRUE;
+}
+
+gboolean store_apply_roster(Store *s, const StoreRoster *roster, const char *kiosk_office, StoreRosterStats *stats,
+                            GError **error)
+{
+    *stats = (StoreRosterStats){0};
+    g_autoptr(GDateTime) now_dt = g_date_time_new_now_local();
+    g_autofree char *now = store_now_iso(now_dt);
+    g_autofree char *cursor = g_strdup_printf("%" G_GINT64_FORMAT, roster->cursor);
+    if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return store_fail(s, error, "apply the roster");
+    gboolean ok = TRUE;
+    for (guint i = 0; ok && i < roster->people->len; i++)
+        ok = apply_person(s, g_ptr_array_index(roster->people, i), kiosk_office, now, stats, error);
+    for (guint i = 0; ok && i < roster->messages->len; i++)
+        ok = apply_message(s, g_ptr_array_index(roster->messages, i), stats, error);
+    if (ok) {
+        /* Counts only: names and templates never go into the audit trail. */
+        g_autofree char *detail = g_strdup_printf("cursor %s: %u added, %u updated, %u deactivated, %u fingers, "
+                                                  "%u schedules, %u messages", cursor, stats->added, stats->updated,
+                                                  stats->deactivated, stats->fingers, stats->schedules, stats->messages);
+        gboolean changed = stats->added || stats->updated || stats->deactivated || stats->messages;
+        ok = run(s, NULL, "INSERT OR REPLACE INTO sync_meta (key, value) VALUES ('roster_cursor', ?)", "t", cursor) &&
+             (!changed || store_audit_append(s, "central", "roster.apply", NULL, detail)) &&
+             sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+        if (!ok)
+            store_fail(s, error, "apply the roster");
+    }
+    if (!ok)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return ok;
+}
+
+gint64 store_get_roster_cursor(Store *s)
+{
+    g_autofree char *v = store_get_meta(s, "roster_cursor");
+    return v ? g_ascii_strtoll(v, NULL, 10) : 0;
+}

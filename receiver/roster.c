@@ -1,0 +1,247 @@
+/* roster — what the centre publishes to its kiosks (probationers, templates, schedules, messages,
+ * deactivations, transfers) and the kiosks' audit trails coming back. See receiver.h. */
+#include <string.h>
+
+#include "receiver/receiver.h"
+
+static char *now_iso(void)
+{
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+    return g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+/* The next version, inside the open transaction. The UPDATE holds roster_seq's row until commit,
+ * so two loads can't interleave and versions become visible in order. */
+static char *next_version(RxDb *db, GError **error)
+{
+    g_autoptr(GPtrArray) rows = rx_db_query(db, "UPDATE roster_seq SET value = value + 1 WHERE id = 1 RETURNING value",
+                                            NULL, 0, error);
+    return rows && rows->len ? g_strdup(RX_CELL(rows, 0, 0)) : NULL;
+}
+
+static gboolean load_person(RxDb *db, const StoreRosterPerson *p, GError **error)
+{
+    g_autofree char *version = next_version(db, error);
+    if (!version)
+        return FALSE;
+    const StoreRosterSchedule *sc = p->schedule;
+    const char *params[] = {p->case_number, p->office, p->cnic, p->name_en, p->name_ur,
+                            p->active ? "active" : "inactive", p->has_schedule ? "1" : "0",
+                            sc ? sc->rule : NULL, sc ? sc->starts : NULL, sc ? sc->ends : NULL,
+                            sc ? sc->due_by : NULL, version};
+    /* $7: whether the load mentions a schedule at all (absent = keep the one the centre has). */
+    /* A schedule not mentioned stays; a transfer remembers the office it came from. */
+    if (!rx_db_exec(db,
+                    "INSERT INTO probationers (case_number, office, cnic, name_en, name_ur, status, "
+                    "sched_rule, sched_starts, sched_ends, sched_due_by, version) "
+                    "VALUES ($1, $2, $3, $4, $5, $6, $8, $9, $10, $11, CAST($12 AS BIGINT)) "
+                    "ON CONFLICT (case_number) DO UPDATE SET "
+                    "prev_office = CASE WHEN probationers.office <> excluded.office THEN probationers.office "
+                    "  ELSE probationers.prev_office END, "
+                    "office = excluded.office, cnic = coalesce(excluded.cnic, probationers.cnic), "
+                    "name_en = excluded.name_en, name_ur = coalesce(excluded.name_ur, probationers.name_ur), "
+                    "status = excluded.status, "
+                    "sched_rule = CASE WHEN CAST($7 AS INTEGER) = 1 THEN excluded.sched_rule ELSE probationers.sched_rule END, "
+                    "sched_starts = CASE WHEN CAST($7 AS INTEGER) = 1 THEN excluded.sched_starts ELSE probationers.sched_starts END, "
+                    "sched_ends = CASE WHEN CAST($7 AS INTEGER) = 1 THEN excluded.sched_ends ELSE probationers.sched_ends END, "
+                    "sched_due_by = CASE WHEN CAST($7 AS INTEGER) = 1 THEN excluded.sched_due_by ELSE probationers.sched_due_by END, "
+                    "version = excluded.version",
+                    params, G_N_ELEMENTS(params), error))
+        return FALSE;
+    for (guint i = 0; p->fingers && i < p->fingers->len; i++) {
+        const StoreRosterFinger *f = g_ptr_array_index(p->fingers, i);
+        gsize len = 0;
+        const guchar *data = g_bytes_get_data(f->print, &len);
+        g_autofree char *b64 = g_base64_encode(data, len);
+        const char *fp[] = {p->case_number, f->finger, f->driver, b64};
+        if (!rx_db_exec(db,
+                        "INSERT INTO fingers (case_number, finger, driver, print_b64) VALUES ($1, $2, $3, $4) "
+                        "ON CONFLICT (case_number, finger) DO UPDATE SET driver = excluded.driver, "
+                        "print_b64 = excluded.print_b64",
+                        fp, 4, error))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean load_message(RxDb *db, const StoreRosterMessage *m, GError **error)
+{
+    g_autofree char *version = next_version(db, error);
+    if (!version)
+        return FALSE;
+    const char *params[] = {m->id, m->office, m->case_number, m->text_en, m->text_ur, m->valid_until,
+                            m->withdrawn ? "1" : "0", version};
+    return rx_db_exec(db,
+                      "INSERT INTO messages (id, office, case_number, text_en, text_ur, valid_until, withdrawn, version) "
+                      "VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS INTEGER), CAST($8 AS BIGINT)) "
+                      "ON CONFLICT (id) DO UPDATE SET office = excluded.office, case_number = excluded.case_number, "
+                      "text_en = excluded.text_en, text_ur = excluded.text_ur, valid_until = excluded.valid_until, "
+                      "withdrawn = excluded.withdrawn, version = excluded.version",
+                      params, G_N_ELEMENTS(params), error);
+}
+
+gboolean rx_roster_load(RxDb *db, const StoreRoster *load, GError **error)
+{
+    if (!rx_db_begin(db, error))
+        return FALSE;
+    for (guint i = 0; i < load->people->len; i++) {
+        const StoreRosterPerson *p = g_ptr_array_index(load->people, i);
+        if (!load_person(db, p, error)) {
+            g_prefix_error(error, "case %s: ", p->case_number);
+            goto fail;
+        }
+    }
+    for (guint i = 0; i < load->messages->len; i++) {
+        const StoreRosterMessage *m = g_ptr_array_index(load->messages, i);
+        if (!load_message(db, m, error)) {
+            g_prefix_error(error, "message %s: ", m->id);
+            goto fail;
+        }
+    }
+    if (!rx_db_commit(db, error))
+        goto fail;
+    return TRUE;
+fail:
+    rx_db_rollback(db);
+    return FALSE;
+}
+
+static StoreRosterPerson *read_person(RxDb *db, const char *case_number, GError **error)
+{
+    const char *key[] = {case_number};
+    g_autoptr(GPtrArray) rows = rx_db_query(db,
+        "SELECT office, cnic, name_en, name_ur, status, sched_rule, sched_starts, sched_ends, sched_due_by FROM probationers WHERE case_number = $1", key, 1, error);
+    g_autoptr(GPtrArray) fingers = rows ? rx_db_query(db, "SELECT finger, driver, print_b64 FROM fingers "
+                                                          "WHERE case_number = $1 ORDER BY finger", key, 1, error)
+                                        : NULL;
+    if (!fingers || rows->len != 1)
+        return NULL;
+    StoreRosterPerson *p = g_new0(StoreRosterPerson, 1);
+    p->case_number = g_strdup(case_number);
+    p->office = g_strdup(RX_CELL(rows, 0, 0));
+    p->cnic = g_strdup(RX_CELL(rows, 0, 1));
+    p->name_en = g_strdup(RX_CELL(rows, 0, 2));
+    p->name_ur = g_strdup(RX_CELL(rows, 0, 3));
+    p->active = g_strcmp0(RX_CELL(rows, 0, 4), "active") == 0;
+    /* The whole state every time: applying it twice, or after a lost reply, changes nothing. */
+    p->has_schedule = TRUE;
+    if (RX_CELL(rows, 0, 5)) {
+        p->schedule = g_new0(StoreRosterSchedule, 1);
+        p->schedule->rule = g_strdup(RX_CELL(rows, 0, 5));
+        p->schedule->starts = g_strdup(RX_CELL(rows, 0, 6));
+        p->schedule->ends = g_strdup(RX_CELL(rows, 0, 7));
+        p->schedule->due_by = g_strdup(RX_CELL(rows, 0, 8));
+    }
+    p->fingers = g_ptr_array_new_with_free_func((GDestroyNotify)store_roster_finger_free);
+    for (guint i = 0; i < fingers->len; i++) {
+        StoreRosterFinger *f = g_new0(StoreRosterFinger, 1);
+        f->finger = g_strdup(RX_CELL(fingers, i, 0));
+        f->driver = g_strdup(RX_CELL(fingers, i, 1));
+        gsize len = 0;
+        guchar *raw = g_base64_decode(RX_CELL(fingers, i, 2), &len);
+        f->print = g_bytes_new_take(raw, len);
+        g_ptr_array_add(p->fingers, f);
+    }
+    return p;
+}
+
+StoreRoster *rx_roster_changes(RxDb *db, const char *office, gint64 since, guint limit, GError **error)
+{
+    g_autofree char *since_s = g_strdup_printf("%" G_GINT64_FORMAT, since);
+    g_autofree char *limit_s = g_strdup_printf("%u", limit + 1);
+    const char *params[] = {office, since_s, limit_s};
+    /* One ordered list of what changed for this office, people and messages together, so the
+     * cursor after a page is simply the last version in it. */
+    g_autoptr(GPtrArray) changes = rx_db_query(db,
+        "SELECT kind, k, version FROM ("
+        "  SELECT 'p' AS kind, case_number AS k, version FROM probationers "
+        "    WHERE (office = $1 OR prev_office = $1) AND version > CAST($2 AS BIGINT) "
+        "  UNION ALL "
+        "  SELECT 'm' AS kind, id AS k, version FROM messages WHERE office = $1 AND version > CAST($2 AS BIGINT)"
+        ") AS c ORDER BY version LIMIT CAST($3 AS BIGINT)",
+        params, 3, error);
+    if (!changes)
+        return NULL;
+    g_autoptr(StoreRoster) r = store_roster_new();
+    r->office = g_strdup(office);
+    r->cursor = since;
+    r->more = changes->len > limit;
+    for (guint i = 0; i < MIN(changes->len, limit); i++) {
+        const char *kind = RX_CELL(changes, i, 0), *key = RX_CELL(changes, i, 1);
+        r->cursor = g_ascii_strtoll(RX_CELL(changes, i, 2), NULL, 10);
+        if (strcmp(kind, "p") == 0) {
+            StoreRosterPerson *p = read_person(db, key, error);
+            if (!p)
+                return NULL;
+            g_ptr_array_add(r->people, p);
+            continue;
+        }
+        const char *mk[] = {key};
+        g_autoptr(GPtrArray) rows = rx_db_query(db, "SELECT case_number, text_en, text_ur, valid_until, withdrawn "
+                                                    "FROM messages WHERE id = $1", mk, 1, error);
+        if (!rows || rows->len != 1)
+            return NULL;
+        StoreRosterMessage *m = g_new0(StoreRosterMessage, 1);
+        m->id = g_strdup(key);
+        m->case_number = g_strdup(RX_CELL(rows, 0, 0));
+        m->text_en = g_strdup(RX_CELL(rows, 0, 1));
+        m->text_ur = g_strdup(RX_CELL(rows, 0, 2));
+        m->valid_until = g_strdup(RX_CELL(rows, 0, 3));
+        m->withdrawn = g_strcmp0(RX_CELL(rows, 0, 4), "1") == 0;
+        g_ptr_array_add(r->messages, m);
+    }
+    return g_steal_pointer(&r);
+}
+
+gboolean rx_ingest_audit(RxDb *db, const char *device_id, GPtrArray *rows, guint *stored, GError **error)
+{
+    *stored = 0;
+    if (rows->len == 0)
+        return TRUE;
+    g_autofree char *now = now_iso();
+    if (!rx_db_begin(db, error))
+        return FALSE;
+    const StoreAuditRow *first = g_ptr_array_index(rows, 0);
+    g_autofree char *before = g_strdup_printf("%" G_GINT64_FORMAT, first->id - 1);
+    const char *bp[] = {device_id, before};
+    g_autoptr(GPtrArray) prev = rx_db_query(db, "SELECT hash FROM audit WHERE device_id = $1 AND id = CAST($2 AS BIGINT)",
+                                            bp, 2, error);
+    if (!prev)
+        goto fail;
+    if (prev->len == 1 && g_strcmp0(RX_CELL(prev, 0, 0), first->prev_hash) != 0) {
+        g_set_error(error, RX_ERROR, RX_ERROR_CONFLICT, "audit row %" G_GINT64_FORMAT " does not continue the trail "
+                    "the centre already holds for this kiosk (rows edited or deleted on the kiosk?)", first->id);
+        goto fail;
+    }
+    for (guint i = 0; i < rows->len; i++) {
+        const StoreAuditRow *r = g_ptr_array_index(rows, i);
+        g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, r->id);
+        const char *p[] = {device_id, id, r->at, r->actor, r->action, r->subject, r->detail, r->prev_hash, r->hash, now};
+        gint64 n = rx_db_change(db,
+                                "INSERT INTO audit (device_id, id, at, actor, action, subject, detail, prev_hash, hash, "
+                                "received_at) VALUES ($1, CAST($2 AS BIGINT), $3, $4, $5, $6, $7, $8, $9, $10) "
+                                "ON CONFLICT (device_id, id) DO NOTHING",
+                                p, G_N_ELEMENTS(p), error);
+        if (n < 0)
+            goto fail;
+        if (n == 0) {
+            /* Sent before: harmless if it is the same row, a rewritten history if not. */
+            g_autoptr(GPtrArray) same = rx_db_query(db, "SELECT hash FROM audit WHERE device_id = $1 AND "
+                                                        "id = CAST($2 AS BIGINT)", p, 2, error);
+            if (!same)
+                goto fail;
+            if (same->len != 1 || g_strcmp0(RX_CELL(same, 0, 0), r->hash) != 0) {
+                g_set_error(error, RX_ERROR, RX_ERROR_CONFLICT, "audit row %s differs from the one the centre "
+                            "received before (rewritten on the kiosk?)", id);
+                goto fail;
+            }
+        }
+        *stored += n == 1;
+    }
+    if (!rx_db_commit(db, error))
+        goto fail;
+    return TRUE;
+fail:
+    rx_db_rollback(db);
+    return FALSE;
+}

@@ -1,0 +1,20 @@
+/* protocol-private — the JSON helpers protocol.c and protocol-roster.c share; nothing else includes
+ * this. Readers are strict: `where` prefixes every error ("event 3 (uuid): "), so the sentence
+ * names the item and the field that is wrong. */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "sync/protocol.h"
+
+void pj_add_str(JsonBuilder *b, const char *key, const char *value); /* NULL = null */
+void pj_add_int(JsonBuilder *b, const char *key, gint64 value);
+char *pj_finish(JsonBuilder *b);
+/* The body's top-level object, or NULL with "the body is not JSON (...)". Borrowed from `p`. */
+JsonObject *pj_parse_object(JsonParser *p, const char *body, gsize len, GError **error);
+/* A member that must be a string of at most `max` bytes (or null/absent when `nullable`). */
+gboolean pj_get_str(JsonObject *o, const char *key, gboolean nullable, gsize max, const char **out,
+                    const char *where, GError **error);
+gboolean pj_get_int(JsonObject *o, const char *key, gint64 *out, const char *where, GError **error);
+gboolean pj_one_of(const char *v, const char *const *allowed, const char *key, const char *where, GError **error);
+gboolean pj_valid_date(const char *s); /* YYYY-MM-DD, a real day */
