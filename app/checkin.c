@@ -425,7 +425,7 @@ void checkin_on_gallery_changed(Checkin *c)
     /* libfprint's identify holds the gallery it started with: someone the centre just added would
      * not be found until the next listen window. Start again with the new one — but only while
      * nobody is touching (a search under way finishes as it began). */
-    if (c->state == CHECKIN_STATE_WAITING && c->scan_cancel && !c->one)
+    if (!c->paused && c->state == CHECKIN_STATE_WAITING && c->scan_cancel && !c->one)
         listen(c);
 }
 
