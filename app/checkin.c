@@ -20,6 +20,7 @@ struct Checkin {
     int failed_touches;        /* consecutive not-recognised touches */
     gboolean started;
     gboolean paused;           /* officer mode holds the scanner (checkin_pause) */
+    CaptureMode capture;       /* the config's, until an administrator changes it on the device */
 };
 
 typedef struct {
@@ -116,7 +117,7 @@ static void after_result(Checkin *c)
 {
     clear_timer(c);
     c->timer_id = g_timeout_add_seconds(c->config->result_s,
-                                        c->config->capture == CAPTURE_TAP ? on_timer_idle : on_timer_listen, c);
+                                        c->capture == CAPTURE_TAP ? on_timer_idle : on_timer_listen, c);
 }
 
 /* The scanner stops listening. Continuous mode rests it for rest_seconds so libfprint's heat model
@@ -128,7 +129,7 @@ static void go_idle(Checkin *c)
     end_case_entry(c);
     if (c->paused)
         return;
-    if (c->config->capture == CAPTURE_CONTINUOUS)
+    if (c->capture == CAPTURE_CONTINUOUS)
         c->timer_id = g_timeout_add_seconds(MAX(c->config->rest_s, 1), on_timer_listen, c);
     emit_simple(c, CHECKIN_STATE_IDLE, NULL);
 }
@@ -237,7 +238,7 @@ static void listen(Checkin *c)
         return;
     }
     c->scan_cancel = g_cancellable_new();
-    int window = c->config->capture == CAPTURE_TAP || c->one ? c->config->tap_window_s : c->config->listen_s;
+    int window = c->capture == CAPTURE_TAP || c->one ? c->config->tap_window_s : c->config->listen_s;
     c->timer_id = g_timeout_add_seconds(window, on_timer_idle, c); /* nobody came: rest */
     /* "Place your finger" is announced when the sensor really waits for one (finger-needed), not
      * before: a finger placed earlier is lost by some sensors. One second is the fallback for a
@@ -276,6 +277,7 @@ Checkin *checkin_new(const Config *config, Store *store, Scanner *scanner, Searc
 {
     Checkin *c = g_new0(Checkin, 1);
     c->config = config;
+    c->capture = config->capture;
     c->store = store;
     c->scanner = scanner;
     c->search = search;
@@ -304,7 +306,7 @@ void checkin_subscribe(Checkin *c, CheckinListener listener, gpointer user_data)
 void checkin_start(Checkin *c)
 {
     c->started = TRUE;
-    if (c->config->capture == CAPTURE_CONTINUOUS)
+    if (c->capture == CAPTURE_CONTINUOUS)
         listen(c);
     else
         go_idle(c);
@@ -336,10 +338,16 @@ void checkin_resume(Checkin *c)
     if (!c->started)
         return;
     c->state = CHECKIN_STATE_IDLE; /* so the next announcement is made, whatever was shown before */
-    if (c->config->capture == CAPTURE_CONTINUOUS)
+    if (c->capture == CAPTURE_CONTINUOUS)
         listen(c);
     else
         go_idle(c);
+}
+
+void checkin_set_capture(Checkin *c, CaptureMode mode)
+{
+    /* Officer mode changes it while the machine is paused; resuming listens (or not) by the new mode. */
+    c->capture = mode;
 }
 
 gboolean checkin_is_paused(Checkin *c)
@@ -399,7 +407,7 @@ void checkin_on_scanner_state(Checkin *c, ScannerState state, const char *why)
     case SCANNER_READY:
         /* Back from unplugged or hot. */
         if (c->state == CHECKIN_STATE_SCANNER_PROBLEM || c->state == CHECKIN_STATE_RESTING) {
-            if (c->config->capture == CAPTURE_CONTINUOUS)
+            if (c->capture == CAPTURE_CONTINUOUS)
                 listen(c);
             else
                 go_idle(c);

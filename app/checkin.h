@@ -61,6 +61,8 @@ const char *checkin_state_name(CheckinState state);
 void checkin_pause(Checkin *checkin);
 void checkin_resume(Checkin *checkin);
 gboolean checkin_is_paused(Checkin *checkin);
+/* An administrator's change of [scanner] capture on the device (app/settings.h). */
+void checkin_set_capture(Checkin *checkin, CaptureMode mode);
 
 /* A person's inputs. */
 void checkin_tap(Checkin *checkin);   /* wake the scanner (tap mode) */

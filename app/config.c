@@ -181,8 +181,10 @@ Config *config_load(const char *path, GError **error)
     c->match_threshold = 40; /* ENGINE_DEFAULT_THRESHOLD, ENGINE_DEFAULT_MARGIN: docs/search.md */
     c->match_margin = 6;
     c->attempts_before_fallback = 3;
-    if (!path)
+    if (!path) {
+        c->keyfile = g_key_file_new(); /* empty: every module keeps its defaults */
         return g_steal_pointer(&c);
+    }
 
     c->path = g_strdup(path);
     g_autoptr(GKeyFile) kf = g_key_file_new();
@@ -193,17 +195,24 @@ Config *config_load(const char *path, GError **error)
         return NULL;
     }
     warn_unknown_keys(kf, path);
-    if (!read_file(c, kf, error))
-        return NULL;
     c->keyfile = g_key_file_ref(kf);
-    if (!g_path_is_absolute(c->data_dir)) {
-        g_autofree char *dir = g_path_get_dirname(path);
+    if (!config_reread(c, error))
+        return NULL;
+    return g_steal_pointer(&c);
+}
+
+gboolean config_reread(Config *c, GError **error)
+{
+    if (!read_file(c, c->keyfile, error))
+        return FALSE;
+    if (c->path && !g_path_is_absolute(c->data_dir)) {
+        g_autofree char *dir = g_path_get_dirname(c->path);
         g_autofree char *abs_dir = g_canonicalize_filename(dir, NULL);
         char *joined = g_canonicalize_filename(c->data_dir, abs_dir);
         g_free(c->data_dir);
         c->data_dir = joined;
     }
-    return g_steal_pointer(&c);
+    return TRUE;
 }
 
 void config_free(Config *c)

@@ -35,11 +35,14 @@ typedef struct {
     int attempts_before_fallback; /* failed touches before the case-number fallback is offered */
 
     char *path;               /* the file this came from, for messages; NULL = defaults only */
-    GKeyFile *keyfile;        /* the parsed file, for modules that read their own group ([leds]) */
+    GKeyFile *keyfile;        /* the parsed file (empty without one), for modules that read their own
+                               * group ([leds]); app/settings.h lays the device's settings over it */
 } Config;
 
 /* Loads `path` (NULL: defaults only). Relative data_dir is taken relative to the file's folder. */
 Config *config_load(const char *path, GError **error);
+/* Reads `keyfile` again after something changed it (the device settings laid over it). */
+gboolean config_reread(Config *config, GError **error);
 void config_free(Config *config);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Config, config_free)
 

@@ -1,8 +1,8 @@
 /* haazri — the check-in kiosk.
  *
- * The table of contents: load config → open store → load the search gallery → look for the scanner
- * → build the check-in machine → attach the view and the lights → run one main loop → close in
- * reverse. */
+ * The table of contents: load config → open store (and lay its device settings over the config) →
+ * load the search gallery → look for the scanner → build the check-in machine → attach the view
+ * and the lights → run one main loop → close in reverse. */
 #include <errno.h>
 #include <glib-unix.h>
 #include <stdio.h>
@@ -13,6 +13,7 @@
 #include "app/health.h"
 #include "app/search.h"
 #include "app/service.h"
+#include "app/settings.h"
 #include "app/store.h"
 #include "app/version.h"
 #include "drivers/leds.h"
@@ -230,6 +231,17 @@ int main(int argc, char **argv)
         g_printerr("haazri: cannot create the data folder %s: %s\n", config->data_dir, g_strerror(errno));
         return 1;
     }
+    /* The store first: settings an administrator changed on the device lie over the file's. */
+    g_autofree char *db_path = config_get_db_path(config);
+    g_autoptr(Store) store = store_open(db_path, &error);
+    if (!store) {
+        g_printerr("haazri: %s\n", error->message);
+        return 1;
+    }
+    if (!settings_overlay(store, config->keyfile, &error) || !config_reread(config, &error)) {
+        g_printerr("haazri: %s\n", error->message);
+        return 1;
+    }
     g_auto(LedsConfig) leds_config;
     leds_config_init(&leds_config);
     if (config->keyfile && !leds_config_load(config->keyfile, config->path, &leds_config, &error)) {
@@ -261,12 +273,6 @@ int main(int argc, char **argv)
                             !officer_screen_config_load(config->keyfile, config->path, &officer_config, &error))) {
         g_printerr("haazri: %s\n", error->message);
         return 2;
-    }
-    g_autofree char *db_path = config_get_db_path(config);
-    g_autoptr(Store) store = store_open(db_path, &error);
-    if (!store) {
-        g_printerr("haazri: %s\n", error->message);
-        return 1;
     }
     g_autoptr(Search) search = search_new(config->search, &error);
     guint skipped = 0;
@@ -308,7 +314,7 @@ int main(int argc, char **argv)
     if (screen) {
         OfficerScreenParts officer_parts = {.store = store, .checkin = checkin, .scanner = scanner, .leds = leds,
                                             .device_id = config->device_id, .office = config->office,
-                                            .data_dir = config->data_dir};
+                                            .data_dir = config->data_dir, .settings = config->keyfile};
         screen_attach_officer(screen, &officer_config, &officer_parts);
     }
     sync_view.term = term;

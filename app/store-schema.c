@@ -120,6 +120,15 @@ static const char *const migrations[] = {
     "  answer TEXT NOT NULL CHECK (answer IN ('yes', 'no')),"
     "  answered_at TEXT NOT NULL,"
     "  PRIMARY KEY (checkin_uuid, question_id));",
+
+    /* 6: settings an administrator changed on the kiosk's own screen (app/settings.h). They lie
+     * over haazri.conf's value of the same [group] key until reset; every change is also an
+     * audit row. */
+    "CREATE TABLE device_settings ("
+    "  name TEXT PRIMARY KEY," /* group.key, e.g. scanner.capture */
+    "  value TEXT NOT NULL,"
+    "  changed_by TEXT NOT NULL,"
+    "  changed_at TEXT NOT NULL);",
 };
 
 int store_schema_latest(void)

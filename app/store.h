@@ -150,6 +150,22 @@ char *store_audit_hash(const char *prev_hash, const char *at, const char *actor,
 /* Checks the hash chain; FALSE with the first broken row named in `error`. */
 gboolean store_verify_audit(Store *store, GError **error);
 
+/* Settings an administrator changed on the device (store-settings.c; app/settings.h says which). */
+typedef struct {
+    char *name;        /* group.key */
+    char *value;
+    char *changed_by;  /* officer username, or "haazri-ctl" */
+    char *changed_at;  /* ISO 8601 */
+} StoreSetting;
+void store_setting_free(StoreSetting *setting);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(StoreSetting, store_setting_free)
+/* Stores `value` (NULL: forget it, back to the file's) and the audit row "setting.change" with the
+ * old and new values, in one transaction. Changing nothing writes nothing. */
+gboolean store_set_setting(Store *store, const char *actor, const char *name, const char *value,
+                           GError **error);
+/* Every stored setting (StoreSetting*), by name. */
+GPtrArray *store_list_settings(Store *store, GError **error);
+
 /* What the check-in screen shows after a check-in and what it asks (store-screen.c). */
 /* The officer's message for this person (shown before the questions); text NULL removes it. */
 gboolean store_set_message(Store *store, gint64 probationer_id, const char *text, GError **error);

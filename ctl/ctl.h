@@ -52,6 +52,7 @@ int cmd_schedule(int argc, char **argv);
 int cmd_today(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_leds(int argc, char **argv);
+int cmd_settings(int argc, char **argv);
 int cmd_prompts(int argc, char **argv);
 int cmd_sync(int argc, char **argv);
 int cmd_provision(int argc, char **argv);

@@ -1,8 +1,9 @@
-/* device — the kiosk itself: status at a glance, the lights' wiring test. */
+/* device — the kiosk itself: status at a glance, the device settings, the lights' wiring test. */
 #include "ctl/ctl.h"
 
 #include <string.h>
 
+#include "app/settings.h"
 #include "app/status.h"
 #include "drivers/leds.h"
 #include "ui/strings.h"
@@ -64,6 +65,76 @@ int cmd_status(int argc, char **argv)
            " MB free of %" G_GUINT64_FORMAT " MB%s\n",
            st.scanners, st.leds, st.display, st.disk_free_mb, st.disk_total_mb,
            st.disk_low ? " — ALMOST FULL" : "");
+    return 0;
+}
+
+/* ---- settings ---- */
+
+/* What an administrator changed on the kiosk's screen, beside the file's values; set and reset
+ * from here too (the same checks and audit rows). A running kiosk takes a change made here at its
+ * next start. */
+int cmd_settings(int argc, char **argv)
+{
+    if (!parse("settings", "[set NAME VALUE | reset NAME]",
+               "the settings changed on the device (they lie over haazri.conf): list, set, reset", NULL, TRUE, &argc,
+               &argv))
+        return 2;
+    g_auto(Admin) admin = {0};
+    int failed = open_admin(&admin);
+    if (failed)
+        return failed;
+    g_autoptr(GError) error = NULL;
+    if (argc >= 2 && (strcmp(argv[1], "set") == 0 || strcmp(argv[1], "reset") == 0)) {
+        gboolean set = strcmp(argv[1], "set") == 0;
+        if (argc != (set ? 4 : 3)) {
+            fprintf(stderr, "haazri-ctl settings: usage: settings set NAME VALUE | settings reset NAME\n");
+            return 2;
+        }
+        if (!settings_set(admin.store, actor(), argv[2], set ? argv[3] : NULL, &error)) {
+            fprintf(stderr, "haazri-ctl settings: %s\n", error->message);
+            return 1;
+        }
+        printf("%s %s (the kiosk takes it at its next start: systemctl restart haazri)\n", argv[2],
+               set ? argv[3] : "back to haazri.conf's value");
+        return 0;
+    }
+    if (argc != 1) {
+        fprintf(stderr, "haazri-ctl settings: the actions are: set NAME VALUE, reset NAME (none: list)\n");
+        return 2;
+    }
+    g_autoptr(GPtrArray) stored = store_list_settings(admin.store, &error);
+    if (!stored) {
+        fprintf(stderr, "haazri-ctl settings: %s\n", error->message);
+        return 1;
+    }
+    guint n;
+    const SettingInfo *all = settings_list(&n);
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_array(b);
+    for (guint i = 0; i < n; i++) {
+        const StoreSetting *row = NULL;
+        for (guint k = 0; k < stored->len; k++)
+            if (strcmp(((StoreSetting *)stored->pdata[k])->name, all[i].name) == 0)
+                row = stored->pdata[k];
+        g_autofree char *file = settings_get(admin.config->keyfile, all[i].name);
+        if (ctl_as_json) {
+            json_builder_begin_object(b);
+            add_string(b, "name", all[i].name);
+            add_string(b, "value", row ? row->value : file);
+            add_string(b, "file_value", file);
+            add_string(b, "changed_by", row ? row->changed_by : NULL);
+            add_string(b, "changed_at", row ? row->changed_at : NULL);
+            json_builder_end_object(b);
+        } else if (row) {
+            printf("%-18s %-12s set on this kiosk by %s at %s (haazri.conf: %s)\n", all[i].name, row->value,
+                   row->changed_by, row->changed_at, file);
+        } else {
+            printf("%-18s %-12s from haazri.conf or the default\n", all[i].name, file);
+        }
+    }
+    json_builder_end_array(b);
+    if (ctl_as_json)
+        print_json(b);
     return 0;
 }
 

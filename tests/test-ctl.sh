@@ -1,6 +1,7 @@
 #!/bin/sh
 # haazri-ctl as an officer uses it from a shell: enroll from the (virtual) scanner, list, show,
-# deactivate, a day's check-ins, --json everywhere, --help on every command, the audit trail.
+# deactivate, a day's check-ins, --json everywhere, --help on every command, device settings, the
+# audit trail.
 . "$(dirname "$0")/lib.sh"
 CTL="$BUILD/haazri-ctl"
 write_config "$T/k.conf" "$T/data"
@@ -82,6 +83,20 @@ say "status: identity, database, queue, disk"
 
 say "the audit trail records every change and detects tampering"
 [ "$(sql "$T/data/haazri.db" "SELECT group_concat(action, ',') FROM audit")" = "probationer.add,finger.enroll,probationer.add,finger.enroll,finger.enroll-refused,probationer.deactivate,probationer.activate,schedule.set,schedule.set" ] || fail "audit rows: $(sql "$T/data/haazri.db" "SELECT group_concat(action) FROM audit")"
+say "device settings: a bad one is named; a stored one outlives the file's value at the kiosk's start"
+"$CTL" settings set scanner.capture sometimes --config "$T/k.conf" 2> "$T/err" && fail "a bad setting was stored"
+grep -q 'scanner.capture cannot be "sometimes": it must be one of continuous, tap' "$T/err" || fail "bad setting message: $(cat "$T/err")"
+"$CTL" settings set scanner.capture tap --config "$T/k.conf" > /dev/null
+"$CTL" settings --config "$T/k.conf" | grep -q "^scanner.capture *tap *set on this kiosk by ctl:" || fail "settings list"
+[ "$("$CTL" settings --json --config "$T/k.conf" | jq -r '.[] | select(.name == "scanner.capture") | .value + "|" + .file_value')" = "tap|continuous" ] || fail "settings --json"
+start_kiosk "$T/k.conf" "$T/kiosk.out"
+wait_for "$T/kiosk.out" "touch to check in" 20   # tap mode: waits for a touch, not listening
+sleep 1
+grep -q "Place your finger" "$T/kiosk.out" && fail "the kiosk listened although the device setting says tap"
+kill "$KIOSK_PID"; wait "$KIOSK_PID" 2>/dev/null || true; KIOSK_PID=
+"$CTL" settings reset scanner.capture --config "$T/k.conf" > /dev/null
+[ "$(sql "$T/data/haazri.db" "SELECT group_concat(detail, ',') FROM audit WHERE action = 'setting.change'")" = "(file) -> tap,tap -> (file)" ] || fail "settings audit"
+
 "$CTL" audit verify --config "$T/k.conf" | grep -q "intact" || fail "audit verify on a clean trail"
 sql "$T/data/haazri.db" "DROP TRIGGER audit_append_only_u; UPDATE audit SET subject = 'LHR-9999' WHERE id = 3"
 "$CTL" audit verify --config "$T/k.conf" 2> "$T/err" && fail "tampering not detected"

@@ -4,7 +4,9 @@
  * out (shown, and written to the audit trail); the right PIN opens the menu; the log's search finds
  * a person and pages; Export writes a CSV whose manifest's SHA-256 is right; a new probationer is
  * enrolled through the scanner and then recognised at check-in; a finger taken again replaces its
- * print and a deactivation is audited; a finger enrolled for someone else is refused; an untouched officer screen gives the kiosk back to check-ins. */
+ * print and a deactivation is audited; a finger enrolled for someone else is refused; an
+ * administrator's device settings change the running kiosk and are audited; an untouched officer
+ * screen gives the kiosk back to check-ins. */
 #include <SDL.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -152,6 +154,43 @@ static void test_right_pin_opens_menu(void)
     wait_for_view("officer:menu", 1000);
 }
 
+/* An administrator changes how the kiosk behaves from the Device view: the check-in screen that
+ * comes back follows it at once, and each change is stored (for the next start) and audited. */
+static void test_device_settings(void)
+{
+    touch("menu:device");
+    wait_for_view("officer:device", 1000);
+    touch("setting:scanner.capture");   /* continuous -> tap */
+    touch("setting:screen.languages");  /* ur;en -> en;ur */
+    g_assert_cmpint(count_audit("setting.change", "scanner.capture", "(file) -> tap"), ==, 1);
+    g_assert_cmpint(count_audit("setting.change", "screen.languages", "% -> en;ur"), ==, 1);
+    g_autoptr(GPtrArray) stored = store_list_settings(store, NULL);
+    g_assert_cmpuint(stored->len, ==, 2);
+    g_assert_cmpstr(((StoreSetting *)stored->pdata[0])->changed_by, ==, "imran");
+    /* Logged out: the check-in screen now waits for a touch before it listens, English first. */
+    touch("back");
+    touch("logout");
+    wait_for_view("machine:idle", 3000);
+    g_assert_cmpint(screen->config.order[0], ==, LANG_EN);
+    tu_run_for(1500);
+    g_autofree char *still = screen_describe(screen);
+    g_assert_cmpstr(still, ==, "machine:idle"); /* not listening by itself */
+
+    /* And back, for the tests after this one. */
+    finger_event(SDL_FINGERDOWN, W - 5, 5);
+    wait_for_view("officer:pin", 10000);
+    finger_event(SDL_FINGERUP, W - 5, 5);
+    log_in_as_admin();
+    touch("menu:device");
+    wait_for_view("officer:device", 1000);
+    touch("setting:scanner.capture");
+    touch("setting:screen.languages");
+    g_assert_cmpint(count_audit("setting.change", "scanner.capture", "tap -> continuous"), ==, 1);
+    g_assert_cmpint(screen->config.order[0], ==, LANG_UR);
+    touch("back");
+    wait_for_view("officer:menu", 1000);
+}
+
 static void test_log_search_and_pages(void)
 {
     touch("menu:log");
@@ -262,7 +301,7 @@ static void test_enroll_then_recognised(void)
     touch("logout");
     wait_for_view("machine:waiting", 10000);
     g_assert_false(checkin_is_paused(machine));
-    g_assert_cmpint(count_audit("officer.logout", "imran", NULL), ==, 1);
+    g_assert_cmpint(count_audit("officer.logout", "imran", NULL), ==, 2); /* the settings test logged out once */
     g_autofree char *png = tu_fvc(105, 7);
     tu_hand_queue(png);
     wait_for_view("machine:recorded", 20000);
@@ -343,7 +382,7 @@ static void test_idle_gives_kiosk_back(void)
     /* Untouched for idle_seconds (15 here): logged out, and the check-in screen by itself. */
     wait_for_view("machine:waiting", 15000 + 10000);
     g_assert_false(checkin_is_paused(machine));
-    g_assert_cmpint(count_audit("officer.logout", "imran", NULL), ==, 3);
+    g_assert_cmpint(count_audit("officer.logout", "imran", NULL), ==, 4);
 }
 
 /* [officer] in haazri.conf: the shipped file gives the defaults; a bad value is one sentence. */
@@ -427,7 +466,7 @@ int main(int argc, char **argv)
     g_assert_no_error(error);
     OfficerScreenParts parts = {.store = store, .checkin = machine, .scanner = scanner,
                                 .device_id = config->device_id, .office = config->office,
-                                .data_dir = config->data_dir};
+                                .data_dir = config->data_dir, .settings = config->keyfile};
     screen_attach_officer(screen, &oc, &parts);
     checkin_start(machine);
 
@@ -435,6 +474,7 @@ int main(int argc, char **argv)
     g_test_add_func("/officer-screen/long-press-opens-pin", test_long_press_opens_pin);
     g_test_add_func("/officer-screen/wrong-pins-lock", test_wrong_pins_lock);
     g_test_add_func("/officer-screen/right-pin-opens-menu", test_right_pin_opens_menu);
+    g_test_add_func("/officer-screen/device-settings", test_device_settings);
     g_test_add_func("/officer-screen/log-search-and-pages", test_log_search_and_pages);
     g_test_add_func("/officer-screen/export-to-folder", test_export_to_folder);
     g_test_add_func("/officer-screen/enroll-then-recognised", test_enroll_then_recognised);

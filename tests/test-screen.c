@@ -300,8 +300,12 @@ static void render_officer(Store *ostore, Lang first, int w, int h, int *compare
     leds_config_init(&lc);
     lc.enabled = FALSE;
     g_autoptr(Leds) leds = leds_new(&lc, NULL); /* a kiosk without wired lights: the button still shows */
+    /* The configuration in force, as the Device view's settings show it. */
+    g_autoptr(GKeyFile) settings = g_key_file_new();
+    g_key_file_set_string(settings, "scanner", "capture", "tap");
     OfficerScreenParts parts = {.store = ostore, .leds = leds, .device_id = "LHR-KIOSK-01",
-                                .office = "District Probation Office Lahore", .data_dir = tu_tmpdir()};
+                                .office = "District Probation Office Lahore", .data_dir = tu_tmpdir(),
+                                .settings = settings};
     screen_attach_officer(screen, &oc, &parts);
     /* The reviewed 800x480 pictures are officer-<view> (Urdu) and officer-en-<view>; other panels
      * carry their size. */

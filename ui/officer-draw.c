@@ -122,12 +122,14 @@ void officer_draw_top(OfficerScreen *o, const char *title, gboolean back)
     if (o->who.username) {
         /* The name (Latin) and the role (the officer's language) apart: one mixed line would be
          * shaped in one direction. */
-        int rw = who_w * 40 / 100, gap = l->margin / 2;
+        /* A narrow (portrait) panel has room for the name only. */
+        int rw = l->portrait ? 0 : who_w * 40 / 100, gap = l->portrait ? 0 : l->margin / 2;
         od_label(o, od_mirror(o, (SDL_Rect){right - who_w, 0, who_w - rw - gap, l->top.h}), o->lang, l->size_small,
                  TEXT_BOLD, o->who.name ? o->who.name : o->who.username, OD_DIM, TEXT_END);
-        od_label(o, od_mirror(o, (SDL_Rect){right - rw, 0, rw, l->top.h}), o->lang, l->size_small, TEXT_REGULAR,
-                 od_str(o, o->who.role == OFFICER_ROLE_ADMIN ? STR_OFF_ROLE_ADMIN : STR_OFF_ROLE_OFFICER), OD_DIM,
-                 TEXT_END);
+        if (rw > 0)
+            od_label(o, od_mirror(o, (SDL_Rect){right - rw, 0, rw, l->top.h}), o->lang, l->size_small, TEXT_REGULAR,
+                     od_str(o, o->who.role == OFFICER_ROLE_ADMIN ? STR_OFF_ROLE_ADMIN : STR_OFF_ROLE_OFFICER),
+                     OD_DIM, TEXT_END);
     }
 }
 
@@ -495,42 +497,6 @@ static void draw_export(OfficerScreen *o)
 
 /* ---- device (administrators) ---- */
 
-static void draw_device(OfficerScreen *o)
-{
-    const Layout *l = o->layout;
-    officer_draw_top(o, od_str(o, STR_OFF_DEVICE_TITLE), TRUE);
-    SDL_Rect body = od_body(o);
-    StoreSummary sum = {0};
-    store_get_summary(o->parts.store, &sum, NULL);
-    const char *scanner = o->parts.scanner ? scanner_get_name(o->parts.scanner) : NULL;
-    HealthDisk disk = {0};
-    gboolean have_disk = o->parts.data_dir && health_check_disk(o->parts.data_dir, 0, &disk, NULL);
-    g_autofree char *enrolled = g_strdup_printf("%" G_GINT64_FORMAT " / %" G_GINT64_FORMAT, sum.probationers_active,
-                                                sum.fingers);
-    g_autofree char *today = g_strdup_printf("%" G_GINT64_FORMAT, sum.checkins_today);
-    g_autofree char *unsent = g_strdup_printf("%" G_GINT64_FORMAT, sum.pending);
-    g_autofree char *free_mb = have_disk ? g_strdup_printf("%" G_GUINT64_FORMAT " MB", disk.free_bytes >> 20)
-                                         : g_strdup("?");
-    struct { StringId label; const char *value; } lines[] = {
-        {STR_OFF_DEV_ID, o->parts.device_id}, {STR_OFF_DEV_SCANNER, scanner ? scanner : od_str(o, STR_OFF_NO_SCANNER)},
-        {STR_OFF_DEV_ENROLLED, enrolled}, {STR_OFF_DEV_TODAY, today}, {STR_OFF_DEV_UNSENT, unsent},
-        {STR_OFF_DEV_DISK, free_mb},
-    };
-    int rh = od_row_h(o), lw = body.w * 32 / 100, y = body.y;
-    for (size_t i = 0; i < G_N_ELEMENTS(lines); i++, y += rh) {
-        od_label(o, od_mirror(o, (SDL_Rect){body.x, y, lw, rh}), o->lang, l->size_small, TEXT_BOLD,
-                 od_str(o, lines[i].label), OD_DIM, TEXT_START);
-        od_label(o, od_mirror(o, (SDL_Rect){body.x + lw, y, body.w - lw, rh}), o->lang, l->size_small, TEXT_REGULAR,
-                 lines[i].value, OD_WHITE, TEXT_START);
-    }
-    SDL_Rect row = {body.x, body.y + body.h - od_chip_h(o) * 12 / 10, body.w / 2 - l->margin, od_chip_h(o) * 12 / 10};
-    if (o->parts.leds)
-        od_button(o, row, od_str(o, STR_OFF_LED_TEST), OD_ACCENT, OD_WHITE, OA_LED_TEST, 0, "led-test");
-    if (o->led_testing)
-        od_label(o, od_mirror(o, (SDL_Rect){row.x + row.w + l->margin, row.y, body.w - row.w - l->margin, row.h}),
-                 o->lang, l->size_small, TEXT_REGULAR, od_str(o, STR_OFF_LED_TESTING), OD_WHITE, TEXT_START);
-}
-
 void officer_draw(OfficerScreen *o)
 {
     SDL_SetRenderDrawBlendMode(o->renderer, SDL_BLENDMODE_BLEND);
@@ -549,7 +515,7 @@ void officer_draw(OfficerScreen *o)
     case OV_ENROLL_PROGRESS: draw_enroll_progress(o); break;
     case OV_ENROLL_RESULT: draw_enroll_result(o); break;
     case OV_EXPORT: draw_export(o); break;
-    case OV_DEVICE: draw_device(o); break;
+    case OV_DEVICE: officer_draw_device(o); break;
     }
 }
 

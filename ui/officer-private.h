@@ -44,6 +44,7 @@ typedef enum {
     OA_CANCEL,         /* stop an enrollment in progress */
     OA_EXPORT,         /* arg: 0 today, 1 seven days, 2 this month */
     OA_LED_TEST,
+    OA_SETTING,        /* arg: index into settings_list() */
 } OfficerAction;
 
 typedef struct {
@@ -143,10 +144,15 @@ void officer_load_log(OfficerScreen *o, gint64 before_id);
 void officer_log_newer(OfficerScreen *o);
 void officer_log_older(OfficerScreen *o);
 void officer_export(OfficerScreen *o, int range);
-void officer_led_test(OfficerScreen *o);
 void officer_views_clear(OfficerScreen *o);
 /* Rows that fit one page of the log / today list on this panel. */
 int officer_rows_per_page(OfficerScreen *o);
+
+/* officer-device.c: the administrators' Device view. */
+void officer_draw_device(OfficerScreen *o);
+void officer_led_test(OfficerScreen *o);
+/* The next choice of device setting `index` (settings_list()), stored, audited and applied. */
+void officer_change_setting(OfficerScreen *o, guint index);
 
 /* officer-enroll.c */
 void officer_enroll_reset(OfficerScreen *o);

@@ -356,6 +356,7 @@ static void act(OfficerScreen *o, const OfficerButton *b)
     case OA_CANCEL: go_back(o); break;
     case OA_EXPORT: officer_export(o, b->arg); break;
     case OA_LED_TEST: officer_led_test(o); break;
+    case OA_SETTING: officer_change_setting(o, (guint)b->arg); break;
     }
 }
 

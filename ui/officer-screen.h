@@ -39,12 +39,16 @@ typedef struct {
     Scanner *scanner;     /* enrollment; NULL: enrollment says there is no scanner */
     Leds *leds;           /* the administrator's light test; NULL: no lights */
     const char *device_id, *office, *data_dir;
+    GKeyFile *settings;   /* the configuration in force (app/settings.h); the Device view shows and
+                           * updates it. NULL: the Device view has no settings */
 } OfficerScreenParts;
 
 /* How officer mode talks back to the screen that hosts it. */
 typedef struct {
     void (*redraw)(gpointer data);  /* something changed: draw soon */
     void (*closed)(gpointer data);  /* logged out (or timed out): show the check-in screen */
+    /* An administrator changed a device setting (stored and audited already): use it from now on. */
+    void (*apply_setting)(const char *name, const char *value, gpointer data);
     gpointer data;
 } OfficerScreenHost;
 

@@ -160,28 +160,3 @@ void officer_export(OfficerScreen *o, int range)
     export_result_clear(&r);
     officer_redraw(o);
 }
-
-/* ---- Device (administrators) ---- */
-
-static gboolean on_led_red(gpointer data)
-{
-    OfficerScreen *o = data;
-    o->led_id = 0;
-    leds_show(o->parts.leds, LEDS_PATTERN_FAIL);
-    o->led_testing = FALSE;
-    officer_redraw(o);
-    return G_SOURCE_REMOVE;
-}
-
-/* Green (the "checked in" pattern), then red: the two an installer must see work. The full wiring
- * test, line by line, is `haazri-ctl leds test` with the kiosk stopped. */
-void officer_led_test(OfficerScreen *o)
-{
-    if (!o->parts.leds || o->led_id)
-        return;
-    store_audit(o->parts.store, o->who.username ? o->who.username : "kiosk", "device.led-test", NULL, NULL, NULL);
-    leds_show(o->parts.leds, LEDS_PATTERN_OK);
-    o->led_testing = TRUE;
-    o->led_id = g_timeout_add(1500, on_led_red, o);
-    officer_redraw(o);
-}

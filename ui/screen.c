@@ -400,9 +400,30 @@ static void officer_closed_cb(gpointer data)
     set_view(s, VIEW_MACHINE);
 }
 
+/* An administrator changed a device setting on the officer screens (stored and audited): the running
+ * kiosk takes it at once, the same values haazri.conf would give at the next start. */
+static void officer_setting_cb(const char *name, const char *value, gpointer data)
+{
+    Screen *s = data;
+    gint64 n;
+    Lang a, b;
+    g_auto(GStrv) langs = g_strsplit(value, ";", 2);
+    if (strcmp(name, "screen.languages") == 0 && g_strv_length(langs) == 2 && strings_parse_lang(langs[0], &a) &&
+        strings_parse_lang(langs[1], &b) && a != b) {
+        s->config.order[0] = a;
+        s->config.order[1] = b;
+    } else if (strcmp(name, "sound.volume") == 0 && g_ascii_string_to_signed(value, 10, 0, 100, &n, NULL)) {
+        sound_set_volume(s->sound, (int)n);
+    } else if (strcmp(name, "sound.speak") == 0) {
+        sound_set_speak(s->sound, strcmp(value, "true") == 0);
+    } else if (strcmp(name, "scanner.capture") == 0 && s->checkin) {
+        checkin_set_capture(s->checkin, strcmp(value, "tap") == 0 ? CAPTURE_TAP : CAPTURE_CONTINUOUS);
+    }
+}
+
 void screen_attach_officer(Screen *s, const OfficerScreenConfig *config, const OfficerScreenParts *parts)
 {
-    OfficerScreenHost host = {officer_redraw_cb, officer_closed_cb, s};
+    OfficerScreenHost host = {officer_redraw_cb, officer_closed_cb, officer_setting_cb, s};
     officer_screen_free(s->officer);
     s->officer = officer_screen_new(config, parts, &host, s->renderer, s->text, &s->layout, s->config.order[0]);
     if (s->fixed_now)

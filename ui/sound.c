@@ -145,6 +145,18 @@ Sound *sound_new(const SoundConfig *config, GError **error)
     return s;
 }
 
+void sound_set_volume(Sound *s, int volume)
+{
+    if (s)
+        s->config.volume = CLAMP(volume, 0, 100);
+}
+
+void sound_set_speak(Sound *s, gboolean speak)
+{
+    if (s)
+        s->config.speak = speak;
+}
+
 void sound_free(Sound *s)
 {
     if (!s)

@@ -31,6 +31,9 @@ typedef struct Sound Sound;
 /* NULL (no error) when disabled in the config. */
 Sound *sound_new(const SoundConfig *config, GError **error);
 void sound_free(Sound *sound);
+/* An administrator's change on the device (app/settings.h): from the next tone or prompt on. */
+void sound_set_volume(Sound *sound, int volume);
+void sound_set_speak(Sound *sound, gboolean speak);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Sound, sound_free)
 
 /* Stops what is playing and plays `tone`. Sound may be NULL (silent kiosk). */

@@ -115,6 +115,18 @@ typedef enum {
     STR_OFF_DEV_DISK,
     STR_OFF_LED_TEST,
     STR_OFF_LED_TESTING,
+    STR_OFF_SETTINGS,         /* the device settings' heading */
+    STR_OFF_SET_LANGUAGES,
+    STR_OFF_SET_VOLUME,
+    STR_OFF_SET_SPEAK,
+    STR_OFF_SET_CAPTURE,
+    STR_OFF_VAL_UR_FIRST,
+    STR_OFF_VAL_EN_FIRST,
+    STR_OFF_VAL_SILENT,
+    STR_OFF_VAL_ON,
+    STR_OFF_VAL_OFF,
+    STR_OFF_VAL_CONTINUOUS,
+    STR_OFF_VAL_TAP,
     STR_OFF_NO_SCANNER,
     STR_OFF_LANGUAGE,         /* the other language's name: the toggle */
     STR_OFF_SPACE,
