@@ -130,6 +130,28 @@ static gint64 now_us(void)
     return g_get_real_time();
 }
 
+/* A wrong PIN or a wrong finger: counted, locking the account with a growing delay from the
+ * OFFICER_FREE_ATTEMPTS-th on, and audited as `action`. */
+static void record_failure(Store *s, gint64 id, const char *username, int failed, const char *action,
+                           int *retry_after_s, GError **error)
+{
+    gint64 lock_s = 0;
+    if (failed >= OFFICER_FREE_ATTEMPTS) {
+        int doublings = MIN(failed - OFFICER_FREE_ATTEMPTS, 10);
+        lock_s = MIN((gint64)LOCK_FIRST_S << doublings, LOCK_MAX_S);
+    }
+    g_autofree char *sfailed = g_strdup_printf("%d", failed);
+    g_autofree char *suntil = g_strdup_printf("%" G_GINT64_FORMAT, lock_s ? now_us() + lock_s * G_USEC_PER_SEC : 0);
+    g_autofree char *sid = g_strdup_printf("%" G_GINT64_FORMAT, id);
+    if (!run(s, "UPDATE officers SET failed_pins = ?, locked_until_us = ? WHERE id = ?", error,
+             "record the failed log-in", sfailed, suntil, sid, NULL))
+        return;
+    g_autofree char *detail = lock_s ? g_strdup_printf("failure %d, locked for %" G_GINT64_FORMAT " s", failed, lock_s)
+                                     : g_strdup_printf("failure %d", failed);
+    store_audit(s, "kiosk", action, username, detail, NULL);
+    *retry_after_s = (int)lock_s;
+}
+
 OfficerLoginResult officer_login(Store *s, const char *username, const char *pin, Officer *who, int *retry_after_s,
                                  GError **error)
 {
@@ -170,22 +192,66 @@ OfficerLoginResult officer_login(Store *s, const char *username, const char *pin
         }
         return OFFICER_LOGIN_OK;
     }
-    failed++;
-    gint64 lock_s = 0;
-    if (failed >= OFFICER_FREE_ATTEMPTS) {
-        int doublings = MIN(failed - OFFICER_FREE_ATTEMPTS, 10);
-        lock_s = MIN((gint64)LOCK_FIRST_S << doublings, LOCK_MAX_S);
+    record_failure(s, id, username, failed + 1, "officer.login-failed", retry_after_s, error);
+    return OFFICER_LOGIN_WRONG_PIN;
+}
+
+gboolean officer_set_finger(Store *s, const char *username, const char *finger, GBytes *print, const char *actor,
+                            GError **error)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT OR REPLACE INTO officer_fingers (officer_id, finger, print, enrolled_at) "
+                           "SELECT id, ?, ?, ? FROM officers WHERE username = ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_fail(s, error, "store the officer's finger");
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autofree char *at = store_now_iso(now);
+    gsize len;
+    const void *data = g_bytes_get_data(print, &len);
+    sqlite3_bind_text(st, 1, finger, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, data, (int)len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, at, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, username, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return store_fail(s, error, "store the officer's finger");
+    return changed_one(s, username, error) && store_audit(s, actor, "officer.finger-enroll", username, finger, error);
+}
+
+GPtrArray *officer_get_fingers(Store *s, gint64 officer_id, GError **error)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT print FROM officer_fingers WHERE officer_id = ? ORDER BY finger", -1, &st,
+                           NULL) != SQLITE_OK)
+        return store_fail(s, error, "read the officer's fingers"), NULL;
+    sqlite3_bind_int64(st, 1, officer_id);
+    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        g_ptr_array_add(out, g_bytes_new(sqlite3_column_blob(st, 0), (gsize)sqlite3_column_bytes(st, 0)));
+    sqlite3_finalize(st);
+    return out;
+}
+
+OfficerLoginResult officer_finger_result(Store *s, const Officer *who, gboolean ok, int *retry_after_s, GError **error)
+{
+    *retry_after_s = 0;
+    g_autofree char *sid = g_strdup_printf("%" G_GINT64_FORMAT, who->id);
+    if (ok) {
+        run(s, "UPDATE officers SET failed_pins = 0, locked_until_us = 0 WHERE id = ?", NULL, "", sid, NULL);
+        store_audit(s, who->username, "officer.finger", who->username, NULL, error);
+        return OFFICER_LOGIN_OK;
     }
-    g_autofree char *sfailed = g_strdup_printf("%d", failed);
-    g_autofree char *suntil = g_strdup_printf("%" G_GINT64_FORMAT, lock_s ? now + lock_s * G_USEC_PER_SEC : 0);
-    g_autofree char *sid = g_strdup_printf("%" G_GINT64_FORMAT, id);
-    if (!run(s, "UPDATE officers SET failed_pins = ?, locked_until_us = ? WHERE id = ?", error, "record the failed PIN",
-             sfailed, suntil, sid, NULL))
-        return OFFICER_LOGIN_WRONG_PIN;
-    g_autofree char *detail = lock_s ? g_strdup_printf("failure %d, locked for %" G_GINT64_FORMAT " s", failed, lock_s)
-                                     : g_strdup_printf("failure %d", failed);
-    store_audit(s, "kiosk", "officer.login-failed", username, detail, NULL);
-    *retry_after_s = (int)lock_s;
+    sqlite3_stmt *st = NULL;
+    int failed = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT failed_pins FROM officers WHERE id = ?", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, who->id);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            failed = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    record_failure(s, who->id, who->username, failed + 1, "officer.finger-failed", retry_after_s, error);
     return OFFICER_LOGIN_WRONG_PIN;
 }
 

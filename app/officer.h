@@ -4,7 +4,8 @@
  * never in clear and never logged. Wrong PINs lock the account with a growing delay: after
  * OFFICER_FREE_ATTEMPTS failures 30 s, doubling with each further failure up to an hour; the
  * lockout is in the database, so a restart doesn't reset it. Every log-in, failed PIN and lockout
- * goes to the audit trail. */
+ * goes to the audit trail. An officer may also enroll a finger of their own, asked for after the
+ * PIN: someone who has watched the PIN being typed still cannot get in. */
 #pragma once
 
 #include <glib.h>
@@ -41,6 +42,17 @@ gboolean officer_set_active(Store *store, const char *username, gboolean active,
 /* Checks a PIN, applying and recording the lockout. `who` is filled on OFFICER_LOGIN_OK. */
 OfficerLoginResult officer_login(Store *store, const char *username, const char *pin, Officer *who,
                                  int *retry_after_s, GError **error);
+/* The officer's own fingers, asked for after the PIN on the kiosk's screen when enrolled (or when
+ * [officer] require_finger says so). `print` is fp_print_serialize() output; enrolling a finger
+ * again replaces it. Audited as officer.finger-enroll. */
+gboolean officer_set_finger(Store *store, const char *username, const char *finger, GBytes *print,
+                            const char *actor, GError **error);
+/* GBytes* of each enrolled finger (none: an empty array). */
+GPtrArray *officer_get_fingers(Store *store, gint64 officer_id, GError **error);
+/* The finger step after a right PIN: `ok` is audited as officer.finger; a wrong finger counts like
+ * a wrong PIN (officer.finger-failed, the same lockout). */
+OfficerLoginResult officer_finger_result(Store *store, const Officer *who, gboolean ok, int *retry_after_s,
+                                         GError **error);
 /* Array of Officer*. */
 GPtrArray *officer_list(Store *store, GError **error);
 void officer_clear(Officer *officer);

@@ -123,12 +123,18 @@ static const char *const migrations[] = {
 
     /* 6: settings an administrator changed on the kiosk's own screen (app/settings.h). They lie
      * over haazri.conf's value of the same [group] key until reset; every change is also an
-     * audit row. */
+     * audit row. And officers' own fingers, asked for after the PIN on the kiosk's screen. */
     "CREATE TABLE device_settings ("
     "  name TEXT PRIMARY KEY," /* group.key, e.g. scanner.capture */
     "  value TEXT NOT NULL,"
     "  changed_by TEXT NOT NULL,"
-    "  changed_at TEXT NOT NULL);",
+    "  changed_at TEXT NOT NULL);"
+    "CREATE TABLE officer_fingers ("
+    "  officer_id INTEGER NOT NULL REFERENCES officers(id),"
+    "  finger TEXT NOT NULL,"
+    "  print BLOB NOT NULL," /* fp_print_serialize(); never logged */
+    "  enrolled_at TEXT NOT NULL,"
+    "  PRIMARY KEY (officer_id, finger));",
 };
 
 int store_schema_latest(void)

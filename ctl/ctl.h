@@ -8,6 +8,7 @@
 
 #include "app/config.h"
 #include "app/store.h"
+#include "drivers/scanner.h"
 
 extern char *ctl_config_path; /* --config */
 extern gboolean ctl_as_json;  /* --json */
@@ -32,6 +33,12 @@ int open_admin(Admin *a);
 gboolean expect_action(const char *cmd, int argc, char **argv, const char *action);
 /* "ctl:<unix user>" for the audit trail. */
 const char *actor(void);
+
+/* The configured scanner, ready, printing "Touch N of M: place the F finger" each time the sensor
+ * wants a touch (the demo's and tests' virtual hand read that line); people.c. */
+Scanner *ctl_open_scanner(const Config *config, GError **error);
+/* Takes one finger through every enrollment stage; the print, or NULL with the reason. */
+FpPrint *ctl_capture_finger(Scanner *scanner, const char *finger, GError **error);
 
 void print_json(JsonBuilder *b);
 void add_string(JsonBuilder *b, const char *key, const char *value);

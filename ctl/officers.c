@@ -78,21 +78,55 @@ static int officer_list_cmd(Admin *a)
     return 0;
 }
 
+/* The officer's own finger, from the scanner (stop the kiosk first: it holds the scanner). */
+static int officer_finger_cmd(Admin *a, const char *username, const char *finger)
+{
+    if (!finger || scanner_finger_parse(finger) == FP_FINGER_UNKNOWN) {
+        fprintf(stderr, "haazri-ctl officer finger: --finger is required, e.g. right-index\n");
+        return 2;
+    }
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) known = officer_list(a->store, &error);
+    gboolean found = FALSE;
+    for (guint i = 0; known && i < known->len; i++)
+        found |= strcmp(((Officer *)known->pdata[i])->username, username) == 0;
+    if (!found) {
+        fprintf(stderr, "haazri-ctl officer finger: no officer %s\n", username);
+        return 1;
+    }
+    g_autoptr(Scanner) scanner = ctl_open_scanner(a->config, &error);
+    g_autoptr(FpPrint) print = scanner ? ctl_capture_finger(scanner, finger, &error) : NULL;
+    g_autofree guchar *data = NULL;
+    gsize len = 0;
+    if (!print || !fp_print_serialize(print, &data, &len, &error)) {
+        fprintf(stderr, "haazri-ctl officer finger: %s\n", error->message);
+        return 1;
+    }
+    g_autoptr(GBytes) blob = g_bytes_new(data, len);
+    if (!officer_set_finger(a->store, username, finger, blob, actor(), &error)) {
+        fprintf(stderr, "haazri-ctl officer finger: %s\n", error->message);
+        return 1;
+    }
+    printf("Enrolled %s for officer %s: the kiosk asks for it after the PIN.\n", finger, username);
+    return 0;
+}
+
 int cmd_officer(int argc, char **argv)
 {
-    g_autofree char *name = NULL, *role = NULL;
+    g_autofree char *name = NULL, *role = NULL, *finger = NULL;
     GOptionEntry entries[] = {
         {"name", 0, 0, G_OPTION_ARG_FILENAME, &name, "the officer's full name (add)", "NAME"},
         {"role", 0, 0, G_OPTION_ARG_STRING, &role, "officer (default) or admin: device settings too (add)", "ROLE"},
+        {"finger", 0, 0, G_OPTION_ARG_STRING, &finger, "which finger, e.g. right-index (finger)", "FINGER"},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
-    if (!parse("officer", "add|passwd|deactivate|activate USERNAME | list",
+    if (!parse("officer", "add|passwd|finger|deactivate|activate USERNAME | list",
                "officer accounts for officer mode; PINs are read from standard input", entries, TRUE, &argc, &argv))
         return 2;
     const char *action = argc >= 2 ? argv[1] : "";
     gboolean list = strcmp(action, "list") == 0;
     if (!(list && argc == 2) && argc != 3) {
-        fprintf(stderr, "haazri-ctl officer: expected add|passwd|deactivate|activate USERNAME, or list\n");
+        fprintf(stderr, "haazri-ctl officer: expected add|passwd|finger|deactivate|activate USERNAME, or list\n");
         return 2;
     }
     g_auto(Admin) admin = {0};
@@ -114,6 +148,8 @@ int cmd_officer(int argc, char **argv)
         printf("PIN of %s changed\n", user);
         return 0;
     }
+    if (strcmp(action, "finger") == 0)
+        return officer_finger_cmd(&admin, user, finger);
     gboolean activate = strcmp(action, "activate") == 0;
     if (!activate && strcmp(action, "deactivate") != 0) {
         fprintf(stderr, "haazri-ctl officer: unknown action \"%s\"\n", action);

@@ -58,6 +58,33 @@ static void on_enrolled(FpPrint *print, const GError *error, gpointer data)
     g_main_loop_quit(w->loop);
 }
 
+Scanner *ctl_open_scanner(const Config *config, GError **error)
+{
+    ScannerCallbacks cb = {.finger_needed = on_finger_needed};
+    Scanner *scanner = scanner_new(config->scanner_driver, config->scanner_device, &cb, NULL);
+    if (!scanner_wait_ready(scanner, 10000, error)) {
+        scanner_free(scanner);
+        return NULL;
+    }
+    return scanner;
+}
+
+FpPrint *ctl_capture_finger(Scanner *scanner, const char *finger, GError **error)
+{
+    prompt.finger = finger;
+    prompt.touch = 0;
+    prompt.touches = fp_device_get_nr_enroll_stages(scanner_get_device(scanner));
+    g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
+    EnrollWait w = {.loop = loop};
+    enroll_capture(scanner, scanner_finger_parse(finger), NULL, on_progress, on_enrolled, &w);
+    g_main_loop_run(loop);
+    if (!w.print)
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "the %s finger was not enrolled: %s", finger,
+                    scanner_describe_error(w.error));
+    g_clear_error(&w.error);
+    return w.print;
+}
+
 typedef struct {
     GMainLoop *loop;
     GError *error;
@@ -146,9 +173,8 @@ int cmd_enroll(int argc, char **argv)
     }
 
     g_autoptr(GError) error = NULL;
-    ScannerCallbacks cb = {.finger_needed = on_finger_needed};
-    g_autoptr(Scanner) scanner = scanner_new(config->scanner_driver, config->scanner_device, &cb, NULL);
-    if (!scanner_wait_ready(scanner, 10000, &error)) {
+    g_autoptr(Scanner) scanner = ctl_open_scanner(config, &error);
+    if (!scanner) {
         fprintf(stderr, "haazri-ctl enroll: %s\n", error->message);
         store_probationer_clear(&p);
         return 1;
@@ -160,21 +186,13 @@ int cmd_enroll(int argc, char **argv)
             store_probationer_clear(&p);
             return 1;
         }
-        prompt.finger = *f;
-        prompt.touch = 0;
-        prompt.touches = fp_device_get_nr_enroll_stages(scanner_get_device(scanner));
-        g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
-        EnrollWait w = {.loop = loop};
-        enroll_capture(scanner, scanner_finger_parse(*f), NULL, on_progress, on_enrolled, &w);
-        g_main_loop_run(loop);
-        if (!w.print) {
-            fprintf(stderr, "haazri-ctl enroll: the %s finger was not enrolled: %s\n", *f,
-                    scanner_describe_error(w.error));
-            g_clear_error(&w.error);
+        FpPrint *print = ctl_capture_finger(scanner, *f, &error);
+        if (!print) {
+            fprintf(stderr, "haazri-ctl enroll: %s\n", error->message);
             store_probationer_clear(&p);
             return 1;
         }
-        g_ptr_array_add(prints, w.print);
+        g_ptr_array_add(prints, print);
     }
 
     EnrollPerson who = {.case_number = case_number, .name_en = name, .name_ur = name_ur, .cnic = cnic,

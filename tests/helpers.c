@@ -185,8 +185,7 @@ static void on_enrolled(FpPrint *print, const GError *error, gpointer data)
     w->done = TRUE;
 }
 
-gint64 tu_enroll(Scanner *scanner, Store *store, gint64 probationer_id, const char *finger,
-                 char *const images[5])
+GBytes *tu_capture(Scanner *scanner, const char *finger, char *const images[5])
 {
     for (int i = 0; i < 5; i++)
         tu_hand_queue(images[i]);
@@ -199,7 +198,14 @@ gint64 tu_enroll(Scanner *scanner, Store *store, gint64 probationer_id, const ch
     g_autoptr(GError) error = NULL;
     g_assert_true(fp_print_serialize(w.print, &data, &len, &error));
     g_object_unref(w.print);
-    g_autoptr(GBytes) blob = g_bytes_new(data, len);
+    return g_bytes_new(data, len);
+}
+
+gint64 tu_enroll(Scanner *scanner, Store *store, gint64 probationer_id, const char *finger,
+                 char *const images[5])
+{
+    g_autoptr(GBytes) blob = tu_capture(scanner, finger, images);
+    g_autoptr(GError) error = NULL;
     gint64 id = store_add_finger(store, probationer_id, finger, blob, "virtual_image", &error);
     g_assert_no_error(error);
     return id;

@@ -33,6 +33,8 @@ gboolean tu_run_until(const gboolean *flag, int timeout_ms);
 /* Runs the main context for `ms` milliseconds. */
 void tu_run_for(int ms);
 
+/* One finger from five images through the scanner's enrollment: fp_print_serialize() output. */
+GBytes *tu_capture(Scanner *scanner, const char *finger, char *const images[5]);
 /* Enrolls one finger from five images through the scanner and stores it; returns the finger id. */
 gint64 tu_enroll(Scanner *scanner, Store *store, gint64 probationer_id, const char *finger,
                  char *const images[5]);

@@ -40,7 +40,7 @@ grep -q "expected YYYY-MM-DD" "$T/err" || fail "bad date message"
 grep -q 'unknown command "frobnicate"' "$T/err" || fail "unknown command message"
 
 say "--help on every command"
-for c in enroll list show deactivate activate checkins audit status leds schedule today log export officer; do
+for c in enroll list show deactivate activate checkins audit status leds schedule today log export officer settings; do
     "$CTL" $c --help > "$T/help" || fail "$c --help failed"
     grep -q "haazri-ctl $c" "$T/help" || fail "$c --help does not name the command"
 done

@@ -5,8 +5,9 @@
  * a person and pages; Export writes a CSV whose manifest's SHA-256 is right; a new probationer is
  * enrolled through the scanner and then recognised at check-in; a finger taken again replaces its
  * print and a deactivation is audited; a finger enrolled for someone else is refused; an
- * administrator's device settings change the running kiosk and are audited; an untouched officer
- * screen gives the kiosk back to check-ins. */
+ * administrator's device settings change the running kiosk and are audited; an officer with a
+ * finger enrolled gets in only with that finger after the PIN; an untouched officer screen gives
+ * the kiosk back to check-ins. */
 #include <SDL.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -142,10 +143,63 @@ static void test_wrong_pins_lock(void)
     g_assert_cmpint(count_audit("officer.login", "sadia", NULL), ==, 0);
 }
 
+static void wait_audit(const char *action, const char *subject, gint64 n)
+{
+    gint64 end = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
+    while (count_audit(action, subject, NULL) < n) {
+        if (g_get_monotonic_time() > end)
+            g_error("no %" G_GINT64_FORMAT " audit rows %s for %s", n, action, subject);
+        g_main_context_iteration(NULL, FALSE);
+        g_usleep(2000);
+    }
+}
+
+/* Zara enrolled a finger of her own: after her PIN the kiosk wants that finger. Someone else's is
+ * refused (and audited); hers lets her in. An officer without a finger, when every officer must
+ * give one, is told why and stays out. */
+static void test_officer_finger(void)
+{
+    wait_for_view("officer:pin-locked", 1000); /* Sadia's lockout from before */
+    touch("officer:2");
+    type("112233\n");
+    wait_for_view("officer:finger", 3000);
+    g_assert_cmpint(count_audit("officer.login", "zara", NULL), ==, 1); /* the PIN was right ... */
+    /* The check-in machine's scan, cancelled when officer mode opened, ends on the loop's next turns
+     * (these tests run it only while waiting): let it, so the touch goes to the finger step. */
+    tu_run_for(500);
+    g_autofree char *other = tu_fvc(103, 7);
+    tu_hand_queue(other);
+    wait_audit("officer.finger-failed", "zara", 1);
+    wait_for_view("officer:finger", 1000); /* ... but not in: still asked for her finger */
+    g_assert_cmpint(officer()->finger_note, ==, STR_OFF_FINGER_WRONG);
+    g_autofree char *hers = tu_fvc(108, 7);
+    tu_hand_queue(hers);
+    wait_for_view("officer:menu", 20000);
+    g_assert_cmpint(count_audit("officer.finger", "zara", NULL), ==, 1);
+    g_assert_cmpstr(officer()->who.username, ==, "zara");
+    int x, y;
+    g_assert_false(screen_locate(screen, "menu:device", &x, &y)); /* an officer, not an administrator */
+    touch("logout");
+    wait_for_view("machine:waiting", 10000);
+
+    /* Every officer must give a finger; Imran has none enrolled. */
+    officer()->config.require_finger = TRUE;
+    finger_event(SDL_FINGERDOWN, W - 5, 5);
+    wait_for_view("officer:pin", 10000);
+    finger_event(SDL_FINGERUP, W - 5, 5);
+    touch("officer:0");
+    type("135790\n");
+    wait_for_view("officer:pin", 1000);
+    g_assert_cmpint(officer()->pin_note, ==, STR_OFF_FINGER_NEEDED);
+    g_assert_cmpint(count_audit("officer.login-refused", "imran", "no finger enrolled"), ==, 1);
+    g_assert_null(officer()->who.username);
+    officer()->config.require_finger = FALSE;
+}
+
 static void test_right_pin_opens_menu(void)
 {
     log_in_as_admin();
-    g_assert_cmpint(count_audit("officer.login", "imran", NULL), ==, 1);
+    g_assert_cmpint(count_audit("officer.login", "imran", NULL), ==, 2); /* the first was refused for want of a finger */
     int x, y;
     g_assert_true(screen_locate(screen, "menu:device", &x, &y)); /* an administrator's */
     touch("menu:device");
@@ -429,6 +483,7 @@ int main(int argc, char **argv)
     g_assert_no_error(error);
     g_assert_cmpint(officer_add(store, "sadia", "Sadia Anwar", OFFICER_ROLE_OFFICER, "246810", "test", &error), >, 0);
     g_assert_cmpint(officer_add(store, "imran", "Imran Qureshi", OFFICER_ROLE_ADMIN, "135790", "test", &error), >, 0);
+    g_assert_cmpint(officer_add(store, "zara", "Zara Malik", OFFICER_ROLE_OFFICER, "112233", "test", &error), >, 0);
 
     ScannerCallbacks forward = checkin_scanner_callbacks();
     scanner = tu_scanner_new(&forward, &machine);
@@ -440,6 +495,12 @@ int main(int argc, char **argv)
     for (int i = 0; i < 5; i++)
         images[i] = tu_fvc(101, i + 1);
     tu_enroll(scanner, store, ali_id, "right-index", images);
+    for (int i = 0; i < 5; i++)
+        g_free(images[i]);
+    for (int i = 0; i < 5; i++)
+        images[i] = tu_fvc(108, i + 1);
+    g_autoptr(GBytes) zara_finger = tu_capture(scanner, "right-index", images);
+    g_assert_true(officer_set_finger(store, "zara", "right-index", zara_finger, "test", &error));
     for (int i = 0; i < 5; i++)
         g_free(images[i]);
     StoreProbationer other = {.case_number = "LHR-0102", .name_en = "Fatima Bibi", .office = "Test Office",
@@ -473,6 +534,7 @@ int main(int argc, char **argv)
     g_test_add_func("/officer-screen/config", test_config);
     g_test_add_func("/officer-screen/long-press-opens-pin", test_long_press_opens_pin);
     g_test_add_func("/officer-screen/wrong-pins-lock", test_wrong_pins_lock);
+    g_test_add_func("/officer-screen/officer-finger", test_officer_finger);
     g_test_add_func("/officer-screen/right-pin-opens-menu", test_right_pin_opens_menu);
     g_test_add_func("/officer-screen/device-settings", test_device_settings);
     g_test_add_func("/officer-screen/log-search-and-pages", test_log_search_and_pages);

@@ -1,5 +1,5 @@
-/* test-officer — officer PINs: stored only as Argon2id, wrong PINs lock with a growing delay that a
- * restart doesn't reset, every attempt in the audit trail. */
+/* test-officer — officer PINs: stored only as Argon2id, wrong PINs (and wrong fingers after the
+ * PIN) lock with a growing delay that a restart doesn't reset, every attempt in the audit trail. */
 #include <sqlite3.h>
 #include <string.h>
 
@@ -92,6 +92,39 @@ static void test_unknown_and_deactivated(void)
     g_assert_nonnull(strstr(error->message, "no officer nobody"));
 }
 
+/* The finger after the PIN: a wrong one counts like a wrong PIN and locks the same way; the right
+ * one clears the count. Stored prints come back as they went in; a second finger is kept apart. */
+static void test_finger(void)
+{
+    g_autoptr(GError) error = NULL;
+    gint64 id = officer_add(store, "bilal", "Bilal Shah", OFFICER_ROLE_OFFICER, "246813", "test", &error);
+    g_assert_cmpint(id, >, 0);
+    g_autoptr(GPtrArray) none = officer_get_fingers(store, id, &error);
+    g_assert_cmpuint(none->len, ==, 0);
+    g_autoptr(GBytes) print = g_bytes_new_static("FP3-not-a-real-print", 20);
+    g_assert_true(officer_set_finger(store, "bilal", "right-index", print, "test", &error));
+    g_assert_true(officer_set_finger(store, "bilal", "left-index", print, "test", &error));
+    g_assert_true(officer_set_finger(store, "bilal", "right-index", print, "test", &error)); /* again: replaced */
+    g_assert_false(officer_set_finger(store, "nobody", "right-index", print, "test", &error));
+    g_clear_error(&error);
+    g_autoptr(GPtrArray) two = officer_get_fingers(store, id, &error);
+    g_assert_cmpuint(two->len, ==, 2);
+    g_assert_true(g_bytes_equal(two->pdata[0], print));
+
+    Officer who = {.id = id, .username = "bilal"};
+    int retry = -1;
+    g_assert_cmpint(officer_finger_result(store, &who, FALSE, &retry, &error), ==, OFFICER_LOGIN_WRONG_PIN);
+    g_assert_cmpint(retry, ==, 0);
+    g_assert_cmpint(officer_finger_result(store, &who, TRUE, &retry, &error), ==, OFFICER_LOGIN_OK); /* clears */
+    for (int i = 0; i < OFFICER_FREE_ATTEMPTS - 1; i++)
+        g_assert_cmpint(officer_finger_result(store, &who, FALSE, &retry, &error), ==, OFFICER_LOGIN_WRONG_PIN);
+    g_assert_cmpint(retry, ==, 0);
+    g_assert_cmpint(officer_finger_result(store, &who, FALSE, &retry, &error), ==, OFFICER_LOGIN_WRONG_PIN);
+    g_assert_cmpint(retry, ==, 30);
+    /* Locked: even the right PIN waits. */
+    g_assert_cmpint(login("bilal", "246813", &retry), ==, OFFICER_LOGIN_LOCKED);
+}
+
 static void test_audited(void)
 {
     sqlite3_stmt *st = NULL;
@@ -122,6 +155,7 @@ int main(int argc, char **argv)
     g_test_add_func("/officer/add", test_add);
     g_test_add_func("/officer/login-and-lockout", test_login_and_lockout);
     g_test_add_func("/officer/unknown-and-deactivated", test_unknown_and_deactivated);
+    g_test_add_func("/officer/finger", test_finger);
     g_test_add_func("/officer/audited", test_audited);
     int rc = g_test_run();
     store_close(store);

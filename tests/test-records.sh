@@ -60,6 +60,21 @@ echo 12ab | "$CTL" officer add omar --name "Omar" --config "$T/k.conf" 2> "$T/er
 grep -q "6 to 12 digits" "$T/err" || fail "bad PIN message"
 [ "$("$CTL" officer list --config "$T/k.conf" --json | jq -r '.[0].username + "|" + .[0].role + "|" + .[0].status')" = "asma|admin|active" ] || fail "officer list"
 echo 777777 | "$CTL" officer passwd asma --config "$T/k.conf" > /dev/null || fail "officer passwd"
+say "an officer's own finger, from the (virtual) scanner, asked for after the PIN on the screen"
+"$CTL" officer finger asma --finger left-pinky --config "$T/k.conf" 2> "$T/err" && fail "a bad finger name was taken"
+grep -q "finger is required, e.g. right-index" "$T/err" || fail "bad finger message: $(cat "$T/err")"
+"$CTL" officer finger nobody --finger right-index --config "$T/k.conf" 2> "$T/err" && fail "a finger for nobody"
+grep -q "no officer nobody" "$T/err" || fail "unknown officer message: $(cat "$T/err")"
+set -- 1 2 3 4 5
+"$CTL" officer finger asma --finger right-thumb --config "$T/k.conf" 2> "$T/finger.err" | while IFS= read -r line; do
+    case "$line" in
+    Touch*) place "$TESTDATA/fvc2002-db2b/109_$1.png"; shift ;;
+    Enrolled*) echo "$line" > "$T/officer-finger.out" ;;
+    esac
+done
+grep -q "Enrolled right-thumb for officer asma" "$T/officer-finger.out" || fail "officer finger enrollment"
+[ "$(sql "$T/data/haazri.db" "SELECT count(*) FROM officer_fingers")" = 1 ] || fail "officer finger not stored"
+[ "$(sql "$T/data/haazri.db" "SELECT detail FROM audit WHERE action = 'officer.finger-enroll' AND subject = 'asma'")" = right-thumb ] || fail "officer finger not audited"
 "$CTL" officer deactivate asma --config "$T/k.conf" > /dev/null || fail "officer deactivate"
 "$CTL" officer list --config "$T/k.conf" | grep -q "asma *admin *inactive" || fail "deactivated officer listed as active"
 "$CTL" audit verify --config "$T/k.conf" > /dev/null || fail "audit trail broken"

@@ -322,6 +322,16 @@ static void render_officer(Store *ostore, Lang first, int w, int h, int *compare
         officer_type(screen, "111111\n");
     officer_expect(screen, "officer:pin-locked");
     save(screen, prefix, "pin-locked", compared);
+    /* The finger after the PIN, posed (the real one is driven in test-officer-screen): a wrong
+     * finger was just refused. */
+    OfficerScreen *fo = screen->officer;
+    fo->pending = (Officer){.id = 3, .username = g_strdup("zara"), .name = g_strdup("Zara Malik")};
+    fo->finger_note = STR_OFF_FINGER_WRONG;
+    officer_go(fo, OV_FINGER);
+    officer_expect(screen, "officer:finger");
+    save(screen, prefix, "finger", compared);
+    officer_finger_cancel(fo);
+    officer_go(fo, OV_PIN);
     officer_touch(screen, "officer:0");
     officer_type(screen, "135790\n");
     officer_expect(screen, "officer:menu");

@@ -2,6 +2,8 @@
  * for their documentation. */
 #include "ui/officer-screen.h"
 
+#include <string.h>
+
 #define CONFIG_ERROR (g_quark_from_static_string("haazri-officer-config"))
 
 void officer_screen_config_init(OfficerScreenConfig *c)
@@ -16,7 +18,7 @@ void officer_screen_config_clear(OfficerScreenConfig *c)
 
 gboolean officer_screen_config_load(GKeyFile *kf, const char *path, OfficerScreenConfig *c, GError **error)
 {
-    static const char *const known[] = {"idle_seconds", "export_dir", NULL};
+    static const char *const known[] = {"idle_seconds", "export_dir", "require_finger", NULL};
     g_auto(GStrv) keys = g_key_file_get_keys(kf, "officer", NULL, NULL);
     for (char **k = keys; keys && *k; k++)
         if (!g_strv_contains(known, *k))
@@ -31,6 +33,16 @@ gboolean officer_screen_config_load(GKeyFile *kf, const char *path, OfficerScree
             return FALSE;
         }
         c->idle_s = (int)n;
+    }
+    g_autofree char *finger = g_key_file_get_string(kf, "officer", "require_finger", NULL);
+    if (finger) {
+        g_strstrip(finger);
+        if (strcmp(finger, "true") != 0 && strcmp(finger, "false") != 0) {
+            g_set_error(error, CONFIG_ERROR, 1, "%s: [officer] require_finger = \"%s\" is not valid: expected true or false",
+                        path ? path : "(defaults)", finger);
+            return FALSE;
+        }
+        c->require_finger = strcmp(finger, "true") == 0;
     }
     g_autofree char *dir = g_key_file_get_string(kf, "officer", "export_dir", NULL);
     if (dir) {

@@ -185,9 +185,11 @@ static void draw_pin(OfficerScreen *o)
         icons_fill_rounded(o->renderer, &box, l->margin / 2, OD_RED);
         text_draw(o->text, o->renderer, o->lang, l->size_small, TEXT_BOLD, msg, OD_WHITE, box.x + l->margin / 2,
                   box.y + l->margin / 4, box.w - l->margin, TEXT_START);
-    } else if (o->wrong_pin) {
-        od_label(o, (SDL_Rect){note.x, note.y, note.w, lh}, o->lang, l->size_body, TEXT_BOLD,
-                 od_str(o, STR_OFF_WRONG_PIN), (SDL_Color){0xff, 0xb4, 0xb4, 255}, TEXT_START);
+    } else if (o->wrong_pin || o->pin_note) {
+        od_label(o, (SDL_Rect){note.x, note.y, note.w, o->pin_note ? note.h : lh}, o->lang,
+                 o->pin_note ? l->size_small : l->size_body, TEXT_BOLD,
+                 od_str(o, o->pin_note ? o->pin_note : STR_OFF_WRONG_PIN), (SDL_Color){0xff, 0xb4, 0xb4, 255},
+                 TEXT_START);
     }
     /* The keypad: digits only (a PIN has no '-' or '/'). */
     keypad_place(&o->pin, &pad, l->margin / 2);
@@ -506,6 +508,7 @@ void officer_draw(OfficerScreen *o)
     switch (o->view) {
     case OV_CLOSED: break;
     case OV_PIN: draw_pin(o); break;
+    case OV_FINGER: officer_draw_finger(o); break;
     case OV_MENU: draw_menu(o); break;
     case OV_TODAY: officer_draw_today(o); break;
     case OV_HISTORY: officer_draw_history(o); break;

@@ -12,6 +12,7 @@
 typedef enum {
     OV_CLOSED,
     OV_PIN,
+    OV_FINGER,          /* after the right PIN: the officer's own finger */
     OV_MENU,
     OV_TODAY,
     OV_HISTORY,
@@ -88,6 +89,14 @@ struct OfficerScreen {
     gboolean wrong_pin;
     gint64 locked_until_us;      /* monotonic; 0 = not locked */
     Officer who;                 /* logged in (who.username NULL: nobody) */
+    StringId pin_note;           /* why the PIN screen is shown again (0: nothing to say) */
+
+    /* The finger after the PIN */
+    Officer pending;             /* PIN accepted, finger not yet */
+    GPtrArray *own_prints;       /* FpPrint*, the pending officer's enrolled fingers */
+    GCancellable *finger_cancel;
+    StringId finger_note;        /* the last touch's outcome (0: none yet) */
+    char *finger_reason;         /* an unclear touch's reason (English, translated when drawn) */
 
     /* Today and a person's history */
     GPtrArray *roster;           /* RosterRow* */
@@ -136,6 +145,10 @@ void officer_go(OfficerScreen *o, OfficerView view);
 void officer_redraw(OfficerScreen *o);
 void officer_set_result(OfficerScreen *o, OfficerResultKind kind, const char *english, const char *arg);
 gboolean officer_is_admin(OfficerScreen *o);
+/* A lockout of `retry_after_s` (0: none) on the PIN screen, counting down. */
+void officer_set_locked(OfficerScreen *o, int retry_after_s);
+/* Takes `who`: signed in, the menu. */
+void officer_signed_in(OfficerScreen *o, Officer *who);
 
 /* officer-views.c: loading what a view shows, and the views' own actions. */
 void officer_load_today(OfficerScreen *o);
@@ -147,6 +160,12 @@ void officer_export(OfficerScreen *o, int range);
 void officer_views_clear(OfficerScreen *o);
 /* Rows that fit one page of the log / today list on this panel. */
 int officer_rows_per_page(OfficerScreen *o);
+
+/* officer-finger.c: the officer's own finger after the PIN. */
+/* Takes `who` (PIN accepted). FALSE when no finger step is needed: the caller signs them in. */
+gboolean officer_finger_begin(OfficerScreen *o, Officer *who);
+void officer_finger_cancel(OfficerScreen *o);
+void officer_draw_finger(OfficerScreen *o);
 
 /* officer-device.c: the administrators' Device view. */
 void officer_draw_device(OfficerScreen *o);

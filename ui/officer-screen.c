@@ -22,6 +22,7 @@ OfficerScreen *officer_screen_new(const OfficerScreenConfig *config, const Offic
     OfficerScreen *o = g_new0(OfficerScreen, 1);
     o->config.idle_s = config->idle_s;
     o->config.export_dir = g_strdup(config->export_dir);
+    o->config.require_finger = config->require_finger;
     o->parts = *parts;
     o->host = *host;
     o->renderer = renderer;
@@ -45,6 +46,8 @@ static void stop_timers(OfficerScreen *o)
 
 static void forget_session(OfficerScreen *o)
 {
+    officer_finger_cancel(o);
+    o->pin_note = 0;
     officer_enroll_cancel(o);
     officer_enroll_reset(o);
     officer_views_clear(o);
@@ -115,7 +118,7 @@ static void touched(OfficerScreen *o)
 {
     if (o->idle_id)
         g_source_remove(o->idle_id);
-    int s = o->view == OV_PIN ? MIN(PIN_IDLE_S, o->config.idle_s) : o->config.idle_s;
+    int s = o->view == OV_PIN || o->view == OV_FINGER ? MIN(PIN_IDLE_S, o->config.idle_s) : o->config.idle_s;
     o->idle_id = g_timeout_add_seconds((guint)s, on_idle_timeout, o);
 }
 
@@ -214,16 +217,29 @@ static void check_pin(OfficerScreen *o)
     if (error)
         g_warning("officer mode: %s", error->message);
     o->wrong_pin = r != OFFICER_LOGIN_OK;
-    o->locked_until_us = retry_after > 0 ? g_get_monotonic_time() + (gint64)retry_after * G_USEC_PER_SEC : 0;
-    if (o->locked_until_us && !o->tick_id)
-        o->tick_id = g_timeout_add_seconds(1, on_tick, o);
+    o->pin_note = 0;
+    officer_set_locked(o, retry_after);
     if (r != OFFICER_LOGIN_OK) {
         officer_redraw(o);
         return;
     }
+    if (!officer_finger_begin(o, &who))
+        officer_signed_in(o, &who);
+}
+
+void officer_set_locked(OfficerScreen *o, int retry_after_s)
+{
+    o->locked_until_us = retry_after_s > 0 ? g_get_monotonic_time() + (gint64)retry_after_s * G_USEC_PER_SEC : 0;
+    if (o->locked_until_us && !o->tick_id)
+        o->tick_id = g_timeout_add_seconds(1, on_tick, o);
+}
+
+void officer_signed_in(OfficerScreen *o, Officer *who)
+{
     officer_clear(&o->who);
-    o->who = who;
-    g_message("officer mode: %s signed in (%s)", who.username, officer_role_name(who.role));
+    o->who = *who;
+    *who = (Officer){0};
+    g_message("officer mode: %s signed in (%s)", o->who.username, officer_role_name(o->who.role));
     officer_go(o, OV_MENU);
 }
 
@@ -278,6 +294,10 @@ static void go_back(OfficerScreen *o)
     switch (o->view) {
     case OV_PIN:
         officer_screen_close(o);
+        return;
+    case OV_FINGER:
+        officer_finger_cancel(o);
+        officer_go(o, OV_PIN);
         return;
     case OV_HISTORY:
         officer_go(o, OV_TODAY);
@@ -449,6 +469,7 @@ static const char *view_name(OfficerScreen *o)
     switch (o->view) {
     case OV_CLOSED: return "closed";
     case OV_PIN: return o->locked_until_us > g_get_monotonic_time() ? "pin-locked" : "pin";
+    case OV_FINGER: return "finger";
     case OV_MENU: return "menu";
     case OV_TODAY: return "today";
     case OV_HISTORY: return "history";

@@ -24,6 +24,8 @@
 typedef struct {
     int idle_s;        /* [officer] idle_seconds: untouched officer screens log out */
     char *export_dir;  /* [officer] export_dir: a fixed folder for exports; "" = the USB stick */
+    gboolean require_finger; /* [officer] require_finger: after the PIN, every officer's own finger;
+                              * false: only of officers who enrolled one (haazri-ctl officer finger) */
 } OfficerScreenConfig;
 
 void officer_screen_config_init(OfficerScreenConfig *config);
