@@ -310,6 +310,16 @@ static void test_export_to_folder(void)
     g_autofree char *want = g_strdup_printf("%s  %s\n", sum, base);
     g_assert_cmpstr(manifest, ==, want);
     g_assert_cmpint(count_audit("checkins.export", NULL, NULL), ==, 1);
+    /* Last month (the monthly report): its first to its last day, and none of today's check-ins. */
+    touch("export:last-month");
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autoptr(GDateTime) first = g_date_time_new_local(g_date_time_get_year(now), g_date_time_get_month(now), 1, 0, 0, 0);
+    g_autoptr(GDateTime) last = g_date_time_add_days(first, -1);
+    g_autofree char *range = g_date_time_format(last, "%Y-%m-01..%Y-%m-%d");
+    g_assert_true(g_str_has_prefix(officer_screen_get_result(officer()), "0 check-ins written to "));
+    g_assert_cmpint(count_audit("checkins.export", NULL, NULL), ==, 2);
+    g_autofree char *like = g_strdup_printf("%s, 0 rows%%", range);
+    g_assert_cmpint(count_audit("checkins.export", NULL, like), ==, 1);
     touch("back");
     wait_for_view("officer:menu", 1000);
 }

@@ -476,11 +476,17 @@ static void draw_export(OfficerScreen *o)
     y += paragraph(o, (SDL_Rect){body.x, y, body.w, 0}, l->size_body, TEXT_BOLD, od_str(o, STR_OFF_EXPORT_TITLE),
                    OD_WHITE) + l->margin;
     SDL_Rect row = {body.x, y, body.w, l->button_h * 8 / 10};
-    static const StringId ranges[] = {STR_OFF_RANGE_TODAY, STR_OFF_RANGE_WEEK, STR_OFF_RANGE_MONTH};
-    static const char *const names[] = {"export:today", "export:week", "export:month"};
-    for (int i = 0; i < 3; i++)
-        od_button(o, layout_button(l, &row, 3, i), od_str(o, ranges[i]), OD_ACCENT, OD_WHITE, OA_EXPORT, i, names[i]);
-    y += row.h + 2 * l->margin;
+    static const StringId ranges[] = {STR_OFF_RANGE_TODAY, STR_OFF_RANGE_WEEK, STR_OFF_RANGE_MONTH,
+                                      STR_OFF_RANGE_LAST_MONTH};
+    static const char *const names[] = {"export:today", "export:week", "export:month", "export:last-month"};
+    int cols = l->portrait ? 2 : 4; /* a narrow panel: two rows of two */
+    for (int i = 0; i < 4; i++) {
+        SDL_Rect line = row;
+        line.y += (i / cols) * (row.h + l->margin);
+        od_button(o, layout_button(l, &line, cols, i % cols), od_str(o, ranges[i]), OD_ACCENT, OD_WHITE, OA_EXPORT, i,
+                  names[i]);
+    }
+    y += (4 / cols) * (row.h + l->margin) + l->margin;
     if (o->result == RESULT_NONE)
         return;
     StringId id = o->result == RESULT_OK ? STR_OFF_EXPORT_DONE : o->result == RESULT_NO_STICK ? STR_OFF_NO_STICK

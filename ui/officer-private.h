@@ -43,7 +43,7 @@ typedef enum {
     OA_CAPTURE,
     OA_SET_ACTIVE,     /* arg: 1 activate, 0 deactivate */
     OA_CANCEL,         /* stop an enrollment in progress */
-    OA_EXPORT,         /* arg: 0 today, 1 seven days, 2 this month */
+    OA_EXPORT,         /* arg: 0 today, 1 seven days, 2 this month, 3 last month */
     OA_LED_TEST,
     OA_SETTING,        /* arg: index into settings_list() */
 } OfficerAction;

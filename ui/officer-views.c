@@ -122,6 +122,14 @@ void officer_export(OfficerScreen *o, int range)
     g_autofree char *to = g_date_time_format(now, "%Y-%m-%d");
     g_autofree char *from = range == 0 ? g_strdup(to) : range == 1 ? date_back(o, 6)
                                                                    : g_date_time_format(now, "%Y-%m-01");
+    if (range == 3) { /* last month: what the monthly report to OMIS covers */
+        g_autoptr(GDateTime) first = g_date_time_new_local(g_date_time_get_year(now), g_date_time_get_month(now), 1, 0, 0, 0);
+        g_autoptr(GDateTime) last = g_date_time_add_days(first, -1);
+        g_free(from);
+        g_free(to);
+        from = g_date_time_format(last, "%Y-%m-01");
+        to = g_date_time_format(last, "%Y-%m-%d");
+    }
     g_autofree char *folder = NULL;
     if (o->config.export_dir && *o->config.export_dir) {
         folder = g_strdup(o->config.export_dir);

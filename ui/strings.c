@@ -107,6 +107,7 @@ static const Entry table[STR_COUNT] = {
     [STR_OFF_RANGE_WEEK] = {"off_range_week", FALSE, {"7 days", "7 دن"}},
     [STR_OFF_RANGE_ALL] = {"off_range_all", FALSE, {"All days", "تمام دن"}},
     [STR_OFF_RANGE_MONTH] = {"off_range_month", FALSE, {"This month", "یہ مہینہ"}},
+    [STR_OFF_RANGE_LAST_MONTH] = {"off_range_last_month", FALSE, {"Last month", "پچھلا مہینہ"}},
     [STR_OFF_SEARCH] = {"off_search", FALSE, {"Search", "تلاش"}},
     [STR_OFF_SEARCH_FOR] = {"off_search_for", FALSE, {"Name or case number: %s", "نام یا کیس نمبر: %s"}},
     [STR_OFF_NEWER] = {"off_newer", FALSE, {"Newer", "نئے"}},

@@ -73,6 +73,7 @@ typedef enum {
     STR_OFF_RANGE_WEEK,
     STR_OFF_RANGE_ALL,
     STR_OFF_RANGE_MONTH,
+    STR_OFF_RANGE_LAST_MONTH,
     STR_OFF_SEARCH,
     STR_OFF_SEARCH_FOR,       /* %s = what is searched */
     STR_OFF_NEWER,
