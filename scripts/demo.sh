@@ -39,6 +39,11 @@ if [ "$("$TOP/$BUILD/haazri-ctl" list --config "$CONF" --json | jq length)" = 0 
     done < "$TOP/scripts/demo-people.txt"
 fi
 
+# A demo administrator, so officer mode can be tried (F12 in the window, or hold a top corner).
+if [ "$("$TOP/$BUILD/haazri-ctl" officer list --config "$CONF" --json | jq length)" = 0 ]; then
+    echo 135790 | "$TOP/$BUILD/haazri-ctl" officer add demo --name "Demo Officer" --role admin --config "$CONF" > /dev/null
+fi
+
 cat <<HELP
 
 Haazri demo kiosk. Type a line and press Enter:
@@ -48,6 +53,7 @@ Haazri demo kiosk. Type a line and press Enter:
   t         touch the screen (wakes a resting scanner)
   c CASE    case-number fallback, e.g. "c LHR-2026-0103", then place that person's finger
   Ctrl+C    quit.  Check-ins so far: $BUILD/haazri-ctl checkins --config data/demo/haazri.conf
+Officer mode, in the window: F12 (or hold a top corner 3 s), tap "Demo Officer", PIN 135790.
 
 HELP
 exec "$TOP/$BUILD/haazri" --config "$CONF" --demo-images "$TOP/tests/data"
