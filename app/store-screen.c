@@ -76,8 +76,10 @@ gboolean store_set_message(Store *s, gint64 probationer_id, const char *text, GE
 char *store_get_message(Store *s, gint64 probationer_id, GError **error)
 {
     char *text = NULL;
-    /* The person's own message first; else one the centre sent for everyone at this office. */
-    read_one(s, "SELECT coalesce(text_en, text_ur) FROM messages WHERE (probationer_id = ?1 OR probationer_id IS NULL) "
+    /* The person's own message first; else one the centre sent for everyone at this office. The
+     * centre may send it in both languages: both, one a line (the screen puts them in its order). */
+    read_one(s, "SELECT CASE WHEN text_en IS NOT NULL AND text_ur IS NOT NULL AND text_en != text_ur "
+                "THEN text_en || char(10) || text_ur ELSE coalesce(text_en, text_ur) END FROM messages WHERE (probationer_id = ?1 OR probationer_id IS NULL) "
                 "AND (valid_until IS NULL OR valid_until >= date('now', 'localtime')) "
                 "ORDER BY probationer_id IS NULL, id DESC LIMIT 1",
              probationer_id, &text, NULL, "read the message", error);

@@ -169,7 +169,8 @@ GPtrArray *store_list_settings(Store *store, GError **error);
 /* What the check-in screen shows after a check-in and what it asks (store-screen.c). */
 /* The officer's message for this person (shown before the questions); text NULL removes it. */
 gboolean store_set_message(Store *store, gint64 probationer_id, const char *text, GError **error);
-/* Newly allocated, or NULL (with no error) when there is none. */
+/* Newly allocated, or NULL (with no error) when there is none. A message the centre sent in English
+ * and Urdu comes as two lines, English first. */
 char *store_get_message(Store *store, gint64 probationer_id, GError **error);
 /* The next reporting date, YYYY-MM-DD, or NULL when not known. */
 gboolean store_set_next_report(Store *store, gint64 probationer_id, const char *date, GError **error);

@@ -150,6 +150,12 @@ static void render_all(Lang first, int w, int h, int *compared)
     g_autofree char *view = screen_describe(screen);
     g_assert_cmpstr(view, ==, "message");
     save(screen, prefix, "message", compared);
+    /* One the centre sent in both languages: both drawn, in the screen's order. */
+    g_autofree char *single = screen->message;
+    screen->message = g_strdup("Please bring your CNIC to your next report.\nبراہِ کرم اگلی حاضری پر اپنا شناختی کارڈ ساتھ لائیں۔");
+    save(screen, prefix, "message-both", compared);
+    g_free(screen->message);
+    screen->message = g_steal_pointer(&single);
     int x, y;
     g_assert_true(screen_locate(screen, "continue", &x, &y));
     SDL_Event e = {.button = {.type = SDL_MOUSEBUTTONDOWN, .button = SDL_BUTTON_LEFT, .x = x, .y = y}};

@@ -145,7 +145,9 @@ static void test_apply(void)
     g_autoptr(StoreRoster) r = page(5);
     g_ptr_array_add(r->people, person("LHR-1", "Lahore", TRUE, "weekly:mon"));
     g_ptr_array_add(r->messages, message("m1", "LHR-1", "Bring your court order"));
-    g_ptr_array_add(r->messages, message("all", NULL, "Office closed on Friday"));
+    StoreRosterMessage *both = message("all", NULL, "Office closed on Friday");
+    both->text_ur = g_strdup("جمعہ کو دفتر بند ہے");
+    g_ptr_array_add(r->messages, both);
     g_ptr_array_add(r->messages, message("m2", "NOBODY-HERE", "not for this office"));
     gint64 v0 = store_get_gallery_version(s);
     apply_ok(s, r, &st);
@@ -165,7 +167,7 @@ static void test_apply(void)
     g_autofree char *own = store_get_message(s, p.id, NULL);
     g_assert_cmpstr(own, ==, "Bring your court order");
     g_autofree char *others = store_get_message(s, local, NULL);
-    g_assert_cmpstr(others, ==, "Office closed on Friday");
+    g_assert_cmpstr(others, ==, "Office closed on Friday\nجمعہ کو دفتر بند ہے"); /* both, a line each */
     g_autofree char *audit = query(s, "SELECT actor || ' ' || action || ' ' || detail FROM audit");
     g_assert_true(g_str_has_prefix(audit, "central roster.apply cursor 5: 1 added"));
     g_assert_null(strstr(audit, "Ali")); /* counts only, never names */

@@ -399,11 +399,19 @@ static void draw_message(Screen *s)
     icons_draw(s->renderer, ICON_MESSAGE, &l->icon, WHITE, background(CHECKIN_STATE_IDLE));
     g_autoptr(GArray) items = items_new();
     add_pair(s, items, STR_MESSAGE_TITLE, l->size_body, TEXT_BOLD, NULL);
-    /* The officer writes in either language: an Arabic-script message is drawn as Urdu. */
-    gboolean urdu = FALSE;
-    for (const char *p = s->message; p && *p; p = g_utf8_next_char(p))
-        urdu |= g_unichar_get_script(g_utf8_get_char(p)) == G_UNICODE_SCRIPT_ARABIC;
-    add(items, urdu ? LANG_UR : LANG_EN, l->size_title, TEXT_REGULAR, g_strdup(s->message));
+    /* The officer writes in either language: an Arabic-script line is drawn as Urdu. A message the
+     * centre sent in both languages has a line each: they are drawn in the screen's language order. */
+    g_auto(GStrv) lines = g_strsplit(s->message ? s->message : "", "\n", 2);
+    for (int pass = 0; pass < LANG_COUNT; pass++) {
+        for (char **line = lines; *line; line++) {
+            gboolean urdu = FALSE;
+            for (const char *p = *line; *p; p = g_utf8_next_char(p))
+                urdu |= g_unichar_get_script(g_utf8_get_char(p)) == G_UNICODE_SCRIPT_ARABIC;
+            Lang lang = urdu ? LANG_UR : LANG_EN;
+            if (**line && lang == s->config.order[pass])
+                add(items, lang, l->size_title, TEXT_REGULAR, g_strdup(*line));
+        }
+    }
     draw_items(s, items, &l->content, TEXT_CENTER);
     draw_button(s, &l->bottom, STR_OK, WHITE, background(CHECKIN_STATE_IDLE), ICON_TICK, ACT_CONTINUE);
 }
