@@ -2,6 +2,7 @@
 #include "app/store-roster.h"
 
 #include <stdarg.h>
+#include <string.h>
 
 #include "app/schedule.h"
 #include "app/store-private.h"
@@ -146,10 +147,14 @@ static gboolean apply_person(Store *s, const StoreRosterPerson *p, const char *k
         const StoreRosterFinger *f = g_ptr_array_index(p->fingers, i);
         /* In place, by name: check-ins keep pointing at the same fingers row. The same template
          * again (a page sent twice) writes nothing, so the gallery isn't reloaded for nothing. */
-        if (!run(s, NULL, "INSERT INTO fingers (probationer_id, finger, print, driver, enrolled_at) "
-                          "VALUES (?, ?, ?, ?, ?) ON CONFLICT (probationer_id, finger) DO UPDATE SET "
-                          "print = excluded.print, driver = excluded.driver, enrolled_at = excluded.enrolled_at "
-                          "WHERE print IS NOT excluded.print OR driver IS NOT excluded.driver",
+        /* A finger enrolled here and not yet at the centre is newer than the centre's: kept (it goes
+         * up, and comes back in a later page). */
+        if (!run(s, NULL, "INSERT INTO fingers (probationer_id, finger, print, driver, enrolled_at, sent_at) "
+                          "VALUES (?, ?, ?, ?, ?, ?5) ON CONFLICT (probationer_id, finger) DO UPDATE SET "
+                          "print = excluded.print, driver = excluded.driver, enrolled_at = excluded.enrolled_at, "
+                          "sent_at = excluded.sent_at "
+                          "WHERE fingers.sent_at IS NOT NULL AND "
+                          "(print IS NOT excluded.print OR driver IS NOT excluded.driver)",
                  "itbtt", id, f->finger, f->print, f->driver, now))
             return store_fail(s, error, "store a finger from the roster");
         stats->fingers++;
@@ -242,4 +247,86 @@ gint64 store_get_roster_cursor(Store *s)
 {
     g_autofree char *v = store_get_meta(s, "roster_cursor");
     return v ? g_ascii_strtoll(v, NULL, 10) : 0;
+}
+
+/* ---- the other way: fingers enrolled on this kiosk, up to the centre ---- */
+
+static void key_clear(gpointer data)
+{
+    StoreEnrollmentKey *k = data;
+    g_clear_pointer(&k->print, g_bytes_unref);
+}
+
+GArray *store_enrollment_keys_new(void)
+{
+    GArray *keys = g_array_new(FALSE, FALSE, sizeof(StoreEnrollmentKey));
+    g_array_set_clear_func(keys, key_clear);
+    return keys;
+}
+
+StoreRoster *store_enrollments_unsent(Store *s, guint limit, GArray *keys, GError **error)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT f.id, f.finger, f.driver, f.print, p.case_number, p.cnic, p.name_en, "
+                           "p.name_ur, p.office, p.status FROM fingers f INDEXED BY fingers_unsent "
+                           "JOIN probationers p ON p.id = f.probationer_id "
+                           "WHERE f.sent_at IS NULL ORDER BY p.case_number, f.finger LIMIT ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_fail(s, error, "read the enrollments to send"), NULL;
+    sqlite3_bind_int64(st, 1, limit);
+    g_autoptr(StoreRoster) out = store_roster_new();
+    StoreRosterPerson *p = NULL;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *case_number = (const char *)sqlite3_column_text(st, 4);
+        if (!p || strcmp(p->case_number, case_number) != 0) {
+            p = g_new0(StoreRosterPerson, 1);
+            p->case_number = g_strdup(case_number);
+            p->cnic = g_strdup((const char *)sqlite3_column_text(st, 5));
+            p->name_en = g_strdup((const char *)sqlite3_column_text(st, 6));
+            p->name_ur = g_strdup((const char *)sqlite3_column_text(st, 7));
+            p->office = g_strdup((const char *)sqlite3_column_text(st, 8));
+            p->active = g_strcmp0((const char *)sqlite3_column_text(st, 9), "active") == 0;
+            p->fingers = g_ptr_array_new_with_free_func((GDestroyNotify)store_roster_finger_free);
+            g_ptr_array_add(out->people, p);
+        }
+        StoreRosterFinger *f = g_new0(StoreRosterFinger, 1);
+        f->finger = g_strdup((const char *)sqlite3_column_text(st, 1));
+        f->driver = g_strdup((const char *)sqlite3_column_text(st, 2));
+        f->print = g_bytes_new(sqlite3_column_blob(st, 3), (gsize)sqlite3_column_bytes(st, 3));
+        g_ptr_array_add(p->fingers, f);
+        StoreEnrollmentKey key = {.finger_id = sqlite3_column_int64(st, 0), .print = g_bytes_ref(f->print)};
+        g_array_append_val(keys, key);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return store_fail(s, error, "read the enrollments to send"), NULL;
+    return g_steal_pointer(&out);
+}
+
+gboolean store_enrollments_mark_sent(Store *s, const GArray *keys, GError **error)
+{
+    g_autoptr(GDateTime) now_dt = g_date_time_new_now_local();
+    g_autofree char *now = store_now_iso(now_dt);
+    if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return store_fail(s, error, "note the enrollments sent");
+    gboolean ok = TRUE;
+    for (guint i = 0; ok && i < keys->len; i++) {
+        const StoreEnrollmentKey *k = &g_array_index(keys, StoreEnrollmentKey, i);
+        /* Re-enrolled while the request was out (another print): that one still has to go. */
+        ok = run(s, NULL, "UPDATE fingers SET sent_at = ? WHERE id = ? AND print = ?", "tib", now, k->finger_id,
+                 k->print);
+    }
+    if (ok && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+        return TRUE;
+    store_fail(s, error, "note the enrollments sent");
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return FALSE;
+}
+
+gint64 store_enrollments_count_unsent(Store *s)
+{
+    gint64 n = -1;
+    return run(s, &n, "SELECT count(*) FROM fingers WHERE sent_at IS NULL", "") ? n : -1;
 }

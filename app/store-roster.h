@@ -7,7 +7,9 @@
  * pull then asks again from the right place. Fingers arrive as libfprint's serialized prints; a
  * changed finger bumps gallery_version (a trigger), and the running kiosk reloads its search
  * gallery within seconds. The centre is authoritative for the people it sends: a name or status it
- * sends replaces the kiosk's; people enrolled only on this kiosk are left alone. */
+ * sends replaces the kiosk's; people enrolled only on this kiosk are left alone. The other way,
+ * fingers enrolled on this kiosk go up (store_enrollments_unsent) until the centre has them; a
+ * page never overwrites such a finger before that. */
 #pragma once
 
 #include "app/store.h"
@@ -68,5 +70,18 @@ typedef struct {
  * that app/schedule.h can't read fails the page with a sentence naming the case. */
 gboolean store_apply_roster(Store *store, const StoreRoster *roster, const char *kiosk_office,
                             StoreRosterStats *stats, GError **error);
+/* Fingers enrolled on this kiosk that the centre hasn't acknowledged, at most `limit`, as a roster
+ * in the loading file's shape (each person with their names, office and status, and those fingers);
+ * `keys` (from store_enrollment_keys_new()) gets what store_enrollments_mark_sent() needs. */
+typedef struct {
+    gint64 finger_id;
+    GBytes *print;   /* the print that went: a finger re-enrolled since is not marked */
+} StoreEnrollmentKey;
+GArray *store_enrollment_keys_new(void);
+StoreRoster *store_enrollments_unsent(Store *store, guint limit, GArray *keys, GError **error);
+/* The centre has them; a finger re-enrolled since it was read stays unsent. */
+gboolean store_enrollments_mark_sent(Store *store, const GArray *keys, GError **error);
+/* Fingers waiting to go up; -1 on error. */
+gint64 store_enrollments_count_unsent(Store *store);
 /* The cursor of the last page applied; 0 = never pulled. */
 gint64 store_get_roster_cursor(Store *store);

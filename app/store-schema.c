@@ -123,7 +123,7 @@ static const char *const migrations[] = {
 
     /* 6: settings an administrator changed on the kiosk's own screen (app/settings.h). They lie
      * over haazri.conf's value of the same [group] key until reset; every change is also an
-     * audit row. And officers' own fingers, asked for after the PIN on the kiosk's screen. */
+     * audit row. Officers' own fingers, asked for after the PIN on the kiosk's screen. */
     "CREATE TABLE device_settings ("
     "  name TEXT PRIMARY KEY," /* group.key, e.g. scanner.capture */
     "  value TEXT NOT NULL,"
@@ -134,7 +134,15 @@ static const char *const migrations[] = {
     "  finger TEXT NOT NULL,"
     "  print BLOB NOT NULL," /* fp_print_serialize(); never logged */
     "  enrolled_at TEXT NOT NULL,"
-    "  PRIMARY KEY (officer_id, finger));",
+    "  PRIMARY KEY (officer_id, finger));"
+    /* Fingers enrolled on this kiosk go up to the centre (sync/): sent_at NULL = not yet there.
+     * Marking one sent must not reload the search gallery, so the update trigger watches only
+     * what the gallery is made of. */
+    "ALTER TABLE fingers ADD COLUMN sent_at TEXT;"
+    "CREATE INDEX fingers_unsent ON fingers (id) WHERE sent_at IS NULL;"
+    "DROP TRIGGER gallery_fingers_u;"
+    "CREATE TRIGGER gallery_fingers_u AFTER UPDATE OF probationer_id, finger, print, driver ON fingers"
+    "  BEGIN UPDATE gallery_version SET version = version + 1; END;",
 };
 
 int store_schema_latest(void)

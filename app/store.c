@@ -355,7 +355,7 @@ gboolean store_replace_finger(Store *s, gint64 probationer_id, const char *finge
     g_autofree char *at = store_now_iso(now);
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db,
-                           "UPDATE fingers SET print = ?, driver = ?, enrolled_at = ? "
+                           "UPDATE fingers SET print = ?, driver = ?, enrolled_at = ?, sent_at = NULL "
                            "WHERE probationer_id = ? AND finger = ?",
                            -1, &st, NULL) != SQLITE_OK)
         return store_fail(s, error, "store the finger");

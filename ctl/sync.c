@@ -34,7 +34,8 @@ static gboolean load_sync(const Config *config, SyncConfig *sc, SyncCredentials 
     return TRUE;
 }
 
-/* One pass: push everything waiting, the audit trail, a heartbeat, pull the roster. NULL on
+/* One pass: push everything waiting, the audit trail, the fingers enrolled here, a heartbeat, pull
+ * the roster. NULL on
  * success, else the failure (newly allocated). */
 static char *run_once(Admin *a, const SyncConfig *sc, const SyncCredentials *creds)
 {
@@ -91,6 +92,8 @@ static int sync_status(Admin *a)
     g_autofree char *last_error = store_get_meta(a->store, "last_error");
     g_autofree char *roster_error = store_get_meta(a->store, "roster_error");
     g_autofree char *audit_refused = store_get_meta(a->store, "audit_refused");
+    g_autofree char *enroll_refused = store_get_meta(a->store, "enrollments_refused");
+    gint64 enroll_waiting = store_enrollments_count_unsent(a->store);
     gint64 roster = store_get_roster_cursor(a->store), audit_waiting = store_audit_count_unsent(a->store);
     gint64 when = contact ? g_ascii_strtoll(contact, NULL, 10) : 0;
     g_autoptr(GDateTime) t = when ? g_date_time_new_from_unix_local(when) : NULL;
@@ -111,6 +114,8 @@ static int sync_status(Admin *a)
         add_string(b, "roster_error", roster_error && *roster_error ? roster_error : NULL);
         add_int(b, "audit_rows_waiting", audit_waiting);
         add_string(b, "audit_refused", audit_refused && *audit_refused ? audit_refused : NULL);
+        add_int(b, "enrolled_fingers_waiting", enroll_waiting);
+        add_string(b, "enrollments_refused", enroll_refused && *enroll_refused ? enroll_refused : NULL);
         json_builder_set_member_name(b, "quarantine");
         json_builder_begin_array(b);
         for (guint i = 0; quarantined && i < quarantined->len; i++) {
@@ -138,6 +143,9 @@ static int sync_status(Admin *a)
     printf("audit trail:    %" G_GINT64_FORMAT " rows waiting to be sent\n", audit_waiting);
     if (audit_refused && *audit_refused)
         printf("audit refused:  %s\n", audit_refused);
+    printf("enrollments:    %" G_GINT64_FORMAT " fingers enrolled here waiting to be sent\n", enroll_waiting);
+    if (enroll_refused && *enroll_refused)
+        printf("enrollments refused: %s\n", enroll_refused);
     printf("quarantined:    %" G_GINT64_FORMAT " (refused by the server; see below, then: haazri-ctl sync requeue)\n",
            counts.quarantined);
     for (guint i = 0; quarantined && i < quarantined->len; i++) {

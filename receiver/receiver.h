@@ -54,6 +54,11 @@ StoreRoster *rx_roster_changes(RxDb *db, const char *office, gint64 since, guint
 /* Stores a kiosk's audit rows (each once, by device and id). A row that doesn't continue the
  * trail the centre holds, or differs from one received before, fails with RX_ERROR_CONFLICT. */
 gboolean rx_ingest_audit(RxDb *db, const char *device_id, GPtrArray *rows, guint *stored, GError **error);
+/* POST /v1/enrollments: fingers a kiosk enrolled (a roster in the loading file's shape). New people
+ * are added at `office` (the kiosk's); what the centre holds about known people stays; new or
+ * changed fingers are stored and published to the office's kiosks. `changed` counts those. */
+gboolean rx_ingest_enrollments(RxDb *db, const char *device_id, const char *office, const StoreRoster *enrolled,
+                               guint *changed, GError **error);
 
 /* ---- server.c ---- */
 typedef struct {

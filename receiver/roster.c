@@ -245,3 +245,79 @@ fail:
     rx_db_rollback(db);
     return FALSE;
 }
+
+/* One person a kiosk enrolled fingers for. The centre stays authoritative for what it holds (names,
+ * office, status, schedule); a person it has never heard of is added at the kiosk's office. A
+ * finger that is new or differs is stored, logged with the kiosk, and the person's version moves
+ * on, so the office's other kiosks pull it; the same finger sent again changes nothing. */
+static gboolean ingest_person(RxDb *db, const char *device_id, const char *office, const StoreRosterPerson *p,
+                              const char *now, guint *changed, GError **error)
+{
+    const char *key[] = {p->case_number};
+    g_autoptr(GPtrArray) known = rx_db_query(db, "SELECT status FROM probationers WHERE case_number = $1", key, 1, error);
+    if (!known)
+        return FALSE;
+    gboolean moved = known->len == 0;
+    if (moved) {
+        g_autofree char *version = next_version(db, error);
+        const char *params[] = {p->case_number, office, p->cnic, p->name_en, p->name_ur, version};
+        if (!version || !rx_db_exec(db,
+                                    "INSERT INTO probationers (case_number, office, cnic, name_en, name_ur, status, "
+                                    "version) VALUES ($1, $2, $3, $4, $5, 'active', CAST($6 AS BIGINT))",
+                                    params, G_N_ELEMENTS(params), error))
+            return FALSE;
+    }
+    for (guint i = 0; p->fingers && i < p->fingers->len; i++) {
+        const StoreRosterFinger *f = g_ptr_array_index(p->fingers, i);
+        gsize len = 0;
+        const guchar *data = g_bytes_get_data(f->print, &len);
+        g_autofree char *b64 = g_base64_encode(data, len);
+        const char *fp[] = {p->case_number, f->finger, f->driver, b64};
+        gint64 n = rx_db_change(db,
+                                "INSERT INTO fingers (case_number, finger, driver, print_b64) VALUES ($1, $2, $3, $4) "
+                                "ON CONFLICT (case_number, finger) DO UPDATE SET driver = excluded.driver, "
+                                "print_b64 = excluded.print_b64 "
+                                "WHERE fingers.print_b64 <> excluded.print_b64 OR fingers.driver <> excluded.driver",
+                                fp, 4, error);
+        if (n < 0)
+            return FALSE;
+        if (n == 0)
+            continue;
+        const char *log[] = {p->case_number, f->finger, device_id, now};
+        if (!rx_db_exec(db, "INSERT INTO enrollments (case_number, finger, device_id, received_at) VALUES ($1, $2, $3, $4)",
+                        log, 4, error))
+            return FALSE;
+        moved = TRUE;
+        (*changed)++;
+    }
+    if (moved && known->len) {
+        g_autofree char *version = next_version(db, error);
+        const char *params[] = {version, p->case_number};
+        if (!version || !rx_db_exec(db, "UPDATE probationers SET version = CAST($1 AS BIGINT) WHERE case_number = $2",
+                                    params, 2, error))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean rx_ingest_enrollments(RxDb *db, const char *device_id, const char *office, const StoreRoster *enrolled,
+                               guint *changed, GError **error)
+{
+    *changed = 0;
+    g_autofree char *now = now_iso();
+    if (!rx_db_begin(db, error))
+        return FALSE;
+    for (guint i = 0; i < enrolled->people->len; i++) {
+        const StoreRosterPerson *p = g_ptr_array_index(enrolled->people, i);
+        if (!ingest_person(db, device_id, office, p, now, changed, error)) {
+            g_prefix_error(error, "case %s: ", p->case_number);
+            goto fail;
+        }
+    }
+    if (!rx_db_commit(db, error))
+        goto fail;
+    return TRUE;
+fail:
+    rx_db_rollback(db);
+    return FALSE;
+}

@@ -222,6 +222,27 @@ static enum MHD_Result on_audit(Server *s, struct MHD_Connection *c, RxDb *db, c
     return send_reply(s, c, 200, json, -1);
 }
 
+static enum MHD_Result on_enrollments(Server *s, struct MHD_Connection *c, RxDb *db, const char *device,
+                                     const char *office, GBytes *body)
+{
+    gsize len = 0;
+    const char *data = g_bytes_get_data(body, &len);
+    g_autoptr(GError) error = NULL;
+    /* The loading file's shape, with the same checks: every template must be one libfprint reads. */
+    g_autoptr(StoreRoster) enrolled = protocol_parse_roster(data, len, PROTOCOL_ROSTER_LOAD, &error);
+    if (!enrolled)
+        return send_error(s, c, 400, error->message);
+    guint changed = 0;
+    if (!rx_ingest_enrollments(db, device, office, enrolled, &changed, &error)) {
+        g_warning("could not store enrollments from %s: %s", device, error->message);
+        return send_error(s, c, 500, "the server could not store the enrollments; send them again later");
+    }
+    if (changed)
+        g_message("%s sent %u new or changed fingers", device, changed);
+    g_autofree char *json = g_strdup_printf("{\"changed\": %u}", changed);
+    return send_reply(s, c, 200, json, -1);
+}
+
 static enum MHD_Result on_provision(Server *s, struct MHD_Connection *c, RxDb *db, GBytes *body)
 {
     gsize len = 0;
@@ -288,7 +309,8 @@ static enum MHD_Result route(Server *s, struct MHD_Connection *c, const char *me
     }
     gboolean get_roster = strcmp(url, "/v1/roster") == 0;
     gboolean known = get_roster || strcmp(url, "/v1/events") == 0 || strcmp(url, "/v1/heartbeat") == 0 ||
-                     strcmp(url, "/v1/provision") == 0 || strcmp(url, "/v1/audit") == 0;
+                     strcmp(url, "/v1/provision") == 0 || strcmp(url, "/v1/audit") == 0 ||
+                     strcmp(url, "/v1/enrollments") == 0;
     if (!known)
         return send_error(s, c, 404, "no such endpoint (see docs/sync-openapi.yaml)");
     if (strcmp(method, get_roster ? "GET" : "POST") != 0)
@@ -316,6 +338,8 @@ static enum MHD_Result route(Server *s, struct MHD_Connection *c, const char *me
             ret = on_roster(s, c, db, office);
         else if (strcmp(url, "/v1/audit") == 0)
             ret = on_audit(s, c, db, id, body);
+        else if (strcmp(url, "/v1/enrollments") == 0)
+            ret = on_enrollments(s, c, db, id, office, body);
         else
             ret = on_heartbeat(s, c, db, id, body);
         if (secret)

@@ -11,6 +11,8 @@
 #define SYNC_ERROR (g_quark_from_static_string("haazri-sync"))
 /* Audit rows per push: a day of officer work is a few dozen. */
 #define AUDIT_BATCH 200
+/* Fingers per push of enrollments: ~5 KB each as base64, so a push stays a few hundred KB. */
+#define ENROLL_BATCH 64
 /* A server asking for more than an hour is obeyed for an hour: the office may have fixed it. */
 #define MAX_RETRY_AFTER_MS (3600 * 1000)
 
@@ -38,6 +40,8 @@ struct Sync {
     gint64 next_pull_us;        /* monotonic; 0 = at once (start, or more pages wait) */
     gint64 audit_last_id;       /* the last audit row in flight */
     char *audit_refused;        /* the centre refused the audit trail for good: why (until restart) */
+    GArray *enroll_keys;        /* StoreEnrollmentKey of the fingers in flight */
+    char *enroll_refused;       /* the centre refused this kiosk's enrollments: why (until restart) */
     char *roster_error;         /* the last roster page could not be used: why */
     gint64 counted_us, saved_us;
     SyncDoneFunc once_done;     /* sync_run_once() */
@@ -64,7 +68,9 @@ static void publish(Sync *s, gboolean force)
         s->counted_us = now;
     }
     s->status.last_error = s->last_error;
-    s->status.roster_error = s->roster_error ? s->roster_error : s->audit_refused;
+    s->status.roster_error = s->roster_error   ? s->roster_error
+                             : s->audit_refused ? s->audit_refused
+                                                : s->enroll_refused;
     if (force || now - s->saved_us > 60 * G_USEC_PER_SEC) {
         /* For haazri-ctl sync status, which runs in another process. */
         g_autofree char *contact = g_strdup_printf("%" G_GINT64_FORMAT, s->status.last_contact);
@@ -74,7 +80,8 @@ static void publish(Sync *s, gboolean force)
                             s->status.online ? "yes" : "no", "authorised", s->status.authorised ? "yes" : "no",
                             "last_error", s->last_error ? s->last_error : "", "roster_error",
                             s->roster_error ? s->roster_error : "", "audit_refused",
-                            s->audit_refused ? s->audit_refused : "", NULL))
+                            s->audit_refused ? s->audit_refused : "", "enrollments_refused",
+                            s->enroll_refused ? s->enroll_refused : "", NULL))
             g_warning("sync: %s", error->message);
         s->saved_us = now;
     }
@@ -282,6 +289,8 @@ static void on_audit_pushed(const HttpReply *reply, gpointer data)
          * Check-ins and the roster carry on; the trail stays here, complete. */
         contact(s, reply);
         g_free(s->audit_refused);
+    g_free(s->enroll_refused);
+    g_array_unref(s->enroll_keys);
         s->audit_refused = g_steal_pointer(&why);
         g_warning("sync: %s", s->audit_refused);
         publish(s, TRUE);
@@ -306,6 +315,55 @@ static gboolean push_audit(Sync *s)
     g_autofree char *url = g_strconcat(s->base, "/v1/audit", NULL);
     s->busy = TRUE;
     http_request(s->http, url, s->device_id, s->secret, body, TRUE, on_audit_pushed, s);
+    return TRUE;
+}
+
+/* ---- fingers enrolled here, up to the centre ---- */
+
+static void on_enrollments_pushed(const HttpReply *reply, gpointer data)
+{
+    Sync *s = data;
+    s->busy = FALSE;
+    if (reply->status == 200) {
+        g_autoptr(GError) error = NULL;
+        contact(s, reply);
+        if (!store_enrollments_mark_sent(s->store, s->enroll_keys, &error)) {
+            transient(s, error->message, -1); /* sending them again changes nothing at the centre */
+            return;
+        }
+        cycle(s);
+        return;
+    }
+    g_autofree char *why = describe_failure(reply, "the enrollments");
+    if (is_permanent(reply->status) && reply->status != 401 && reply->status != 403) {
+        /* The centre can't take what this kiosk enrolled (e.g. a template it can't read): they stay
+         * here, in use for check-ins, and an officer sees why in haazri-ctl sync status. */
+        contact(s, reply);
+        g_free(s->enroll_refused);
+        s->enroll_refused = g_steal_pointer(&why);
+        g_warning("sync: %s", s->enroll_refused);
+        publish(s, TRUE);
+        cycle(s);
+        return;
+    }
+    transient(s, why, reply->status ? reply->retry_after_s : -1);
+}
+
+/* TRUE when a push of enrollments went out. */
+static gboolean push_enrollments(Sync *s)
+{
+    if (s->enroll_refused)
+        return FALSE;
+    g_autoptr(GError) error = NULL;
+    g_array_set_size(s->enroll_keys, 0);
+    g_autoptr(StoreRoster) enrolled = store_enrollments_unsent(s->store, ENROLL_BATCH, s->enroll_keys, &error);
+    if (!enrolled || enrolled->people->len == 0)
+        return FALSE;
+    g_autofree char *json = protocol_build_roster(enrolled);
+    g_autoptr(GBytes) body = protocol_gzip(json, strlen(json));
+    g_autofree char *url = g_strconcat(s->base, "/v1/enrollments", NULL);
+    s->busy = TRUE;
+    http_request(s->http, url, s->device_id, s->secret, body, TRUE, on_enrollments_pushed, s);
     return TRUE;
 }
 
@@ -435,9 +493,9 @@ static void cycle(Sync *s)
     }
     g_ptr_array_unref(batch);
     s->batch_limit = (guint)s->config.batch_max;
-    /* Check-ins first, then the audit trail, the heartbeat and the roster: what the office did
-     * matters more than what the centre has to say. */
-    if (push_audit(s))
+    /* Check-ins first, then the audit trail, the fingers enrolled here, the heartbeat and the
+     * roster: what the office did matters more than what the centre has to say. */
+    if (push_audit(s) || push_enrollments(s))
         return;
     gint64 now = g_get_monotonic_time();
     if (now >= s->next_heartbeat_us) {
@@ -488,6 +546,7 @@ Sync *sync_new(const SyncConfig *c, const SyncCredentials *creds, Store *store, 
                       .connect_timeout_ms = MIN(c->timeout_ms, 15000)};
     s->http = http_new(&ho);
     s->listeners = g_array_new(FALSE, FALSE, sizeof(Listener));
+    s->enroll_keys = store_enrollment_keys_new();
     s->batch_limit = (guint)c->batch_max;
     s->status.authorised = TRUE;
     /* What the last run knew, until this one has news. */

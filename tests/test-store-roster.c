@@ -255,6 +255,61 @@ static void test_audit_out(void)
     g_assert_cmpint(((StoreAuditRow *)g_ptr_array_index(next, 0))->id, ==, 4);
 }
 
+/* Fingers enrolled here wait to go up; the centre's never do. Marking them sent doesn't reload the
+ * gallery; a finger re-enrolled while the push was out stays unsent; and a roster page never
+ * overwrites a finger enrolled here that the centre hasn't got yet. */
+static void test_enrollments_out(void)
+{
+    g_autoptr(Store) s = open_new("enrol.db");
+    g_autoptr(GError) error = NULL;
+    StoreRosterStats st;
+    g_autoptr(StoreRoster) r = store_roster_new();
+    g_ptr_array_add(r->people, person("LHR-1", "Lahore", TRUE, NULL)); /* the centre's, with a finger */
+    apply_ok(s, r, &st);
+    g_assert_cmpint(store_enrollments_count_unsent(s), ==, 0);
+
+    gint64 here = tu_add_probationer(s, 7, "Zainab Bibi", "زینب بی بی");
+    g_autoptr(GBytes) mine = g_bytes_new_static("enrolled-here", 13);
+    g_assert_cmpint(store_add_finger(s, here, "left-index", mine, "virtual_image", &error), >, 0);
+    g_autoptr(GArray) keys = store_enrollment_keys_new();
+    g_autoptr(StoreRoster) out = store_enrollments_unsent(s, 10, keys, &error);
+    g_assert_cmpuint(out->people->len, ==, 1);
+    StoreRosterPerson *p = out->people->pdata[0];
+    g_assert_cmpstr(p->case_number, ==, "TEST-7");
+    g_assert_cmpstr(p->name_ur, ==, "زینب بی بی");
+    g_assert_cmpuint(p->fingers->len, ==, 1);
+    g_assert_true(g_bytes_equal(((StoreRosterFinger *)p->fingers->pdata[0])->print, mine));
+
+    g_autofree char *gallery = query(s, "SELECT version FROM gallery_version");
+    g_assert_true(store_enrollments_mark_sent(s, keys, &error));
+    g_autofree char *after = query(s, "SELECT version FROM gallery_version");
+    g_assert_cmpstr(after, ==, gallery); /* nothing a search uses changed */
+    g_assert_cmpint(store_enrollments_count_unsent(s), ==, 0);
+
+    /* Re-enrolled while a push is out: the reply marks the old one, the new one still goes. */
+    g_array_set_size(keys, 0);
+    g_assert_true(store_replace_finger(s, here, "left-index", mine, "virtual_image", &error));
+    g_autoptr(StoreRoster) again = store_enrollments_unsent(s, 10, keys, &error);
+    g_autoptr(GBytes) retaken = g_bytes_new_static("taken-again", 11);
+    g_assert_true(store_replace_finger(s, here, "left-index", retaken, "virtual_image", &error));
+    g_assert_true(store_enrollments_mark_sent(s, keys, &error));
+    g_assert_cmpint(store_enrollments_count_unsent(s), ==, 1);
+
+    /* The centre sends LHR-1's finger again with another print while the kiosk holds a newer one
+     * taken here: the kiosk's stays until the centre has it. */
+    g_autofree char *lhr1 = query(s, "SELECT id FROM probationers WHERE case_number = 'LHR-1'");
+    g_autoptr(GBytes) newer = g_bytes_new_static("taken-here-today", 16);
+    g_assert_true(store_replace_finger(s, g_ascii_strtoll(lhr1, NULL, 10), "right-index", newer, "virtual_image", &error));
+    g_autoptr(StoreRoster) page2 = store_roster_new();
+    StoreRosterPerson *changed = person("LHR-1", "Lahore", TRUE, NULL);
+    g_bytes_unref(((StoreRosterFinger *)changed->fingers->pdata[0])->print);
+    ((StoreRosterFinger *)changed->fingers->pdata[0])->print = g_bytes_new_static("older-at-centre", 15);
+    g_ptr_array_add(page2->people, changed);
+    apply_ok(s, page2, &st);
+    g_autofree char *kept = query(s, "SELECT print FROM fingers WHERE finger = 'right-index'");
+    g_assert_cmpstr(kept, ==, "taken-here-today");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -271,6 +326,7 @@ int main(int argc, char **argv)
     g_test_add_func("/roster/apply", test_apply);
     g_test_add_func("/roster/apply-all-or-nothing", test_apply_all_or_nothing);
     g_test_add_func("/roster/audit-out", test_audit_out);
+    g_test_add_func("/roster/enrollments-out", test_enrollments_out);
     int rc = g_test_run();
     scanner_free(scanner);
     g_free(template_b64);

@@ -1,7 +1,8 @@
 /* test-sync — kiosks and the real receiver on 127.0.0.1 over TLS (a CA made in the test), with
  * SQLite and PostgreSQL storage: every check-in at the server exactly once, whatever happens on the
  * way — the receiver down, 500s, 503 with Retry-After, slow replies, connections cut mid-reply,
- * garbage replies, a wrong certificate, clock skew, a kiosk killed mid-push, several kiosks at once. */
+ * garbage replies, a wrong certificate, clock skew, a kiosk killed mid-push, several kiosks at once;
+ * the roster down, the audit trail and fingers enrolled on a kiosk up. */
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,10 +12,13 @@
 #include <sys/wait.h>
 
 #include "app/config.h"
+#include "app/store-roster.h"
 #include "app/store-sync.h"
 #include "sync/sync.h"
 #include "tests/central.h"
 #include "tests/helpers.h"
+
+static GBytes *print_a, *print_b; /* real libfprint prints, scanned from FVC images */
 
 typedef struct {
     char *device, *dir, *conf, *db;
@@ -563,9 +567,83 @@ static void test_roster_and_audit(gconstpointer engine)
     tu_receiver_kill(r);
 }
 
+/* A finger enrolled on one kiosk reaches the centre once and the office's other kiosks from there;
+ * a person the centre already has keeps the centre's names; a re-enrolled finger goes up again. */
+static void test_enrollments_up(gconstpointer engine)
+{
+    g_autofree char *spec = new_spec(engine, "enrol");
+    if (!spec)
+        return;
+    TuReceiver *r = tu_receiver_start(spec, 0, NULL, 0);
+    Kiosk *a = kiosk_new("kiosk-enrol-a", spec, r, NULL);
+    Kiosk *b = kiosk_new("kiosk-enrol-b", spec, r, NULL);
+    /* The centre has Ayesha from OMIS: names, no fingers. */
+    g_autofree char *file = g_build_filename(a->dir, "omis.json", NULL);
+    g_assert_true(g_file_set_contents(file, "{\"probationers\": [{\"case_number\": \"LHR-500\", \"name_en\": "
+                                            "\"Ayesha Khan\", \"name_ur\": \"عائشہ خان\", \"office\": \"Lahore\", "
+                                            "\"status\": \"active\"}]}", -1, NULL));
+    g_free(tu_receiver_run(spec, "roster", "load", file, NULL));
+    g_assert_cmpint(run_ctl(a->conf, "sync", "now", NULL, NULL), ==, 0);
+
+    /* Kiosk A enrolls Ayesha's finger, and Zainab, whom the centre has never heard of. */
+    g_autoptr(GError) error = NULL;
+    StoreProbationer ayesha = {0};
+    g_assert_true(store_find_probationer(a->store, "LHR-500", &ayesha, &error));
+    g_assert_cmpint(store_add_finger(a->store, ayesha.id, "right-index", print_a, "virtual_image", &error), >, 0);
+    StoreProbationer zainab = {.case_number = "LHR-900", .name_en = "Zainab Bibi", .office = "Lahore", .active = TRUE};
+    gint64 zainab_id = store_add_probationer(a->store, &zainab, &error);
+    g_assert_cmpint(store_add_finger(a->store, zainab_id, "left-index", print_b, "virtual_image", &error), >, 0);
+    g_assert_cmpint(store_enrollments_count_unsent(a->store), ==, 2);
+    g_assert_cmpint(run_ctl(a->conf, "sync", "now", NULL, NULL), ==, 0);
+    g_assert_cmpint(store_enrollments_count_unsent(a->store), ==, 0);
+    g_assert_cmpint(server_count(spec, "SELECT count(*) FROM fingers"), ==, 2);
+    g_autofree char *log_sql = g_strdup_printf("SELECT count(*) FROM enrollments WHERE device_id = '%s'", a->device);
+    g_assert_cmpint(server_count(spec, log_sql), ==, 2);
+    g_assert_cmpstr(tu_central_query(spec, "SELECT office || '|' || name_en || '|' || status FROM probationers "
+                                           "WHERE case_number = 'LHR-900'"), ==, "Lahore|Zainab Bibi|active");
+    g_assert_cmpstr(tu_central_query(spec, "SELECT name_ur FROM probationers WHERE case_number = 'LHR-500'"), ==,
+                    "عائشہ خان");
+    /* Nothing goes twice. */
+    g_assert_cmpint(run_ctl(a->conf, "sync", "now", NULL, NULL), ==, 0);
+    g_assert_cmpint(server_count(spec, log_sql), ==, 2);
+
+    /* Kiosk B, same office, pulls both fingers: the same prints. */
+    g_assert_cmpint(run_ctl(b->conf, "sync", "now", NULL, NULL), ==, 0);
+    g_autofree char *b_fingers = tu_central_query(b->db, "SELECT count(*) FROM fingers f JOIN probationers p ON "
+                                                         "p.id = f.probationer_id WHERE p.case_number IN ('LHR-500', 'LHR-900')");
+    g_assert_cmpstr(b_fingers, ==, "2");
+    g_assert_cmpint(store_enrollments_count_unsent(b->store), ==, 0); /* the centre's: nothing to send back */
+
+    /* Zainab's finger taken again on A: it goes up again and B gets the new print. */
+    g_assert_true(store_replace_finger(a->store, zainab_id, "left-index", print_a, "virtual_image", &error));
+    g_assert_cmpint(run_ctl(a->conf, "sync", "now", NULL, NULL), ==, 0);
+    g_assert_cmpint(server_count(spec, log_sql), ==, 3);
+    g_assert_cmpint(run_ctl(b->conf, "sync", "now", NULL, NULL), ==, 0);
+    g_autofree char *b_print = tu_central_query(b->db, "SELECT hex(f.print) FROM fingers f JOIN probationers p ON "
+                                                       "p.id = f.probationer_id WHERE p.case_number = 'LHR-900'");
+    g_autofree char *want = tu_central_query(a->db, "SELECT hex(f.print) FROM fingers f JOIN probationers p ON "
+                                                    "p.id = f.probationer_id WHERE p.case_number = 'LHR-500'");
+    g_assert_cmpstr(b_print, ==, want);
+    store_probationer_clear(&ayesha);
+    kiosk_free(a);
+    kiosk_free(b);
+    tu_receiver_kill(r);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    tu_use_virtual_scanner();
+    Scanner *scanner = tu_scanner_new(NULL, NULL);
+    char *images[5];
+    for (int f = 0; f < 2; f++) {
+        for (int i = 0; i < 5; i++)
+            images[i] = tu_fvc(101 + f, i + 1);
+        *(f ? &print_b : &print_a) = tu_capture(scanner, "right-index", images);
+        for (int i = 0; i < 5; i++)
+            g_free(images[i]);
+    }
+    scanner_free(scanner);
     const char *engines[] = {"sqlite", "postgresql"};
     for (int e = 0; e < 2; e++) {
         g_autofree char *a = g_strdup_printf("/sync/%s/exactly-once-over-tls", engines[e]);
@@ -580,6 +658,8 @@ int main(int argc, char **argv)
         g_test_add_data_func(f, engines[e], test_several_kiosks);
         g_autofree char *g = g_strdup_printf("/sync/%s/roster-pages-transfers-audit", engines[e]);
         g_test_add_data_func(g, engines[e], test_roster_and_audit);
+        g_autofree char *h = g_strdup_printf("/sync/%s/enrollments-up-and-to-the-other-kiosks", engines[e]);
+        g_test_add_data_func(h, engines[e], test_enrollments_up);
     }
     g_test_add_func("/sync/wrong-certificate-and-plain-http-refused", test_wrong_certificate);
     g_test_add_func("/sync/clock-skew", test_clock_skew);
