@@ -5,11 +5,14 @@
  *   officer_log_date_ms          one day, mid-year
  *   officer_log_search_ms        a name search
  *   officer_log_result_ms        only "not recognised"
+ *   officer_today_ms             the officer's Today: who of the 3,000 was due that day (each with a
+ *                                weekly, fortnightly or monthly schedule), present, late or missing
  * each the median of 20 runs, and `haazri_db_mb_per_million` for the disk it takes. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "app/roster.h"
 #include "app/store-private.h"
 #include "tests/helpers.h"
 
@@ -32,6 +35,30 @@ static double median_ms(Store *s, const StoreLogQuery *q, guint *rows)
     }
     qsort(t, RUNS, sizeof *t, cmp_double);
     return t[RUNS / 2];
+}
+
+/* Everyone reports on a schedule: weekly on one or two days, every 14 days, or monthly (added to a
+ * database built before this measurement too). */
+static void fill_schedules(Store *s)
+{
+    sqlite3_stmt *st = NULL;
+    sqlite3_prepare_v2(s->db, "SELECT count(*) FROM schedules", -1, &st, NULL);
+    gboolean have = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0;
+    sqlite3_finalize(st);
+    if (have)
+        return;
+    const char *rules[] = {"weekly:mon", "weekly:tue,fri", "every:14", "monthly:15", "weekly:wed", "weekly:thu"};
+    sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
+    sqlite3_prepare_v2(s->db, "INSERT INTO schedules (probationer_id, rule, starts, due_by, updated_at) "
+                              "VALUES (?, ?, '2026-01-05', '12:00', '2026-01-01')", -1, &st, NULL);
+    for (int i = 1; i <= PEOPLE; i++) {
+        sqlite3_bind_int(st, 1, i);
+        sqlite3_bind_text(st, 2, rules[i % G_N_ELEMENTS(rules)], -1, SQLITE_STATIC);
+        sqlite3_step(st);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    sqlite3_exec(s->db, "COMMIT; ANALYZE", NULL, NULL, NULL);
 }
 
 static void fill(Store *s)
@@ -111,5 +138,23 @@ int main(void)
     fprintf(stderr, "name search found %u rows\n", n);
     StoreLogQuery unknown = {.result = "not_recognised", .limit = 50};
     printf("bench: officer_log_result_ms %.2f ms\n", median_ms(s, &unknown, &n));
+
+    fill_schedules(s);
+    g_autoptr(GDateTime) evening = g_date_time_new_local(2026, 6, 15, 18, 0, 0); /* a Monday */
+    double t[RUNS];
+    RosterCounts counts = {0};
+    for (int i = 0; i < RUNS; i++) {
+        gint64 t0 = g_get_monotonic_time();
+        g_autoptr(GPtrArray) rows = roster_for_day(s, "2026-06-15", evening, &counts, &error);
+        t[i] = (g_get_monotonic_time() - t0) / 1000.0;
+        if (!rows) {
+            fprintf(stderr, "%s\n", error->message);
+            return 1;
+        }
+    }
+    qsort(t, RUNS, sizeof *t, cmp_double);
+    printf("bench: officer_today_ms %.2f ms\n", t[RUNS / 2]);
+    fprintf(stderr, "today: %d due, %d present, %d late, %d missing\n", counts.due, counts.present, counts.late,
+            counts.missing);
     return 0;
 }
