@@ -122,7 +122,7 @@ static gboolean apply_person(Store *s, const StoreRosterPerson *p, const char *k
         return TRUE; /* never known here, and not for here: nothing to keep */
     if (!id) {
         if (!run(s, NULL, "INSERT INTO probationers (case_number, cnic, name_en, name_ur, office, status, "
-                          "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'active', ?, ?)",
+                          "created_at, updated_at, status_sent_at) VALUES (?, ?, ?, ?, ?, 'active', ?, ?7, ?7)",
                  "ttttttt", p->case_number, p->cnic, p->name_en, p->name_ur, p->office, now, now))
             return store_fail(s, error, "add a probationer from the roster");
         id = sqlite3_last_insert_rowid(s->db);
@@ -133,9 +133,12 @@ static gboolean apply_person(Store *s, const StoreRosterPerson *p, const char *k
                  "ttttti", p->cnic, p->name_en, p->name_ur, p->office, now, id))
             return store_fail(s, error, "update a probationer from the roster");
         /* Only a status that changes is written: gallery_version's trigger fires on any UPDATE OF
-         * status, and an unchanged one must not reload the gallery. */
+         * status, and an unchanged one must not reload the gallery. An officer's (de)activation
+         * here that the centre hasn't got yet is newer than the centre's: kept (a transfer away
+         * still deactivates). */
         const char *status = active ? "active" : "inactive";
-        if (!run(s, NULL, "UPDATE probationers SET status = ?1 WHERE id = ?2 AND status <> ?1", "ti", status, id))
+        if (!run(s, NULL, "UPDATE probationers SET status = ?1, status_sent_at = ?3 WHERE id = ?2 AND status <> ?1 "
+                          "AND (status_sent_at IS NOT NULL OR ?4 = 0)", "titi", status, id, now, (gint64)here))
             return store_fail(s, error, "update a probationer from the roster");
         gboolean was_active = sqlite3_changes(s->db) > 0 ? !active : active;
         if (was_active && !active)
@@ -266,12 +269,19 @@ GArray *store_enrollment_keys_new(void)
 
 StoreRoster *store_enrollments_unsent(Store *s, guint limit, GArray *keys, GError **error)
 {
+    /* Fingers not yet at the centre, and people whose status changed here since: one row each,
+     * grouped by person (a status-only row has no finger). */
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db,
-                           "SELECT f.id, f.finger, f.driver, f.print, p.case_number, p.cnic, p.name_en, "
-                           "p.name_ur, p.office, p.status FROM fingers f INDEXED BY fingers_unsent "
-                           "JOIN probationers p ON p.id = f.probationer_id "
-                           "WHERE f.sent_at IS NULL ORDER BY p.case_number, f.finger LIMIT ?",
+                           "SELECT p.id, p.case_number, p.cnic, p.name_en, p.name_ur, p.office, p.status, "
+                           "  f.id, f.finger, f.driver, f.print "
+                           "FROM fingers f INDEXED BY fingers_unsent JOIN probationers p ON p.id = f.probationer_id "
+                           "WHERE f.sent_at IS NULL "
+                           "UNION ALL "
+                           "SELECT p.id, p.case_number, p.cnic, p.name_en, p.name_ur, p.office, p.status, "
+                           "  NULL, NULL, NULL, NULL "
+                           "FROM probationers p INDEXED BY probationers_status_unsent WHERE p.status_sent_at IS NULL "
+                           "ORDER BY 2, 9 LIMIT ?",
                            -1, &st, NULL) != SQLITE_OK)
         return store_fail(s, error, "read the enrollments to send"), NULL;
     sqlite3_bind_int64(st, 1, limit);
@@ -279,24 +289,29 @@ StoreRoster *store_enrollments_unsent(Store *s, guint limit, GArray *keys, GErro
     StoreRosterPerson *p = NULL;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *case_number = (const char *)sqlite3_column_text(st, 4);
+        const char *case_number = (const char *)sqlite3_column_text(st, 1);
         if (!p || strcmp(p->case_number, case_number) != 0) {
             p = g_new0(StoreRosterPerson, 1);
             p->case_number = g_strdup(case_number);
-            p->cnic = g_strdup((const char *)sqlite3_column_text(st, 5));
-            p->name_en = g_strdup((const char *)sqlite3_column_text(st, 6));
-            p->name_ur = g_strdup((const char *)sqlite3_column_text(st, 7));
-            p->office = g_strdup((const char *)sqlite3_column_text(st, 8));
-            p->active = g_strcmp0((const char *)sqlite3_column_text(st, 9), "active") == 0;
+            p->cnic = g_strdup((const char *)sqlite3_column_text(st, 2));
+            p->name_en = g_strdup((const char *)sqlite3_column_text(st, 3));
+            p->name_ur = g_strdup((const char *)sqlite3_column_text(st, 4));
+            p->office = g_strdup((const char *)sqlite3_column_text(st, 5));
+            p->active = g_strcmp0((const char *)sqlite3_column_text(st, 6), "active") == 0;
             p->fingers = g_ptr_array_new_with_free_func((GDestroyNotify)store_roster_finger_free);
             g_ptr_array_add(out->people, p);
+            /* The person's status goes with them: marked as the centre's once it has answered. */
+            StoreEnrollmentKey key = {.probationer_id = sqlite3_column_int64(st, 0), .active = p->active};
+            g_array_append_val(keys, key);
         }
+        if (sqlite3_column_type(st, 7) == SQLITE_NULL)
+            continue;
         StoreRosterFinger *f = g_new0(StoreRosterFinger, 1);
-        f->finger = g_strdup((const char *)sqlite3_column_text(st, 1));
-        f->driver = g_strdup((const char *)sqlite3_column_text(st, 2));
-        f->print = g_bytes_new(sqlite3_column_blob(st, 3), (gsize)sqlite3_column_bytes(st, 3));
+        f->finger = g_strdup((const char *)sqlite3_column_text(st, 8));
+        f->driver = g_strdup((const char *)sqlite3_column_text(st, 9));
+        f->print = g_bytes_new(sqlite3_column_blob(st, 10), (gsize)sqlite3_column_bytes(st, 10));
         g_ptr_array_add(p->fingers, f);
-        StoreEnrollmentKey key = {.finger_id = sqlite3_column_int64(st, 0), .print = g_bytes_ref(f->print)};
+        StoreEnrollmentKey key = {.finger_id = sqlite3_column_int64(st, 7), .print = g_bytes_ref(f->print)};
         g_array_append_val(keys, key);
     }
     sqlite3_finalize(st);
@@ -314,9 +329,15 @@ gboolean store_enrollments_mark_sent(Store *s, const GArray *keys, GError **erro
     gboolean ok = TRUE;
     for (guint i = 0; ok && i < keys->len; i++) {
         const StoreEnrollmentKey *k = &g_array_index(keys, StoreEnrollmentKey, i);
-        /* Re-enrolled while the request was out (another print): that one still has to go. */
-        ok = run(s, NULL, "UPDATE fingers SET sent_at = ? WHERE id = ? AND print = ?", "tib", now, k->finger_id,
-                 k->print);
+        /* Re-enrolled (another print) or (de)activated again while the request was out: that still
+         * has to go. */
+        if (k->finger_id)
+            ok = run(s, NULL, "UPDATE fingers SET sent_at = ? WHERE id = ? AND print = ?", "tib", now, k->finger_id,
+                     k->print);
+        else
+            ok = run(s, NULL, "UPDATE probationers SET status_sent_at = ? WHERE id = ? AND status = ? "
+                              "AND status_sent_at IS NULL", "tit", now, k->probationer_id,
+                     k->active ? "active" : "inactive");
     }
     if (ok && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
         return TRUE;
@@ -328,5 +349,6 @@ gboolean store_enrollments_mark_sent(Store *s, const GArray *keys, GError **erro
 gint64 store_enrollments_count_unsent(Store *s)
 {
     gint64 n = -1;
-    return run(s, &n, "SELECT count(*) FROM fingers WHERE sent_at IS NULL", "") ? n : -1;
+    return run(s, &n, "SELECT (SELECT count(*) FROM fingers WHERE sent_at IS NULL) + "
+                      "(SELECT count(*) FROM probationers WHERE status_sent_at IS NULL)", "") ? n : -1;
 }

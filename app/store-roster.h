@@ -70,18 +70,21 @@ typedef struct {
  * that app/schedule.h can't read fails the page with a sentence naming the case. */
 gboolean store_apply_roster(Store *store, const StoreRoster *roster, const char *kiosk_office,
                             StoreRosterStats *stats, GError **error);
-/* Fingers enrolled on this kiosk that the centre hasn't acknowledged, at most `limit`, as a roster
- * in the loading file's shape (each person with their names, office and status, and those fingers);
+/* Fingers enrolled on this kiosk that the centre hasn't acknowledged, and people (de)activated here
+ * since, at most `limit` rows, as a roster in the loading file's shape (each person with names,
+ * office and status, and those fingers);
  * `keys` (from store_enrollment_keys_new()) gets what store_enrollments_mark_sent() needs. */
 typedef struct {
-    gint64 finger_id;
-    GBytes *print;   /* the print that went: a finger re-enrolled since is not marked */
+    gint64 finger_id;        /* a finger: its id and the print that went (re-enrolled since: not marked) */
+    GBytes *print;
+    gint64 probationer_id;   /* else a person: their id and the status that went */
+    gboolean active;
 } StoreEnrollmentKey;
 GArray *store_enrollment_keys_new(void);
 StoreRoster *store_enrollments_unsent(Store *store, guint limit, GArray *keys, GError **error);
 /* The centre has them; a finger re-enrolled since it was read stays unsent. */
 gboolean store_enrollments_mark_sent(Store *store, const GArray *keys, GError **error);
-/* Fingers waiting to go up; -1 on error. */
+/* Fingers and status changes waiting to go up; -1 on error. */
 gint64 store_enrollments_count_unsent(Store *store);
 /* The cursor of the last page applied; 0 = never pulled. */
 gint64 store_get_roster_cursor(Store *store);

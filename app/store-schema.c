@@ -140,6 +140,11 @@ static const char *const migrations[] = {
      * what the gallery is made of. */
     "ALTER TABLE fingers ADD COLUMN sent_at TEXT;"
     "CREATE INDEX fingers_unsent ON fingers (id) WHERE sent_at IS NULL;"
+    /* Likewise a (de)activation made here: status_sent_at NULL until the centre has it. What was
+     * there before this version counts as known to the centre. */
+    "ALTER TABLE probationers ADD COLUMN status_sent_at TEXT;"
+    "UPDATE probationers SET status_sent_at = updated_at;"
+    "CREATE INDEX probationers_status_unsent ON probationers (id) WHERE status_sent_at IS NULL;"
     "DROP TRIGGER gallery_fingers_u;"
     "CREATE TRIGGER gallery_fingers_u AFTER UPDATE OF probationer_id, finger, print, driver ON fingers"
     "  BEGIN UPDATE gallery_version SET version = version + 1; END;",

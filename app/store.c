@@ -263,7 +263,8 @@ gboolean store_set_probationer_active(Store *s, gint64 id, gboolean active, GErr
     g_autoptr(GDateTime) now = g_date_time_new_now_local();
     g_autofree char *at = store_now_iso(now);
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "UPDATE probationers SET status = ?, updated_at = ? WHERE id = ?",
+    /* A change made here goes up to the centre (status_sent_at NULL until it has it). */
+    if (sqlite3_prepare_v2(s->db, "UPDATE probationers SET status = ?, updated_at = ?, status_sent_at = NULL WHERE id = ?",
                            -1, &st, NULL) != SQLITE_OK)
         return store_fail(s, error, "change the probationer");
     sqlite3_bind_text(st, 1, active ? "active" : "inactive", -1, SQLITE_STATIC);

@@ -114,7 +114,7 @@ static int sync_status(Admin *a)
         add_string(b, "roster_error", roster_error && *roster_error ? roster_error : NULL);
         add_int(b, "audit_rows_waiting", audit_waiting);
         add_string(b, "audit_refused", audit_refused && *audit_refused ? audit_refused : NULL);
-        add_int(b, "enrolled_fingers_waiting", enroll_waiting);
+        add_int(b, "enrollments_waiting", enroll_waiting);
         add_string(b, "enrollments_refused", enroll_refused && *enroll_refused ? enroll_refused : NULL);
         json_builder_set_member_name(b, "quarantine");
         json_builder_begin_array(b);
@@ -143,7 +143,8 @@ static int sync_status(Admin *a)
     printf("audit trail:    %" G_GINT64_FORMAT " rows waiting to be sent\n", audit_waiting);
     if (audit_refused && *audit_refused)
         printf("audit refused:  %s\n", audit_refused);
-    printf("enrollments:    %" G_GINT64_FORMAT " fingers enrolled here waiting to be sent\n", enroll_waiting);
+    printf("enrollments:    %" G_GINT64_FORMAT " fingers and (de)activations made here waiting to be sent\n",
+           enroll_waiting);
     if (enroll_refused && *enroll_refused)
         printf("enrollments refused: %s\n", enroll_refused);
     printf("quarantined:    %" G_GINT64_FORMAT " (refused by the server; see below, then: haazri-ctl sync requeue)\n",

@@ -56,9 +56,10 @@ static const char *const schema[] = {
     "  case_number TEXT NOT NULL REFERENCES probationers(case_number),"
     "  finger TEXT NOT NULL, driver TEXT NOT NULL, print_b64 TEXT NOT NULL,"
     "  PRIMARY KEY (case_number, finger))",
-    /* Fingers the kiosks enrolled and sent up (POST /v1/enrollments): which kiosk, when. */
-    "CREATE TABLE IF NOT EXISTS enrollments ("
-    "  case_number TEXT NOT NULL, finger TEXT NOT NULL, device_id TEXT NOT NULL, received_at TEXT NOT NULL)",
+    /* What kiosks changed and sent up (POST /v1/enrollments): a finger's name, or "status:inactive"
+     * / "status:active"; which kiosk, when. */
+    "CREATE TABLE IF NOT EXISTS kiosk_changes ("
+    "  case_number TEXT NOT NULL, what TEXT NOT NULL, device_id TEXT NOT NULL, received_at TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS messages ("
     "  id TEXT PRIMARY KEY, office TEXT NOT NULL, case_number TEXT, text_en TEXT, text_ur TEXT,"
     "  valid_until TEXT, withdrawn INTEGER NOT NULL DEFAULT 0, version BIGINT NOT NULL)",

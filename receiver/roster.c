@@ -246,26 +246,39 @@ fail:
     return FALSE;
 }
 
-/* One person a kiosk enrolled fingers for. The centre stays authoritative for what it holds (names,
- * office, status, schedule); a person it has never heard of is added at the kiosk's office. A
- * finger that is new or differs is stored, logged with the kiosk, and the person's version moves
- * on, so the office's other kiosks pull it; the same finger sent again changes nothing. */
+/* One person a kiosk enrolled fingers for, or (de)activated. The centre stays authoritative for
+ * what it holds (names, office, schedule); a person it has never heard of is added at the kiosk's
+ * office. A finger that is new or differs is stored and logged with the kiosk; an officer's
+ * (de)activation at a kiosk of the person's own office is taken. Either way the person's version
+ * moves on, so the office's other kiosks pull it; the same thing sent again changes nothing. */
 static gboolean ingest_person(RxDb *db, const char *device_id, const char *office, const StoreRosterPerson *p,
                               const char *now, guint *changed, GError **error)
 {
     const char *key[] = {p->case_number};
-    g_autoptr(GPtrArray) known = rx_db_query(db, "SELECT status FROM probationers WHERE case_number = $1", key, 1, error);
+    g_autoptr(GPtrArray) known = rx_db_query(db, "SELECT status, office FROM probationers WHERE case_number = $1", key,
+                                             1, error);
     if (!known)
         return FALSE;
+    const char *status = p->active ? "active" : "inactive";
     gboolean moved = known->len == 0;
     if (moved) {
         g_autofree char *version = next_version(db, error);
-        const char *params[] = {p->case_number, office, p->cnic, p->name_en, p->name_ur, version};
+        const char *params[] = {p->case_number, office, p->cnic, p->name_en, p->name_ur, status, version};
         if (!version || !rx_db_exec(db,
                                     "INSERT INTO probationers (case_number, office, cnic, name_en, name_ur, status, "
-                                    "version) VALUES ($1, $2, $3, $4, $5, 'active', CAST($6 AS BIGINT))",
+                                    "version) VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS BIGINT))",
                                     params, G_N_ELEMENTS(params), error))
             return FALSE;
+    } else if (g_strcmp0(RX_CELL(known, 0, 1), office) == 0 && g_strcmp0(RX_CELL(known, 0, 0), status) != 0) {
+        const char *params[] = {status, p->case_number};
+        if (!rx_db_exec(db, "UPDATE probationers SET status = $1 WHERE case_number = $2", params, 2, error))
+            return FALSE;
+        const char *log[] = {p->case_number, status, device_id, now};
+        if (!rx_db_exec(db, "INSERT INTO kiosk_changes (case_number, what, device_id, received_at) "
+                            "VALUES ($1, 'status:' || $2, $3, $4)", log, 4, error))
+            return FALSE;
+        moved = TRUE;
+        (*changed)++;
     }
     for (guint i = 0; p->fingers && i < p->fingers->len; i++) {
         const StoreRosterFinger *f = g_ptr_array_index(p->fingers, i);
@@ -284,7 +297,7 @@ static gboolean ingest_person(RxDb *db, const char *device_id, const char *offic
         if (n == 0)
             continue;
         const char *log[] = {p->case_number, f->finger, device_id, now};
-        if (!rx_db_exec(db, "INSERT INTO enrollments (case_number, finger, device_id, received_at) VALUES ($1, $2, $3, $4)",
+        if (!rx_db_exec(db, "INSERT INTO kiosk_changes (case_number, what, device_id, received_at) VALUES ($1, $2, $3, $4)",
                         log, 4, error))
             return FALSE;
         moved = TRUE;

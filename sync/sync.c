@@ -289,8 +289,6 @@ static void on_audit_pushed(const HttpReply *reply, gpointer data)
          * Check-ins and the roster carry on; the trail stays here, complete. */
         contact(s, reply);
         g_free(s->audit_refused);
-    g_free(s->enroll_refused);
-    g_array_unref(s->enroll_keys);
         s->audit_refused = g_steal_pointer(&why);
         g_warning("sync: %s", s->audit_refused);
         publish(s, TRUE);
@@ -575,6 +573,8 @@ void sync_free(Sync *s)
     g_free(s->last_error);
     g_free(s->roster_error);
     g_free(s->audit_refused);
+    g_free(s->enroll_refused);
+    g_array_unref(s->enroll_keys);
     g_array_unref(s->listeners);
     g_free(s);
 }

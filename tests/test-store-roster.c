@@ -308,6 +308,24 @@ static void test_enrollments_out(void)
     apply_ok(s, page2, &st);
     g_autofree char *kept = query(s, "SELECT print FROM fingers WHERE finger = 'right-index'");
     g_assert_cmpstr(kept, ==, "taken-here-today");
+
+    /* An officer deactivates LHR-1 here; the centre, not knowing yet, still says active: the
+     * officer's decision stays until the centre has it. Then the centre's word counts again. */
+    gint64 id1 = g_ascii_strtoll(lhr1, NULL, 10);
+    g_assert_true(store_set_probationer_active(s, id1, FALSE, &error));
+    g_autoptr(StoreRoster) page3 = store_roster_new();
+    g_ptr_array_add(page3->people, person("LHR-1", "Lahore", TRUE, NULL));
+    apply_ok(s, page3, &st);
+    g_autofree char *status = query(s, "SELECT status FROM probationers WHERE case_number = 'LHR-1'");
+    g_assert_cmpstr(status, ==, "inactive");
+    g_array_set_size(keys, 0);
+    g_autoptr(StoreRoster) up = store_enrollments_unsent(s, 10, keys, &error);
+    g_assert_true(store_enrollments_mark_sent(s, keys, &error));
+    g_autoptr(StoreRoster) page4 = store_roster_new();
+    g_ptr_array_add(page4->people, person("LHR-1", "Lahore", TRUE, NULL));
+    apply_ok(s, page4, &st);
+    g_autofree char *now_active = query(s, "SELECT status FROM probationers WHERE case_number = 'LHR-1'");
+    g_assert_cmpstr(now_active, ==, "active");
 }
 
 int main(int argc, char **argv)

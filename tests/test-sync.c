@@ -568,7 +568,8 @@ static void test_roster_and_audit(gconstpointer engine)
 }
 
 /* A finger enrolled on one kiosk reaches the centre once and the office's other kiosks from there;
- * a person the centre already has keeps the centre's names; a re-enrolled finger goes up again. */
+ * a person the centre already has keeps the centre's names; a re-enrolled finger goes up again; an
+ * officer's deactivation on one kiosk reaches the others. */
 static void test_enrollments_up(gconstpointer engine)
 {
     g_autofree char *spec = new_spec(engine, "enrol");
@@ -593,11 +594,11 @@ static void test_enrollments_up(gconstpointer engine)
     StoreProbationer zainab = {.case_number = "LHR-900", .name_en = "Zainab Bibi", .office = "Lahore", .active = TRUE};
     gint64 zainab_id = store_add_probationer(a->store, &zainab, &error);
     g_assert_cmpint(store_add_finger(a->store, zainab_id, "left-index", print_b, "virtual_image", &error), >, 0);
-    g_assert_cmpint(store_enrollments_count_unsent(a->store), ==, 2);
+    g_assert_cmpint(store_enrollments_count_unsent(a->store), ==, 3); /* two fingers and a new person */
     g_assert_cmpint(run_ctl(a->conf, "sync", "now", NULL, NULL), ==, 0);
     g_assert_cmpint(store_enrollments_count_unsent(a->store), ==, 0);
     g_assert_cmpint(server_count(spec, "SELECT count(*) FROM fingers"), ==, 2);
-    g_autofree char *log_sql = g_strdup_printf("SELECT count(*) FROM enrollments WHERE device_id = '%s'", a->device);
+    g_autofree char *log_sql = g_strdup_printf("SELECT count(*) FROM kiosk_changes WHERE device_id = '%s' AND what NOT LIKE 'status:%%'", a->device);
     g_assert_cmpint(server_count(spec, log_sql), ==, 2);
     g_assert_cmpstr(tu_central_query(spec, "SELECT office || '|' || name_en || '|' || status FROM probationers "
                                            "WHERE case_number = 'LHR-900'"), ==, "Lahore|Zainab Bibi|active");
@@ -624,6 +625,19 @@ static void test_enrollments_up(gconstpointer engine)
     g_autofree char *want = tu_central_query(a->db, "SELECT hex(f.print) FROM fingers f JOIN probationers p ON "
                                                     "p.id = f.probationer_id WHERE p.case_number = 'LHR-500'");
     g_assert_cmpstr(b_print, ==, want);
+
+    /* An officer at A deactivates Zainab: the centre takes it, and B stops recognising her too. */
+    g_assert_true(store_set_probationer_active(a->store, zainab_id, FALSE, &error));
+    g_assert_cmpint(run_ctl(a->conf, "sync", "now", NULL, NULL), ==, 0);
+    g_assert_cmpstr(tu_central_query(spec, "SELECT status FROM probationers WHERE case_number = 'LHR-900'"), ==,
+                    "inactive");
+    g_assert_cmpint(run_ctl(b->conf, "sync", "now", NULL, NULL), ==, 0);
+    g_assert_cmpstr(tu_central_query(b->db, "SELECT status FROM probationers WHERE case_number = 'LHR-900'"), ==,
+                    "inactive");
+    g_assert_cmpint(run_ctl(a->conf, "sync", "now", NULL, NULL), ==, 0); /* its own change back: still inactive */
+    g_assert_cmpstr(tu_central_query(a->db, "SELECT status FROM probationers WHERE case_number = 'LHR-900'"), ==,
+                    "inactive");
+    g_assert_cmpint(store_enrollments_count_unsent(a->store), ==, 0);
     store_probationer_clear(&ayesha);
     kiosk_free(a);
     kiosk_free(b);
