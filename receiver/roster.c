@@ -19,6 +19,21 @@ static char *next_version(RxDb *db, GError **error)
     return rows && rows->len ? g_strdup(RX_CELL(rows, 0, 0)) : NULL;
 }
 
+/* Stores a finger (base64, as served); 1 when it was new or differed, 0 when the same, -1 on error. */
+static gint64 upsert_finger(RxDb *db, const char *case_number, const StoreRosterFinger *f, GError **error)
+{
+    gsize len = 0;
+    const guchar *data = g_bytes_get_data(f->print, &len);
+    g_autofree char *b64 = g_base64_encode(data, len);
+    const char *fp[] = {case_number, f->finger, f->driver, b64};
+    return rx_db_change(db,
+                        "INSERT INTO fingers (case_number, finger, driver, print_b64) VALUES ($1, $2, $3, $4) "
+                        "ON CONFLICT (case_number, finger) DO UPDATE SET driver = excluded.driver, "
+                        "print_b64 = excluded.print_b64 "
+                        "WHERE fingers.print_b64 <> excluded.print_b64 OR fingers.driver <> excluded.driver",
+                        fp, 4, error);
+}
+
 static gboolean load_person(RxDb *db, const StoreRosterPerson *p, GError **error)
 {
     g_autofree char *version = next_version(db, error);
@@ -48,19 +63,9 @@ static gboolean load_person(RxDb *db, const StoreRosterPerson *p, GError **error
                     "version = excluded.version",
                     params, G_N_ELEMENTS(params), error))
         return FALSE;
-    for (guint i = 0; p->fingers && i < p->fingers->len; i++) {
-        const StoreRosterFinger *f = g_ptr_array_index(p->fingers, i);
-        gsize len = 0;
-        const guchar *data = g_bytes_get_data(f->print, &len);
-        g_autofree char *b64 = g_base64_encode(data, len);
-        const char *fp[] = {p->case_number, f->finger, f->driver, b64};
-        if (!rx_db_exec(db,
-                        "INSERT INTO fingers (case_number, finger, driver, print_b64) VALUES ($1, $2, $3, $4) "
-                        "ON CONFLICT (case_number, finger) DO UPDATE SET driver = excluded.driver, "
-                        "print_b64 = excluded.print_b64",
-                        fp, 4, error))
+    for (guint i = 0; p->fingers && i < p->fingers->len; i++)
+        if (upsert_finger(db, p->case_number, g_ptr_array_index(p->fingers, i), error) < 0)
             return FALSE;
-    }
     return TRUE;
 }
 
@@ -282,16 +287,7 @@ static gboolean ingest_person(RxDb *db, const char *device_id, const char *offic
     }
     for (guint i = 0; p->fingers && i < p->fingers->len; i++) {
         const StoreRosterFinger *f = g_ptr_array_index(p->fingers, i);
-        gsize len = 0;
-        const guchar *data = g_bytes_get_data(f->print, &len);
-        g_autofree char *b64 = g_base64_encode(data, len);
-        const char *fp[] = {p->case_number, f->finger, f->driver, b64};
-        gint64 n = rx_db_change(db,
-                                "INSERT INTO fingers (case_number, finger, driver, print_b64) VALUES ($1, $2, $3, $4) "
-                                "ON CONFLICT (case_number, finger) DO UPDATE SET driver = excluded.driver, "
-                                "print_b64 = excluded.print_b64 "
-                                "WHERE fingers.print_b64 <> excluded.print_b64 OR fingers.driver <> excluded.driver",
-                                fp, 4, error);
+        gint64 n = upsert_finger(db, p->case_number, f, error);
         if (n < 0)
             return FALSE;
         if (n == 0)

@@ -1,60 +1,20 @@
-/* sync — the engine: outbox push, heartbeat, roster pull, backoff. See sync.h. */
-#include "sync/sync.h"
+/* sync — the engine: the cycle, check-ins up, heartbeat, backoff, life cycle. The audit trail,
+ * enrollments and the roster are in sync-exchange.c. See sync.h. */
+#include "sync/sync-private.h"
 
 #include <string.h>
 
 #include "app/store-roster.h"
 #include "app/store-sync.h"
 #include "app/version.h"
-#include "sync/http.h"
-
-#define SYNC_ERROR (g_quark_from_static_string("haazri-sync"))
-/* Audit rows per push: a day of officer work is a few dozen. */
-#define AUDIT_BATCH 200
-/* Fingers per push of enrollments: ~5 KB each as base64, so a push stays a few hundred KB. */
-#define ENROLL_BATCH 64
 /* A server asking for more than an hour is obeyed for an hour: the office may have fixed it. */
 #define MAX_RETRY_AFTER_MS (3600 * 1000)
-
-typedef struct {
-    SyncStatusFunc func;
-    gpointer data;
-} Listener;
-
-struct Sync {
-    SyncConfig config;
-    char *base, *device_id, *secret;
-    Store *store;
-    Http *http;
-    SyncStatus status;
-    char *last_error;
-    GArray *listeners;
-    SyncHeartbeatFunc heartbeat_func;
-    gpointer heartbeat_data;
-    guint timer;
-    gboolean busy, started;
-    int failures;
-    guint batch_limit;          /* shrinks to find an event the server refuses */
-    GPtrArray *batch;           /* the events in flight */
-    gint64 next_heartbeat_us;   /* monotonic */
-    gint64 next_pull_us;        /* monotonic; 0 = at once (start, or more pages wait) */
-    gint64 audit_last_id;       /* the last audit row in flight */
-    char *audit_refused;        /* the centre refused the audit trail for good: why (until restart) */
-    GArray *enroll_keys;        /* StoreEnrollmentKey of the fingers in flight */
-    char *enroll_refused;       /* the centre refused this kiosk's enrollments: why (until restart) */
-    char *roster_error;         /* the last roster page could not be used: why */
-    gint64 counted_us, saved_us;
-    SyncDoneFunc once_done;     /* sync_run_once() */
-    gpointer once_data;
-};
-
-static void cycle(Sync *s);
 
 static void schedule(Sync *s, gint64 delay_ms);
 
 /* ---- status ---- */
 
-static void publish(Sync *s, gboolean force)
+void sync_publish(Sync *s, gboolean force)
 {
     gint64 now = g_get_monotonic_time();
     if (force || now - s->counted_us > G_USEC_PER_SEC) {
@@ -98,11 +58,11 @@ static void set_error(Sync *s, const char *message)
     s->last_error = g_strdup(message);
     if (changed && message)
         g_message("sync: %s", message);
-    publish(s, changed);
+    sync_publish(s, changed);
 }
 
 /* The server answered (whatever it said): note the time and the clock offset. */
-static void contact(Sync *s, const HttpReply *reply)
+void sync_contact(Sync *s, const HttpReply *reply)
 {
     gboolean was = s->status.online;
     s->status.online = TRUE;
@@ -119,7 +79,7 @@ static gboolean on_timer(gpointer data)
 {
     Sync *s = data;
     s->timer = 0;
-    cycle(s);
+    sync_cycle(s);
     return G_SOURCE_REMOVE;
 }
 
@@ -135,12 +95,12 @@ static void finish_once(Sync *s, const char *failure)
     SyncDoneFunc done = s->once_done;
     s->once_done = NULL;
     g_autoptr(GError) error = failure ? g_error_new_literal(SYNC_ERROR, 1, failure) : NULL;
-    publish(s, TRUE);
+    sync_publish(s, TRUE);
     done(error, s->once_data);
 }
 
 /* Something went wrong that may go right later. */
-static void transient(Sync *s, const char *why, gint64 retry_after_s)
+void sync_transient(Sync *s, const char *why, gint64 retry_after_s)
 {
     s->failures++;
     if (s->status.online)
@@ -168,7 +128,7 @@ static void transient(Sync *s, const char *why, gint64 retry_after_s)
 
 /* ---- push ---- */
 
-static char *describe_failure(const HttpReply *reply, const char *what)
+char *sync_describe_failure(const HttpReply *reply, const char *what)
 {
     gsize len = 0;
     const char *body = g_bytes_get_data(reply->body, &len);
@@ -179,7 +139,7 @@ static char *describe_failure(const HttpReply *reply, const char *what)
                            reason ? reason : "");
 }
 
-static gboolean is_permanent(long status)
+gboolean sync_is_permanent(long status)
 {
     return status >= 400 && status < 500 && status != 408 && status != 429;
 }
@@ -197,7 +157,7 @@ static void on_pushed(const HttpReply *reply, gpointer data)
         if (!acked) {
             g_autofree char *why = g_strdup_printf("the server's reply to a push could not be read (%s); "
                                                    "the check-ins will be sent again", error->message);
-            transient(s, why, -1);
+            sync_transient(s, why, -1);
             return;
         }
         g_autoptr(GPtrArray) uuids = g_ptr_array_new();
@@ -206,55 +166,55 @@ static void on_pushed(const HttpReply *reply, gpointer data)
             if (g_hash_table_contains(acked, e->uuid))
                 g_ptr_array_add(uuids, e->uuid);
         }
-        contact(s, reply);
+        sync_contact(s, reply);
         if (uuids->len == 0) {
-            transient(s, "the server acknowledged none of the check-ins sent; they will be sent again", -1);
+            sync_transient(s, "the server acknowledged none of the check-ins sent; they will be sent again", -1);
             return;
         }
         if (!store_outbox_mark_sent(s->store, (const char *const *)uuids->pdata, uuids->len, &error)) {
             /* The server has them; sending them again later is harmless. */
-            transient(s, error->message, -1);
+            sync_transient(s, error->message, -1);
             return;
         }
         s->failures = 0;
         s->batch_limit = MIN((guint)s->config.batch_max, s->batch_limit * 2);
         gboolean had_error = s->last_error != NULL;
         g_clear_pointer(&s->last_error, g_free);
-        publish(s, had_error);
-        cycle(s);
+        sync_publish(s, had_error);
+        sync_cycle(s);
         return;
     }
-    g_autofree char *why = describe_failure(reply, "a push");
+    g_autofree char *why = sync_describe_failure(reply, "a push");
     if (reply->status == 401 || reply->status == 403) {
-        contact(s, reply);
+        sync_contact(s, reply);
         s->status.authorised = FALSE;
         g_autofree char *msg = g_strdup_printf("%s — this kiosk is not (or no longer) registered: "
                                                "provision it again", why);
-        transient(s, msg, s->config.retry_max_ms / 1000);
+        sync_transient(s, msg, s->config.retry_max_ms / 1000);
         return;
     }
-    if (is_permanent(reply->status)) {
-        contact(s, reply);
+    if (sync_is_permanent(reply->status)) {
+        sync_contact(s, reply);
         s->status.authorised = TRUE;
         if (batch->len > 1) {
             /* One event in this batch is refused: halve until it is alone. */
             s->batch_limit = MAX(1, batch->len / 2);
-            cycle(s);
+            sync_cycle(s);
             return;
         }
         StoreOutboxEvent *e = g_ptr_array_index(batch, 0);
         g_autoptr(GError) error = NULL;
         if (!store_outbox_quarantine(s->store, e->uuid, why, &error)) {
-            transient(s, error->message, -1);
+            sync_transient(s, error->message, -1);
             return;
         }
         g_message("sync: check-in %s quarantined: %s", e->uuid, why);
         s->batch_limit = (guint)s->config.batch_max;
-        publish(s, TRUE);
-        cycle(s);
+        sync_publish(s, TRUE);
+        sync_cycle(s);
         return;
     }
-    transient(s, why, reply->status ? reply->retry_after_s : -1);
+    sync_transient(s, why, reply->status ? reply->retry_after_s : -1);
 }
 
 static void push(Sync *s, GPtrArray *batch)
@@ -267,165 +227,6 @@ static void push(Sync *s, GPtrArray *batch)
     http_request(s->http, url, s->device_id, s->secret, body, TRUE, on_pushed, s);
 }
 
-/* ---- the audit trail ---- */
-
-static void on_audit_pushed(const HttpReply *reply, gpointer data)
-{
-    Sync *s = data;
-    s->busy = FALSE;
-    if (reply->status == 200) {
-        g_autoptr(GError) error = NULL;
-        contact(s, reply);
-        if (!store_audit_mark_sent(s->store, s->audit_last_id, &error)) {
-            transient(s, error->message, -1); /* sending them again is harmless */
-            return;
-        }
-        cycle(s);
-        return;
-    }
-    g_autofree char *why = describe_failure(reply, "the audit trail");
-    if (is_permanent(reply->status) && reply->status != 401 && reply->status != 403) {
-        /* The centre says this kiosk's trail doesn't continue what it holds: an officer must look.
-         * Check-ins and the roster carry on; the trail stays here, complete. */
-        contact(s, reply);
-        g_free(s->audit_refused);
-        s->audit_refused = g_steal_pointer(&why);
-        g_warning("sync: %s", s->audit_refused);
-        publish(s, TRUE);
-        cycle(s);
-        return;
-    }
-    transient(s, why, reply->status ? reply->retry_after_s : -1);
-}
-
-/* TRUE when a push of audit rows went out. */
-static gboolean push_audit(Sync *s)
-{
-    if (s->audit_refused)
-        return FALSE;
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) rows = store_audit_unsent(s->store, AUDIT_BATCH, &error);
-    if (!rows || rows->len == 0)
-        return FALSE;
-    s->audit_last_id = ((StoreAuditRow *)g_ptr_array_index(rows, rows->len - 1))->id;
-    g_autofree char *json = protocol_build_audit(s->device_id, rows);
-    g_autoptr(GBytes) body = protocol_gzip(json, strlen(json));
-    g_autofree char *url = g_strconcat(s->base, "/v1/audit", NULL);
-    s->busy = TRUE;
-    http_request(s->http, url, s->device_id, s->secret, body, TRUE, on_audit_pushed, s);
-    return TRUE;
-}
-
-/* ---- fingers enrolled here, up to the centre ---- */
-
-static void on_enrollments_pushed(const HttpReply *reply, gpointer data)
-{
-    Sync *s = data;
-    s->busy = FALSE;
-    if (reply->status == 200) {
-        g_autoptr(GError) error = NULL;
-        contact(s, reply);
-        if (!store_enrollments_mark_sent(s->store, s->enroll_keys, &error)) {
-            transient(s, error->message, -1); /* sending them again changes nothing at the centre */
-            return;
-        }
-        cycle(s);
-        return;
-    }
-    g_autofree char *why = describe_failure(reply, "the enrollments");
-    if (is_permanent(reply->status) && reply->status != 401 && reply->status != 403) {
-        /* The centre can't take what this kiosk enrolled (e.g. a template it can't read): they stay
-         * here, in use for check-ins, and an officer sees why in haazri-ctl sync status. */
-        contact(s, reply);
-        g_free(s->enroll_refused);
-        s->enroll_refused = g_steal_pointer(&why);
-        g_warning("sync: %s", s->enroll_refused);
-        publish(s, TRUE);
-        cycle(s);
-        return;
-    }
-    transient(s, why, reply->status ? reply->retry_after_s : -1);
-}
-
-/* TRUE when a push of enrollments went out. */
-static gboolean push_enrollments(Sync *s)
-{
-    if (s->enroll_refused)
-        return FALSE;
-    g_autoptr(GError) error = NULL;
-    g_array_set_size(s->enroll_keys, 0);
-    g_autoptr(StoreRoster) enrolled = store_enrollments_unsent(s->store, ENROLL_BATCH, s->enroll_keys, &error);
-    if (!enrolled || enrolled->people->len == 0)
-        return FALSE;
-    g_autofree char *json = protocol_build_roster(enrolled);
-    g_autoptr(GBytes) body = protocol_gzip(json, strlen(json));
-    g_autofree char *url = g_strconcat(s->base, "/v1/enrollments", NULL);
-    s->busy = TRUE;
-    http_request(s->http, url, s->device_id, s->secret, body, TRUE, on_enrollments_pushed, s);
-    return TRUE;
-}
-
-/* ---- the roster ---- */
-
-static void roster_problem(Sync *s, char *why)
-{
-    if (g_strcmp0(why, s->roster_error) != 0)
-        g_warning("sync: %s", why);
-    g_free(s->roster_error);
-    s->roster_error = why;
-    /* Not a network problem: the kiosk stays online and asks again at the next interval. */
-    s->next_pull_us = g_get_monotonic_time() + (gint64)s->config.interval_s * G_USEC_PER_SEC;
-    publish(s, TRUE);
-    cycle(s);
-}
-
-static void on_roster(const HttpReply *reply, gpointer data)
-{
-    Sync *s = data;
-    s->busy = FALSE;
-    if (reply->status != 200) {
-        g_autofree char *why = describe_failure(reply, "a roster pull");
-        if (reply->status == 401 || reply->status == 403)
-            s->status.authorised = FALSE;
-        transient(s, why, reply->status ? reply->retry_after_s : -1);
-        return;
-    }
-    contact(s, reply);
-    gsize len = 0;
-    const char *body = g_bytes_get_data(reply->body, &len);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(StoreRoster) roster = protocol_parse_roster(body, len, PROTOCOL_ROSTER_REPLY, &error);
-    if (!roster) {
-        roster_problem(s, g_strdup_printf("the centre's roster could not be used (%s); nothing of it was applied",
-                                          error->message));
-        return;
-    }
-    StoreRosterStats stats;
-    if (!store_apply_roster(s->store, roster, roster->office, &stats, &error)) {
-        if (g_error_matches(error, STORE_ERROR, STORE_ERROR_INVALID)) {
-            roster_problem(s, g_strdup_printf("%s; nothing of that page was applied", error->message));
-            return;
-        }
-        transient(s, error->message, -1); /* the store: full disk, ... */
-        return;
-    }
-    if (stats.added || stats.updated || stats.deactivated || stats.messages)
-        g_message("sync: roster applied: %u added, %u updated, %u deactivated, %u fingers, %u messages",
-                  stats.added, stats.updated, stats.deactivated, stats.fingers, stats.messages);
-    g_clear_pointer(&s->roster_error, g_free);
-    s->next_pull_us = roster->more ? 0 : g_get_monotonic_time() + (gint64)s->config.interval_s * G_USEC_PER_SEC;
-    publish(s, TRUE);
-    cycle(s);
-}
-
-static void pull_roster(Sync *s)
-{
-    g_autofree char *url = g_strdup_printf("%s/v1/roster?since=%" G_GINT64_FORMAT, s->base,
-                                           store_get_roster_cursor(s->store));
-    s->busy = TRUE;
-    http_request(s->http, url, s->device_id, s->secret, NULL, FALSE, on_roster, s);
-}
-
 /* ---- heartbeat ---- */
 
 static void on_heartbeat(const HttpReply *reply, gpointer data)
@@ -433,23 +234,23 @@ static void on_heartbeat(const HttpReply *reply, gpointer data)
     Sync *s = data;
     s->busy = FALSE;
     if (reply->status != 200) {
-        g_autofree char *why = describe_failure(reply, "a heartbeat");
+        g_autofree char *why = sync_describe_failure(reply, "a heartbeat");
         if (reply->status == 401 || reply->status == 403)
             s->status.authorised = FALSE;
-        transient(s, why, reply->status ? reply->retry_after_s : -1);
+        sync_transient(s, why, reply->status ? reply->retry_after_s : -1);
         return;
     }
-    contact(s, reply);
+    sync_contact(s, reply);
     s->status.authorised = TRUE;
     s->next_heartbeat_us = g_get_monotonic_time() + (gint64)s->config.interval_s * G_USEC_PER_SEC;
     g_clear_pointer(&s->last_error, g_free);
-    publish(s, TRUE);
-    cycle(s);
+    sync_publish(s, TRUE);
+    sync_cycle(s);
 }
 
 static void heartbeat(Sync *s)
 {
-    publish(s, TRUE);
+    sync_publish(s, TRUE);
     ProtocolHeartbeat hb = {.device_id = s->device_id, .version = (char *)HAAZRI_VERSION,
                             .queue_length = s->status.pending, .quarantined = s->status.quarantined,
                             .clock_offset_s = s->status.clock_offset_s};
@@ -471,7 +272,7 @@ static void heartbeat(Sync *s)
 
 /* ---- the cycle ---- */
 
-static void cycle(Sync *s)
+void sync_cycle(Sync *s)
 {
     if (s->busy)
         return;
@@ -482,7 +283,7 @@ static void cycle(Sync *s)
     g_autoptr(GError) error = NULL;
     GPtrArray *batch = store_outbox_next(s->store, 0, s->batch_limit, &error);
     if (!batch) {
-        transient(s, error->message, -1);
+        sync_transient(s, error->message, -1);
         return;
     }
     if (batch->len > 0) {
@@ -493,7 +294,7 @@ static void cycle(Sync *s)
     s->batch_limit = (guint)s->config.batch_max;
     /* Check-ins first, then the audit trail, the fingers enrolled here, the heartbeat and the
      * roster: what the office did matters more than what the centre has to say. */
-    if (push_audit(s) || push_enrollments(s))
+    if (sync_push_audit(s) || sync_push_enrollments(s))
         return;
     gint64 now = g_get_monotonic_time();
     if (now >= s->next_heartbeat_us) {
@@ -501,14 +302,14 @@ static void cycle(Sync *s)
         return;
     }
     if (now >= s->next_pull_us) {
-        pull_roster(s);
+        sync_pull_roster(s);
         return;
     }
     if (s->once_done) {
         finish_once(s, NULL);
         return;
     }
-    publish(s, TRUE);
+    sync_publish(s, TRUE);
     schedule(s, (MIN(s->next_heartbeat_us, s->next_pull_us) - now) / 1000 + 1);
 }
 

@@ -1,0 +1,173 @@
+/* sync-exchange — what goes up besides check-ins (the officers' audit trail; fingers enrolled and
+ * people (de)activated here) and what comes down (the roster). Part of the sync engine: see
+ * sync-private.h; docs/sync.md says what each does. */
+#include "sync/sync-private.h"
+
+#include <string.h>
+
+#include "app/store-roster.h"
+#include "app/store-sync.h"
+
+/* Audit rows per push: a day of officer work is a few dozen. */
+#define AUDIT_BATCH 200
+/* Fingers per push of enrollments: ~5 KB each as base64, so a push stays a few hundred KB. */
+#define ENROLL_BATCH 64
+
+/* ---- the audit trail ---- */
+
+static void on_audit_pushed(const HttpReply *reply, gpointer data)
+{
+    Sync *s = data;
+    s->busy = FALSE;
+    if (reply->status == 200) {
+        g_autoptr(GError) error = NULL;
+        sync_contact(s, reply);
+        if (!store_audit_mark_sent(s->store, s->audit_last_id, &error)) {
+            sync_transient(s, error->message, -1); /* sending them again is harmless */
+            return;
+        }
+        sync_cycle(s);
+        return;
+    }
+    g_autofree char *why = sync_describe_failure(reply, "the audit trail");
+    if (sync_is_permanent(reply->status) && reply->status != 401 && reply->status != 403) {
+        /* The centre says this kiosk's trail doesn't continue what it holds: an officer must look.
+         * Check-ins and the roster carry on; the trail stays here, complete. */
+        sync_contact(s, reply);
+        g_free(s->audit_refused);
+        s->audit_refused = g_steal_pointer(&why);
+        g_warning("sync: %s", s->audit_refused);
+        sync_publish(s, TRUE);
+        sync_cycle(s);
+        return;
+    }
+    sync_transient(s, why, reply->status ? reply->retry_after_s : -1);
+}
+
+/* TRUE when a push of audit rows went out. */
+gboolean sync_push_audit(Sync *s)
+{
+    if (s->audit_refused)
+        return FALSE;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) rows = store_audit_unsent(s->store, AUDIT_BATCH, &error);
+    if (!rows || rows->len == 0)
+        return FALSE;
+    s->audit_last_id = ((StoreAuditRow *)g_ptr_array_index(rows, rows->len - 1))->id;
+    g_autofree char *json = protocol_build_audit(s->device_id, rows);
+    g_autoptr(GBytes) body = protocol_gzip(json, strlen(json));
+    g_autofree char *url = g_strconcat(s->base, "/v1/audit", NULL);
+    s->busy = TRUE;
+    http_request(s->http, url, s->device_id, s->secret, body, TRUE, on_audit_pushed, s);
+    return TRUE;
+}
+
+/* ---- fingers enrolled here, up to the centre ---- */
+
+static void on_enrollments_pushed(const HttpReply *reply, gpointer data)
+{
+    Sync *s = data;
+    s->busy = FALSE;
+    if (reply->status == 200) {
+        g_autoptr(GError) error = NULL;
+        sync_contact(s, reply);
+        if (!store_enrollments_mark_sent(s->store, s->enroll_keys, &error)) {
+            sync_transient(s, error->message, -1); /* sending them again changes nothing at the centre */
+            return;
+        }
+        sync_cycle(s);
+        return;
+    }
+    g_autofree char *why = sync_describe_failure(reply, "the enrollments");
+    if (sync_is_permanent(reply->status) && reply->status != 401 && reply->status != 403) {
+        /* The centre can't take what this kiosk enrolled (e.g. a template it can't read): they stay
+         * here, in use for check-ins, and an officer sees why in haazri-ctl sync status. */
+        sync_contact(s, reply);
+        g_free(s->enroll_refused);
+        s->enroll_refused = g_steal_pointer(&why);
+        g_warning("sync: %s", s->enroll_refused);
+        sync_publish(s, TRUE);
+        sync_cycle(s);
+        return;
+    }
+    sync_transient(s, why, reply->status ? reply->retry_after_s : -1);
+}
+
+/* TRUE when a push of enrollments went out. */
+gboolean sync_push_enrollments(Sync *s)
+{
+    if (s->enroll_refused)
+        return FALSE;
+    g_autoptr(GError) error = NULL;
+    g_array_set_size(s->enroll_keys, 0);
+    g_autoptr(StoreRoster) enrolled = store_enrollments_unsent(s->store, ENROLL_BATCH, s->enroll_keys, &error);
+    if (!enrolled || enrolled->people->len == 0)
+        return FALSE;
+    g_autofree char *json = protocol_build_roster(enrolled);
+    g_autoptr(GBytes) body = protocol_gzip(json, strlen(json));
+    g_autofree char *url = g_strconcat(s->base, "/v1/enrollments", NULL);
+    s->busy = TRUE;
+    http_request(s->http, url, s->device_id, s->secret, body, TRUE, on_enrollments_pushed, s);
+    return TRUE;
+}
+
+/* ---- the roster ---- */
+
+static void roster_problem(Sync *s, char *why)
+{
+    if (g_strcmp0(why, s->roster_error) != 0)
+        g_warning("sync: %s", why);
+    g_free(s->roster_error);
+    s->roster_error = why;
+    /* Not a network problem: the kiosk stays online and asks again at the next interval. */
+    s->next_pull_us = g_get_monotonic_time() + (gint64)s->config.interval_s * G_USEC_PER_SEC;
+    sync_publish(s, TRUE);
+    sync_cycle(s);
+}
+
+static void on_roster(const HttpReply *reply, gpointer data)
+{
+    Sync *s = data;
+    s->busy = FALSE;
+    if (reply->status != 200) {
+        g_autofree char *why = sync_describe_failure(reply, "a roster pull");
+        if (reply->status == 401 || reply->status == 403)
+            s->status.authorised = FALSE;
+        sync_transient(s, why, reply->status ? reply->retry_after_s : -1);
+        return;
+    }
+    sync_contact(s, reply);
+    gsize len = 0;
+    const char *body = g_bytes_get_data(reply->body, &len);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(StoreRoster) roster = protocol_parse_roster(body, len, PROTOCOL_ROSTER_REPLY, &error);
+    if (!roster) {
+        roster_problem(s, g_strdup_printf("the centre's roster could not be used (%s); nothing of it was applied",
+                                          error->message));
+        return;
+    }
+    StoreRosterStats stats;
+    if (!store_apply_roster(s->store, roster, roster->office, &stats, &error)) {
+        if (g_error_matches(error, STORE_ERROR, STORE_ERROR_INVALID)) {
+            roster_problem(s, g_strdup_printf("%s; nothing of that page was applied", error->message));
+            return;
+        }
+        sync_transient(s, error->message, -1); /* the store: full disk, ... */
+        return;
+    }
+    if (stats.added || stats.updated || stats.deactivated || stats.messages)
+        g_message("sync: roster applied: %u added, %u updated, %u deactivated, %u fingers, %u messages",
+                  stats.added, stats.updated, stats.deactivated, stats.fingers, stats.messages);
+    g_clear_pointer(&s->roster_error, g_free);
+    s->next_pull_us = roster->more ? 0 : g_get_monotonic_time() + (gint64)s->config.interval_s * G_USEC_PER_SEC;
+    sync_publish(s, TRUE);
+    sync_cycle(s);
+}
+
+void sync_pull_roster(Sync *s)
+{
+    g_autofree char *url = g_strdup_printf("%s/v1/roster?since=%" G_GINT64_FORMAT, s->base,
+                                           store_get_roster_cursor(s->store));
+    s->busy = TRUE;
+    http_request(s->http, url, s->device_id, s->secret, NULL, FALSE, on_roster, s);
+}

@@ -1,0 +1,59 @@
+/* sync-private — what sync.c (the cycle, check-ins, heartbeat, backoff) and sync-exchange.c (the
+ * audit trail and enrollments up, the roster down) share. Nothing else includes it. */
+#pragma once
+
+#include "sync/http.h"
+#include "sync/sync.h"
+
+#define SYNC_ERROR (g_quark_from_static_string("haazri-sync"))
+
+typedef struct {
+    SyncStatusFunc func;
+    gpointer data;
+} Listener;
+
+struct Sync {
+    SyncConfig config;
+    char *base, *device_id, *secret;
+    Store *store;
+    Http *http;
+    SyncStatus status;
+    char *last_error;
+    GArray *listeners;
+    SyncHeartbeatFunc heartbeat_func;
+    gpointer heartbeat_data;
+    guint timer;
+    gboolean busy, started;
+    int failures;
+    guint batch_limit;          /* shrinks to find an event the server refuses */
+    GPtrArray *batch;           /* the events in flight */
+    gint64 next_heartbeat_us;   /* monotonic */
+    gint64 next_pull_us;        /* monotonic; 0 = at once (start, or more pages wait) */
+    gint64 audit_last_id;       /* the last audit row in flight */
+    char *audit_refused;        /* the centre refused the audit trail for good: why (until restart) */
+    GArray *enroll_keys;        /* StoreEnrollmentKey of the fingers in flight */
+    char *enroll_refused;       /* the centre refused this kiosk's enrollments: why (until restart) */
+    char *roster_error;         /* the last roster page could not be used: why */
+    gint64 counted_us, saved_us;
+    SyncDoneFunc once_done;     /* sync_run_once() */
+    gpointer once_data;
+};
+
+/* sync.c */
+/* The next step: whatever waits, in order; or sleep until the next heartbeat or pull. */
+void sync_cycle(Sync *s);
+/* Tells listeners (and, now and then, the store for haazri-ctl) how things stand. */
+void sync_publish(Sync *s, gboolean force);
+/* The server answered (whatever it said): note the time and the clock offset. */
+void sync_contact(Sync *s, const HttpReply *reply);
+/* Something went wrong that may go right later: back off and try again. */
+void sync_transient(Sync *s, const char *why, gint64 retry_after_s);
+/* "the server answered 409 to <what>: <its reason>" or "could not reach the server (<what>): ..." */
+char *sync_describe_failure(const HttpReply *reply, const char *what);
+/* A 4xx that sending again won't fix. */
+gboolean sync_is_permanent(long status);
+
+/* sync-exchange.c: each TRUE when a request went out (its reply continues the cycle). */
+gboolean sync_push_audit(Sync *s);
+gboolean sync_push_enrollments(Sync *s);
+void sync_pull_roster(Sync *s);
