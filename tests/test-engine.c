@@ -133,6 +133,53 @@ static void test_rotation_and_shift(void)
     g_assert_cmpfloat(engine_template_match(turned, scan[3][0]), <, ENGINE_DEFAULT_THRESHOLD);
 }
 
+/* A print cut into two-minutia pieces, each piece shifted on its own: every piece still agrees with
+ * the original in distance, directions and rotation (what the pair stage looks at), but the pieces
+ * no longer sit where each other say. Not a match: the structure check must see through it. */
+static void test_structure_not_just_rotation(void)
+{
+    const EngineTemplate *src = scan[2][0];
+    guint n = engine_template_get_minutiae(src, 0);
+    g_autofree gint32 *x = g_new(gint32, n), *y = g_new(gint32, n), *t = g_new(gint32, n);
+    g_autofree gint32 *x0 = g_new(gint32, n), *y0 = g_new(gint32, n);
+    g_autofree gboolean *used = g_new0(gboolean, n);
+    g_autoptr(GRand) rng = g_rand_new_with_seed(3);
+    guint out = 0;
+    for (guint i = 0; i < n; i++) {
+        if (used[i])
+            continue;
+        gint32 xi, yi, ti, best = -1, best_d2 = G_MAXINT32;
+        engine_template_get_minutia(src, 0, i, &xi, &yi, &ti);
+        for (guint j = 0; j < n; j++) { /* the nearest unused neighbour: the piece's partner */
+            gint32 xj, yj, tj;
+            engine_template_get_minutia(src, 0, j, &xj, &yj, &tj);
+            gint32 d2 = (xj - xi) * (xj - xi) + (yj - yi) * (yj - yi);
+            if (j != i && !used[j] && d2 >= 100 && d2 < best_d2)
+                best = (gint32)j, best_d2 = d2;
+        }
+        if (best < 0)
+            continue;
+        used[i] = used[best] = TRUE;
+        gint32 dx = g_rand_int_range(rng, -60, 61), dy = g_rand_int_range(rng, -60, 61);
+        const guint both[2] = {i, (guint)best};
+        for (int k = 0; k < 2; k++) {
+            engine_template_get_minutia(src, 0, both[k], &x0[out], &y0[out], &t[out]);
+            x[out] = x0[out] + dx;
+            y[out] = y0[out] + dy;
+            out++;
+        }
+    }
+    g_assert_cmpuint(out, >=, 20);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(EngineTemplate) pieces = engine_template_new(1, &out, x, y, t, &error);
+    g_assert_no_error(error);
+    g_assert_cmpfloat(engine_template_match(pieces, src), <, ENGINE_DEFAULT_THRESHOLD / 2);
+    /* The same pieces left where they were are the print again. */
+    g_autoptr(EngineTemplate) kept = engine_template_new(1, &out, x0, y0, t, &error);
+    g_assert_no_error(error);
+    g_assert_cmpfloat(engine_template_match(kept, src), >=, ENGINE_DEFAULT_THRESHOLD);
+}
+
 static void expect_refused(GBytes *blob, int code, const char *words)
 {
     g_autoptr(GError) error = NULL;
@@ -238,7 +285,7 @@ static void test_checkin_with_engine(void)
     g_autofree char *conf = g_build_filename(tu_tmpdir(), "engine.conf", NULL);
     g_assert_true(g_file_set_contents(conf, "[kiosk]\ndevice_id = t\noffice = T\ndata_dir = engine-data\n"
                                             "[checkin]\nresult_seconds = 1\n[match]\nsearch = engine\n"
-                                            "threshold = 40\nmargin = 6\n", -1, NULL));
+                                            "threshold = 20\nmargin = 6\n", -1, NULL));
     g_autoptr(GError) error = NULL;
     g_autoptr(Config) config = config_load(conf, &error);
     g_assert_no_error(error);
@@ -301,6 +348,7 @@ int main(int argc, char **argv)
     g_test_add_func("/engine/strangers-match-nobody", test_strangers_match_nobody);
     g_test_add_func("/engine/add-and-remove", test_add_and_remove);
     g_test_add_func("/engine/rotation-and-shift", test_rotation_and_shift);
+    g_test_add_func("/engine/structure-not-just-rotation", test_structure_not_just_rotation);
     g_test_add_func("/engine/malformed-and-foreign", test_malformed_and_foreign);
     g_test_add_func("/engine/checkin-with-engine", test_checkin_with_engine);
     int rc = g_test_run();
