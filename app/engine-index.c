@@ -19,6 +19,12 @@
  * index within the memory budget (~4 KB per 5-impression finger) and was enough for the genuine
  * finger to rank first among 20,000 (docs/search.md). */
 #define INDEX_NEIGHBOURS 5
+/* Each posting also holds the pair's line direction in 32 bins, so a probe's votes for an
+ * impression are counted per implied rotation: a genuine print's agreeing pairs share one
+ * rotation, a stranger's chance agreements spread over all 32. */
+#define ROT_BITS 5
+#define ROT_BINS (1u << ROT_BITS)
+#define ROT_MASK (ROT_BINS - 1)
 
 typedef struct {
     gint64 finger_id, probationer_id;
@@ -92,7 +98,7 @@ void shard_add(Shard *s, gint64 finger_id, gint64 probationer_id, EngineTemplate
             if (key < 0)
                 continue;
             guint before = s->buckets[key].len;
-            bucket_push(&s->buckets[key], id);
+            bucket_push(&s->buckets[key], id << ROT_BITS | pairs[p].phi >> (8 - ROT_BITS));
             entry.n_postings += s->buckets[key].len - before;
         }
         g_array_append_val(s->entries, entry);
@@ -129,8 +135,8 @@ static void compact(Shard *s)
         Bucket *b = &s->buckets[k];
         guint32 w = 0;
         for (guint32 r = 0; r < b->len; r++)
-            if (remap[b->ids[r]] != G_MAXUINT32)
-                b->ids[w++] = remap[b->ids[r]];
+            if (remap[b->ids[r] >> ROT_BITS] != G_MAXUINT32)
+                b->ids[w++] = remap[b->ids[r] >> ROT_BITS] << ROT_BITS | (b->ids[r] & ROT_MASK);
         b->len = w;
     }
     s->dead = 0;
@@ -223,7 +229,7 @@ GArray *engine_probe_keys(const EngineMinutia *m, guint n)
                         continue;
                     gint key = engine_pair_key((guint)ds[a], (guint8)as[b], (guint8)bs[c]);
                     if (key >= 0) {
-                        guint32 k = (guint32)key;
+                        guint32 k = (guint32)key | (guint32)(pairs[p].phi >> (8 - ROT_BITS)) << 16;
                         g_array_append_val(keys, k);
                     }
                 }
@@ -281,14 +287,18 @@ void shard_search(Shard *s, const EngineProbe *probe, GArray *keys, guint candid
             if (g_array_index(s->slots, Slot, i).t)
                 heap[nh++] = (Candidate){0, i};
     } else {
-        /* 16-bit votes: a probe makes at most 200*5*2*8 = 16,000 look-ups. */
+        /* Votes per impression and rotation bin, saturating bytes: a genuine bin collects tens. */
         guint ne = s->entries->len;
-        g_autofree guint16 *votes = g_new0(guint16, ne);
+        g_autofree guint8 *votes = g_new0(guint8, (gsize)ne * ROT_BINS);
         const guint32 *k = (const guint32 *)keys->data;
         for (guint q = 0; q < keys->len; q++) {
-            const Bucket *b = &s->buckets[k[q]];
-            for (guint32 r = 0; r < b->len; r++)
-                votes[b->ids[r]]++;
+            const Bucket *b = &s->buckets[k[q] & 0xffff];
+            guint32 pbin = k[q] >> 16;
+            for (guint32 r = 0; r < b->len; r++) {
+                guint32 id = b->ids[r];
+                guint8 *v = &votes[(id & ~ROT_MASK) | ((id - pbin) & ROT_MASK)];
+                *v += *v < 255;
+            }
         }
         const Entry *entries = (const Entry *)s->entries->data;
         for (guint i = 0; i < n; i++) {
@@ -299,8 +309,14 @@ void shard_search(Shard *s, const EngineProbe *probe, GArray *keys, guint candid
              * probe hit (chance hits grow with the cells an impression has, so a big one is not
              * favoured), smoothed so a near-empty impression can't win on two lucky votes. */
             float best = 0;
-            for (guint e = slot->first_entry; e < slot->first_entry + slot->t->n_impressions; e++)
-                best = MAX(best, votes[e] / (entries[e].n_postings + 16.0f));
+            for (guint e = slot->first_entry; e < slot->first_entry + slot->t->n_impressions; e++) {
+                /* the best three neighbouring rotation bins: each side's direction was binned */
+                const guint8 *v = &votes[(gsize)e * ROT_BINS];
+                guint top = 0;
+                for (guint r = 0; r < ROT_BINS; r++)
+                    top = MAX(top, (guint)v[r] + v[(r + 1) & ROT_MASK] + v[(r + 2) & ROT_MASK]);
+                best = MAX(best, top / (entries[e].n_postings + 16.0f));
+            }
             if (best > 0)
                 heap_push(heap, &nh, candidates, (Candidate){best, i});
         }
