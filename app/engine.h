@@ -80,6 +80,16 @@ gboolean engine_add(Engine *engine, gint64 finger_id, gint64 probationer_id,
 /* Parses fp_print_serialize() output and adds it. */
 gboolean engine_add_print(Engine *engine, gint64 finger_id, gint64 probationer_id,
                           GBytes *print, GError **error);
+/* One finger of a bulk load. */
+typedef struct {
+    gint64 finger_id, probationer_id;
+    GBytes *print;  /* fp_print_serialize() output (borrowed) */
+    GError *error;  /* out: why it was refused, NULL when added; the caller frees it */
+} EngineLoadItem;
+/* Adds many fingers at once, as at start-up: parsing and indexing run on every shard's thread in
+ * parallel. A refused print (malformed, foreign, a finger id already present) gets its reason in
+ * its item and the rest load anyway. Returns how many were added. */
+guint engine_add_prints(Engine *engine, EngineLoadItem *items, guint n);
 gboolean engine_remove_finger(Engine *engine, gint64 finger_id);
 /* Every finger of that probationer; returns how many. */
 guint engine_remove_probationer(Engine *engine, gint64 probationer_id);

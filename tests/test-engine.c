@@ -109,6 +109,42 @@ static void test_add_and_remove(void)
     g_assert_cmpint(r.probationer_id, ==, 105);
 }
 
+/* The start-up path: the whole gallery in one call, parsed and indexed on both shards' threads.
+ * Bad prints and a finger id seen twice are refused one by one; everyone else loads and is found. */
+static void test_bulk_load(void)
+{
+    g_autoptr(Engine) e = engine_new(2);
+    g_autoptr(GBytes) junk = g_bytes_new_static("FP3 not a variant", 17);
+    g_autoptr(GBytes) raw = bench_blob_from_variant(bench_print_variant(1, g_variant_new("(s)", "on-chip-id")));
+    EngineLoadItem items[13];
+    for (int f = 0; f < 10; f++)
+        items[f] = (EngineLoadItem){1000 + f, 101 + f, enrolled[f], NULL};
+    items[10] = (EngineLoadItem){2000, 201, junk, NULL};
+    items[11] = (EngineLoadItem){2001, 202, raw, NULL};
+    items[12] = (EngineLoadItem){1003, 203, enrolled[5], NULL}; /* finger 1003 again */
+    g_assert_cmpuint(engine_add_prints(e, items, 13), ==, 10);
+    for (int f = 0; f < 10; f++)
+        g_assert_no_error(items[f].error);
+    g_assert_error(items[10].error, ENGINE_ERROR, ENGINE_ERROR_MALFORMED);
+    g_assert_error(items[11].error, ENGINE_ERROR, ENGINE_ERROR_FOREIGN);
+    g_assert_error(items[12].error, ENGINE_ERROR, ENGINE_ERROR_EXISTS);
+    for (int i = 10; i < 13; i++)
+        g_clear_error(&items[i].error);
+    g_assert_cmpuint(engine_get_size(e), ==, 10);
+    /* The refused ids are free again; the duplicate did not displace the original. */
+    g_autoptr(GError) error = NULL;
+    g_assert_true(engine_add_print(e, 2000, 201, enrolled[0], &error));
+    g_assert_false(engine_remove_finger(e, 2001));
+    EngineResult r;
+    engine_search(e, scan[3][6], &r);
+    g_assert_cmpint(r.probationer_id, ==, 104);
+    g_assert_cmpint(r.finger_id, ==, 1003);
+    /* A bulk load into a gallery that already has fingers adds to it. */
+    EngineLoadItem more = {3000, 301, enrolled[9], NULL};
+    g_assert_cmpuint(engine_add_prints(e, &more, 1), ==, 1);
+    g_assert_cmpuint(engine_get_size(e), ==, 12);
+}
+
 /* A turned and shifted finger is the same finger. */
 static void test_rotation_and_shift(void)
 {
@@ -347,6 +383,7 @@ int main(int argc, char **argv)
     g_test_add_func("/engine/finds-the-right-person", test_finds_the_right_person);
     g_test_add_func("/engine/strangers-match-nobody", test_strangers_match_nobody);
     g_test_add_func("/engine/add-and-remove", test_add_and_remove);
+    g_test_add_func("/engine/bulk-load", test_bulk_load);
     g_test_add_func("/engine/rotation-and-shift", test_rotation_and_shift);
     g_test_add_func("/engine/structure-not-just-rotation", test_structure_not_just_rotation);
     g_test_add_func("/engine/malformed-and-foreign", test_malformed_and_foreign);
