@@ -16,8 +16,8 @@
 #include <string.h>
 
 /* The index holds each minutia's 5 nearest neighbours: fewer pairs than the matcher's 8 keeps the
- * index within the memory budget (~4 KB per 5-impression finger) and was enough for the genuine
- * finger to rank first among 20,000 (docs/search.md). */
+ * memory budget (~4.6 KB per 5-impression finger in all) and was enough for the genuine finger to
+ * make the shortlist among 20,000, copies or strangers (docs/search.md). */
 #define INDEX_NEIGHBOURS 5
 /* Each posting also holds the pair's line direction in 32 bins, so a probe's votes for an
  * impression are counted per implied rotation: a genuine print's agreeing pairs share one

@@ -29,6 +29,14 @@ typedef struct {
     gint64 probationer_id;
 } GalleryIds;
 
+/* What a person can do about a template the engine refused. */
+static const char *refusal_hint(const GError *error)
+{
+    if (g_error_matches(error, ENGINE_ERROR, ENGINE_ERROR_FOREIGN))
+        return "this scanner keeps its templates on the sensor: set [match] search = libfprint in haazri.conf";
+    return "re-enroll it";
+}
+
 static GPtrArray *libfprint_get_scan_prints(Search *s)
 {
     return s->prints;
@@ -95,7 +103,7 @@ static void engine_decide(Search *s, FpPrint *match, FpPrint *probe, SearchResul
     g_autoptr(EngineTemplate) t = probe_template(probe, &error);
     EngineResult r = {0};
     if (!t)
-        g_warning("search: %s", error->message);
+        g_warning("search: the touch can't be searched: %s (%s)", error->message, refusal_hint(error));
     else
         engine_search(s->engine, t, &r);
     engine_result(&r, out);
@@ -148,7 +156,7 @@ gboolean search_add_finger(Search *s, gint64 finger_id, gint64 probationer_id, G
         if (engine_add_print(s->engine, finger_id, probationer_id, print, &local))
             return TRUE;
         g_set_error(error, SEARCH_ERROR, 2, "enrolled finger %" G_GINT64_FORMAT
-                    " can't be searched: %s; re-enroll it", finger_id, local->message);
+                    " can't be searched: %s; %s", finger_id, local->message, refusal_hint(local));
         return FALSE;
     }
     FpPrint *p = len ? fp_print_deserialize(data, len, &local) : NULL;
@@ -200,8 +208,8 @@ static gboolean engine_load(Search *s, Store *store, guint *skipped, GError **er
         engine_add_prints(s->engine, it, items->len);
     for (guint i = 0; i < items->len; i++) {
         if (ok && it[i].error) {
-            g_warning("search: enrolled finger %" G_GINT64_FORMAT " can't be searched: %s; re-enroll it",
-                      it[i].finger_id, it[i].error->message);
+            g_warning("search: enrolled finger %" G_GINT64_FORMAT " can't be searched: %s; %s",
+                      it[i].finger_id, it[i].error->message, refusal_hint(it[i].error));
             (*skipped)++;
         }
         g_clear_error(&it[i].error);
@@ -340,7 +348,7 @@ void search_decide_async(Search *s, FpPrint *match, FpPrint *probe, GCancellable
     g_autoptr(GError) error = NULL;
     g_autoptr(EngineTemplate) t = probe_template(probe, &error);
     if (!t) {
-        g_warning("search: %s", error->message);
+        g_warning("search: the touch can't be searched: %s (%s)", error->message, refusal_hint(error));
         SearchResult *out = g_new(SearchResult, 1);
         engine_result(&(EngineResult){0}, out);
         g_task_return_pointer(task, out, g_free);

@@ -300,6 +300,32 @@ static void test_malformed_and_foreign(void)
     g_assert_cmpint(r.probationer_id, ==, 101);
 }
 
+/* A match-on-chip scanner's prints reach the engine backend (the default): each enrolled one is
+ * refused with a sentence that says what to do, and a touch from such a scanner is "not
+ * recognised" with a warning saying why, never a crash. */
+static void test_match_on_chip_through_search(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Search) s = search_new("engine", &error);
+    g_assert_no_error(error);
+    g_autoptr(GBytes) raw = bench_blob_from_variant(bench_print_variant(1, g_variant_new("(s)", "on-chip-id")));
+    g_assert_false(search_add_finger(s, 1, 1, raw, &error));
+    g_assert_error(error, g_quark_from_static_string("haazri-search"), 2);
+    g_assert_nonnull(strstr(error->message, "match-on-chip"));
+    g_assert_nonnull(strstr(error->message, "search = libfprint"));
+    g_clear_error(&error);
+    g_assert_true(search_add_finger(s, 2, 101, enrolled[0], &error));
+    g_assert_cmpuint(search_get_size(s), ==, 1);
+
+    g_autoptr(FpPrint) probe = fp_print_deserialize(g_bytes_get_data(raw, NULL), g_bytes_get_size(raw), &error);
+    g_assert_no_error(error);
+    g_test_expect_message(NULL, G_LOG_LEVEL_WARNING, "*match-on-chip*search = libfprint*");
+    SearchResult r;
+    search_decide(s, NULL, probe, &r);
+    g_test_assert_expected_messages();
+    g_assert_cmpint(r.decision, ==, SEARCH_NO_MATCH);
+}
+
 /* The kiosk's path: [match] search = engine, through the check-in machine and the real scanner. */
 static gboolean seen;
 static CheckinState seen_state;
@@ -387,6 +413,7 @@ int main(int argc, char **argv)
     g_test_add_func("/engine/rotation-and-shift", test_rotation_and_shift);
     g_test_add_func("/engine/structure-not-just-rotation", test_structure_not_just_rotation);
     g_test_add_func("/engine/malformed-and-foreign", test_malformed_and_foreign);
+    g_test_add_func("/engine/match-on-chip-through-search", test_match_on_chip_through_search);
     g_test_add_func("/engine/checkin-with-engine", test_checkin_with_engine);
     int rc = g_test_run();
     for (int f = 0; f < 10; f++) {
