@@ -35,8 +35,9 @@ typedef struct {
     guint8 pad;
 } EnginePair;
 
-/* Pairs of one impression: each minutia with its nearest neighbours, sorted by distance.
- * `directed` gives both (i,j) and (j,i) (the probe side); else each pair once (the gallery side).
+/* Pairs of one impression (engine-pairs.c): each minutia with its nearest neighbours, sorted by
+ * distance. `directed` gives both (i,j) and (j,i) (the probe side); else each pair once (the
+ * gallery side).
  * Returns the count written to `out` (room for n * ENGINE_NEIGHBOURS * 2). */
 #define ENGINE_NEIGHBOURS 8
 guint engine_pairs_build(const EngineMinutia *m, guint n, guint neighbours, gboolean directed,
