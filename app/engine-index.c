@@ -114,8 +114,8 @@ static void compact(Shard *s)
     guint32 next = 0, next_entry = 0;
     for (guint i = 0; i < s->slots->len; i++) {
         Slot slot = g_array_index(s->slots, Slot, i);
-        guint32 end = i + 1 < s->slots->len ? g_array_index(s->slots, Slot, i + 1).first_entry
-                                            : s->entries->len;
+        guint32 end =
+            i + 1 < s->slots->len ? g_array_index(s->slots, Slot, i + 1).first_entry : s->entries->len;
         for (guint32 e = slot.first_entry; e < end; e++) {
             remap[e] = slot.t ? next_entry : G_MAXUINT32;
             if (slot.t) {

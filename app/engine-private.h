@@ -71,7 +71,7 @@ double engine_match_template(EngineScratch *scratch, const EngineProbe *probe,
  * right one missed the shortlist for 9 of 30 probes at 20,000 fingers; 5 px and 32 bins (11.25
  * degrees) missed none (docs/search.md). */
 #define ENGINE_KEY_D_STEP 5
-#define ENGINE_KEY_D_BINS 24  /* pairs longer than 120 px are not indexed */
+#define ENGINE_KEY_D_BINS 24 /* pairs longer than 120 px are not indexed */
 #define ENGINE_KEY_A_BINS 32
 #define ENGINE_KEYS (ENGINE_KEY_D_BINS * ENGINE_KEY_A_BINS * ENGINE_KEY_A_BINS)
 static inline gint engine_pair_key(guint d, guint8 ai, guint8 aj)

@@ -135,7 +135,7 @@ typedef struct {
     Engine *engine;
     EngineLoadItem *items;
     guint n;
-    guint8 *shard_of;   /* per item: its shard, or G_MAXUINT8 when refused before parsing */
+    guint8 *shard_of; /* per item: its shard, or G_MAXUINT8 when refused before parsing */
     GMutex mutex;
     GCond cond;
     guint pending;

@@ -83,8 +83,8 @@ gboolean engine_add_print(Engine *engine, gint64 finger_id, gint64 probationer_i
 /* One finger of a bulk load. */
 typedef struct {
     gint64 finger_id, probationer_id;
-    GBytes *print;  /* fp_print_serialize() output (borrowed) */
-    GError *error;  /* out: why it was refused, NULL when added; the caller frees it */
+    GBytes *print; /* fp_print_serialize() output (borrowed) */
+    GError *error; /* out: why it was refused, NULL when added; the caller frees it */
 } EngineLoadItem;
 /* Adds many fingers at once, as at start-up: parsing and indexing run on every shard's thread in
  * parallel. A refused print (malformed, foreign, a finger id already present) gets its reason in

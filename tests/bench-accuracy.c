@@ -143,7 +143,8 @@ int main(int argc, char **argv)
      * threshold. */
     double fmr = (double)bz3_fm / bz3.n_impostor;
     printf("bench: engine_fnmr_at_bozorth3_fmr_percent %.2f %%\n", 100.0 * scores_fnmr_at_fmr(&engine, fmr, NULL));
-    printf("# the same 280 genuine pairs against all %u cross-finger impression pairs\n", engine_all.n_impostor);
+    printf("# the same 280 genuine pairs against all %u cross-finger impression pairs\n",
+           engine_all.n_impostor);
     scores_report(&bz3_all, "bozorth3_all_pairs");
     scores_report(&engine_all, "engine_all_pairs");
     /* And at the FMR bozorth3 has at its own threshold over those pairs. */

@@ -188,7 +188,8 @@ int main(int argc, char **argv)
             top_stranger = MAX(top_stranger, own ? r.runner_up_score : r.score);
         }
         qsort(lat, PROBES, sizeof lat[0], cmp_double);
-        printf("# 10 real fingers + 19,990 strangers (mirrored, moved copies of them), threshold %.0f margin %.0f\n",
+        printf("# 10 real fingers + 19,990 strangers (mirrored, moved copies of them), threshold %.0f margin "
+               "%.0f\n",
                ENGINE_DEFAULT_THRESHOLD, ENGINE_DEFAULT_MARGIN);
         printf("bench: strangers_20000_rank1_found %u of%d\n", found, PROBES);
         printf("bench: strangers_20000_rank1_wrong %u of%d\n", wrong, PROBES);

@@ -115,7 +115,8 @@ static void test_bulk_load(void)
 {
     g_autoptr(Engine) e = engine_new(2);
     g_autoptr(GBytes) junk = g_bytes_new_static("FP3 not a variant", 17);
-    g_autoptr(GBytes) raw = bench_blob_from_variant(bench_print_variant(1, g_variant_new("(s)", "on-chip-id")));
+    g_autoptr(GBytes) raw =
+        bench_blob_from_variant(bench_print_variant(1, g_variant_new("(s)", "on-chip-id")));
     EngineLoadItem items[13];
     for (int f = 0; f < 10; f++)
         items[f] = (EngineLoadItem){1000 + f, 101 + f, enrolled[f], NULL};
@@ -308,7 +309,8 @@ static void test_match_on_chip_through_search(void)
     g_autoptr(GError) error = NULL;
     g_autoptr(Search) s = search_new("engine", &error);
     g_assert_no_error(error);
-    g_autoptr(GBytes) raw = bench_blob_from_variant(bench_print_variant(1, g_variant_new("(s)", "on-chip-id")));
+    g_autoptr(GBytes) raw =
+        bench_blob_from_variant(bench_print_variant(1, g_variant_new("(s)", "on-chip-id")));
     g_assert_false(search_add_finger(s, 1, 1, raw, &error));
     g_assert_error(error, g_quark_from_static_string("haazri-search"), 2);
     g_assert_nonnull(strstr(error->message, "match-on-chip"));
@@ -317,7 +319,8 @@ static void test_match_on_chip_through_search(void)
     g_assert_true(search_add_finger(s, 2, 101, enrolled[0], &error));
     g_assert_cmpuint(search_get_size(s), ==, 1);
 
-    g_autoptr(FpPrint) probe = fp_print_deserialize(g_bytes_get_data(raw, NULL), g_bytes_get_size(raw), &error);
+    g_autoptr(FpPrint) probe =
+        fp_print_deserialize(g_bytes_get_data(raw, NULL), g_bytes_get_size(raw), &error);
     g_assert_no_error(error);
     g_test_expect_message(NULL, G_LOG_LEVEL_WARNING, "*match-on-chip*search = libfprint*");
     SearchResult r;
@@ -345,9 +348,11 @@ static void on_event(const CheckinEvent *ev, gpointer data)
 static void test_checkin_with_engine(void)
 {
     g_autofree char *conf = g_build_filename(tu_tmpdir(), "engine.conf", NULL);
-    g_assert_true(g_file_set_contents(conf, "[kiosk]\ndevice_id = t\noffice = T\ndata_dir = engine-data\n"
-                                            "[checkin]\nresult_seconds = 1\n[match]\nsearch = engine\n"
-                                            "threshold = 20\nmargin = 6\n", -1, NULL));
+    g_assert_true(g_file_set_contents(conf,
+                                      "[kiosk]\ndevice_id = t\noffice = T\ndata_dir = engine-data\n"
+                                      "[checkin]\nresult_seconds = 1\n[match]\nsearch = engine\n"
+                                      "threshold = 20\nmargin = 6\n",
+                                      -1, NULL));
     g_autoptr(GError) error = NULL;
     g_autoptr(Config) config = config_load(conf, &error);
     g_assert_no_error(error);
