@@ -11,12 +11,14 @@
  *   - a template is preprocessed once when added: minutiae in a compact layout, and every impression's
  *     minutia pairs (distance, both directions relative to the line between them) entered in an
  *     inverted index keyed by those quantised features;
- *   - a search votes through the index (pairs the probe shares with each finger) to pick a few dozen
- *     candidates per shard, then scores those with the full pair matcher (rotation and translation
- *     consensus, one-to-one minutia assignment);
+ *   - a search votes through the index (pairs the probe shares with each impression, counted per
+ *     implied rotation) to pick a few dozen candidates per shard, then scores those with the full
+ *     pair matcher (rotation and translation consensus, one-to-one minutia assignment, and a
+ *     structure check: the matched minutiae must agree with each other two by two);
  *   - the gallery is split into one shard per core, searched in parallel by a small thread pool;
  *   - add and remove are incremental: a removed finger stops matching at once and its index entries
- *     are swept out later in one pass, never by re-reading templates.
+ *     are swept out later in one pass, never by re-reading templates; start-up adds the whole
+ *     gallery in one call that parses and indexes on every shard's thread.
  *
  * Thread-safety: every function may be called from any thread; searches run concurrently with each
  * other and wait for an add or remove in progress (a read-write lock). */
