@@ -177,8 +177,8 @@ Config *config_load(const char *path, GError **error)
     c->rest_s = 90;
     c->duplicate_window_min = 0;
     c->result_s = 5;
-    c->search = g_strdup("libfprint");
-    c->match_threshold = 40; /* ENGINE_DEFAULT_THRESHOLD, ENGINE_DEFAULT_MARGIN: docs/search.md */
+    c->search = g_strdup("engine");
+    c->match_threshold = 20; /* ENGINE_DEFAULT_THRESHOLD, ENGINE_DEFAULT_MARGIN: docs/search.md */
     c->match_margin = 6;
     c->attempts_before_fallback = 3;
     if (!path) {

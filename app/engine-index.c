@@ -2,10 +2,11 @@
  * features to the slots that have such a pair. See engine-index.h.
  *
  * The pre-filter: every probe pair looks up the cells its features fall in (and the neighbouring
- * cell on each axis the value is near, so a feature on a cell border is not lost) and each slot
- * listed there gets a vote. A genuine finger shares a good part of its pairs with the probe across
- * all its impressions; a stranger's votes are chance, proportional to how many pairs it has, so the
- * ranking divides by the square root of that. Only the best `candidates` go to the full matcher.
+ * cell on each axis the value is near, so a feature on a cell border is not lost) and each
+ * impression listed there gets a vote. A genuine finger shares a good part of its pairs with the
+ * probe in at least one impression; a stranger's votes are chance, proportional to how many cells
+ * the impression is listed in, so an impression ranks by votes per cell, and a finger by its best
+ * impression. Only the best `candidates` go to the full matcher.
  *
  * Removal marks a slot dead (its votes are ignored at once); when dead slots pass a quarter of the
  * shard, one pass renumbers the slots and filters every index list. Templates are never re-read. */
@@ -15,15 +16,29 @@
 #include <string.h>
 
 /* The index holds each minutia's 5 nearest neighbours: fewer pairs than the matcher's 8 keeps the
- * index within the memory budget (~4 KB per 5-impression finger) and was enough for the genuine
- * finger to rank first among 20,000 (docs/search.md). */
+ * memory budget (~4.6 KB per 5-impression finger in all) and was enough for the genuine finger to
+ * make the shortlist among 20,000, copies or strangers (docs/search.md). */
 #define INDEX_NEIGHBOURS 5
+/* Each posting also holds the pair's line direction in 32 bins, so a probe's votes for an
+ * impression are counted per implied rotation: a genuine print's agreeing pairs share one
+ * rotation, a stranger's chance agreements spread over all 32. */
+#define ROT_BITS 5
+#define ROT_BINS (1u << ROT_BITS)
+#define ROT_MASK (ROT_BINS - 1)
 
 typedef struct {
     gint64 finger_id, probationer_id;
     EngineTemplate *t; /* NULL: removed */
-    guint32 n_postings;
+    guint32 first_entry; /* its impressions are entries first_entry .. + t->n_impressions */
 } Slot;
+
+/* An impression in the index: the index lists entries, not fingers, so that a probe's votes are
+ * counted per impression (a genuine probe agrees with one or two impressions, a stranger's chance
+ * votes spread over all of them: pooling them drowned the signal at 10,000+ fingers). */
+typedef struct {
+    guint32 slot;
+    guint32 n_postings; /* index cells it is listed in: its chance of a vote */
+} Entry;
 
 typedef struct {
     guint32 *ids;
@@ -32,6 +47,7 @@ typedef struct {
 
 struct Shard {
     GArray *slots; /* Slot */
+    GArray *entries; /* Entry */
     Bucket buckets[ENGINE_KEYS];
     guint alive, dead;
 };
@@ -40,6 +56,7 @@ Shard *shard_new(void)
 {
     Shard *s = g_new0(Shard, 1);
     s->slots = g_array_new(FALSE, FALSE, sizeof(Slot));
+    s->entries = g_array_new(FALSE, FALSE, sizeof(Entry));
     return s;
 }
 
@@ -50,6 +67,7 @@ void shard_free(Shard *s)
     for (guint i = 0; i < s->slots->len; i++)
         engine_template_free(g_array_index(s->slots, Slot, i).t);
     g_array_unref(s->slots);
+    g_array_unref(s->entries);
     for (guint k = 0; k < ENGINE_KEYS; k++)
         g_free(s->buckets[k].ids);
     g_free(s);
@@ -68,10 +86,11 @@ static void bucket_push(Bucket *b, guint32 id)
 
 void shard_add(Shard *s, gint64 finger_id, gint64 probationer_id, EngineTemplate *t)
 {
-    guint32 id = s->slots->len;
-    Slot slot = {finger_id, probationer_id, t, 0};
+    Slot slot = {finger_id, probationer_id, t, s->entries->len};
     EnginePair pairs[ENGINE_MAX_MINUTIAE * ENGINE_NEIGHBOURS];
     for (guint k = 0; k < t->n_impressions; k++) {
+        guint32 id = s->entries->len;
+        Entry entry = {s->slots->len, 0};
         guint n = engine_pairs_build(&t->m[t->start[k]], t->start[k + 1] - t->start[k],
                                      INDEX_NEIGHBOURS, FALSE, pairs);
         for (guint p = 0; p < n; p++) {
@@ -79,32 +98,45 @@ void shard_add(Shard *s, gint64 finger_id, gint64 probationer_id, EngineTemplate
             if (key < 0)
                 continue;
             guint before = s->buckets[key].len;
-            bucket_push(&s->buckets[key], id);
-            slot.n_postings += s->buckets[key].len - before;
+            bucket_push(&s->buckets[key], id << ROT_BITS | pairs[p].phi >> (8 - ROT_BITS));
+            entry.n_postings += s->buckets[key].len - before;
         }
+        g_array_append_val(s->entries, entry);
     }
     g_array_append_val(s->slots, slot);
     s->alive++;
 }
 
-/* Renumbers live slots from 0 and drops dead ones from every index list. */
+/* Renumbers live slots and their entries from 0 and drops dead ones from every index list. */
 static void compact(Shard *s)
 {
-    g_autofree guint32 *remap = g_new(guint32, MAX(s->slots->len, 1));
-    guint32 next = 0;
+    g_autofree guint32 *remap = g_new(guint32, MAX(s->entries->len, 1));
+    guint32 next = 0, next_entry = 0;
     for (guint i = 0; i < s->slots->len; i++) {
-        Slot *slot = &g_array_index(s->slots, Slot, i);
-        remap[i] = slot->t ? next : G_MAXUINT32;
-        if (slot->t)
-            g_array_index(s->slots, Slot, next++) = *slot;
+        Slot slot = g_array_index(s->slots, Slot, i);
+        guint32 end =
+            i + 1 < s->slots->len ? g_array_index(s->slots, Slot, i + 1).first_entry : s->entries->len;
+        for (guint32 e = slot.first_entry; e < end; e++) {
+            remap[e] = slot.t ? next_entry : G_MAXUINT32;
+            if (slot.t) {
+                Entry entry = g_array_index(s->entries, Entry, e);
+                entry.slot = next;
+                g_array_index(s->entries, Entry, next_entry++) = entry;
+            }
+        }
+        if (slot.t) {
+            slot.first_entry = remap[slot.first_entry];
+            g_array_index(s->slots, Slot, next++) = slot;
+        }
     }
     g_array_set_size(s->slots, next);
+    g_array_set_size(s->entries, next_entry);
     for (guint k = 0; k < ENGINE_KEYS; k++) {
         Bucket *b = &s->buckets[k];
         guint32 w = 0;
         for (guint32 r = 0; r < b->len; r++)
-            if (remap[b->ids[r]] != G_MAXUINT32)
-                b->ids[w++] = remap[b->ids[r]];
+            if (remap[b->ids[r] >> ROT_BITS] != G_MAXUINT32)
+                b->ids[w++] = remap[b->ids[r] >> ROT_BITS] << ROT_BITS | (b->ids[r] & ROT_MASK);
         b->len = w;
     }
     s->dead = 0;
@@ -155,7 +187,7 @@ guint shard_get_size(Shard *s)
 
 gsize shard_get_memory(Shard *s)
 {
-    gsize bytes = sizeof *s + s->slots->len * sizeof(Slot);
+    gsize bytes = sizeof *s + s->slots->len * sizeof(Slot) + s->entries->len * sizeof(Entry);
     for (guint i = 0; i < s->slots->len; i++) {
         const EngineTemplate *t = g_array_index(s->slots, Slot, i).t;
         if (t)
@@ -197,7 +229,7 @@ GArray *engine_probe_keys(const EngineMinutia *m, guint n)
                         continue;
                     gint key = engine_pair_key((guint)ds[a], (guint8)as[b], (guint8)bs[c]);
                     if (key >= 0) {
-                        guint32 k = (guint32)key;
+                        guint32 k = (guint32)key | (guint32)(pairs[p].phi >> (8 - ROT_BITS)) << 16;
                         g_array_append_val(keys, k);
                     }
                 }
@@ -255,19 +287,38 @@ void shard_search(Shard *s, const EngineProbe *probe, GArray *keys, guint candid
             if (g_array_index(s->slots, Slot, i).t)
                 heap[nh++] = (Candidate){0, i};
     } else {
-        /* 16-bit votes: a probe makes at most 200*5*2*8 = 16,000 look-ups. */
-        g_autofree guint16 *votes = g_new0(guint16, n);
+        /* Votes per impression and rotation bin, saturating bytes: a genuine bin collects tens. */
+        guint ne = s->entries->len;
+        g_autofree guint8 *votes = g_new0(guint8, (gsize)ne * ROT_BINS);
         const guint32 *k = (const guint32 *)keys->data;
         for (guint q = 0; q < keys->len; q++) {
-            const Bucket *b = &s->buckets[k[q]];
-            for (guint32 r = 0; r < b->len; r++)
-                votes[b->ids[r]]++;
+            const Bucket *b = &s->buckets[k[q] & 0xffff];
+            guint32 pbin = k[q] >> 16;
+            for (guint32 r = 0; r < b->len; r++) {
+                guint32 id = b->ids[r];
+                guint8 *v = &votes[(id & ~ROT_MASK) | ((id - pbin) & ROT_MASK)];
+                *v += *v < 255;
+            }
         }
+        const Entry *entries = (const Entry *)s->entries->data;
         for (guint i = 0; i < n; i++) {
             const Slot *slot = &g_array_index(s->slots, Slot, i);
-            if (slot->t && votes[i])
-                heap_push(heap, &nh, candidates,
-                          (Candidate){(float)(votes[i] / sqrt(slot->n_postings + 1.0)), i});
+            if (!slot->t)
+                continue;
+            /* A finger ranks by its best impression: the share of that impression's cells the
+             * probe hit (chance hits grow with the cells an impression has, so a big one is not
+             * favoured), smoothed so a near-empty impression can't win on two lucky votes. */
+            float best = 0;
+            for (guint e = slot->first_entry; e < slot->first_entry + slot->t->n_impressions; e++) {
+                /* the best three neighbouring rotation bins: each side's direction was binned */
+                const guint8 *v = &votes[(gsize)e * ROT_BINS];
+                guint top = 0;
+                for (guint r = 0; r < ROT_BINS; r++)
+                    top = MAX(top, (guint)v[r] + v[(r + 1) & ROT_MASK] + v[(r + 2) & ROT_MASK]);
+                best = MAX(best, top / (entries[e].n_postings + 16.0f));
+            }
+            if (best > 0)
+                heap_push(heap, &nh, candidates, (Candidate){best, i});
         }
     }
     for (guint c = 0; c < nh; c++) {

@@ -25,7 +25,8 @@ gsize shard_get_memory(Shard *shard);
 /* Gives back spare capacity (after a bulk load). */
 void shard_trim(Shard *shard);
 
-/* The probe's index look-ups: bucket numbers, one per (pair, neighbouring cell), repeats allowed. */
+/* The probe's index look-ups, one per (pair, neighbouring cell), repeats allowed: the bucket number
+ * in the low 16 bits, the pair's line direction (32 bins) above. */
 GArray *engine_probe_keys(const EngineMinutia *m, guint n);
 
 /* Pre-filter by index votes, full matcher on the `candidates` best; hits (every finger that got the

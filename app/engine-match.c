@@ -5,9 +5,11 @@
  * gallery print that agree on all three are candidate correspondences, each implying a rotation
  * (the difference of the lines' directions). Genuine prints agree on one rotation and one shift;
  * chance agreements of a stranger's print scatter. So: keep the correspondences near the dominant
- * rotation, then near the median shift, then give every minutia at most one partner (greedy, most
- * supported first). The score is matched² / (minutiae of each print in the overlap): a small
- * overlap with everything matched still scores high, a big one with a few coincidences does not.
+ * rotation, then (loosely) near the median shift, then give every minutia at most one partner
+ * (greedy, most supported first), then keep only the largest group of those partners that agree
+ * with each other two by two (bozorth3's idea: structure, not just a common rotation). The score is
+ * matched² / (minutiae of each print in the overlap): a small overlap with everything matched still
+ * scores high, a big one with a few coincidences does not.
  *
  * Tolerances were set on the bundled FVC2002 DB2_B set and checked against the FVC protocol
  * (docs/search.md); skin stretches, so the distance tolerance grows with the distance. */
@@ -17,11 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PAIR_MIN_D 6    /* closer minutiae are usually one ridge break seen twice */
-#define PAIR_MAX_D 220
 #define TOL_A 14        /* relative direction, 256ths of a turn (~20 degrees) */
 #define TOL_R 12        /* rotation consensus (~17 degrees) */
-#define TOL_T2 (28 * 28) /* shift consensus, pixels squared */
+/* Shift consensus, pixels squared: only a coarse filter (a third of the image) since the structure
+ * check below does the real work; 28 px here lost genuine pairs whose rotation was a little off. */
+#define TOL_T2 (110 * 110)
 #define MAX_CORR 8192
 /* Below this many minutiae in the overlap, a score would rest on too little (12: measured). */
 #define MIN_OVERLAP 12
@@ -29,13 +31,6 @@
 static inline guint tol_d(guint d)
 {
     return 4 + d / 12;
-}
-
-static inline guint8 angle_of(int dx, int dy)
-{
-    double a = atan2((double)dy, (double)dx); /* -pi..pi */
-    int u = (int)lround(a * (ENGINE_ANGLE_UNITS / (2 * G_PI)));
-    return (guint8)(u & 0xff);
 }
 
 static inline int adiff(guint8 a, guint8 b)
@@ -48,67 +43,6 @@ static int cmp_u16(const void *a, const void *b)
     return (int)*(const guint16 *)a - (int)*(const guint16 *)b;
 }
 
-guint engine_pairs_build(const EngineMinutia *m, guint n, guint neighbours, gboolean directed,
-                         EnginePair *out)
-{
-    /* Each minutia's nearest neighbours, as (low, high) index pairs, deduplicated. */
-    guint16 keys[ENGINE_MAX_MINUTIAE * ENGINE_NEIGHBOURS];
-    guint nkeys = 0;
-    neighbours = MIN(neighbours, ENGINE_NEIGHBOURS);
-    for (guint i = 0; i < n; i++) {
-        guint best_j[ENGINE_NEIGHBOURS];
-        int best_d2[ENGINE_NEIGHBOURS];
-        guint nb = 0;
-        for (guint j = 0; j < n; j++) {
-            int dx = m[j].x - m[i].x, dy = m[j].y - m[i].y, d2 = dx * dx + dy * dy;
-            if (j == i || d2 < PAIR_MIN_D * PAIR_MIN_D || d2 > PAIR_MAX_D * PAIR_MAX_D)
-                continue;
-            if (nb == neighbours && d2 >= best_d2[nb - 1])
-                continue;
-            guint k = nb < neighbours ? nb++ : nb - 1; /* insertion sort into the short list */
-            while (k > 0 && best_d2[k - 1] > d2) {
-                best_d2[k] = best_d2[k - 1];
-                best_j[k] = best_j[k - 1];
-                k--;
-            }
-            best_d2[k] = d2;
-            best_j[k] = j;
-        }
-        for (guint k = 0; k < nb; k++)
-            keys[nkeys++] = (guint16)(MIN(i, best_j[k]) << 8 | MAX(i, best_j[k]));
-    }
-    /* Deduplicate (i,j) with a bit per pair, then order by distance with a counting sort: this
-     * runs for every impression added and every candidate scored, and qsort dominated it. */
-    guint64 seen[ENGINE_MAX_MINUTIAE * ENGINE_MAX_MINUTIAE / 64 + 1];
-    memset(seen, 0, ((n * n) / 64 + 1) * sizeof seen[0]);
-    EnginePair tmp[ENGINE_MAX_MINUTIAE * ENGINE_NEIGHBOURS * 2];
-    guint np = 0;
-    for (guint k = 0; k < nkeys; k++) {
-        guint i = keys[k] >> 8, j = keys[k] & 0xff, bit = i * n + j;
-        if (seen[bit / 64] & (G_GUINT64_CONSTANT(1) << (bit % 64)))
-            continue;
-        seen[bit / 64] |= G_GUINT64_CONSTANT(1) << (bit % 64);
-        int dx = m[j].x - m[i].x, dy = m[j].y - m[i].y;
-        guint d = (guint)lround(sqrt((double)(dx * dx + dy * dy)));
-        guint8 phi = angle_of(dx, dy);
-        tmp[np++] = (EnginePair){(guint16)d, (guint8)(m[i].t - phi), (guint8)(m[j].t - phi), phi,
-                                 (guint8)i, (guint8)j, 0};
-        if (directed) { /* the same pair seen from j: the line turns half a circle */
-            guint8 back = (guint8)(phi + 128);
-            tmp[np++] = (EnginePair){(guint16)d, (guint8)(m[j].t - back), (guint8)(m[i].t - back),
-                                     back, (guint8)j, (guint8)i, 0};
-        }
-    }
-    guint count[PAIR_MAX_D + 2] = {0};
-    for (guint p = 0; p < np; p++)
-        count[tmp[p].d + 1]++;
-    for (guint d = 1; d < PAIR_MAX_D + 2; d++)
-        count[d] += count[d - 1];
-    for (guint p = 0; p < np; p++)
-        out[count[tmp[p].d]++] = tmp[p];
-    return np;
-}
-
 typedef struct {
     guint8 pi, pj, gi, gj, r;
 } Corr;
@@ -118,6 +52,8 @@ struct EngineScratch {
     int tx[MAX_CORR], ty[MAX_CORR];
     guint16 votes[2 * MAX_CORR];
     EnginePair gpairs[ENGINE_MAX_MINUTIAE * ENGINE_NEIGHBOURS * 2];
+    guint8 cl_p[ENGINE_MAX_MINUTIAE], cl_g[ENGINE_MAX_MINUTIAE];
+    guint8 compat[ENGINE_MAX_MINUTIAE * ENGINE_MAX_MINUTIAE];
 };
 
 EngineScratch *engine_scratch_new(void)
@@ -160,6 +96,67 @@ static guint count_inside(const int *x, const int *y, guint n, int x0, int y0, i
     for (guint i = 0; i < n; i++)
         c += x[i] >= x0 && x[i] <= x1 && y[i] >= y0 && y[i] <= y1;
     return c;
+}
+
+/* The largest set of matched minutiae that agree with each other two by two: for mappings a->a'
+ * and b->b', the probe's vector a->b turned by the rotation must land near the gallery's a'->b'
+ * (tolerance growing with the length, for skin stretch and a rotation a little off). A genuine
+ * print agrees almost everywhere; a stranger's matches passed the pair and shift tests one by one
+ * and mostly disagree with each other. Drops the least consistent mapping until every one left
+ * agrees with at least CLUSTER_AGREE of the others. Marks the kept ones 1 in pused/gused (others 0). */
+#define CLUSTER_C0 6.0    /* pixels: minutia position noise */
+#define CLUSTER_C1 0.15   /* of the length: stretch, and ~8 degrees of rotation error */
+#define CLUSTER_AGREE 0.9
+static guint consistent_cluster(EngineScratch *s, const Mapping *maps, guint nm, guint8 *pused,
+                                guint8 *gused, const EngineMinutia *pm, const EngineMinutia *gm,
+                                double cs, double sn)
+{
+    guint8 *a = s->cl_p, *b = s->cl_g;
+    guint k = 0;
+    for (guint m = 0; m < nm && k < ENGINE_MAX_MINUTIAE; m++) {
+        guint pi = maps[m].key >> 8, gi = maps[m].key & 0xff;
+        if (pused[pi] != 1 || gused[gi] != 1)
+            continue;
+        pused[pi] = gused[gi] = 3; /* collected */
+        a[k] = (guint8)pi;
+        b[k] = (guint8)gi;
+        k++;
+    }
+    memset(pused, 0, ENGINE_MAX_MINUTIAE);
+    memset(gused, 0, ENGINE_MAX_MINUTIAE);
+    guint16 deg[ENGINE_MAX_MINUTIAE] = {0};
+    for (guint i = 0; i < k; i++) {
+        for (guint j = i + 1; j < k; j++) {
+            double px = pm[a[j]].x - pm[a[i]].x, py = pm[a[j]].y - pm[a[i]].y;
+            double qx = cs * px - sn * py, qy = sn * px + cs * py;
+            double gx = gm[b[j]].x - gm[b[i]].x, gy = gm[b[j]].y - gm[b[i]].y;
+            double ex = qx - gx, ey = qy - gy, tol = CLUSTER_C0 + CLUSTER_C1 * sqrt(gx * gx + gy * gy);
+            guint8 ok = ex * ex + ey * ey <= tol * tol;
+            s->compat[i * ENGINE_MAX_MINUTIAE + j] = s->compat[j * ENGINE_MAX_MINUTIAE + i] = ok;
+            deg[i] += ok;
+            deg[j] += ok;
+        }
+    }
+    guint8 alive[ENGINE_MAX_MINUTIAE];
+    memset(alive, 1, k);
+    guint left = k;
+    while (left > 1) {
+        guint worst = G_MAXUINT;
+        for (guint i = 0; i < k; i++)
+            if (alive[i] && (worst == G_MAXUINT || deg[i] < deg[worst]))
+                worst = i;
+        if (deg[worst] >= CLUSTER_AGREE * (left - 1))
+            break;
+        alive[worst] = 0;
+        left--;
+        for (guint i = 0; i < k; i++)
+            if (alive[i])
+                deg[i] -= s->compat[worst * ENGINE_MAX_MINUTIAE + i];
+    }
+    for (guint i = 0; i < k; i++)
+        if (alive[i])
+            pused[a[i]] = gused[b[i]] = 1;
+    return left;
 }
 
 double engine_match_impressions(EngineScratch *s, const EnginePair *probe, guint n_probe,
@@ -270,6 +267,8 @@ double engine_match_impressions(EngineScratch *s, const EnginePair *probe, guint
         pused[pi] = gused[gi] = 1;
         matched++;
     }
+    /* 5b. Structure: the matched minutiae must sit where each other's partners say. */
+    matched = consistent_cluster(s, maps, nm, pused, gused, pm, gm, cs, sn);
     /* 6. Refine the shift on the matched minutiae (for the overlap below). */
     double sx = 0, sy = 0;
     guint ns = 0;

@@ -28,13 +28,16 @@ typedef struct {
     GArray *hits[]; /* ShardHit, one list per shard */
 } SearchJob;
 
+/* Work for one shard on the pool: a search or a bulk load. */
 typedef struct {
-    SearchJob *job;
+    void (*run)(gpointer job, guint shard);
+    gpointer job;
     guint shard;
 } ShardTask;
 
-static void run_shard(SearchJob *job, guint i)
+static void run_shard(gpointer data, guint i)
 {
+    SearchJob *job = data;
     EngineScratch *scratch = engine_scratch_new();
     shard_search(job->engine->shards[i], job->probe, job->keys, CANDIDATES_PER_SHARD, scratch,
                  job->hits[i]);
@@ -49,7 +52,7 @@ static void pool_func(gpointer data, gpointer user_data)
 {
     (void)user_data;
     ShardTask *task = data;
-    run_shard(task->job, task->shard);
+    task->run(task->job, task->shard);
     g_free(task);
 }
 
@@ -58,7 +61,7 @@ Engine *engine_new(guint threads)
     Engine *e = g_new0(Engine, 1);
     e->refs = 1;
     g_rw_lock_init(&e->lock);
-    e->n_shards = threads ? threads : MAX(g_get_num_processors(), 1);
+    e->n_shards = MIN(threads ? threads : MAX(g_get_num_processors(), 1), 64);
     e->shards = g_new(Shard *, e->n_shards);
     for (guint i = 0; i < e->n_shards; i++)
         e->shards[i] = shard_new();
@@ -128,6 +131,86 @@ gboolean engine_add_print(Engine *e, gint64 finger_id, gint64 probationer_id, GB
     return t && engine_add(e, finger_id, probationer_id, t, error);
 }
 
+typedef struct {
+    Engine *engine;
+    EngineLoadItem *items;
+    guint n;
+    guint8 *shard_of; /* per item: its shard, or G_MAXUINT8 when refused before parsing */
+    GMutex mutex;
+    GCond cond;
+    guint pending;
+} LoadJob;
+
+static void load_shard(gpointer data, guint shard)
+{
+    LoadJob *job = data;
+    for (guint i = 0; i < job->n; i++) {
+        if (job->shard_of[i] != shard)
+            continue;
+        EngineLoadItem *item = &job->items[i];
+        gsize len = 0;
+        const guint8 *bytes = item->print ? g_bytes_get_data(item->print, &len) : NULL;
+        EngineTemplate *t = engine_template_parse(bytes, len, &item->error);
+        if (t)
+            shard_add(job->engine->shards[shard], item->finger_id, item->probationer_id, t);
+    }
+    g_mutex_lock(&job->mutex);
+    if (--job->pending == 0)
+        g_cond_signal(&job->cond);
+    g_mutex_unlock(&job->mutex);
+}
+
+guint engine_add_prints(Engine *e, EngineLoadItem *items, guint n)
+{
+    G_STATIC_ASSERT(G_MAXUINT8 > 64); /* shard numbers fit a byte with room for "refused" */
+    LoadJob job = {e, items, n, g_new(guint8, MAX(n, 1)), {0}, {0}, e->n_shards};
+    g_mutex_init(&job.mutex);
+    g_cond_init(&job.cond);
+    g_rw_lock_writer_lock(&e->lock);
+    /* Shards first, serially: keeps them even and catches finger ids seen twice. */
+    g_autofree guint *size = g_new(guint, e->n_shards);
+    for (guint i = 0; i < e->n_shards; i++)
+        size[i] = shard_get_size(e->shards[i]);
+    for (guint i = 0; i < n; i++) {
+        items[i].error = NULL;
+        if (g_hash_table_contains(e->fingers, &items[i].finger_id)) {
+            g_set_error(&items[i].error, ENGINE_ERROR, ENGINE_ERROR_EXISTS,
+                        "finger %" G_GINT64_FORMAT " is already in the search gallery", items[i].finger_id);
+            job.shard_of[i] = G_MAXUINT8;
+            continue;
+        }
+        guint smallest = 0;
+        for (guint k = 1; k < e->n_shards; k++)
+            if (size[k] < size[smallest])
+                smallest = k;
+        size[smallest]++;
+        job.shard_of[i] = (guint8)MIN(smallest, G_MAXUINT8 - 1);
+        g_hash_table_insert(e->fingers, g_memdup2(&items[i].finger_id, sizeof(gint64)),
+                            GUINT_TO_POINTER(smallest + 1));
+    }
+    for (guint i = 1; i < e->n_shards; i++) {
+        ShardTask *task = g_new(ShardTask, 1);
+        *task = (ShardTask){load_shard, &job, i};
+        g_thread_pool_push(e->pool, task, NULL);
+    }
+    load_shard(&job, 0);
+    g_mutex_lock(&job.mutex);
+    while (job.pending > 0)
+        g_cond_wait(&job.cond, &job.mutex);
+    g_mutex_unlock(&job.mutex);
+    guint added = 0;
+    for (guint i = 0; i < n; i++) {
+        if (job.shard_of[i] != G_MAXUINT8 && items[i].error) /* parsed badly: not in the gallery */
+            g_hash_table_remove(e->fingers, &items[i].finger_id);
+        added += !items[i].error;
+    }
+    g_rw_lock_writer_unlock(&e->lock);
+    g_mutex_clear(&job.mutex);
+    g_cond_clear(&job.cond);
+    g_free(job.shard_of);
+    return added;
+}
+
 gboolean engine_remove_finger(Engine *e, gint64 finger_id)
 {
     g_rw_lock_writer_lock(&e->lock);
@@ -192,7 +275,7 @@ void engine_search(Engine *e, const EngineTemplate *probe_t, EngineResult *out)
         job->hits[i] = g_array_new(FALSE, FALSE, sizeof(ShardHit));
     for (guint i = 1; i < e->n_shards; i++) {
         ShardTask *task = g_new(ShardTask, 1);
-        *task = (ShardTask){job, i};
+        *task = (ShardTask){run_shard, job, i};
         g_thread_pool_push(e->pool, task, NULL);
     }
     run_shard(job, 0);

@@ -29,6 +29,16 @@ typedef struct {
     gint64 probationer_id;
 } GalleryIds;
 
+/* What a person can do about a print the engine refused: `otherwise` unless it is a
+ * match-on-chip print, which no re-enrolling or second touch will change. */
+static const char *refusal_hint(const GError *error, const char *otherwise)
+{
+    if (g_error_matches(error, ENGINE_ERROR, ENGINE_ERROR_FOREIGN))
+        return "this scanner keeps its templates on the sensor: set [match] search = libfprint in "
+               "haazri.conf";
+    return otherwise;
+}
+
 static GPtrArray *libfprint_get_scan_prints(Search *s)
 {
     return s->prints;
@@ -95,7 +105,8 @@ static void engine_decide(Search *s, FpPrint *match, FpPrint *probe, SearchResul
     g_autoptr(EngineTemplate) t = probe_template(probe, &error);
     EngineResult r = {0};
     if (!t)
-        g_warning("search: %s", error->message);
+        g_warning("search: the touch can't be searched: %s (%s)", error->message,
+                  refusal_hint(error, "touch again"));
     else
         engine_search(s->engine, t, &r);
     engine_result(&r, out);
@@ -147,8 +158,8 @@ gboolean search_add_finger(Search *s, gint64 finger_id, gint64 probationer_id, G
     if (s->engine) {
         if (engine_add_print(s->engine, finger_id, probationer_id, print, &local))
             return TRUE;
-        g_set_error(error, SEARCH_ERROR, 2, "enrolled finger %" G_GINT64_FORMAT
-                    " can't be searched: %s; re-enroll it", finger_id, local->message);
+        g_set_error(error, SEARCH_ERROR, 2, "enrolled finger %" G_GINT64_FORMAT " can't be searched: %s; %s",
+                    finger_id, local->message, refusal_hint(local, "re-enroll it"));
         return FALSE;
     }
     FpPrint *p = len ? fp_print_deserialize(data, len, &local) : NULL;
@@ -181,11 +192,41 @@ static void add_from_store(gint64 finger_id, gint64 probationer_id, const char *
     }
 }
 
+static void collect_from_store(gint64 finger_id, gint64 probationer_id, const char *finger, GBytes *print,
+                               gpointer data)
+{
+    (void)finger;
+    EngineLoadItem item = {finger_id, probationer_id, g_bytes_ref(print), NULL};
+    g_array_append_val((GArray *)data, item);
+}
+
+/* The engine loads the whole gallery in one call, parsing and indexing on every core: one finger
+ * at a time, 20,000 took seconds at start-up (docs/search.md). */
+static gboolean engine_load(Search *s, Store *store, guint *skipped, GError **error)
+{
+    g_autoptr(GArray) items = g_array_new(FALSE, FALSE, sizeof(EngineLoadItem));
+    gboolean ok = store_foreach_active_finger(store, collect_from_store, items, error);
+    EngineLoadItem *it = (EngineLoadItem *)items->data;
+    if (ok)
+        engine_add_prints(s->engine, it, items->len);
+    for (guint i = 0; i < items->len; i++) {
+        if (ok && it[i].error) {
+            g_warning("search: enrolled finger %" G_GINT64_FORMAT " can't be searched: %s; %s",
+                      it[i].finger_id, it[i].error->message, refusal_hint(it[i].error, "re-enroll it"));
+            (*skipped)++;
+        }
+        g_clear_error(&it[i].error);
+        g_bytes_unref(it[i].print);
+    }
+    return ok;
+}
+
 gboolean search_load(Search *s, Store *store, guint *skipped, GError **error)
 {
     LoadCtx ctx = {s, 0};
     s->version = store_get_gallery_version(store);
-    gboolean ok = store_foreach_active_finger(store, add_from_store, &ctx, error);
+    gboolean ok = s->engine ? engine_load(s, store, &ctx.skipped, error)
+                            : store_foreach_active_finger(store, add_from_store, &ctx, error);
     if (skipped)
         *skipped = ctx.skipped;
     return ok;
@@ -310,7 +351,8 @@ void search_decide_async(Search *s, FpPrint *match, FpPrint *probe, GCancellable
     g_autoptr(GError) error = NULL;
     g_autoptr(EngineTemplate) t = probe_template(probe, &error);
     if (!t) {
-        g_warning("search: %s", error->message);
+        g_warning("search: the touch can't be searched: %s (%s)", error->message,
+                  refusal_hint(error, "touch again"));
         SearchResult *out = g_new(SearchResult, 1);
         engine_result(&(EngineResult){0}, out);
         g_task_return_pointer(task, out, g_free);

@@ -255,7 +255,10 @@ int main(int argc, char **argv)
     g_autofree char *conf = g_build_filename(tu_tmpdir(), "haazri.conf", NULL);
     g_assert_true(g_file_set_contents(conf,
                                       "[kiosk]\ndevice_id = test-kiosk\noffice = Test Office\ndata_dir = data\n"
-                                      "[checkin]\nresult_seconds = 1\n[scanner]\nrest_seconds = 1\n",
+                                      "[checkin]\nresult_seconds = 1\n[scanner]\nrest_seconds = 1\n"
+                                      /* libfprint's identify, explicitly: the engine is the default
+                                       * and test-engine drives the kiosk with it */
+                                      "[match]\nsearch = libfprint\n",
                                       -1, NULL));
     g_autoptr(GError) error = NULL;
     config = config_load(conf, &error);

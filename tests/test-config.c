@@ -19,7 +19,7 @@ static void test_defaults(void)
     g_assert_cmpstr(c->data_dir, ==, "/var/lib/haazri");
     g_assert_cmpint(c->capture, ==, CAPTURE_CONTINUOUS);
     g_assert_cmpint(c->duplicate_window_min, ==, 0);
-    g_assert_cmpstr(c->search, ==, "libfprint");
+    g_assert_cmpstr(c->search, ==, "engine");
     g_assert_cmpint(c->listen_s, <, c->rest_s); /* keeps libfprint's heat model cool, see haazri.conf */
 }
 

@@ -68,6 +68,62 @@ static void test_strangers_match_nobody(void)
     }
 }
 
+/* A stranger for the gallery: real finger `src` mirrored left-right (no turn makes a print its own
+ * mirror image), turned, shifted and jittered. */
+static EngineTemplate *mirrored(GRand *rng, const EngineTemplate *src)
+{
+    guint n_imp = engine_template_get_impressions(src), counts[32], total = 0; /* 32 at most */
+    for (guint k = 0; k < n_imp; k++)
+        total += counts[k] = engine_template_get_minutiae(src, k);
+    g_autofree gint32 *x = g_new(gint32, total), *y = g_new(gint32, total), *t = g_new(gint32, total);
+    double a = g_rand_double_range(rng, -0.5, 0.5);
+    gint32 dx = g_rand_int_range(rng, -40, 41), dy = g_rand_int_range(rng, -40, 41);
+    for (guint k = 0, o = 0; k < n_imp; k++)
+        for (guint i = 0; i < counts[k]; i++, o++) {
+            gint32 mx, my, mt;
+            engine_template_get_minutia(src, k, i, &mx, &my, &mt);
+            mx = 400 - mx;
+            x[o] = (gint32)lround(cos(a) * mx - sin(a) * my) + dx + g_rand_int_range(rng, -2, 3);
+            y[o] = (gint32)lround(sin(a) * mx + cos(a) * my) + dy + g_rand_int_range(rng, -2, 3);
+            t[o] = (gint32)lround(180 - mt + a * 180 / G_PI) + 360;
+        }
+    return engine_template_new(n_imp, counts, x, y, t, NULL);
+}
+
+/* Among 2,000 strangers the index pre-filter (not exhaustive matching: 1,000 per shard, 40 get the
+ * full matcher) still hands the right finger over: 29 of 30 found, nobody wrong. Removing most
+ * strangers renumbers the index (compaction) and the answers stay the same. */
+static void test_prefilter_among_strangers(void)
+{
+    g_autoptr(Engine) e = gallery_of(10);
+    g_autoptr(GRand) rng = g_rand_new_with_seed(5);
+    g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func((GDestroyNotify)engine_template_free);
+    for (int f = 0; f < 10; f++)
+        g_ptr_array_add(sources, bench_template_join(scan[f], 5));
+    for (int k = 0; k < 2000; k++)
+        g_assert_true(
+            engine_add(e, 10000 + k, 10000 + k, mirrored(rng, g_ptr_array_index(sources, k % 10)), NULL));
+    for (int round = 0; round < 2; round++) {
+        int found = 0, wrong = 0;
+        guint scored = 0;
+        for (int f = 0; f < 10; f++)
+            for (int i = 5; i < 8; i++) {
+                EngineResult r;
+                engine_search(e, scan[f][i], &r);
+                found += r.match && r.probationer_id == 101 + f;
+                wrong += r.match && r.probationer_id != 101 + f;
+                scored = MAX(scored, r.scored);
+            }
+        g_test_message("among %u strangers: %d of 30 found, %d wrong", engine_get_size(e) - 10, found, wrong);
+        g_assert_cmpuint(scored, <, engine_get_size(e) / 10); /* the pre-filter did choose */
+        g_assert_cmpint(found, >=, 29);
+        g_assert_cmpint(wrong, ==, 0);
+        for (int k = 0; round == 0 && k < 2000; k++)
+            if (k % 4 != 0)
+                g_assert_true(engine_remove_finger(e, 10000 + k));
+    }
+}
+
 /* Enrolling someone makes them findable at once; deactivating them stops it at once; the rest of
  * the gallery is untouched (no rebuild). Many removals also trigger the index clean-up pass. */
 static void test_add_and_remove(void)
@@ -109,6 +165,43 @@ static void test_add_and_remove(void)
     g_assert_cmpint(r.probationer_id, ==, 105);
 }
 
+/* The start-up path: the whole gallery in one call, parsed and indexed on both shards' threads.
+ * Bad prints and a finger id seen twice are refused one by one; everyone else loads and is found. */
+static void test_bulk_load(void)
+{
+    g_autoptr(Engine) e = engine_new(2);
+    g_autoptr(GBytes) junk = g_bytes_new_static("FP3 not a variant", 17);
+    g_autoptr(GBytes) raw =
+        bench_blob_from_variant(bench_print_variant(1, g_variant_new("(s)", "on-chip-id")));
+    EngineLoadItem items[13];
+    for (int f = 0; f < 10; f++)
+        items[f] = (EngineLoadItem){1000 + f, 101 + f, enrolled[f], NULL};
+    items[10] = (EngineLoadItem){2000, 201, junk, NULL};
+    items[11] = (EngineLoadItem){2001, 202, raw, NULL};
+    items[12] = (EngineLoadItem){1003, 203, enrolled[5], NULL}; /* finger 1003 again */
+    g_assert_cmpuint(engine_add_prints(e, items, 13), ==, 10);
+    for (int f = 0; f < 10; f++)
+        g_assert_no_error(items[f].error);
+    g_assert_error(items[10].error, ENGINE_ERROR, ENGINE_ERROR_MALFORMED);
+    g_assert_error(items[11].error, ENGINE_ERROR, ENGINE_ERROR_FOREIGN);
+    g_assert_error(items[12].error, ENGINE_ERROR, ENGINE_ERROR_EXISTS);
+    for (int i = 10; i < 13; i++)
+        g_clear_error(&items[i].error);
+    g_assert_cmpuint(engine_get_size(e), ==, 10);
+    /* The refused ids are free again; the duplicate did not displace the original. */
+    g_autoptr(GError) error = NULL;
+    g_assert_true(engine_add_print(e, 2000, 201, enrolled[0], &error));
+    g_assert_false(engine_remove_finger(e, 2001));
+    EngineResult r;
+    engine_search(e, scan[3][6], &r);
+    g_assert_cmpint(r.probationer_id, ==, 104);
+    g_assert_cmpint(r.finger_id, ==, 1003);
+    /* A bulk load into a gallery that already has fingers adds to it. */
+    EngineLoadItem more = {3000, 301, enrolled[9], NULL};
+    g_assert_cmpuint(engine_add_prints(e, &more, 1), ==, 1);
+    g_assert_cmpuint(engine_get_size(e), ==, 12);
+}
+
 /* A turned and shifted finger is the same finger. */
 static void test_rotation_and_shift(void)
 {
@@ -131,6 +224,53 @@ static void test_rotation_and_shift(void)
     g_assert_cmpfloat(moved, >=, ENGINE_DEFAULT_THRESHOLD);
     g_assert_cmpfloat(moved, >=, same * 0.8);
     g_assert_cmpfloat(engine_template_match(turned, scan[3][0]), <, ENGINE_DEFAULT_THRESHOLD);
+}
+
+/* A print cut into two-minutia pieces, each piece shifted on its own: every piece still agrees with
+ * the original in distance, directions and rotation (what the pair stage looks at), but the pieces
+ * no longer sit where each other say. Not a match: the structure check must see through it. */
+static void test_structure_not_just_rotation(void)
+{
+    const EngineTemplate *src = scan[2][0];
+    guint n = engine_template_get_minutiae(src, 0);
+    g_autofree gint32 *x = g_new(gint32, n), *y = g_new(gint32, n), *t = g_new(gint32, n);
+    g_autofree gint32 *x0 = g_new(gint32, n), *y0 = g_new(gint32, n);
+    g_autofree gboolean *used = g_new0(gboolean, n);
+    g_autoptr(GRand) rng = g_rand_new_with_seed(3);
+    guint out = 0;
+    for (guint i = 0; i < n; i++) {
+        if (used[i])
+            continue;
+        gint32 xi, yi, ti, best = -1, best_d2 = G_MAXINT32;
+        engine_template_get_minutia(src, 0, i, &xi, &yi, &ti);
+        for (guint j = 0; j < n; j++) { /* the nearest unused neighbour: the piece's partner */
+            gint32 xj, yj, tj;
+            engine_template_get_minutia(src, 0, j, &xj, &yj, &tj);
+            gint32 d2 = (xj - xi) * (xj - xi) + (yj - yi) * (yj - yi);
+            if (j != i && !used[j] && d2 >= 100 && d2 < best_d2)
+                best = (gint32)j, best_d2 = d2;
+        }
+        if (best < 0)
+            continue;
+        used[i] = used[best] = TRUE;
+        gint32 dx = g_rand_int_range(rng, -60, 61), dy = g_rand_int_range(rng, -60, 61);
+        const guint both[2] = {i, (guint)best};
+        for (int k = 0; k < 2; k++) {
+            engine_template_get_minutia(src, 0, both[k], &x0[out], &y0[out], &t[out]);
+            x[out] = x0[out] + dx;
+            y[out] = y0[out] + dy;
+            out++;
+        }
+    }
+    g_assert_cmpuint(out, >=, 20);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(EngineTemplate) pieces = engine_template_new(1, &out, x, y, t, &error);
+    g_assert_no_error(error);
+    g_assert_cmpfloat(engine_template_match(pieces, src), <, ENGINE_DEFAULT_THRESHOLD / 2);
+    /* The same pieces left where they were are the print again. */
+    g_autoptr(EngineTemplate) kept = engine_template_new(1, &out, x0, y0, t, &error);
+    g_assert_no_error(error);
+    g_assert_cmpfloat(engine_template_match(kept, src), >=, ENGINE_DEFAULT_THRESHOLD);
 }
 
 static void expect_refused(GBytes *blob, int code, const char *words)
@@ -217,6 +357,34 @@ static void test_malformed_and_foreign(void)
     g_assert_cmpint(r.probationer_id, ==, 101);
 }
 
+/* A match-on-chip scanner's prints reach the engine backend (the default): each enrolled one is
+ * refused with a sentence that says what to do, and a touch from such a scanner is "not
+ * recognised" with a warning saying why, never a crash. */
+static void test_match_on_chip_through_search(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Search) s = search_new("engine", &error);
+    g_assert_no_error(error);
+    g_autoptr(GBytes) raw =
+        bench_blob_from_variant(bench_print_variant(1, g_variant_new("(s)", "on-chip-id")));
+    g_assert_false(search_add_finger(s, 1, 1, raw, &error));
+    g_assert_error(error, g_quark_from_static_string("haazri-search"), 2);
+    g_assert_nonnull(strstr(error->message, "match-on-chip"));
+    g_assert_nonnull(strstr(error->message, "search = libfprint"));
+    g_clear_error(&error);
+    g_assert_true(search_add_finger(s, 2, 101, enrolled[0], &error));
+    g_assert_cmpuint(search_get_size(s), ==, 1);
+
+    g_autoptr(FpPrint) probe =
+        fp_print_deserialize(g_bytes_get_data(raw, NULL), g_bytes_get_size(raw), &error);
+    g_assert_no_error(error);
+    g_test_expect_message(NULL, G_LOG_LEVEL_WARNING, "*match-on-chip*search = libfprint*");
+    SearchResult r;
+    search_decide(s, NULL, probe, &r);
+    g_test_assert_expected_messages();
+    g_assert_cmpint(r.decision, ==, SEARCH_NO_MATCH);
+}
+
 /* The kiosk's path: [match] search = engine, through the check-in machine and the real scanner. */
 static gboolean seen;
 static CheckinState seen_state;
@@ -236,9 +404,11 @@ static void on_event(const CheckinEvent *ev, gpointer data)
 static void test_checkin_with_engine(void)
 {
     g_autofree char *conf = g_build_filename(tu_tmpdir(), "engine.conf", NULL);
-    g_assert_true(g_file_set_contents(conf, "[kiosk]\ndevice_id = t\noffice = T\ndata_dir = engine-data\n"
-                                            "[checkin]\nresult_seconds = 1\n[match]\nsearch = engine\n"
-                                            "threshold = 40\nmargin = 6\n", -1, NULL));
+    g_assert_true(g_file_set_contents(conf,
+                                      "[kiosk]\ndevice_id = t\noffice = T\ndata_dir = engine-data\n"
+                                      "[checkin]\nresult_seconds = 1\n[match]\nsearch = engine\n"
+                                      "threshold = 20\nmargin = 6\n",
+                                      -1, NULL));
     g_autoptr(GError) error = NULL;
     g_autoptr(Config) config = config_load(conf, &error);
     g_assert_no_error(error);
@@ -300,8 +470,12 @@ int main(int argc, char **argv)
     g_test_add_func("/engine/finds-the-right-person", test_finds_the_right_person);
     g_test_add_func("/engine/strangers-match-nobody", test_strangers_match_nobody);
     g_test_add_func("/engine/add-and-remove", test_add_and_remove);
+    g_test_add_func("/engine/prefilter-among-strangers", test_prefilter_among_strangers);
+    g_test_add_func("/engine/bulk-load", test_bulk_load);
     g_test_add_func("/engine/rotation-and-shift", test_rotation_and_shift);
+    g_test_add_func("/engine/structure-not-just-rotation", test_structure_not_just_rotation);
     g_test_add_func("/engine/malformed-and-foreign", test_malformed_and_foreign);
+    g_test_add_func("/engine/match-on-chip-through-search", test_match_on_chip_through_search);
     g_test_add_func("/engine/checkin-with-engine", test_checkin_with_engine);
     int rc = g_test_run();
     for (int f = 0; f < 10; f++) {
