@@ -168,8 +168,30 @@ static char *column_dup(sqlite3_stmt *st, int col)
     return t ? g_strdup((const char *)t) : NULL;
 }
 
+/* The sizes the centre's roster protocol accepts (sync/protocol-roster.c): a person enrolled here
+ * must be one the centre can take, or their enrollment could never go up. */
+static gboolean check_sizes(const StoreProbationer *p, GError **error)
+{
+    struct { const char *what, *value; gsize max; gboolean required; } fields[] = {
+        {"the case number", p->case_number, 64, TRUE}, {"the English name", p->name_en, 200, TRUE},
+        {"the Urdu name", p->name_ur, 400, FALSE},      {"the office", p->office, 200, TRUE},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(fields); i++) {
+        gsize len = fields[i].value ? strlen(fields[i].value) : 0;
+        if ((fields[i].required && len == 0) || len > fields[i].max) {
+            g_set_error(error, STORE_ERROR, STORE_ERROR_INVALID, "%s %s: it must be %s%zu bytes long",
+                        fields[i].what, len ? "is too long" : "is missing", fields[i].required ? "1 to " : "at most ",
+                        fields[i].max);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 gint64 store_add_probationer(Store *s, const StoreProbationer *p, GError **error)
 {
+    if (!check_sizes(p, error))
+        return 0;
     g_autoptr(GDateTime) now = g_date_time_new_now_local();
     g_autofree char *at = store_now_iso(now);
     sqlite3_stmt *st = NULL;

@@ -79,6 +79,16 @@ static void test_probationers(void)
     g_assert_cmpint(store_add_probationer(s, &bad, &error), ==, 0);
     g_assert_nonnull(strstr(error->message, "13 digits"));
     g_clear_error(&error);
+    /* What the centre could never take is refused here, so every enrollment can go up. */
+    g_autofree char *long_case = g_strnfill(65, '7');
+    StoreProbationer too_long = {.case_number = long_case, .name_en = "X", .office = "L", .active = TRUE};
+    g_assert_cmpint(store_add_probationer(s, &too_long, &error), ==, 0);
+    g_assert_cmpstr(error->message, ==, "the case number is too long: it must be 1 to 64 bytes long");
+    g_clear_error(&error);
+    StoreProbationer no_name = {.case_number = "LHR-3", .name_en = "", .office = "L", .active = TRUE};
+    g_assert_cmpint(store_add_probationer(s, &no_name, &error), ==, 0);
+    g_assert_cmpstr(error->message, ==, "the English name is missing: it must be 1 to 200 bytes long");
+    g_clear_error(&error);
 
     StoreProbationer got = {0};
     g_assert_true(store_find_probationer(s, "LHR-1", &got, &error));
