@@ -1,4 +1,5 @@
-/* screen-private — what screen.c (state, input, lifecycle) and screen-draw.c (the views) share. */
+/* screen-private — what screen.c (state, lifecycle), screen-input.c (touches, keys, officer mode's
+ * way in) and screen-draw.c (the views) share. */
 #pragma once
 
 #include <SDL.h>
@@ -68,3 +69,17 @@ struct Screen {
 void screen_draw(Screen *screen);
 /* The local time now (the fixed clock in tests). Unref when done. */
 GDateTime *screen_now(Screen *screen);
+
+/* screen.c, for screen-input.c */
+void screen_schedule_redraw(Screen *screen);
+/* Draws now if a redraw is pending (buttons are placed when drawn). */
+void screen_redraw_now(Screen *screen);
+void screen_set_view(Screen *screen, View view);
+void screen_clear_person(Screen *screen);
+/* Says the prompt `name` in both languages, in the screen's order. */
+void screen_say_both(Screen *screen, const char *name);
+const ScreenQuestion *screen_current_question(Screen *screen);
+/* Question `index` of [screen] questions; past the last, thanks and back to the machine's view. */
+void screen_ask_question(Screen *screen, guint index);
+/* After "checked in" has been shown: the officer's message, then the questions. */
+void screen_start_flow(Screen *screen);
