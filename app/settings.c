@@ -69,6 +69,13 @@ static void split(const char *name, char **group, char **key)
     *key = g_strdup(dot + 1);
 }
 
+void settings_put(GKeyFile *keyfile, const char *name, const char *value)
+{
+    g_autofree char *group = NULL, *key = NULL;
+    split(name, &group, &key);
+    g_key_file_set_string(keyfile, group, key, value);
+}
+
 gboolean settings_overlay(Store *store, GKeyFile *keyfile, GError **error)
 {
     g_autoptr(GPtrArray) rows = store_list_settings(store, error);
@@ -82,9 +89,7 @@ gboolean settings_overlay(Store *store, GKeyFile *keyfile, GError **error)
                       bad->message);
             continue;
         }
-        g_autofree char *group = NULL, *key = NULL;
-        split(row->name, &group, &key);
-        g_key_file_set_string(keyfile, group, key, row->value);
+        settings_put(keyfile, row->name, row->value);
     }
     return TRUE;
 }

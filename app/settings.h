@@ -29,6 +29,8 @@ gboolean settings_set(Store *store, const char *actor, const char *name, const c
 /* Puts every stored setting into `keyfile` (haazri.conf as read), before the modules read their
  * groups from it. A stored value that is no longer allowed is left out with a warning naming it. */
 gboolean settings_overlay(Store *store, GKeyFile *keyfile, GError **error);
+/* Sets `name` (group.key) to `value` in `keyfile`: the configuration in force follows a change. */
+void settings_put(GKeyFile *keyfile, const char *name, const char *value);
 /* The value in force: `keyfile`'s (after the overlay), else the default. */
 char *settings_get(GKeyFile *keyfile, const char *name);
 /* The value a tap on the setting's button makes it: the choice after `current`. */

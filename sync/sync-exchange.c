@@ -13,38 +13,47 @@
 /* Fingers per push of enrollments: ~5 KB each as base64, so a push stays a few hundred KB. */
 #define ENROLL_BATCH 64
 
-/* ---- the audit trail ---- */
+/* ---- what goes up besides check-ins ---- */
 
+/* The reply to a push of `what`: TRUE when the centre took it (the caller notes that and moves on).
+ * A refusal that sending again won't fix is kept in `refused` until restart: those rows stay here,
+ * complete and in use, check-ins and the roster carry on, and haazri-ctl sync status says why. */
+static gboolean taken(Sync *s, const HttpReply *reply, const char *what, char **refused)
+{
+    s->busy = FALSE;
+    if (reply->status == 200) {
+        sync_contact(s, reply);
+        return TRUE;
+    }
+    g_autofree char *why = sync_describe_failure(reply, what);
+    if (sync_is_permanent(reply->status) && reply->status != 401 && reply->status != 403) {
+        sync_contact(s, reply);
+        g_free(*refused);
+        *refused = g_steal_pointer(&why);
+        g_warning("sync: %s", *refused);
+        sync_publish(s, TRUE);
+        sync_cycle(s);
+        return FALSE;
+    }
+    sync_transient(s, why, reply->status ? reply->retry_after_s : -1);
+    return FALSE;
+}
+
+/* The officers' audit trail. A refusal (409) means the trail doesn't continue what the centre
+ * holds: an officer must look. */
 static void on_audit_pushed(const HttpReply *reply, gpointer data)
 {
     Sync *s = data;
-    s->busy = FALSE;
-    if (reply->status == 200) {
-        g_autoptr(GError) error = NULL;
-        sync_contact(s, reply);
-        if (!store_audit_mark_sent(s->store, s->audit_last_id, &error)) {
-            sync_transient(s, error->message, -1); /* sending them again is harmless */
-            return;
-        }
-        sync_cycle(s);
+    if (!taken(s, reply, "the audit trail", &s->audit_refused))
+        return;
+    g_autoptr(GError) error = NULL;
+    if (!store_audit_mark_sent(s->store, s->audit_last_id, &error)) {
+        sync_transient(s, error->message, -1); /* sending them again is harmless */
         return;
     }
-    g_autofree char *why = sync_describe_failure(reply, "the audit trail");
-    if (sync_is_permanent(reply->status) && reply->status != 401 && reply->status != 403) {
-        /* The centre says this kiosk's trail doesn't continue what it holds: an officer must look.
-         * Check-ins and the roster carry on; the trail stays here, complete. */
-        sync_contact(s, reply);
-        g_free(s->audit_refused);
-        s->audit_refused = g_steal_pointer(&why);
-        g_warning("sync: %s", s->audit_refused);
-        sync_publish(s, TRUE);
-        sync_cycle(s);
-        return;
-    }
-    sync_transient(s, why, reply->status ? reply->retry_after_s : -1);
+    sync_cycle(s);
 }
 
-/* TRUE when a push of audit rows went out. */
 gboolean sync_push_audit(Sync *s)
 {
     if (s->audit_refused)
@@ -55,45 +64,24 @@ gboolean sync_push_audit(Sync *s)
         return FALSE;
     s->audit_last_id = ((StoreAuditRow *)g_ptr_array_index(rows, rows->len - 1))->id;
     g_autofree char *json = protocol_build_audit(s->device_id, rows);
-    g_autoptr(GBytes) body = protocol_gzip(json, strlen(json));
-    g_autofree char *url = g_strconcat(s->base, "/v1/audit", NULL);
-    s->busy = TRUE;
-    http_request(s->http, url, s->device_id, s->secret, body, TRUE, on_audit_pushed, s);
+    sync_send(s, "/v1/audit", json, TRUE, on_audit_pushed);
     return TRUE;
 }
 
-/* ---- fingers enrolled here, up to the centre ---- */
-
+/* Fingers enrolled and people (de)activated here. A refusal: e.g. a template the centre can't read. */
 static void on_enrollments_pushed(const HttpReply *reply, gpointer data)
 {
     Sync *s = data;
-    s->busy = FALSE;
-    if (reply->status == 200) {
-        g_autoptr(GError) error = NULL;
-        sync_contact(s, reply);
-        if (!store_enrollments_mark_sent(s->store, s->enroll_keys, &error)) {
-            sync_transient(s, error->message, -1); /* sending them again changes nothing at the centre */
-            return;
-        }
-        sync_cycle(s);
+    if (!taken(s, reply, "the enrollments", &s->enroll_refused))
+        return;
+    g_autoptr(GError) error = NULL;
+    if (!store_enrollments_mark_sent(s->store, s->enroll_keys, &error)) {
+        sync_transient(s, error->message, -1); /* sending them again changes nothing at the centre */
         return;
     }
-    g_autofree char *why = sync_describe_failure(reply, "the enrollments");
-    if (sync_is_permanent(reply->status) && reply->status != 401 && reply->status != 403) {
-        /* The centre can't take what this kiosk enrolled (e.g. a template it can't read): they stay
-         * here, in use for check-ins, and an officer sees why in haazri-ctl sync status. */
-        sync_contact(s, reply);
-        g_free(s->enroll_refused);
-        s->enroll_refused = g_steal_pointer(&why);
-        g_warning("sync: %s", s->enroll_refused);
-        sync_publish(s, TRUE);
-        sync_cycle(s);
-        return;
-    }
-    sync_transient(s, why, reply->status ? reply->retry_after_s : -1);
+    sync_cycle(s);
 }
 
-/* TRUE when a push of enrollments went out. */
 gboolean sync_push_enrollments(Sync *s)
 {
     if (s->enroll_refused)
@@ -104,10 +92,7 @@ gboolean sync_push_enrollments(Sync *s)
     if (!enrolled || enrolled->people->len == 0)
         return FALSE;
     g_autofree char *json = protocol_build_roster(enrolled);
-    g_autoptr(GBytes) body = protocol_gzip(json, strlen(json));
-    g_autofree char *url = g_strconcat(s->base, "/v1/enrollments", NULL);
-    s->busy = TRUE;
-    http_request(s->http, url, s->device_id, s->secret, body, TRUE, on_enrollments_pushed, s);
+    sync_send(s, "/v1/enrollments", json, TRUE, on_enrollments_pushed);
     return TRUE;
 }
 

@@ -52,6 +52,8 @@ void sync_transient(Sync *s, const char *why, gint64 retry_after_s);
 char *sync_describe_failure(const HttpReply *reply, const char *what);
 /* A 4xx that sending again won't fix. */
 gboolean sync_is_permanent(long status);
+/* POSTs `json` (gzipped when `gzip`) to the server's `path`; busy until `done` runs. */
+void sync_send(Sync *s, const char *path, const char *json, gboolean gzip, HttpDoneFunc done);
 
 /* sync-exchange.c: each TRUE when a request went out (its reply continues the cycle). */
 gboolean sync_push_audit(Sync *s);

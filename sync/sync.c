@@ -217,14 +217,19 @@ static void on_pushed(const HttpReply *reply, gpointer data)
     sync_transient(s, why, reply->status ? reply->retry_after_s : -1);
 }
 
+void sync_send(Sync *s, const char *path, const char *json, gboolean gzip, HttpDoneFunc done)
+{
+    g_autoptr(GBytes) body = gzip ? protocol_gzip(json, strlen(json)) : g_bytes_new(json, strlen(json));
+    g_autofree char *url = g_strconcat(s->base, path, NULL);
+    s->busy = TRUE;
+    http_request(s->http, url, s->device_id, s->secret, body, gzip, done, s);
+}
+
 static void push(Sync *s, GPtrArray *batch)
 {
     s->batch = batch;
-    s->busy = TRUE;
     g_autofree char *json = protocol_build_push(s->device_id, batch, s->status.clock_offset_s);
-    g_autoptr(GBytes) body = protocol_gzip(json, strlen(json));
-    g_autofree char *url = g_strconcat(s->base, "/v1/events", NULL);
-    http_request(s->http, url, s->device_id, s->secret, body, TRUE, on_pushed, s);
+    sync_send(s, "/v1/events", json, TRUE, on_pushed);
 }
 
 /* ---- heartbeat ---- */
@@ -264,10 +269,7 @@ static void heartbeat(Sync *s)
     }
     g_autofree char *json = protocol_build_heartbeat(&hb);
     g_free(scanner);
-    g_autoptr(GBytes) body = g_bytes_new(json, strlen(json));
-    g_autofree char *url = g_strconcat(s->base, "/v1/heartbeat", NULL);
-    s->busy = TRUE;
-    http_request(s->http, url, s->device_id, s->secret, body, FALSE, on_heartbeat, s);
+    sync_send(s, "/v1/heartbeat", json, FALSE, on_heartbeat);
 }
 
 /* ---- the cycle ---- */

@@ -48,8 +48,7 @@ void officer_change_setting(OfficerScreen *o, guint index)
         officer_redraw(o);
         return;
     }
-    g_autofree char *group = g_strndup(info->name, (gsize)(strchr(info->name, '.') - info->name));
-    g_key_file_set_string(o->parts.settings, group, strchr(info->name, '.') + 1, next);
+    settings_put(o->parts.settings, info->name, next);
     g_message("officer %s set %s to %s", o->who.username, info->name, next);
     if (o->host.apply_setting)
         o->host.apply_setting(info->name, next, o->host.data);

@@ -161,14 +161,19 @@ gboolean screen_config_load(GKeyFile *kf, const char *path, ScreenConfig *c, GEr
         c->accelerated = strcmp(renderer, "accelerated") == 0;
     }
     g_autofree char *langs = get(kf, "languages");
-    if (langs) {
-        g_auto(GStrv) parts = g_strsplit(langs, ";", -1);
-        Lang a, b;
-        if (g_strv_length(parts) != 2 || !strings_parse_lang(g_strstrip(parts[0]), &a) ||
-            !strings_parse_lang(g_strstrip(parts[1]), &b) || a == b)
-            return bad(path, "languages", langs, "ur;en or en;ur (the first is shown first)", error);
-        c->order[0] = a;
-        c->order[1] = b;
-    }
+    if (langs && !screen_parse_languages(langs, c->order))
+        return bad(path, "languages", langs, "ur;en or en;ur (the first is shown first)", error);
     return read_questions(kf, path, c, error);
+}
+
+gboolean screen_parse_languages(const char *value, Lang order[LANG_COUNT])
+{
+    g_auto(GStrv) parts = g_strsplit(value, ";", -1);
+    Lang a, b;
+    if (g_strv_length(parts) != 2 || !strings_parse_lang(g_strstrip(parts[0]), &a) ||
+        !strings_parse_lang(g_strstrip(parts[1]), &b) || a == b)
+        return FALSE;
+    order[0] = a;
+    order[1] = b;
+    return TRUE;
 }

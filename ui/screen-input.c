@@ -166,12 +166,8 @@ static void officer_setting_cb(const char *name, const char *value, gpointer dat
 {
     Screen *s = data;
     gint64 n;
-    Lang a, b;
-    g_auto(GStrv) langs = g_strsplit(value, ";", 2);
-    if (strcmp(name, "screen.languages") == 0 && g_strv_length(langs) == 2 && strings_parse_lang(langs[0], &a) &&
-        strings_parse_lang(langs[1], &b) && a != b) {
-        s->config.order[0] = a;
-        s->config.order[1] = b;
+    if (strcmp(name, "screen.languages") == 0) {
+        screen_parse_languages(value, s->config.order);
     } else if (strcmp(name, "sound.volume") == 0 && g_ascii_string_to_signed(value, 10, 0, 100, &n, NULL)) {
         sound_set_volume(s->sound, (int)n);
     } else if (strcmp(name, "sound.speak") == 0) {

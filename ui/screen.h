@@ -42,6 +42,8 @@ void screen_config_clear(ScreenConfig *config);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(ScreenConfig, screen_config_clear)
 /* Reads [screen] (keys absent keep the defaults). */
 gboolean screen_config_load(GKeyFile *kf, const char *path, ScreenConfig *out, GError **error);
+/* "ur;en" or "en;ur" into `order` (unchanged and FALSE for anything else). */
+gboolean screen_parse_languages(const char *value, Lang order[LANG_COUNT]);
 
 typedef struct Screen Screen;
 
