@@ -39,7 +39,7 @@ all: $(PROGRAMS) $(TESTS) $(BENCHES) $(BUILD)/tests/haazri-hooks $(PROMPTS_STAMP
 
 # Installs missing Debian packages once per build folder (apt-get update first; needs root).
 # NO_DEPS=1 skips it (the Debian package build: Build-Depends do that job there).
-$(DEPS_STAMP): scripts/deps.sh
+$(DEPS_STAMP): scripts/deps.sh scripts/node-tools.sh tests/contract/package-lock.json
 	@mkdir -p $(BUILD)
 	$(if $(NO_DEPS),,./scripts/deps.sh)
 	@touch $@

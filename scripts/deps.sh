@@ -9,6 +9,7 @@ libsdl2-dev libsdl2-ttf-dev fonts-noto-core espeak-ng
 libgpiod-dev libcurl4-openssl-dev libjson-glib-dev libsodium-dev
 libmicrohttpd-dev libpq-dev postgresql openssl libsystemd-dev
 jq util-linux systemd groff-base xvfb x11-utils imagemagick"
+TOP=$(cd "$(dirname "$0")/.." && pwd)
 
 missing=""
 for p in $PKGS; do
@@ -16,7 +17,13 @@ for p in $PKGS; do
         missing="$missing $p"
     fi
 done
-[ -z "$missing" ] && exit 0
+# node and npm run the tests' npm tools (scripts/node-tools.sh); any node >= 18 does, so one from
+# elsewhere than Debian is kept.
+command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
+if [ -z "$missing" ]; then
+    "$TOP/scripts/node-tools.sh" > /dev/null
+    exit 0
+fi
 
 echo "deps: installing missing Debian packages:$missing"
 if [ "$(id -u)" -ne 0 ]; then
@@ -31,3 +38,4 @@ fi
 $SUDO apt-get update -qq
 # shellcheck disable=SC2086
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
+"$TOP/scripts/node-tools.sh" > /dev/null

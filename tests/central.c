@@ -9,6 +9,10 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "app/store.h"
 
 #include "tests/helpers.h"
 
@@ -266,4 +270,49 @@ char *tu_postgres_new_db(const char *name)
     char *out = g_strdup_printf("%sdbname=%s", info, name);
     g_free(info);
     return out;
+}
+
+/* Edits audit row `id` behind the triggers' back and recomputes the chain from there, as a
+ * careful tamperer would; sync forgets what it sent, so the whole trail goes again. */
+void tu_rechain_audit(const char *path, gint64 id, const char *detail)
+{
+    sqlite3 *db = NULL;
+    g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_exec(db, "DROP TRIGGER audit_append_only_u; "
+                                     "UPDATE sync_meta SET value = '0' WHERE key = 'audit_sent_id'",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_stmt *rd = NULL, *wr = NULL;
+    g_assert_cmpint(sqlite3_prepare_v2(db, "SELECT id, at, actor, action, subject, detail, prev_hash FROM audit "
+                                           "WHERE id >= ? ORDER BY id", -1, &rd, NULL), ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_prepare_v2(db, "UPDATE audit SET detail = ?, prev_hash = ?, hash = ? WHERE id = ?", -1,
+                                       &wr, NULL), ==, SQLITE_OK);
+    sqlite3_bind_int64(rd, 1, id);
+    g_autofree char *prev = NULL;
+    GPtrArray *updates = g_ptr_array_new_with_free_func(g_free);
+    while (sqlite3_step(rd) == SQLITE_ROW) {
+        gint64 row = sqlite3_column_int64(rd, 0);
+        const char *f[6];
+        for (int i = 0; i < 6; i++)
+            f[i] = (const char *)sqlite3_column_text(rd, i + 1);
+        const char *d = row == id ? detail : f[4];
+        if (!prev)
+            prev = g_strdup(f[5]);
+        char *hash = store_audit_hash(prev, f[0], f[1], f[2], f[3], d);
+        g_ptr_array_add(updates, g_strdup_printf("%" G_GINT64_FORMAT "\t%s\t%s\t%s", row, d ? d : "", prev, hash));
+        g_free(prev);
+        prev = hash;
+    }
+    sqlite3_finalize(rd);
+    for (guint i = 0; i < updates->len; i++) {
+        g_auto(GStrv) u = g_strsplit(g_ptr_array_index(updates, i), "\t", 4);
+        sqlite3_bind_text(wr, 1, *u[1] ? u[1] : NULL, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(wr, 2, u[2], -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(wr, 3, u[3], -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(wr, 4, g_ascii_strtoll(u[0], NULL, 10));
+        g_assert_cmpint(sqlite3_step(wr), ==, SQLITE_DONE);
+        sqlite3_reset(wr);
+    }
+    sqlite3_finalize(wr);
+    g_ptr_array_unref(updates);
+    sqlite3_close(db);
 }
