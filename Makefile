@@ -10,7 +10,7 @@
 BUILD    ?= build
 CC       ?= cc
 PKGS     := libfprint-2 glib-2.0 gio-2.0 gio-unix-2.0 sqlite3 libpng libgpiod json-glib-1.0 \
-            sdl2 SDL2_ttf libcurl libsodium libsystemd
+            sdl2 SDL2_ttf libcurl libsodium libsystemd alsa
 # The reference central server (receiver/) adds its own: HTTP serving and PostgreSQL.
 RECEIVER_PKGS := $(PKGS) libmicrohttpd libpq
 SAN      ?=
@@ -96,11 +96,11 @@ screenshots: all
 		$(BUILD)/tests/test-screen -p /screen/screenshots -p /screen/officer-screenshots
 	@echo "screenshots: $(BUILD)/screenshots/"
 
-run: $(PROGRAMS)
+run: $(PROGRAMS) $(PROMPTS_STAMP)
 	./scripts/demo.sh $(BUILD)
 
 # The demo kiosk beside the reference central server on 127.0.0.1 (docs/sync.md).
-run-central: $(PROGRAMS)
+run-central: $(PROGRAMS) $(PROMPTS_STAMP)
 	./scripts/demo-central.sh $(BUILD)
 
 test: all

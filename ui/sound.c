@@ -2,6 +2,7 @@
 #include "ui/sound.h"
 
 #include <SDL.h>
+#include <alsa/asoundlib.h>
 #include <math.h>
 #include <string.h>
 
@@ -130,18 +131,46 @@ gint16 *sound_render_tone(SoundTone tone, int rate, gsize *n_samples)
     return (gint16 *)g_array_free(a, FALSE);
 }
 
+/* libasound reports every failed step of opening a device on stderr (nine lines per attempt on a
+ * machine without a sound card). SDL loads the same libasound, so this handler quiets those too;
+ * what they say stays visible with G_MESSAGES_DEBUG=haazri-sound. */
+static void on_alsa_error(const char *file, int line, const char *function, int err, const char *fmt, ...)
+{
+    (void)file;
+    (void)line;
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *text = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_log("haazri-sound", G_LOG_LEVEL_DEBUG, "alsa: %s: %s%s%s", function, text, err ? ": " : "",
+          err ? snd_strerror(err) : "");
+}
+
+static gboolean open_device(Sound *s, char **why);
+
 Sound *sound_new(const SoundConfig *config, GError **error)
 {
     if (!config->enabled)
         return NULL;
+    snd_lib_error_set_handler(on_alsa_error);
     if (!SDL_WasInit(SDL_INIT_AUDIO) && SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) {
-        g_set_error(error, SOUND_ERROR, 2, "no sound: cannot start SDL audio: %s", SDL_GetError());
+        g_set_error(error, SOUND_ERROR, 2, "no sound card: prompts and tones are off (%s)", SDL_GetError());
         return NULL;
     }
     Sound *s = g_new0(Sound, 1);
     s->config = *config;
     s->config.prompts_dir = g_strdup(config->prompts_dir);
     s->prompts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_bytes_unref);
+    /* Tried once, here: a kiosk without a sound card says so in one line and then stays quiet,
+     * rather than failing (and saying so) at every tone. The device is closed again until needed. */
+    g_autofree char *why = NULL;
+    if (!open_device(s, &why)) {
+        g_set_error(error, SOUND_ERROR, 3, "no sound card: prompts and tones are off (%s)", why);
+        sound_free(s);
+        return NULL;
+    }
+    SDL_CloseAudioDevice(s->dev);
+    s->dev = 0;
     return s;
 }
 
@@ -183,14 +212,18 @@ static gboolean on_close_check(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
-static gboolean open_device(Sound *s)
+/* Opens the default device; FALSE with SDL's reason in *why (may be NULL) when there is none. */
+static gboolean open_device(Sound *s, char **why)
 {
     if (s->dev)
         return TRUE;
     SDL_AudioSpec want = {.freq = RATE, .format = AUDIO_S16SYS, .channels = 1, .samples = 1024};
     s->dev = SDL_OpenAudioDevice(NULL, 0, &want, NULL, 0);
     if (!s->dev) {
-        g_message("sound: no audio device (%s); the kiosk stays silent", SDL_GetError());
+        if (why)
+            *why = g_strdup(SDL_GetError());
+        else
+            g_message("sound: the audio device went away (%s); this tone is not played", SDL_GetError());
         return FALSE;
     }
     SDL_PauseAudioDevice(s->dev, 0);
@@ -200,7 +233,7 @@ static gboolean open_device(Sound *s)
 /* Queues samples at the configured volume (perceived loudness ~ the square of the amplitude). */
 static void queue(Sound *s, const gint16 *samples, gsize n)
 {
-    if (!open_device(s))
+    if (!open_device(s, NULL))
         return;
     double gain = (s->config.volume / 100.0) * (s->config.volume / 100.0);
     g_autofree gint16 *scaled = g_new(gint16, MAX(n, 1));

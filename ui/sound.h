@@ -4,7 +4,9 @@
  *
  * Played through SDL audio. The device is opened when there is something to play and closed a
  * second after it went quiet: an open SDL device keeps its thread feeding silence, which would
- * cost CPU on an idle kiosk. No audio device = a kiosk that is silent, never one that stops. */
+ * cost CPU on an idle kiosk. No audio device = a kiosk that is silent, never one that stops: it is
+ * looked for once, at sound_new(), which then gives one sentence ("no sound card: ..."), and
+ * libasound's own complaints on stderr are kept out of the kiosk's output. */
 #pragma once
 
 #include <glib.h>
@@ -28,7 +30,8 @@ typedef enum { SOUND_SUCCESS, SOUND_FAILURE, SOUND_ATTENTION } SoundTone;
 
 typedef struct Sound Sound;
 
-/* NULL (no error) when disabled in the config. */
+/* NULL (no error) when disabled in the config; NULL with "no sound card: prompts and tones are off
+ * (why)" when there is no audio device to open. */
 Sound *sound_new(const SoundConfig *config, GError **error);
 void sound_free(Sound *sound);
 /* An administrator's change on the device (app/settings.h): from the next tone or prompt on. */
