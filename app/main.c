@@ -11,6 +11,7 @@
 #include "app/checkin.h"
 #include "app/config.h"
 #include "app/health.h"
+#include "app/log.h"
 #include "app/search.h"
 #include "app/service.h"
 #include "app/settings.h"
@@ -199,6 +200,7 @@ static void on_demo_command(const char *line, gpointer images_dir)
 
 int main(int argc, char **argv)
 {
+    log_use_utf8();
     g_autofree char *config_path = NULL;
     g_autofree char *demo_images = NULL;
     gboolean version = FALSE;

@@ -5,6 +5,7 @@
  * to the audit trail with the Unix user who ran it. Templates never appear in any output. */
 #include <string.h>
 
+#include "app/log.h"
 #include "app/version.h"
 #include "ctl/ctl.h"
 
@@ -45,6 +46,7 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    log_use_utf8();
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;

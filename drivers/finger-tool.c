@@ -5,10 +5,12 @@
  *   haazri-finger --socket PATH --retry N       make the scanner report retry reason N */
 #include <stdio.h>
 
+#include "app/log.h"
 #include "drivers/virtual-finger.h"
 
 int main(int argc, char **argv)
 {
+    log_use_utf8();
     g_autofree char *socket_path = NULL;
     gboolean unplug = FALSE;
     int retry = -1, wait_ms = 10000;

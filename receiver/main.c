@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/log.h"
 #include "app/version.h"
 #include "receiver/receiver.h"
 
@@ -261,6 +262,7 @@ static const Command commands[] = {
 
 int main(int argc, char **argv)
 {
+    log_use_utf8();
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
         FILE *out = argc < 2 ? stderr : stdout;
         fprintf(out, "Usage: haazri-receiver COMMAND [--db SPEC] [OPTIONS]\n\nCommands:\n");
