@@ -273,6 +273,10 @@ static gboolean open_display(Screen *s, GError **error)
     }
     if (strcmp(c->backend, "auto") != 0)
         SDL_SetHint(SDL_HINT_VIDEODRIVER, c->backend);
+    else if (!g_getenv("WAYLAND_DISPLAY") && !g_getenv("XDG_RUNTIME_DIR"))
+        /* No Wayland compositor can be found without these, and libwayland says so on stderr
+         * ("error: XDG_RUNTIME_DIR is invalid ...") at every start: SDL's order without it. */
+        SDL_SetHint(SDL_HINT_VIDEODRIVER, "x11,kmsdrm,offscreen");
     /* Touches arrive as SDL_FINGERDOWN; SDL's copies of them as mouse clicks would count twice. */
     SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
     /* Without this SDL presents even a software renderer's frames through OpenGL. */
