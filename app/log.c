@@ -3,8 +3,9 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "app/clock.h"
 
 #define ALERT_LEVELS (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING)
 
@@ -46,12 +47,10 @@ static GLogWriterOutput write_log(GLogLevelFlags level, const GLogField *fields,
     if (domain)
         g_string_append_printf(line, "%s-", domain);
     g_string_append_printf(line, "%s%s: ", level_name(level), level & ALERT_LEVELS ? " **" : "");
-    gint64 now = g_get_real_time();
-    time_t secs = (time_t)(now / G_USEC_PER_SEC);
-    struct tm tm;
-    char hms[16];
-    strftime(hms, sizeof hms, "%H:%M:%S", localtime_r(&secs, &tm));
-    g_string_append_printf(line, "%s.%03d: ", hms, (int)((now / 1000) % 1000));
+    /* The office's time, like every other time the kiosk shows. */
+    g_autoptr(GDateTime) now = clock_now();
+    g_autofree char *hms = g_date_time_format(now, "%H:%M:%S");
+    g_string_append_printf(line, "%s.%03d: ", hms, g_date_time_get_microsecond(now) / 1000);
     if (!message)
         g_string_append(line, "(NULL) message");
     else if (g_utf8_validate(message, -1, NULL))
