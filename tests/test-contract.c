@@ -41,7 +41,7 @@ static int ctl(const char *conf, const char *a, const char *b, const char *c)
 {
     const char *build = g_getenv("HAAZRI_BUILD");
     g_autofree char *exe = g_build_filename(build ? build : "build", "haazri-ctl", NULL);
-    g_autofree char *abs = g_path_is_absolute(exe) ? g_strdup(exe) : g_build_filename(g_get_current_dir(), exe, NULL);
+    g_autofree char *abs = g_canonicalize_filename(exe, NULL); /* the commands run in the source tree */
     char *argv[] = {abs, (char *)a, "--config", (char *)conf, (char *)b, (char *)c, NULL};
     int status = 0;
     g_free(run_out(argv, &status));
