@@ -6,6 +6,7 @@
 #include "app/store-roster.h"
 #include "app/store-sync.h"
 #include "sync/http.h"
+#include "sync/json-bounded.h"
 #include "sync/sync.h"
 
 /* ---- sync ---- */
@@ -212,7 +213,7 @@ static gboolean read_provision_file(const char *path, const Config *config, char
 {
     g_autoptr(JsonParser) p = json_parser_new();
     g_autoptr(GError) error = NULL;
-    if (!json_parser_load_from_file(p, path, &error)) {
+    if (!json_bounded_load_file(p, path, &json_bounds_small, &error)) {
         fprintf(stderr, "haazri-ctl provision: %s: %s\n", path, error->message);
         return FALSE;
     }
@@ -301,7 +302,7 @@ int cmd_provision(int argc, char **argv)
         return 1;
     }
     g_autoptr(JsonParser) p = json_parser_new();
-    JsonNode *n = json_parser_load_from_data(p, rbody, -1, NULL) ? json_parser_get_root(p) : NULL;
+    JsonNode *n = json_bounded_load(p, rbody, strlen(rbody), &json_bounds_small, NULL) ? json_parser_get_root(p) : NULL;
     JsonObject *o = n && JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
     const char *secret = o ? json_object_get_string_member_with_default(o, "secret", NULL) : NULL;
     if (!secret || !*secret) {

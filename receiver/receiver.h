@@ -69,8 +69,12 @@ typedef struct {
     const char *port_file;     /* write the port here once listening (for tests and scripts) */
     const char *fault_plan;    /* comma-separated faults for successive pushes (docs/sync.md) */
     gint64 clock_skew_s;       /* added to every Date header (fault tests) */
-    gsize max_body;            /* bytes, compressed or not */
-    int threads;               /* storage connections */
+    gsize max_body;            /* bytes of one body as sent (compressed or not) */
+    gsize max_buffered;        /* bytes of request bodies held at once, all connections together */
+    int threads;               /* worker threads, and storage connections */
+    int max_connections;       /* open connections in all ... */
+    int max_per_address;       /* ... and from one IP address */
+    int idle_timeout_s;        /* a connection silent this long is closed */
 } RxServeOptions;
 /* Serves until SIGINT/SIGTERM. Returns the exit status. */
 int rx_serve(const RxServeOptions *options);

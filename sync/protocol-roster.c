@@ -187,7 +187,8 @@ static StoreRosterMessage *parse_message(JsonObject *o, guint i, ProtocolRosterK
 StoreRoster *protocol_parse_roster(const char *body, gsize len, ProtocolRosterKind kind, GError **error)
 {
     g_autoptr(JsonParser) parser = json_parser_new();
-    JsonObject *o = pj_parse_object(parser, body, len, error);
+    JsonObject *o = pj_parse_object(parser, body, len,
+                                    kind == PROTOCOL_ROSTER_LOAD ? &json_bounds_roster_file : &json_bounds_message, error);
     if (!o)
         return NULL;
     g_autoptr(StoreRoster) r = store_roster_new();
@@ -326,7 +327,7 @@ char *protocol_build_audit(const char *device_id, GPtrArray *rows)
 GPtrArray *protocol_parse_audit(const char *body, gsize len, const char *device_id, GError **error)
 {
     g_autoptr(JsonParser) parser = json_parser_new();
-    JsonObject *o = pj_parse_object(parser, body, len, error);
+    JsonObject *o = pj_parse_object(parser, body, len, &json_bounds_message, error);
     const char *dev;
     JsonArray *list;
     if (!o || !pj_get_str(o, "device_id", FALSE, 64, &dev, "", error) ||
