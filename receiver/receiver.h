@@ -55,10 +55,12 @@ StoreRoster *rx_roster_changes(RxDb *db, const char *office, gint64 since, guint
  * trail the centre holds, or differs from one received before, fails with RX_ERROR_CONFLICT. */
 gboolean rx_ingest_audit(RxDb *db, const char *device_id, GPtrArray *rows, guint *stored, GError **error);
 /* POST /v1/enrollments: fingers a kiosk enrolled (a roster in the loading file's shape). New people
- * are added at `office` (the kiosk's); what the centre holds about known people stays; new or
- * changed fingers are stored and published to the office's kiosks. `changed` counts those. */
+ * are added at `office` (the kiosk's); what the centre holds about known people stays; new fingers,
+ * and changed ones an officer's audit row authorises, are stored and published to the office's
+ * kiosks; `changed` counts those. A person of another office, or a changed finger no officer
+ * re-enrolled, is refused: one sentence each in `refused` (char*), logged in kiosk_refusals. */
 gboolean rx_ingest_enrollments(RxDb *db, const char *device_id, const char *office, const StoreRoster *enrolled,
-                               guint *changed, GError **error);
+                               guint *changed, GPtrArray *refused, GError **error);
 
 /* ---- server.c ---- */
 typedef struct {

@@ -251,13 +251,14 @@ static enum MHD_Result on_enrollments(Server *s, struct MHD_Connection *c, RxDb 
     if (!enrolled)
         return send_error(s, c, 400, error->message);
     guint changed = 0;
-    if (!rx_ingest_enrollments(db, device, office, enrolled, &changed, &error)) {
+    g_autoptr(GPtrArray) refused = g_ptr_array_new_with_free_func(g_free);
+    if (!rx_ingest_enrollments(db, device, office, enrolled, &changed, refused, &error)) {
         g_warning("could not store enrollments from %s: %s", device, error->message);
         return send_error(s, c, 500, "the server could not store the enrollments; send them again later");
     }
     if (changed)
         g_message("%s sent %u new or changed fingers", device, changed);
-    g_autofree char *json = g_strdup_printf("{\"changed\": %u}", changed);
+    g_autofree char *json = protocol_build_enrollments_reply(changed, refused);
     return send_reply(s, c, 200, json, -1);
 }
 

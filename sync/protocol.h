@@ -60,6 +60,13 @@ typedef enum {
 StoreRoster *protocol_parse_roster(const char *body, gsize len, ProtocolRosterKind kind, GError **error);
 char *protocol_build_roster(const StoreRoster *roster);
 
+/* POST /v1/enrollments' reply: {"changed": N, "refused": ["case X, finger: why", ...]}. The centre
+ * decides what a kiosk may change (docs/security.md); a refusal is for good (sending it again gets
+ * the same answer), so the kiosk logs it and moves on. */
+char *protocol_build_enrollments_reply(guint changed, GPtrArray *refused /* char* */);
+/* The refusals (char*, maybe none), or NULL with a sentence when the body isn't such a reply. */
+GPtrArray *protocol_parse_enrollments_reply(const char *body, gsize len, GError **error);
+
 /* ---- the audit trail (protocol-roster.c) ---- */
 char *protocol_build_audit(const char *device_id, GPtrArray *rows /* StoreAuditRow* */);
 /* Rows in order; each row's hash must match its fields (store_audit_hash) and its prev_hash the
