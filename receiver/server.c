@@ -266,18 +266,10 @@ static enum MHD_Result on_provision(Server *s, struct MHD_Connection *c, RxDb *d
 {
     gsize len = 0;
     const char *data = g_bytes_get_data(body, &len);
-    g_autoptr(JsonParser) p = json_parser_new();
+    g_autofree char *id = NULL, *token = NULL;
     g_autoptr(GError) why = NULL;
-    if (!json_bounded_load(p, data, len, &json_bounds_small, &why))
-        return send_error(s, c, 400, why->domain == JSON_BOUNDED_ERROR && why->code != JSON_BOUNDED_MALFORMED
-                                         ? why->message
-                                         : "expected a JSON object with \"device_id\" and \"token\" strings");
-    JsonNode *root = json_parser_get_root(p);
-    JsonObject *o = root && JSON_NODE_HOLDS_OBJECT(root) ? json_node_get_object(root) : NULL;
-    const char *id = o ? json_object_get_string_member_with_default(o, "device_id", NULL) : NULL;
-    const char *token = o ? json_object_get_string_member_with_default(o, "token", NULL) : NULL;
-    if (!id || !token)
-        return send_error(s, c, 400, "expected a JSON object with \"device_id\" and \"token\" strings");
+    if (!protocol_parse_provision(data, len, &id, NULL, &token, &why))
+        return send_error(s, c, 400, why->message);
     g_autofree char *secret = NULL, *office = NULL;
     g_autoptr(GError) error = NULL;
     if (!rx_device_provision(db, id, token, &secret, &office, &error))

@@ -364,6 +364,27 @@ void protocol_heartbeat_clear(ProtocolHeartbeat *hb)
     g_clear_pointer(&hb->scanner, g_free);
 }
 
+gboolean protocol_parse_provision(const char *body, gsize len, char **device_id, char **server, char **token,
+                                  GError **error)
+{
+    g_autoptr(JsonParser) p = json_parser_new();
+    JsonObject *o = pj_parse_object(p, body, len, &json_bounds_small, error);
+    const char *id, *url = NULL, *t;
+    if (!o || !pj_get_str(o, "device_id", FALSE, 64, &id, "", error) ||
+        (server && !pj_get_str(o, "server", FALSE, 2000, &url, "", error)) ||
+        !pj_get_str(o, "token", FALSE, 200, &t, "", error))
+        return FALSE;
+    if (!*id || !*t || (server && !*url)) {
+        g_set_error(error, PROTOCOL_ERROR, 1, "\"%s\" is empty", !*id ? "device_id" : !*t ? "token" : "server");
+        return FALSE;
+    }
+    *device_id = g_strdup(id);
+    *token = g_strdup(t);
+    if (server)
+        *server = g_strdup(url);
+    return TRUE;
+}
+
 char *protocol_build_error(const char *message)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();

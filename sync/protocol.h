@@ -40,6 +40,12 @@ char *protocol_build_heartbeat(const ProtocolHeartbeat *hb);
 gboolean protocol_parse_heartbeat(const char *body, gsize len, ProtocolHeartbeat *out, GError **error);
 void protocol_heartbeat_clear(ProtocolHeartbeat *hb);
 
+/* POST /v1/provision's body {"device_id", "token"}; and the provisioning file a centre writes for a
+ * USB stick {"device_id", "server", "token", ...} (server NULL for the first). Both small: read
+ * within json_bounds_small. Newly allocated strings, or FALSE with a sentence. */
+gboolean protocol_parse_provision(const char *body, gsize len, char **device_id, char **server, char **token,
+                                  GError **error);
+
 /* {"error": message}. */
 char *protocol_build_error(const char *message);
 /* The "error" member of a body, or NULL when it has none (newly allocated, at most 300 chars). */
