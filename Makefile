@@ -4,6 +4,7 @@
 #   make test    every test (the same suite again under ASan + UBSan: make test-asan; on other dates:
 #                make test-dates)
 #   make bench   prints `bench: KEY VALUE UNIT` lines
+#   make fuzz    every libFuzzer harness of tests/fuzz/ for FUZZ_SECONDS (60) each
 #
 # The folder is the layer: every .c under app/ drivers/ ui/ sync/ goes into one static library
 # (build/libhaazri.a) except the programs' mains listed below; tests link against that library.
@@ -33,7 +34,7 @@ PROGRAMS := $(BUILD)/haazri $(BUILD)/haazri-ctl $(BUILD)/haazri-finger \
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 
-.PHONY: all run run-central test test-dates test-asan bench deps clean install deb package-test prompts screenshots
+.PHONY: all run run-central test test-dates test-asan bench deps clean install deb package-test prompts screenshots fuzz fuzzers
 .SECONDARY:
 PROMPTS_STAMP := $(BUILD)/prompts/.made
 all: $(PROGRAMS) $(TESTS) $(BENCHES) $(BUILD)/tests/haazri-hooks $(PROMPTS_STAMP)
@@ -122,6 +123,24 @@ test-asan:
 
 bench: all
 	./tests/bench.sh $(BUILD)
+
+# ---- fuzzing: libFuzzer harnesses over every parser of outside input (tests/fuzz/README.md) ----
+# The library again with Debian's clang, ASan + UBSan and libFuzzer's coverage, in its own folder;
+# each harness is linked against it.
+FUZZ_DIR     := build/fuzz
+FUZZ_SRC     := $(wildcard tests/fuzz/fuzz-*.c)
+FUZZERS      := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_DIR)/%)
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_SECONDS ?= 60
+fuzzers:
+	$(MAKE) BUILD=$(FUZZ_DIR) CC=clang SAN="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" CFLAGS="-O1 -g" \
+		$(FUZZ_DIR)/libhaazri.a
+	$(MAKE) $(FUZZERS)
+$(FUZZ_DIR)/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz-common.h $(FUZZ_DIR)/libhaazri.a
+	clang -O1 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I. $(PKG_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) \
+		$< $(FUZZ_DIR)/libhaazri.a $(PKG_LIBS) -lm -o $@
+fuzz: fuzzers
+	FUZZ_SECONDS=$(FUZZ_SECONDS) ./tests/fuzz/run.sh long
 
 clean:
 	rm -rf build

@@ -2,6 +2,7 @@
 #include "app/config.h"
 #include "app/clock.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -21,6 +22,9 @@ static const char *const known_keys[][8] = {
 };
 
 #define CONFIG_ERROR (g_quark_from_static_string("haazri-config"))
+/* The shipped file is ~15 KB; anything far beyond (or a device, a FIFO) is not a configuration,
+ * and GKeyFile would hold all of it in memory. */
+#define CONFIG_MAX_BYTES (256u << 10)
 
 static gboolean bad_value(const Config *c, const char *group, const char *key, const char *value,
                           const char *expected, GError **error)
@@ -197,6 +201,12 @@ Config *config_load(const char *path, GError **error)
     c->path = g_strdup(path);
     g_autoptr(GKeyFile) kf = g_key_file_new();
     g_autoptr(GError) local = NULL;
+    GStatBuf st;
+    if (g_stat(path, &st) == 0 && (!S_ISREG(st.st_mode) || st.st_size > (goffset)CONFIG_MAX_BYTES)) {
+        g_set_error(error, CONFIG_ERROR, 2, "%s: cannot read the configuration: %s", path,
+                    S_ISREG(st.st_mode) ? "it is larger than 256 KB" : "it is not a regular file");
+        return NULL;
+    }
     if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &local)) {
         g_set_error(error, CONFIG_ERROR, 2, "%s: cannot read the configuration: %s", path,
                     local->message);

@@ -7,6 +7,7 @@
 #include "app/store-roster.h"
 #include "app/store-sync.h"
 #include "sync/http.h"
+#include "sync/json-bounded.h"
 #include "sync/sync.h"
 
 /* ---- sync ---- */
@@ -211,29 +212,22 @@ static void on_reply(const HttpReply *r, gpointer data)
 /* The centre's provisioning file: it must be for this kiosk. */
 static gboolean read_provision_file(const char *path, const Config *config, char **server, char **token)
 {
-    g_autoptr(JsonParser) p = json_parser_new();
     g_autoptr(GError) error = NULL;
-    if (!json_parser_load_from_file(p, path, &error)) {
-        fprintf(stderr, "haazri-ctl provision: %s: %s\n", path, error->message);
-        return FALSE;
-    }
-    JsonNode *root = json_parser_get_root(p);
-    JsonObject *o = root && JSON_NODE_HOLDS_OBJECT(root) ? json_node_get_object(root) : NULL;
-    const char *id = o ? json_object_get_string_member_with_default(o, "device_id", NULL) : NULL;
-    const char *s = o ? json_object_get_string_member_with_default(o, "server", NULL) : NULL;
-    const char *t = o ? json_object_get_string_member_with_default(o, "token", NULL) : NULL;
-    if (!id || !s || !t) {
-        fprintf(stderr, "haazri-ctl provision: %s is not a provisioning file (it needs \"device_id\", \"server\" "
-                        "and \"token\"; haazri-receiver device add --provision-file writes one)\n", path);
+    gsize len = 0;
+    g_autofree char *text = json_bounded_read_file(path, &json_bounds_small, &len, &error);
+    g_autofree char *id = NULL;
+    if (!text || !protocol_parse_provision(text, len, &id, server, token, &error)) {
+        fprintf(stderr, "haazri-ctl provision: %s is not a provisioning file (%s; haazri-receiver device add "
+                        "--provision-file writes one)\n", path, error->message);
         return FALSE;
     }
     if (strcmp(id, config->device_id) != 0) {
         fprintf(stderr, "haazri-ctl provision: %s is for kiosk \"%s\", but this kiosk is \"%s\" ([kiosk] device_id "
                         "in %s)\n", path, id, config->device_id, config->path);
+        g_clear_pointer(server, g_free);
+        g_clear_pointer(token, g_free);
         return FALSE;
     }
-    *server = g_strdup(s);
-    *token = g_strdup(t);
     return TRUE;
 }
 
@@ -302,7 +296,7 @@ int cmd_provision(int argc, char **argv)
         return 1;
     }
     g_autoptr(JsonParser) p = json_parser_new();
-    JsonNode *n = json_parser_load_from_data(p, rbody, -1, NULL) ? json_parser_get_root(p) : NULL;
+    JsonNode *n = json_bounded_load(p, rbody, strlen(rbody), &json_bounds_small, NULL) ? json_parser_get_root(p) : NULL;
     JsonObject *o = n && JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
     const char *secret = o ? json_object_get_string_member_with_default(o, "secret", NULL) : NULL;
     if (!secret || !*secret) {

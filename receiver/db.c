@@ -60,6 +60,16 @@ static const char *const schema[] = {
      * / "status:active"; which kiosk, when. */
     "CREATE TABLE IF NOT EXISTS kiosk_changes ("
     "  case_number TEXT NOT NULL, what TEXT NOT NULL, device_id TEXT NOT NULL, received_at TEXT NOT NULL)",
+    /* What the centre refused a kiosk (issue 22: only its own office's people; a finger the centre
+     * holds changes only with an officer's re-enrollment in that kiosk's audit trail). */
+    "CREATE TABLE IF NOT EXISTS kiosk_refusals ("
+    "  case_number TEXT NOT NULL, what TEXT NOT NULL, device_id TEXT NOT NULL, reason TEXT NOT NULL,"
+    "  received_at TEXT NOT NULL)",
+    /* Which audit row (an officer's finger.re-enroll) authorised which change of a finger: each
+     * row authorises one change, and the officer is named. */
+    "CREATE TABLE IF NOT EXISTS finger_authority ("
+    "  device_id TEXT NOT NULL, audit_id BIGINT NOT NULL, case_number TEXT NOT NULL, finger TEXT NOT NULL,"
+    "  actor TEXT NOT NULL, received_at TEXT NOT NULL, PRIMARY KEY (device_id, audit_id))",
     "CREATE TABLE IF NOT EXISTS messages ("
     "  id TEXT PRIMARY KEY, office TEXT NOT NULL, case_number TEXT, text_en TEXT, text_ur TEXT,"
     "  valid_until TEXT, withdrawn INTEGER NOT NULL DEFAULT 0, version BIGINT NOT NULL)",

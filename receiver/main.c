@@ -15,6 +15,7 @@
 #include "app/log.h"
 #include "app/version.h"
 #include "receiver/receiver.h"
+#include "sync/json-bounded.h"
 
 static char *db_spec;
 
@@ -53,11 +54,12 @@ static RxDb *open_db(void)
 
 static int cmd_serve(int argc, char **argv)
 {
-    RxServeOptions o = {.listen = "127.0.0.1:8443", .max_body = 16u << 20, .threads = 8};
+    RxServeOptions o = {.listen = "127.0.0.1:8443", .max_body = 16u << 20, .threads = 8,
+                        .max_connections = 10000, .max_per_address = 100, .idle_timeout_s = 20};
     char *listen = NULL, *cert = NULL, *key = NULL, *port_file = NULL, *faults = NULL;
     gboolean insecure = FALSE;
     gint64 skew = 0;
-    int max_mb = 16;
+    int max_mb = 16, buffered_mb = 512;
     GOptionEntry entries[] = {
         {"listen", 0, 0, G_OPTION_ARG_STRING, &listen, "address and port (default 127.0.0.1:8443; port 0 = any)", "ADDR:PORT"},
         {"cert", 0, 0, G_OPTION_ARG_FILENAME, &cert, "server certificate chain (PEM)", "FILE"},
@@ -65,7 +67,14 @@ static int cmd_serve(int argc, char **argv)
         {"insecure-http", 0, 0, G_OPTION_ARG_NONE, &insecure, "plain HTTP (demo on one machine only)", NULL},
         {"port-file", 0, 0, G_OPTION_ARG_FILENAME, &port_file, "write the port here once listening", "FILE"},
         {"max-body-mb", 0, 0, G_OPTION_ARG_INT, &max_mb, "largest request body accepted (default 16)", "MB"},
-        {"threads", 0, 0, G_OPTION_ARG_INT, &o.threads, "storage connections (default 8)", "N"},
+        {"threads", 0, 0, G_OPTION_ARG_INT, &o.threads, "worker threads and storage connections (default 8)", "N"},
+        {"max-connections", 0, 0, G_OPTION_ARG_INT, &o.max_connections, "open connections in all (default 10000)", "N"},
+        {"max-per-address", 0, 0, G_OPTION_ARG_INT, &o.max_per_address,
+         "open connections from one IP address (default 100)", "N"},
+        {"idle-timeout", 0, 0, G_OPTION_ARG_INT, &o.idle_timeout_s,
+         "seconds a connection may send or read nothing before it is closed (default 20)", "S"},
+        {"max-buffered-mb", 0, 0, G_OPTION_ARG_INT, &buffered_mb,
+         "request bodies held in memory at once, all connections together (default 512)", "MB"},
         {"fault-plan", 0, 0, G_OPTION_ARG_STRING, &faults,
          "tests: faults for successive pushes, e.g. 500,503:2,slow:3000,cut,garbage,ok", "LIST"},
         {"clock-skew", 0, 0, G_OPTION_ARG_INT64, &skew, "tests: seconds added to every Date header", "S"},
@@ -73,10 +82,15 @@ static int cmd_serve(int argc, char **argv)
     };
     if (!parse("serve", "— receive check-ins from kiosks over HTTPS", entries, &argc, &argv))
         return 2;
-    if (max_mb < 1 || max_mb > 1024 || o.threads < 1 || o.threads > 256) {
-        fprintf(stderr, "haazri-receiver serve: --max-body-mb must be 1-1024 and --threads 1-256\n");
+    if (max_mb < 1 || max_mb > 1024 || o.threads < 1 || o.threads > 256 || buffered_mb < max_mb ||
+        buffered_mb > 65536 || o.max_connections < 1 || o.max_connections > 1000000 || o.max_per_address < 1 ||
+        o.idle_timeout_s < 1 || o.idle_timeout_s > 3600) {
+        fprintf(stderr, "haazri-receiver serve: --max-body-mb must be 1-1024, --max-buffered-mb at least that (at most "
+                        "65536), --threads 1-256, --max-connections and --max-per-address at least 1, "
+                        "--idle-timeout 1-3600\n");
         return 2;
     }
+    o.max_buffered = (gsize)buffered_mb << 20;
     o.db_spec = db_spec;
     if (listen)
         o.listen = listen;
@@ -180,15 +194,10 @@ static int cmd_roster(int argc, char **argv)
     g_autofree char *json = NULL;
     gsize len = 0;
     g_autoptr(GError) error = NULL;
-    if (strcmp(argv[2], "-") == 0) {
-        g_autoptr(GIOChannel) in = g_io_channel_unix_new(0);
-        g_io_channel_set_encoding(in, NULL, NULL);
-        if (g_io_channel_read_to_end(in, &json, &len, &error) != G_IO_STATUS_NORMAL) {
-            fprintf(stderr, "haazri-receiver roster load: standard input: %s\n", error->message);
-            return 1;
-        }
-    } else if (!g_file_get_contents(argv[2], &json, &len, &error)) {
-        fprintf(stderr, "haazri-receiver roster load: %s\n", error->message);
+    /* Bounded before anything is built: a roster file is outside input too (sync/json-bounded.h). */
+    json = json_bounded_read_file(argv[2], &json_bounds_roster_file, &len, &error);
+    if (!json) {
+        fprintf(stderr, "haazri-receiver roster load: %s; nothing was loaded\n", error->message);
         return 1;
     }
     g_autoptr(StoreRoster) load = protocol_parse_roster(json, len, PROTOCOL_ROSTER_LOAD, &error);

@@ -55,10 +55,12 @@ StoreRoster *rx_roster_changes(RxDb *db, const char *office, gint64 since, guint
  * trail the centre holds, or differs from one received before, fails with RX_ERROR_CONFLICT. */
 gboolean rx_ingest_audit(RxDb *db, const char *device_id, GPtrArray *rows, guint *stored, GError **error);
 /* POST /v1/enrollments: fingers a kiosk enrolled (a roster in the loading file's shape). New people
- * are added at `office` (the kiosk's); what the centre holds about known people stays; new or
- * changed fingers are stored and published to the office's kiosks. `changed` counts those. */
+ * are added at `office` (the kiosk's); what the centre holds about known people stays; new fingers,
+ * and changed ones an officer's audit row authorises, are stored and published to the office's
+ * kiosks; `changed` counts those. A person of another office, or a changed finger no officer
+ * re-enrolled, is refused: one sentence each in `refused` (char*), logged in kiosk_refusals. */
 gboolean rx_ingest_enrollments(RxDb *db, const char *device_id, const char *office, const StoreRoster *enrolled,
-                               guint *changed, GError **error);
+                               guint *changed, GPtrArray *refused, GError **error);
 
 /* ---- server.c ---- */
 typedef struct {
@@ -69,8 +71,12 @@ typedef struct {
     const char *port_file;     /* write the port here once listening (for tests and scripts) */
     const char *fault_plan;    /* comma-separated faults for successive pushes (docs/sync.md) */
     gint64 clock_skew_s;       /* added to every Date header (fault tests) */
-    gsize max_body;            /* bytes, compressed or not */
-    int threads;               /* storage connections */
+    gsize max_body;            /* bytes of one body as sent (compressed or not) */
+    gsize max_buffered;        /* bytes of request bodies held at once, all connections together */
+    int threads;               /* worker threads, and storage connections */
+    int max_connections;       /* open connections in all ... */
+    int max_per_address;       /* ... and from one IP address */
+    int idle_timeout_s;        /* a connection silent this long is closed */
 } RxServeOptions;
 /* Serves until SIGINT/SIGTERM. Returns the exit status. */
 int rx_serve(const RxServeOptions *options);

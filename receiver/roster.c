@@ -252,13 +252,57 @@ fail:
     return FALSE;
 }
 
-/* One person a kiosk enrolled fingers for, or (de)activated. The centre stays authoritative for
- * what it holds (names, office, schedule); a person it has never heard of is added at the kiosk's
- * office. A finger that is new or differs is stored and logged with the kiosk; an officer's
- * (de)activation at a kiosk of the person's own office is taken. Either way the person's version
- * moves on, so the office's other kiosks pull it; the same thing sent again changes nothing. */
+/* Logs what the centre refused a kiosk and adds the sentence to the reply. */
+static gboolean refuse(RxDb *db, const char *device_id, const char *case_number, const char *what, const char *now,
+                       GPtrArray *refused, GError **error, const char *fmt, ...) G_GNUC_PRINTF(8, 9);
+static gboolean refuse(RxDb *db, const char *device_id, const char *case_number, const char *what, const char *now,
+                       GPtrArray *refused, GError **error, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *why = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    const char *p[] = {case_number, what, device_id, why, now};
+    if (!rx_db_exec(db, "INSERT INTO kiosk_refusals (case_number, what, device_id, reason, received_at) "
+                        "VALUES ($1, $2, $3, $4, $5)", p, 5, error))
+        return FALSE;
+    g_warning("refused a change from %s (see kiosk_refusals)", device_id); /* no case number in the log */
+    g_ptr_array_add(refused, g_strdup_printf("case %s, %s: %s", case_number, what, why));
+    return TRUE;
+}
+
+/* The officer who re-enrolled `finger` of `case_number` on this kiosk, from its audit trail as the
+ * centre holds it: a finger.re-enroll row by a named officer (not the kiosk itself) that has not
+ * authorised a change before. It is marked used. NULL (no error) when there is none. */
+static char *authorising_officer(RxDb *db, const char *device_id, const char *case_number, const char *finger,
+                                 const char *now, GError **error)
+{
+    const char *p[] = {device_id, case_number, finger};
+    g_autoptr(GPtrArray) rows = rx_db_query(db,
+        "SELECT a.id, a.actor FROM audit a WHERE a.device_id = $1 AND a.action = 'finger.re-enroll' "
+        "AND a.subject = $2 AND a.detail = $3 AND a.actor <> 'kiosk' AND a.actor <> '' AND NOT EXISTS ("
+        "  SELECT 1 FROM finger_authority u WHERE u.device_id = a.device_id AND u.audit_id = a.id) "
+        "ORDER BY a.id LIMIT 1", p, 3, error);
+    if (!rows || rows->len == 0)
+        return NULL;
+    const char *u[] = {device_id, RX_CELL(rows, 0, 0), case_number, finger, RX_CELL(rows, 0, 1), now};
+    if (!rx_db_exec(db, "INSERT INTO finger_authority (device_id, audit_id, case_number, finger, actor, received_at) "
+                        "VALUES ($1, CAST($2 AS BIGINT), $3, $4, $5, $6)", u, 6, error))
+        return NULL;
+    return g_strdup(RX_CELL(rows, 0, 1));
+}
+
+/* One person a kiosk enrolled fingers for, or (de)activated. The centre decides (issue 22):
+ * - a person it has never heard of is added at the kiosk's office (the kiosk's own claim of an
+ *   office is not taken);
+ * - a person of another office is not the kiosk's to change: refused, logged in kiosk_refusals;
+ * - a finger it holds with a different template changes only when the kiosk's audit trail shows a
+ *   named officer re-enrolling it (authorising_officer); otherwise refused and logged;
+ * - a new finger, or an officer's (de)activation, of its own office's person is taken.
+ * What is taken is logged in kiosk_changes and the person's version moves on, so the office's
+ * other kiosks pull it; the same thing sent again changes nothing. */
 static gboolean ingest_person(RxDb *db, const char *device_id, const char *office, const StoreRosterPerson *p,
-                              const char *now, guint *changed, GError **error)
+                              const char *now, guint *changed, GPtrArray *refused, GError **error)
 {
     const char *key[] = {p->case_number};
     g_autoptr(GPtrArray) known = rx_db_query(db, "SELECT status, office FROM probationers WHERE case_number = $1", key,
@@ -266,6 +310,10 @@ static gboolean ingest_person(RxDb *db, const char *device_id, const char *offic
     if (!known)
         return FALSE;
     const char *status = p->active ? "active" : "inactive";
+    if (known->len && g_strcmp0(RX_CELL(known, 0, 1), office) != 0)
+        return refuse(db, device_id, p->case_number, "the person", now, refused, error,
+                      "this person belongs to office \"%s\", not to this kiosk's (\"%s\"); a kiosk changes only "
+                      "its own office's people", RX_CELL(known, 0, 1), office);
     gboolean moved = known->len == 0;
     if (moved) {
         g_autofree char *version = next_version(db, error);
@@ -275,7 +323,7 @@ static gboolean ingest_person(RxDb *db, const char *device_id, const char *offic
                                     "version) VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS BIGINT))",
                                     params, G_N_ELEMENTS(params), error))
             return FALSE;
-    } else if (g_strcmp0(RX_CELL(known, 0, 1), office) == 0 && g_strcmp0(RX_CELL(known, 0, 0), status) != 0) {
+    } else if (g_strcmp0(RX_CELL(known, 0, 0), status) != 0) {
         const char *params[] = {status, p->case_number};
         if (!rx_db_exec(db, "UPDATE probationers SET status = $1 WHERE case_number = $2", params, 2, error))
             return FALSE;
@@ -288,6 +336,28 @@ static gboolean ingest_person(RxDb *db, const char *device_id, const char *offic
     }
     for (guint i = 0; p->fingers && i < p->fingers->len; i++) {
         const StoreRosterFinger *f = g_ptr_array_index(p->fingers, i);
+        const char *fk[] = {p->case_number, f->finger};
+        g_autoptr(GPtrArray) held = rx_db_query(db, "SELECT print_b64, driver FROM fingers WHERE case_number = $1 "
+                                                    "AND finger = $2", fk, 2, error);
+        if (!held)
+            return FALSE;
+        if (held->len) {
+            gsize len = 0;
+            const guchar *data = g_bytes_get_data(f->print, &len);
+            g_autofree char *b64 = g_base64_encode(data, len);
+            if (g_strcmp0(RX_CELL(held, 0, 0), b64) == 0 && g_strcmp0(RX_CELL(held, 0, 1), f->driver) == 0)
+                continue; /* the same again */
+            g_autofree char *officer = authorising_officer(db, device_id, p->case_number, f->finger, now, error);
+            if (!officer && error && *error)
+                return FALSE;
+            if (!officer) {
+                if (!refuse(db, device_id, p->case_number, f->finger, now, refused, error,
+                            "the centre holds another template for this finger, and this kiosk's audit trail shows "
+                            "no officer re-enrolling it (finger.re-enroll); the centre's template stays"))
+                    return FALSE;
+                continue;
+            }
+        }
         gint64 n = upsert_finger(db, p->case_number, f, error);
         if (n < 0)
             return FALSE;
@@ -311,7 +381,7 @@ static gboolean ingest_person(RxDb *db, const char *device_id, const char *offic
 }
 
 gboolean rx_ingest_enrollments(RxDb *db, const char *device_id, const char *office, const StoreRoster *enrolled,
-                               guint *changed, GError **error)
+                               guint *changed, GPtrArray *refused, GError **error)
 {
     *changed = 0;
     g_autofree char *now = now_iso();
@@ -319,7 +389,7 @@ gboolean rx_ingest_enrollments(RxDb *db, const char *device_id, const char *offi
         return FALSE;
     for (guint i = 0; i < enrolled->people->len; i++) {
         const StoreRosterPerson *p = g_ptr_array_index(enrolled->people, i);
-        if (!ingest_person(db, device_id, office, p, now, changed, error)) {
+        if (!ingest_person(db, device_id, office, p, now, changed, refused, error)) {
             g_prefix_error(error, "case %s: ", p->case_number);
             goto fail;
         }

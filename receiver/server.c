@@ -1,20 +1,31 @@
-/* server — the receiver's HTTPS endpoints on libmicrohttpd (GnuTLS underneath), one thread per
- * connection so a slow kiosk never holds up another; storage connections come from a small pool.
+/* server — the receiver's HTTPS endpoints on libmicrohttpd (GnuTLS underneath): a pool of worker
+ * threads, each waiting on its connections with epoll, so thousands of idle or slow connections
+ * cost file descriptors, not threads; storage connections come from a small pool.
  *
- * Every request but /v1/provision is authenticated (HTTP Basic: device id and secret). A bad
- * request gets a 4xx and one sentence, and nothing of it is stored: a push is parsed and checked
- * completely before its one transaction starts. */
+ * Every request but /v1/provision is authenticated (HTTP Basic: device id and secret) as soon as
+ * its headers are in, before a byte of its body is kept: an unknown path, a wrong method or a
+ * wrong secret is answered without buffering or inflating anything. Bodies are bounded as sent
+ * (--max-body-mb), once inflated (MAX_UNCOMPRESSED) and all together (--max-buffered-mb); the
+ * JSON inside is bounded before it is parsed (sync/json-bounded.h). Connections are capped in all
+ * and per address, and one silent for --idle-timeout seconds is closed.
+ *
+ * A bad request gets a 4xx and one sentence, and nothing of it is stored: a push is parsed and
+ * checked completely before its one transaction starts. */
 #include <arpa/inet.h>
 #include <json-glib/json-glib.h>
 #include <microhttpd.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <string.h>
 
 #include "receiver/receiver.h"
 #include "app/clock.h"
+#include "sync/json-bounded.h"
 
-/* A push of 5000 check-ins is ~2 MB of JSON before gzip; anything far beyond is not a kiosk. */
-#define MAX_UNCOMPRESSED (64u << 20)
+/* A push of 5000 check-ins is ~2.5 MB of JSON before gzip; anything far beyond is not a kiosk.
+ * The same as the bounded JSON reader's limit, so an inflated body the reader would refuse is
+ * never inflated past it. */
+#define MAX_UNCOMPRESSED (32u << 20)
 
 typedef struct {
     const RxServeOptions *o;
@@ -23,11 +34,18 @@ typedef struct {
     int opened;
     char **faults;
     guint fault_next;
+    gsize buffered; /* bytes of bodies held now, under s->lock */
 } Server;
 
+/* One request, from its headers to its completion. */
 typedef struct {
     GByteArray *body;
-    gboolean too_big;
+    gsize limit;        /* bytes this body may have as sent */
+    gboolean too_big;   /* over `limit`: read on and dropped, then 413 */
+    gboolean no_room;   /* over --max-buffered-mb with the others: dropped, then 503 */
+    unsigned refuse;    /* decided from the headers alone: the status to answer (body dropped) */
+    const char *refuse_why;
+    char *device, *office; /* authenticated */
 } Upload;
 
 /* ---- replies ---- */
@@ -234,13 +252,14 @@ static enum MHD_Result on_enrollments(Server *s, struct MHD_Connection *c, RxDb 
     if (!enrolled)
         return send_error(s, c, 400, error->message);
     guint changed = 0;
-    if (!rx_ingest_enrollments(db, device, office, enrolled, &changed, &error)) {
+    g_autoptr(GPtrArray) refused = g_ptr_array_new_with_free_func(g_free);
+    if (!rx_ingest_enrollments(db, device, office, enrolled, &changed, refused, &error)) {
         g_warning("could not store enrollments from %s: %s", device, error->message);
         return send_error(s, c, 500, "the server could not store the enrollments; send them again later");
     }
     if (changed)
         g_message("%s sent %u new or changed fingers", device, changed);
-    g_autofree char *json = g_strdup_printf("{\"changed\": %u}", changed);
+    g_autofree char *json = protocol_build_enrollments_reply(changed, refused);
     return send_reply(s, c, 200, json, -1);
 }
 
@@ -248,13 +267,10 @@ static enum MHD_Result on_provision(Server *s, struct MHD_Connection *c, RxDb *d
 {
     gsize len = 0;
     const char *data = g_bytes_get_data(body, &len);
-    g_autoptr(JsonParser) p = json_parser_new();
-    JsonNode *root = json_parser_load_from_data(p, data, (gssize)len, NULL) ? json_parser_get_root(p) : NULL;
-    JsonObject *o = root && JSON_NODE_HOLDS_OBJECT(root) ? json_node_get_object(root) : NULL;
-    const char *id = o ? json_object_get_string_member_with_default(o, "device_id", NULL) : NULL;
-    const char *token = o ? json_object_get_string_member_with_default(o, "token", NULL) : NULL;
-    if (!id || !token)
-        return send_error(s, c, 400, "expected a JSON object with \"device_id\" and \"token\" strings");
+    g_autofree char *id = NULL, *token = NULL;
+    g_autoptr(GError) why = NULL;
+    if (!protocol_parse_provision(data, len, &id, NULL, &token, &why))
+        return send_error(s, c, 400, why->message);
     g_autofree char *secret = NULL, *office = NULL;
     g_autoptr(GError) error = NULL;
     if (!rx_device_provision(db, id, token, &secret, &office, &error))
@@ -292,7 +308,77 @@ static gboolean parse_basic(const char *header, char **id, char **secret)
     return TRUE;
 }
 
-static enum MHD_Result route(Server *s, struct MHD_Connection *c, const char *method, const char *url, GBytes *raw)
+static gboolean known_endpoint(const char *url)
+{
+    static const char *const urls[] = {"/v1/roster", "/v1/events", "/v1/heartbeat", "/v1/provision", "/v1/audit",
+                                       "/v1/enrollments", NULL};
+    return g_strv_contains(urls, url);
+}
+
+/* What the headers alone decide: where, how, and who. Runs before any body byte is read, so an
+ * unknown path or a wrong secret costs no memory and no inflating. */
+static void admit(Server *s, struct MHD_Connection *c, const char *url, const char *method, Upload *u)
+{
+    gboolean get_roster = strcmp(url, "/v1/roster") == 0, provision = strcmp(url, "/v1/provision") == 0;
+    const char *encoding = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_ENCODING);
+    u->limit = provision ? json_bounds_small.max_bytes : s->o->max_body;
+    if (!known_endpoint(url)) {
+        u->refuse = 404;
+        u->refuse_why = "no such endpoint (see docs/sync-openapi.yaml)";
+    } else if (strcmp(method, get_roster ? "GET" : "POST") != 0) {
+        u->refuse = 405;
+        u->refuse_why = get_roster ? "this endpoint takes GET" : "this endpoint takes POST";
+    } else if (encoding && g_ascii_strcasecmp(encoding, "gzip") != 0 && g_ascii_strcasecmp(encoding, "identity") != 0) {
+        u->refuse = 415;
+        u->refuse_why = "only gzip or no Content-Encoding is accepted";
+    }
+    if (u->refuse || provision)
+        return;
+    g_autofree char *id = NULL, *secret = NULL;
+    const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (!parse_basic(auth, &id, &secret)) {
+        u->refuse = 401;
+        u->refuse_why = "this request needs the device's id and secret (HTTP Basic)";
+        return;
+    }
+    g_autoptr(GError) error = NULL;
+    RxDb *db = take_db(s, &error);
+    if (!db) {
+        g_warning("storage: %s", error->message);
+        u->refuse = 503;
+        u->refuse_why = "the server's storage is not available; try again later";
+    } else if (!rx_device_authenticate(db, id, secret, &u->office, &error)) {
+        u->refuse = error->code == RX_ERROR_UNAUTHORISED ? 401 : 500;
+        u->refuse_why = error->code == RX_ERROR_UNAUTHORISED ? "unknown or revoked device, or a wrong secret"
+                                                             : "the server could not check the credentials";
+    } else {
+        u->device = g_steal_pointer(&id);
+    }
+    if (db)
+        give_db(s, db);
+    memset(secret, 0, strlen(secret));
+}
+
+/* Room for `n` more body bytes among all connections' (--max-buffered-mb). */
+static gboolean hold(Server *s, gsize n)
+{
+    g_mutex_lock(&s->lock);
+    gboolean room = s->buffered + n <= s->o->max_buffered;
+    if (room)
+        s->buffered += n;
+    g_mutex_unlock(&s->lock);
+    return room;
+}
+
+static void release(Server *s, gsize n)
+{
+    g_mutex_lock(&s->lock);
+    s->buffered -= n;
+    g_mutex_unlock(&s->lock);
+}
+
+/* An admitted request with its whole body: inflate (bounded), then the endpoint. */
+static enum MHD_Result route(Server *s, struct MHD_Connection *c, const char *url, const Upload *u, GBytes *raw)
 {
     g_autoptr(GBytes) body = g_bytes_ref(raw);
     const char *encoding = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_ENCODING);
@@ -305,18 +391,7 @@ static enum MHD_Result route(Server *s, struct MHD_Connection *c, const char *me
             return send_error(s, c, 400, error->message);
         g_bytes_unref(body);
         body = plain;
-    } else if (encoding && g_ascii_strcasecmp(encoding, "identity") != 0) {
-        return send_error(s, c, 415, "only gzip or no Content-Encoding is accepted");
     }
-    gboolean get_roster = strcmp(url, "/v1/roster") == 0;
-    gboolean known = get_roster || strcmp(url, "/v1/events") == 0 || strcmp(url, "/v1/heartbeat") == 0 ||
-                     strcmp(url, "/v1/provision") == 0 || strcmp(url, "/v1/audit") == 0 ||
-                     strcmp(url, "/v1/enrollments") == 0;
-    if (!known)
-        return send_error(s, c, 404, "no such endpoint (see docs/sync-openapi.yaml)");
-    if (strcmp(method, get_roster ? "GET" : "POST") != 0)
-        return send_error(s, c, 405, get_roster ? "this endpoint takes GET" : "this endpoint takes POST");
-
     g_autoptr(GError) error = NULL;
     RxDb *db = take_db(s, &error);
     if (!db) {
@@ -324,28 +399,18 @@ static enum MHD_Result route(Server *s, struct MHD_Connection *c, const char *me
         return send_error(s, c, 503, "the server's storage is not available; try again later");
     }
     enum MHD_Result ret;
-    if (strcmp(url, "/v1/provision") == 0) {
+    if (strcmp(url, "/v1/provision") == 0)
         ret = on_provision(s, c, db, body);
-    } else {
-        g_autofree char *id = NULL, *secret = NULL, *office = NULL;
-        const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-        if (!parse_basic(auth, &id, &secret))
-            ret = send_error(s, c, 401, "this request needs the device's id and secret (HTTP Basic)");
-        else if (!rx_device_authenticate(db, id, secret, &office, &error))
-            ret = send_error(s, c, error->code == RX_ERROR_UNAUTHORISED ? 401 : 500, error->message);
-        else if (strcmp(url, "/v1/events") == 0)
-            ret = on_events(s, c, db, id, office, body);
-        else if (get_roster)
-            ret = on_roster(s, c, db, office);
-        else if (strcmp(url, "/v1/audit") == 0)
-            ret = on_audit(s, c, db, id, body);
-        else if (strcmp(url, "/v1/enrollments") == 0)
-            ret = on_enrollments(s, c, db, id, office, body);
-        else
-            ret = on_heartbeat(s, c, db, id, body);
-        if (secret)
-            memset(secret, 0, strlen(secret));
-    }
+    else if (strcmp(url, "/v1/events") == 0)
+        ret = on_events(s, c, db, u->device, u->office, body);
+    else if (strcmp(url, "/v1/roster") == 0)
+        ret = on_roster(s, c, db, u->office);
+    else if (strcmp(url, "/v1/audit") == 0)
+        ret = on_audit(s, c, db, u->device, body);
+    else if (strcmp(url, "/v1/enrollments") == 0)
+        ret = on_enrollments(s, c, db, u->device, u->office, body);
+    else
+        ret = on_heartbeat(s, c, db, u->device, body);
     give_db(s, db);
     return ret;
 }
@@ -360,35 +425,75 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         u = g_new0(Upload, 1);
         u->body = g_byte_array_new();
         *state = u;
+        admit(s, c, url, method, u);
         return MHD_YES;
     }
     if (*upload_size) {
-        if (u->body->len + *upload_size > s->o->max_body)
-            u->too_big = TRUE; /* keep reading (and dropping) so the 413 reaches the client */
-        else
-            g_byte_array_append(u->body, (const guint8 *)upload, (guint)*upload_size);
+        gsize n = *upload_size;
         *upload_size = 0;
+        /* Refused, too big or no room: keep reading (and dropping) so the answer reaches the client. */
+        if (u->refuse || u->too_big || u->no_room)
+            return MHD_YES;
+        if (u->body->len + n > u->limit) {
+            u->too_big = TRUE;
+        } else if (!hold(s, n)) {
+            u->no_room = TRUE;
+        } else {
+            g_byte_array_append(u->body, (const guint8 *)upload, (guint)n);
+            return MHD_YES;
+        }
+        release(s, u->body->len);
+        g_byte_array_set_size(u->body, 0);
         return MHD_YES;
     }
+    if (u->refuse)
+        return send_error(s, c, u->refuse, u->refuse_why);
     if (u->too_big) {
-        g_autofree char *msg = g_strdup_printf("the body is larger than %zu bytes: send smaller batches", s->o->max_body);
+        g_autofree char *msg = g_strdup_printf("the body is larger than %zu bytes: send smaller batches", u->limit);
         return send_error(s, c, 413, msg);
     }
-    g_autoptr(GBytes) body = g_bytes_new(u->body->data, u->body->len);
-    return route(s, c, method, url, body);
+    if (u->no_room)
+        return send_reply(s, c, 503, "{\"error\": \"the server is receiving too much at once; send again shortly\"}",
+                          5);
+    g_autoptr(GBytes) body = g_bytes_new_static(u->body->data, u->body->len);
+    return route(s, c, url, u, body);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **state, enum MHD_RequestTerminationCode code)
 {
-    (void)cls;
     (void)c;
     (void)code;
+    Server *s = cls;
     Upload *u = *state;
     if (u) {
+        release(s, u->body->len);
         g_byte_array_unref(u->body);
+        g_free(u->device);
+        g_free(u->office);
         g_free(u);
     }
     *state = NULL;
+}
+
+/* Every connection is a file descriptor: raise the soft limit to the hard one, and serve no more
+ * connections than it allows (with room for storage, logs and the listening socket). */
+static unsigned connection_budget(int wanted)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return (unsigned)wanted;
+    if (rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+        getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    rlim_t room = rl.rlim_cur > 256 ? rl.rlim_cur - 128 : rl.rlim_cur / 2;
+    if ((rlim_t)wanted > room) {
+        g_printerr("haazri-receiver: serving at most %lu connections (the open-files limit is %lu; raise "
+                   "LimitNOFILE for --max-connections %d)\n", (unsigned long)room, (unsigned long)rl.rlim_cur, wanted);
+        return (unsigned)room;
+    }
+    return (unsigned)wanted;
 }
 
 int rx_serve(const RxServeOptions *o)
@@ -422,7 +527,9 @@ int rx_serve(const RxServeOptions *o)
     addr.sin_port = htons((uint16_t)port);
 
     g_autofree char *cert = NULL, *key = NULL;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG;
+    /* A pool of threads over epoll, not a thread per connection: an idle connection is a file
+     * descriptor, not a thread and its stack (issue 16: 200 idle connections were 202 threads). */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
     if (!o->insecure_http) {
         if (!o->cert_file || !o->key_file || !g_file_get_contents(o->cert_file, &cert, NULL, &error) ||
             !g_file_get_contents(o->key_file, &key, NULL, &error)) {
@@ -438,13 +545,22 @@ int rx_serve(const RxServeOptions *o)
     sigaddset(&stop, SIGINT);
     sigaddset(&stop, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
-    struct MHD_Daemon *d = o->insecure_http
-        ? MHD_start_daemon(flags, 0, NULL, NULL, on_request, &s, MHD_OPTION_SOCK_ADDR, &addr,
-                           MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, 120u,
-                           MHD_OPTION_END)
-        : MHD_start_daemon(flags, 0, NULL, NULL, on_request, &s, MHD_OPTION_SOCK_ADDR, &addr,
-                           MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, 120u,
-                           MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END);
+    unsigned max_conn = connection_budget(o->max_connections);
+    unsigned pool = (unsigned)o->threads;
+    struct MHD_OptionItem opts[] = {
+        {MHD_OPTION_SOCK_ADDR, 0, &addr},
+        {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, &s},
+        {MHD_OPTION_THREAD_POOL_SIZE, pool, NULL},
+        {MHD_OPTION_CONNECTION_LIMIT, max_conn, NULL},
+        {MHD_OPTION_PER_IP_CONNECTION_LIMIT, (intptr_t)o->max_per_address, NULL},
+        {MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)o->idle_timeout_s, NULL},
+        {MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096, NULL},
+        {o->insecure_http ? MHD_OPTION_END : MHD_OPTION_HTTPS_MEM_CERT, 0, cert},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, key},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    struct MHD_Daemon *d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, &s, MHD_OPTION_ARRAY, opts,
+                                            MHD_OPTION_END);
     if (!d) {
         g_printerr("haazri-receiver: cannot listen on %s (in use? a bad certificate or key?)\n", o->listen);
         return 1;

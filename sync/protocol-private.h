@@ -5,13 +5,15 @@
 
 #include <json-glib/json-glib.h>
 
+#include "sync/json-bounded.h"
 #include "sync/protocol.h"
 
 void pj_add_str(JsonBuilder *b, const char *key, const char *value); /* NULL = null */
 void pj_add_int(JsonBuilder *b, const char *key, gint64 value);
 char *pj_finish(JsonBuilder *b);
-/* The body's top-level object, or NULL with "the body is not JSON (...)". Borrowed from `p`. */
-JsonObject *pj_parse_object(JsonParser *p, const char *body, gsize len, GError **error);
+/* The body's top-level object, read within `bounds` (sync/json-bounded.h), or NULL with "the body is
+ * not JSON (...)" or the bound it broke. Borrowed from `p`. */
+JsonObject *pj_parse_object(JsonParser *p, const char *body, gsize len, const JsonBounds *bounds, GError **error);
 /* A member that must be a string of at most `max` bytes (or null/absent when `nullable`). */
 gboolean pj_get_str(JsonObject *o, const char *key, gboolean nullable, gsize max, const char **out,
                     const char *where, GError **error);

@@ -187,7 +187,8 @@ static StoreRosterMessage *parse_message(JsonObject *o, guint i, ProtocolRosterK
 StoreRoster *protocol_parse_roster(const char *body, gsize len, ProtocolRosterKind kind, GError **error)
 {
     g_autoptr(JsonParser) parser = json_parser_new();
-    JsonObject *o = pj_parse_object(parser, body, len, error);
+    JsonObject *o = pj_parse_object(parser, body, len,
+                                    kind == PROTOCOL_ROSTER_LOAD ? &json_bounds_roster_file : &json_bounds_message, error);
     if (!o)
         return NULL;
     g_autoptr(StoreRoster) r = store_roster_new();
@@ -296,6 +297,42 @@ char *protocol_build_roster(const StoreRoster *r)
     return pj_finish(b);
 }
 
+/* ---- what the centre made of a kiosk's enrollments ---- */
+
+char *protocol_build_enrollments_reply(guint changed, GPtrArray *refused)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_object(b);
+    pj_add_int(b, "changed", changed);
+    json_builder_set_member_name(b, "refused");
+    json_builder_begin_array(b);
+    for (guint i = 0; refused && i < refused->len; i++)
+        json_builder_add_string_value(b, g_ptr_array_index(refused, i));
+    json_builder_end_array(b);
+    json_builder_end_object(b);
+    return pj_finish(b);
+}
+
+GPtrArray *protocol_parse_enrollments_reply(const char *body, gsize len, GError **error)
+{
+    g_autoptr(JsonParser) parser = json_parser_new();
+    JsonObject *o = pj_parse_object(parser, body, len, &json_bounds_message, error);
+    gint64 changed;
+    JsonArray *list;
+    if (!o || !pj_get_int(o, "changed", &changed, "", error) || !get_array(o, "refused", TRUE, &list, "", error))
+        return NULL;
+    g_autoptr(GPtrArray) refused = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; list && i < json_array_get_length(list); i++) {
+        JsonNode *n = json_array_get_element(list, i);
+        if (!JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_STRING) {
+            g_set_error(error, PROTOCOL_ERROR, 1, "\"refused\" %u is not a string", i);
+            return NULL;
+        }
+        g_ptr_array_add(refused, g_utf8_make_valid(json_node_get_string(n), MIN(strlen(json_node_get_string(n)), 500)));
+    }
+    return g_steal_pointer(&refused);
+}
+
 /* ---- the audit trail ---- */
 
 char *protocol_build_audit(const char *device_id, GPtrArray *rows)
@@ -326,7 +363,7 @@ char *protocol_build_audit(const char *device_id, GPtrArray *rows)
 GPtrArray *protocol_parse_audit(const char *body, gsize len, const char *device_id, GError **error)
 {
     g_autoptr(JsonParser) parser = json_parser_new();
-    JsonObject *o = pj_parse_object(parser, body, len, error);
+    JsonObject *o = pj_parse_object(parser, body, len, &json_bounds_message, error);
     const char *dev;
     JsonArray *list;
     if (!o || !pj_get_str(o, "device_id", FALSE, 64, &dev, "", error) ||

@@ -77,11 +77,15 @@ char *protocol_build_push(const char *device_id, GPtrArray *events, gint64 clock
 
 /* ---- strict reading ---- */
 
-JsonObject *pj_parse_object(JsonParser *p, const char *body, gsize len, GError **error)
+JsonObject *pj_parse_object(JsonParser *p, const char *body, gsize len, const JsonBounds *bounds, GError **error)
 {
     g_autoptr(GError) local = NULL;
-    if (!json_parser_load_from_data(p, body, (gssize)len, &local)) {
-        g_set_error(error, PROTOCOL_ERROR, 1, "the body is not JSON (%s)", local->message);
+    if (!json_bounded_load(p, body, len, bounds, &local)) {
+        /* Past a bound: the bound's own sentence ("the JSON is nested deeper than 16 levels"). */
+        if (local->domain == JSON_BOUNDED_ERROR && local->code != JSON_BOUNDED_MALFORMED)
+            g_set_error(error, PROTOCOL_ERROR, 1, "%s", local->message);
+        else
+            g_set_error(error, PROTOCOL_ERROR, 1, "the body is not JSON (%s)", local->message);
         return NULL;
     }
     JsonNode *root = json_parser_get_root(p);
@@ -195,6 +199,16 @@ static StoreOutboxEvent *parse_event(JsonNode *node, guint i, const char *device
         g_set_error(error, PROTOCOL_ERROR, 1, "%s\"score\" must be a number or null", where);
         return NULL;
     }
+    /* A score is a match strength: never below 0 (stored as NULL before, silently). The pre-scan
+     * already refused one beyond a double's range, and wall_utc_us beyond 64 bits. */
+    if (score && !JSON_NODE_HOLDS_NULL(score) && !(json_node_get_double(score) >= 0)) {
+        g_set_error(error, PROTOCOL_ERROR, 1, "%s\"score\" must be 0 or more (or null)", where);
+        return NULL;
+    }
+    if (utc < 0 || mono < 0) {
+        g_set_error(error, PROTOCOL_ERROR, 1, "%s\"%s\" must not be negative", where, utc < 0 ? "wall_utc_us" : "mono_us");
+        return NULL;
+    }
     StoreOutboxEvent *e = g_new0(StoreOutboxEvent, 1);
     e->uuid = g_ascii_strdown(uuid, -1);
     e->device_id = g_strdup(dev);
@@ -215,7 +229,7 @@ GPtrArray *protocol_parse_push(const char *body, gsize len, const char *device_i
                                GError **error)
 {
     g_autoptr(JsonParser) p = json_parser_new();
-    JsonObject *o = pj_parse_object(p, body, len, error);
+    JsonObject *o = pj_parse_object(p, body, len, &json_bounds_message, error);
     if (!o)
         return NULL;
     const char *dev;
@@ -273,7 +287,7 @@ char *protocol_build_acks(GPtrArray *events, const ProtocolAck *statuses)
 GHashTable *protocol_parse_acks(const char *body, gsize len, GError **error)
 {
     g_autoptr(JsonParser) p = json_parser_new();
-    JsonObject *o = pj_parse_object(p, body, len, error);
+    JsonObject *o = pj_parse_object(p, body, len, &json_bounds_message, error);
     if (!o)
         return NULL;
     JsonNode *list = json_object_get_member(o, "results");
@@ -325,7 +339,7 @@ gboolean protocol_parse_heartbeat(const char *body, gsize len, ProtocolHeartbeat
 {
     *out = (ProtocolHeartbeat){0};
     g_autoptr(JsonParser) p = json_parser_new();
-    JsonObject *o = pj_parse_object(p, body, len, error);
+    JsonObject *o = pj_parse_object(p, body, len, &json_bounds_message, error);
     const char *dev, *version, *oldest, *scanner;
     if (!o || !pj_get_str(o, "device_id", FALSE, 64, &dev, "", error) ||
         !pj_get_str(o, "version", FALSE, 64, &version, "", error) ||
@@ -351,6 +365,27 @@ void protocol_heartbeat_clear(ProtocolHeartbeat *hb)
     g_clear_pointer(&hb->scanner, g_free);
 }
 
+gboolean protocol_parse_provision(const char *body, gsize len, char **device_id, char **server, char **token,
+                                  GError **error)
+{
+    g_autoptr(JsonParser) p = json_parser_new();
+    JsonObject *o = pj_parse_object(p, body, len, &json_bounds_small, error);
+    const char *id, *url = NULL, *t;
+    if (!o || !pj_get_str(o, "device_id", FALSE, 64, &id, "", error) ||
+        (server && !pj_get_str(o, "server", FALSE, 2000, &url, "", error)) ||
+        !pj_get_str(o, "token", FALSE, 200, &t, "", error))
+        return FALSE;
+    if (!*id || !*t || (server && !*url)) {
+        g_set_error(error, PROTOCOL_ERROR, 1, "\"%s\" is empty", !*id ? "device_id" : !*t ? "token" : "server");
+        return FALSE;
+    }
+    *device_id = g_strdup(id);
+    *token = g_strdup(t);
+    if (server)
+        *server = g_strdup(url);
+    return TRUE;
+}
+
 char *protocol_build_error(const char *message)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
@@ -363,7 +398,7 @@ char *protocol_build_error(const char *message)
 char *protocol_parse_error(const char *body, gsize len)
 {
     g_autoptr(JsonParser) p = json_parser_new();
-    JsonObject *o = body ? pj_parse_object(p, body, len, NULL) : NULL;
+    JsonObject *o = body ? pj_parse_object(p, body, len, &json_bounds_message, NULL) : NULL;
     const char *msg = NULL;
     if (!o || !pj_get_str(o, "error", FALSE, 100000, &msg, "", NULL) || !msg)
         return NULL;

@@ -40,6 +40,12 @@ char *protocol_build_heartbeat(const ProtocolHeartbeat *hb);
 gboolean protocol_parse_heartbeat(const char *body, gsize len, ProtocolHeartbeat *out, GError **error);
 void protocol_heartbeat_clear(ProtocolHeartbeat *hb);
 
+/* POST /v1/provision's body {"device_id", "token"}; and the provisioning file a centre writes for a
+ * USB stick {"device_id", "server", "token", ...} (server NULL for the first). Both small: read
+ * within json_bounds_small. Newly allocated strings, or FALSE with a sentence. */
+gboolean protocol_parse_provision(const char *body, gsize len, char **device_id, char **server, char **token,
+                                  GError **error);
+
 /* {"error": message}. */
 char *protocol_build_error(const char *message);
 /* The "error" member of a body, or NULL when it has none (newly allocated, at most 300 chars). */
@@ -59,6 +65,13 @@ typedef enum {
  * and again where it arrives (the kiosk). The error names the person or message and the field. */
 StoreRoster *protocol_parse_roster(const char *body, gsize len, ProtocolRosterKind kind, GError **error);
 char *protocol_build_roster(const StoreRoster *roster);
+
+/* POST /v1/enrollments' reply: {"changed": N, "refused": ["case X, finger: why", ...]}. The centre
+ * decides what a kiosk may change (docs/security.md); a refusal is for good (sending it again gets
+ * the same answer), so the kiosk logs it and moves on. */
+char *protocol_build_enrollments_reply(guint changed, GPtrArray *refused /* char* */);
+/* The refusals (char*, maybe none), or NULL with a sentence when the body isn't such a reply. */
+GPtrArray *protocol_parse_enrollments_reply(const char *body, gsize len, GError **error);
 
 /* ---- the audit trail (protocol-roster.c) ---- */
 char *protocol_build_audit(const char *device_id, GPtrArray *rows /* StoreAuditRow* */);

@@ -75,6 +75,13 @@ static void on_enrollments_pushed(const HttpReply *reply, gpointer data)
     if (!taken(s, reply, "the enrollments", &s->enroll_refused))
         return;
     g_autoptr(GError) error = NULL;
+    /* What the centre would not take from this kiosk (another office's person, a finger changed
+     * without an officer's re-enrollment in the audit trail): for good, so logged and not resent. */
+    gsize len = 0;
+    const char *body = g_bytes_get_data(reply->body, &len);
+    g_autoptr(GPtrArray) refused = protocol_parse_enrollments_reply(body, len, NULL);
+    for (guint i = 0; refused && i < refused->len; i++)
+        g_warning("sync: the centre refused an enrollment from this kiosk: %s", (char *)g_ptr_array_index(refused, i));
     if (!store_enrollments_mark_sent(s->store, s->enroll_keys, &error)) {
         sync_transient(s, error->message, -1); /* sending them again changes nothing at the centre */
         return;

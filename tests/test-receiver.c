@@ -1,8 +1,16 @@
 /* test-receiver — the reference receiver refuses what is not a kiosk's honest request, with a 4xx
  * and a reason, and stores nothing of it: unknown devices, wrong secrets, malformed JSON, wrong
  * types, another device's events, bodies too big (or too big once unzipped), reused provisioning
- * tokens. Real server on 127.0.0.1 over TLS, real HTTP client (sync/http). */
+ * tokens, bodies nested 100,000 deep, values json-glib would store wrong (a number beyond 64 bits, a
+ * NUL inside a case number, a negative score), gzip bombs from strangers; and it keeps serving
+ * kiosks while a thousand idle connections sit open. Real server on 127.0.0.1 over TLS, real HTTP
+ * client (sync/http). */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "sync/http.h"
 #include "sync/protocol.h"
@@ -163,6 +171,147 @@ static void test_refusals(void)
                               "clock_offset_s,received_at");
 }
 
+
+static char *replace(const char *text, const char *from, const char *to)
+{
+    g_auto(GStrv) parts = g_strsplit(text, from, -1);
+    g_assert_cmpuint(g_strv_length(parts), ==, 2);
+    return g_strjoinv(to, parts);
+}
+
+static char *nested(guint depth)
+{
+    char *s = g_malloc(depth * 2 + 1);
+    memset(s, '[', depth);
+    memset(s + depth, ']', depth);
+    s[depth * 2] = '\0';
+    return s;
+}
+
+/* Issue 16 and 22: what killed the receiver, or was stored silently wrong, is a 400 naming it. */
+static void test_hostile_bodies(void)
+{
+    g_autofree char *secret = provision("multan-3");
+    g_autofree char *reason = NULL;
+    gint64 before = stored();
+
+    /* Nested 100,000 deep: json-glib recursed until the stack overflowed. Now a 400, and the
+     * server goes on (unauthenticated provision; an authenticated push, plain and gzipped). */
+    g_autofree char *deep_small = nested(30000);
+    g_assert_cmpint(post("/v1/provision", NULL, NULL, deep_small, strlen(deep_small), FALSE, &reason), ==, 400);
+    g_assert_nonnull(strstr(reason, "nested deeper than"));
+    g_clear_pointer(&reason, g_free);
+    g_autofree char *deep = nested(100000);
+    g_assert_cmpint(post("/v1/events", "multan-3", secret, deep, strlen(deep), FALSE, &reason), ==, 400);
+    g_assert_nonnull(strstr(reason, "nested deeper than"));
+    g_clear_pointer(&reason, g_free);
+    g_autofree char *deeper = nested(1000000);
+    g_assert_cmpint(post("/v1/events", "multan-3", secret, deeper, strlen(deeper), TRUE, &reason), ==, 400);
+    g_assert_nonnull(strstr(reason, "nested deeper than"));
+    g_clear_pointer(&reason, g_free);
+    g_assert_cmpint(post("/v1/audit", "multan-3", secret, deep, strlen(deep), FALSE, NULL), ==, 400);
+    g_assert_cmpint(post("/v1/enrollments", "multan-3", secret, deep, strlen(deep), FALSE, NULL), ==, 400);
+    g_assert_cmpint(post("/v1/heartbeat", "multan-3", secret, deep, strlen(deep), FALSE, NULL), ==, 400);
+
+    /* Values json-glib would have stored wrong, each a 400 naming the field. */
+    g_autofree char *good = g_strdup_printf(event_tmpl, "9c4f4e51-3a7d-4eb1-8d84-3f51cd314a44", "multan-3",
+                                            "1795324502000000");
+    g_autofree char *huge_utc = g_strdup_printf(event_tmpl, "9c4f4e51-3a7d-4eb1-8d84-3f51cd314a44", "multan-3",
+                                                "99999999999999999999");
+    g_autofree char *nul_case = replace(good, "\"LHR-1\"", "\"abc\\u0000DEF\"");
+    g_autofree char *negative = replace(good, "\"score\": null", "\"score\": -0.5");
+    struct { const char *event, *field; } wrong[] = {
+        {huge_utc, "\"wall_utc_us\": 99999999999999999999 is not a whole number"},
+        {nul_case, "\"case_number\": a string holds a NUL character"},
+        {negative, "\"score\" must be 0 or more"},
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(wrong); i++) {
+        g_autofree char *b = batch("multan-3", wrong[i].event, NULL);
+        g_assert_cmpint(post("/v1/events", "multan-3", secret, b, strlen(b), TRUE, &reason), ==, 400);
+        g_assert_nonnull(strstr(reason, wrong[i].field));
+        g_clear_pointer(&reason, g_free);
+    }
+    g_assert_cmpint(stored(), ==, before);
+
+    /* A gzip bomb from a stranger, or to no endpoint, is refused before it is inflated. */
+    gsize bomb = 100u << 20;
+    g_autofree char *zeros = g_malloc0(bomb);
+    g_assert_cmpint(post("/v1/events", NULL, NULL, zeros, bomb, TRUE, NULL), ==, 401);
+    g_assert_cmpint(post("/v1/events", "multan-3", "wrong", zeros, bomb, TRUE, NULL), ==, 401);
+    g_assert_cmpint(post("/v1/nothing", "multan-3", secret, zeros, bomb, TRUE, NULL), ==, 404);
+
+    /* Still serving. */
+    g_autofree char *ok = batch("multan-3", good, NULL);
+    g_assert_cmpint(post("/v1/events", "multan-3", secret, ok, strlen(ok), TRUE, NULL), ==, 200);
+    g_assert_cmpint(stored(), ==, before + 1);
+}
+
+/* A TCP connection from `source` (another loopback address) that sends nothing. */
+static int idle_connection(int port, const char *source)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    g_assert_cmpint(fd, >=, 0);
+    struct sockaddr_in src = {.sin_family = AF_INET}, dst = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    g_assert_cmpint(inet_pton(AF_INET, source, &src.sin_addr), ==, 1);
+    g_assert_cmpint(inet_pton(AF_INET, "127.0.0.1", &dst.sin_addr), ==, 1);
+    g_assert_cmpint(bind(fd, (struct sockaddr *)&src, sizeof src), ==, 0);
+    g_assert_cmpint(connect(fd, (struct sockaddr *)&dst, sizeof dst), ==, 0);
+    return fd;
+}
+
+/* TRUE when the server closed `fd` (end of stream or a reset, maybe after a TLS alert) within `ms`. */
+static gboolean closed_by_server(int fd, int ms)
+{
+    gint64 end = g_get_monotonic_time() + (gint64)ms * 1000;
+    for (;;) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int left = (int)((end - g_get_monotonic_time()) / 1000);
+        if (left <= 0 || poll(&p, 1, left) != 1)
+            return FALSE;
+        char buf[256];
+        if (read(fd, buf, sizeof buf) <= 0)
+            return TRUE;
+    }
+}
+
+/* Issue 16/22: ~1,014 idle connections locked every kiosk out (a thread each, select()). Now 1,120
+ * idle connections from 28 addresses leave the kiosk served; a 41st from one address is turned
+ * away; and idle ones are closed after --idle-timeout. */
+static void test_idle_connections(void)
+{
+    g_autofree char *flood_spec = g_build_filename(tu_tmpdir(), "flood.db", NULL);
+    TuReceiver *frx = tu_receiver_start_with(flood_spec, "--max-per-address 40 --idle-timeout 10");
+    char *main_spec = spec;
+    TuReceiver *main_rx = rx;
+    spec = flood_spec;
+    rx = frx;
+    g_autofree char *secret = provision("multan-9");
+    g_autoptr(GArray) fds = g_array_new(FALSE, FALSE, sizeof(int));
+    for (int a = 2; a < 30; a++) {
+        g_autofree char *source = g_strdup_printf("127.0.0.%d", a);
+        for (int i = 0; i < 40; i++) {
+            int fd = idle_connection(frx->port, source);
+            g_array_append_val(fds, fd);
+        }
+    }
+    int extra = idle_connection(frx->port, "127.0.0.2");
+    g_assert_true(closed_by_server(extra, 5000));
+    close(extra);
+    /* The kiosk's address is its own: its push goes through beside 1,120 idle connections. */
+    g_autofree char *ev = g_strdup_printf(event_tmpl, "ad5f5f62-4b8e-4fc2-9e95-4062de425b55", "multan-9",
+                                          "1795324502000000");
+    g_autofree char *b = batch("multan-9", ev, NULL);
+    g_assert_cmpint(post("/v1/events", "multan-9", secret, b, strlen(b), TRUE, NULL), ==, 200);
+    g_assert_cmpint(stored(), ==, 1);
+    /* The idle ones are let go (after 10 s without a byte). */
+    g_assert_true(closed_by_server(g_array_index(fds, int, 0), 30000));
+    for (guint i = 0; i < fds->len; i++)
+        close(g_array_index(fds, int, i));
+    spec = main_spec;
+    rx = main_rx;
+    tu_receiver_kill(frx);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -171,6 +320,8 @@ int main(int argc, char **argv)
     HttpOptions ho = {.ca_file = tu_tls()->ca, .timeout_ms = 30000};
     http = http_new(&ho);
     g_test_add_func("/receiver/refuses-with-a-reason-and-stores-nothing", test_refusals);
+    g_test_add_func("/receiver/hostile-bodies-get-a-400-and-the-server-stays-up", test_hostile_bodies);
+    g_test_add_func("/receiver/idle-connections-do-not-lock-kiosks-out", test_idle_connections);
     int rc = g_test_run();
     http_free(http);
     tu_receiver_kill(rx);

@@ -61,8 +61,10 @@ static int run_ctl(const char *conf, const char *a, const char *b, const char *c
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* A kiosk with its own data folder, provisioned with the receiver through haazri-ctl provision. */
-static Kiosk *kiosk_new(const char *name, const char *spec, TuReceiver *r, const char *sync_extra)
+/* A kiosk with its own data folder, provisioned with the receiver through haazri-ctl provision;
+ * the centre registers it at `office`. */
+static Kiosk *kiosk_new_at(const char *name, const char *spec, TuReceiver *r, const char *sync_extra,
+                           const char *office)
 {
     Kiosk *k = g_new0(Kiosk, 1);
     /* One data folder per engine and test: device names are unique within a run. */
@@ -81,7 +83,7 @@ static Kiosk *kiosk_new(const char *name, const char *spec, TuReceiver *r, const
     struct passwd *svc = geteuid() == 0 ? getpwnam("nobody") : NULL;
     if (svc)
         g_assert_cmpint(chown(k->dir, svc->pw_uid, svc->pw_gid), ==, 0);
-    g_autofree char *token = tu_receiver_add_device(spec, device, "Lahore");
+    g_autofree char *token = tu_receiver_add_device(spec, device, office);
     g_assert_cmpint(run_ctl(k->conf, "provision", "--server", r->url, NULL) , !=, 0); /* no token: refused */
     g_autofree char *server_arg = g_strdup_printf("--server=%s", r->url);
     g_autofree char *token_arg = g_strdup_printf("--token=%s", token);
@@ -99,6 +101,11 @@ static Kiosk *kiosk_new(const char *name, const char *spec, TuReceiver *r, const
     k->store = store_open(k->db, &error);
     g_assert_no_error(error);
     return k;
+}
+
+static Kiosk *kiosk_new(const char *name, const char *spec, TuReceiver *r, const char *sync_extra)
+{
+    return kiosk_new_at(name, spec, r, sync_extra, "Lahore");
 }
 
 static void on_status(const SyncStatus *st, gpointer data)
@@ -570,8 +577,10 @@ static void test_enrollments_up(gconstpointer engine)
     g_assert_cmpstr(b_fingers, ==, "2");
     g_assert_cmpint(store_enrollments_count_unsent(b->store), ==, 0); /* the centre's: nothing to send back */
 
-    /* Zainab's finger taken again on A: it goes up again and B gets the new print. */
+    /* Zainab's finger taken again on A by an officer (the audit row enroll_save writes): it goes up
+     * again and B gets the new print. */
     g_assert_true(store_replace_finger(a->store, zainab_id, "left-index", print_a, "virtual_image", &error));
+    g_assert_true(store_audit(a->store, "officer1", "finger.re-enroll", "LHR-900", "left-index", &error));
     g_assert_cmpint(run_ctl(a->conf, "sync", "now", NULL, NULL), ==, 0);
     g_assert_cmpint(server_count(spec, log_sql), ==, 3);
     g_assert_cmpint(run_ctl(b->conf, "sync", "now", NULL, NULL), ==, 0);
@@ -596,6 +605,82 @@ static void test_enrollments_up(gconstpointer engine)
     store_probationer_clear(&ayesha);
     kiosk_free(a);
     kiosk_free(b);
+    tu_receiver_kill(r);
+}
+
+static char *print_b64(GBytes *print)
+{
+    gsize len = 0;
+    const guchar *data = g_bytes_get_data(print, &len);
+    return g_base64_encode(data, len);
+}
+
+/* Issue 22: the centre decides what a kiosk may change. A kiosk of another office can't replace (or
+ * deactivate) a person's finger; a kiosk of the person's own office replaces a finger the centre
+ * holds only when its audit trail shows a named officer re-enrolling it — and the centre records
+ * which officer. Every refusal is logged at the centre. */
+static void test_enrollment_authority(gconstpointer engine)
+{
+    g_autofree char *spec = new_spec(engine, "authority");
+    if (!spec)
+        return;
+    TuReceiver *r = tu_receiver_start(spec, 0, NULL, 0);
+    Kiosk *lahore = kiosk_new("kiosk-auth-lhr", spec, r, NULL);
+    /* To the centre, the second kiosk stands in Multan (its credentials say so, whatever it claims). */
+    Kiosk *multan = kiosk_new_at("kiosk-auth-mul", spec, r, NULL, "Multan");
+    g_autofree char *b64 = print_b64(print_b);
+    g_autofree char *file = g_build_filename(lahore->dir, "omis.json", NULL);
+    g_autofree char *load = g_strdup_printf("{\"probationers\": [{\"case_number\": \"LHR-700\", \"name_en\": \"Bilal\", "
+                                            "\"office\": \"Lahore\", \"status\": \"active\", \"fingers\": [{\"finger\": "
+                                            "\"right-index\", \"driver\": \"virtual_image\", \"template\": \"%s\"}]}]}", b64);
+    g_assert_true(g_file_set_contents(file, load, -1, NULL));
+    g_free(tu_receiver_run(spec, "roster", "load", file, NULL));
+    const char *held_sql = "SELECT print_b64 FROM fingers WHERE case_number = 'LHR-700' AND finger = 'right-index'";
+
+    /* The Multan kiosk claims LHR-700 with its own finger, and deactivates them: both refused. */
+    g_autoptr(GError) error = NULL;
+    StoreProbationer bilal = {.case_number = "LHR-700", .name_en = "Bilal", .office = "Lahore", .active = TRUE};
+    gint64 id = store_add_probationer(multan->store, &bilal, &error);
+    g_assert_cmpint(store_add_finger(multan->store, id, "right-index", print_a, "virtual_image", &error), >, 0);
+    g_assert_true(store_audit(multan->store, "officer9", "finger.re-enroll", "LHR-700", "right-index", &error));
+    g_assert_true(store_set_probationer_active(multan->store, id, FALSE, &error));
+    g_assert_cmpint(run_ctl(multan->conf, "sync", "now", NULL, NULL), ==, 0);
+    g_assert_cmpstr(tu_central_query(spec, held_sql), ==, b64);
+    g_assert_cmpstr(tu_central_query(spec, "SELECT status FROM probationers WHERE case_number = 'LHR-700'"), ==, "active");
+    g_autofree char *refused_sql = g_strdup_printf("SELECT reason FROM kiosk_refusals WHERE device_id = '%s'",
+                                                   multan->device);
+    g_autofree char *refusal = tu_central_query(spec, refused_sql);
+    g_assert_nonnull(strstr(refusal, "belongs to office \"Lahore\", not to this kiosk's (\"Multan\")"));
+
+    /* The Lahore kiosk gets LHR-700; a new template put in without an officer's re-enrollment in its
+     * audit trail is refused, the centre's stays. */
+    g_assert_cmpint(run_ctl(lahore->conf, "sync", "now", NULL, NULL), ==, 0);
+    StoreProbationer here = {0};
+    g_assert_true(store_find_probationer(lahore->store, "LHR-700", &here, &error));
+    g_assert_true(store_replace_finger(lahore->store, here.id, "right-index", print_a, "virtual_image", &error));
+    g_assert_cmpint(run_ctl(lahore->conf, "sync", "now", NULL, NULL), ==, 0);
+    g_assert_cmpstr(tu_central_query(spec, held_sql), ==, b64);
+    g_autofree char *lrefused_sql = g_strdup_printf("SELECT what || ': ' || reason FROM kiosk_refusals WHERE "
+                                                    "device_id = '%s'", lahore->device);
+    g_autofree char *lrefusal = tu_central_query(spec, lrefused_sql);
+    g_assert_nonnull(strstr(lrefusal, "right-index: the centre holds another template for this finger"));
+
+    /* An officer re-enrolls it (as enroll_save records it): taken, and the centre names the officer. */
+    g_assert_true(store_replace_finger(lahore->store, here.id, "right-index", print_b, "virtual_image", &error));
+    g_assert_true(store_replace_finger(lahore->store, here.id, "right-index", print_a, "virtual_image", &error));
+    g_assert_true(store_audit(lahore->store, "officer1", "finger.re-enroll", "LHR-700", "right-index", &error));
+    g_assert_cmpint(run_ctl(lahore->conf, "sync", "now", NULL, NULL), ==, 0);
+    g_autofree char *a64 = print_b64(print_a);
+    g_assert_cmpstr(tu_central_query(spec, held_sql), ==, a64);
+    g_assert_cmpstr(tu_central_query(spec, "SELECT actor FROM finger_authority WHERE case_number = 'LHR-700'"), ==,
+                    "officer1");
+    /* That audit row authorised one change: another new template needs another re-enrollment. */
+    g_assert_true(store_replace_finger(lahore->store, here.id, "right-index", print_b, "virtual_image", &error));
+    g_assert_cmpint(run_ctl(lahore->conf, "sync", "now", NULL, NULL), ==, 0);
+    g_assert_cmpstr(tu_central_query(spec, held_sql), ==, a64);
+    store_probationer_clear(&here);
+    kiosk_free(lahore);
+    kiosk_free(multan);
     tu_receiver_kill(r);
 }
 
@@ -629,6 +714,8 @@ int main(int argc, char **argv)
         g_test_add_data_func(g, engines[e], test_roster_and_audit);
         g_autofree char *h = g_strdup_printf("/sync/%s/enrollments-up-and-to-the-other-kiosks", engines[e]);
         g_test_add_data_func(h, engines[e], test_enrollments_up);
+        g_autofree char *i = g_strdup_printf("/sync/%s/a-kiosk-changes-only-what-the-centre-allows", engines[e]);
+        g_test_add_data_func(i, engines[e], test_enrollment_authority);
     }
     g_test_add_func("/sync/wrong-certificate-and-plain-http-refused", test_wrong_certificate);
     g_test_add_func("/sync/clock-skew", test_clock_skew);
