@@ -43,6 +43,16 @@ rc=0; "$R" roster load "$T/bad.json" --db "$RDB" > "$T/bad.out" 2>&1 || rc=$?
 grep -q "case LHR-301): finger 0: \"template\" is not a fingerprint template" "$T/bad.out" || { cat "$T/bad.out"; fail "unclear message"; }
 [ "$(sql "$RDB" "SELECT count(*) FROM fingers")" = 1 ] || fail "the refused load changed the centre's fingers"
 
+say "a real template with two bytes of its framing changed: refused in a sentence, not a GLib abort"
+bent=$(sql "$T/a/haazri.db" "SELECT hex(substr(print, 1, length(print) - 8) || x'ffff' || substr(print, length(print) - 5)) FROM fingers" \
+       | basenc --base16 -d | base64 -w0)
+sed "s|\"template\": \"[^\"]*\"|\"template\": \"$bent\"|" "$T/roster.json" > "$T/bent.json"
+rc=0; "$R" roster load "$T/bent.json" --db "$RDB" > "$T/bent.out" 2>&1 || rc=$?
+[ $rc = 1 ] || { cat "$T/bent.out"; fail "a template with a damaged frame: exit $rc (133 is GLib's abort)"; }
+grep -q "case LHR-301): finger 0: \"template\" is not a fingerprint template libfprint can read.*the right-index's is refused" "$T/bent.out" \
+    || { cat "$T/bent.out"; fail "unclear message for a damaged template"; }
+[ "$(sql "$RDB" "SELECT count(*) FROM fingers")" = 1 ] || fail "the refused load changed the centre's fingers"
+
 say "the receiver; kiosk B is provisioned and pulls the roster while provisioning"
 "$R" serve --db "$RDB" --listen 127.0.0.1:0 --cert "$T/server.pem" --key "$T/server.key" \
     --port-file "$T/port" > "$T/rx.out" 2>&1 &
