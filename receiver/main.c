@@ -66,7 +66,7 @@ static int cmd_serve(int argc, char **argv)
         {"max-body-mb", 0, 0, G_OPTION_ARG_INT, &max_mb, "largest request body accepted (default 16)", "MB"},
         {"threads", 0, 0, G_OPTION_ARG_INT, &o.threads, "storage connections (default 8)", "N"},
         {"fault-plan", 0, 0, G_OPTION_ARG_STRING, &faults,
-         "tests: faults for successive pushes, e.g. 500,503:2,slow:3000,cut,garbage,ok", "LIST"},
+         "tests: faults for successive pushes, e.g. 500,503:2,slow:3000,cut,garbage,proxy400,ok", "LIST"},
         {"clock-skew", 0, 0, G_OPTION_ARG_INT64, &skew, "tests: seconds added to every Date header", "S"},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };

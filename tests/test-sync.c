@@ -407,6 +407,58 @@ static void test_quarantine(void)
     tu_receiver_kill(r);
 }
 
+/* A wrong path (one folder too deep: the centre's JSON 404) or a proxy's HTML 400 says nothing about
+ * the check-ins: none is quarantined, all stay pending, the kiosk shows itself offline and says to
+ * check the address; once the address is right, every one arrives (issue 22.4: 50 check-ins became
+ * 50 quarantined in one pass). */
+static void test_wrong_address_quarantines_nothing(void)
+{
+    g_autofree char *spec = new_spec("sqlite", "wrongpath");
+    TuReceiver *r = tu_receiver_start(spec, 0, "proxy400", 0);
+    g_autofree char *deep = g_strdup_printf("server = %s/haazri", r->url);
+    Kiosk *k = kiosk_new("kiosk-wrongpath", spec, r, deep);
+    kiosk_record(k, 50);
+    g_autofree char *status = NULL;
+    for (int pass = 0; pass < 2; pass++) {
+        g_assert_cmpint(run_ctl(k->conf, "sync", "now", NULL, NULL), ==, 1);
+        g_assert_cmpstr(tu_central_query(k->db, "SELECT count(*) FROM checkins WHERE sync_state = 'pending'"), ==, "50");
+        g_assert_cmpstr(tu_central_query(k->db, "SELECT count(*) FROM checkins WHERE sync_state = 'quarantined'"), ==, "0");
+        g_clear_pointer(&status, g_free);
+        g_assert_cmpint(run_ctl(k->conf, "sync", "status", NULL, &status), ==, 0);
+        g_assert_nonnull(strstr(status, "quarantined:    0"));
+        g_assert_nonnull(strstr(status, "is [sync] server"));
+        g_assert_nonnull(strstr(status, "Nothing was quarantined"));
+    }
+    g_assert_nonnull(strstr(status, "answered 404"));
+    /* The running kiosk's view: offline with 50 waiting, which lights the banner and the amber LED. */
+    kiosk_start_sync(k);
+    for (int i = 0; i < 200 && !(k->seen_error && strstr(k->seen_error, "is [sync] server")); i++)
+        tu_run_for(20);
+    g_assert_false(k->seen.online);
+    g_assert_cmpint(k->seen.pending, ==, 50);
+    g_assert_cmpint(k->seen.quarantined, ==, 0);
+    kiosk_stop_sync(k);
+
+    /* The right address, behind a proxy that once answers its own HTML 400: still nothing lost. */
+    g_autofree char *text = NULL;
+    g_assert_true(g_file_get_contents(k->conf, &text, NULL, NULL));
+    g_autofree char *fixed = g_strdup_printf("server = %s\n", r->url);
+    g_autofree char *deep_line = g_strdup_printf("%s\n", deep);
+    g_autoptr(GString) conf = g_string_new(text);
+    g_string_replace(conf, deep_line, fixed, 1);
+    g_assert_true(g_file_set_contents(k->conf, conf->str, -1, NULL));
+    g_assert_cmpint(run_ctl(k->conf, "sync", "now", NULL, NULL), ==, 1);
+    g_assert_cmpstr(tu_central_query(k->db, "SELECT count(*) FROM checkins WHERE sync_state = 'pending'"), ==, "50");
+    g_clear_pointer(&status, g_free);
+    g_assert_cmpint(run_ctl(k->conf, "sync", "status", NULL, &status), ==, 0);
+    g_assert_nonnull(strstr(status, "answered 400"));
+    g_assert_nonnull(strstr(status, "Nothing was quarantined"));
+    g_assert_cmpint(run_ctl(k->conf, "sync", "now", NULL, NULL), ==, 0);
+    assert_exactly_once(spec, k);
+    kiosk_free(k);
+    tu_receiver_kill(r);
+}
+
 static void test_revoked(void)
 {
     g_autofree char *spec = new_spec("sqlite", "revoked");
@@ -679,5 +731,6 @@ int main(int argc, char **argv)
     g_test_add_func("/sync/clock-skew", test_clock_skew);
     g_test_add_func("/sync/quarantine-with-reason", test_quarantine);
     g_test_add_func("/sync/revoked-device-quarantines-nothing", test_revoked);
+    g_test_add_func("/sync/wrong-address-quarantines-nothing", test_wrong_address_quarantines_nothing);
     return g_test_run();
 }
