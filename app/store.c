@@ -2,7 +2,12 @@
  * store-checkin.c. See store.h. */
 #include "app/store-private.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "app/owner.h"
 
 /* PRAGMA application_id: tells a Haazri database from any other SQLite file ("HAZR"). */
 #define HAAZRI_APPLICATION_ID 0x48415A52
@@ -112,9 +117,31 @@ static gboolean exec(Store *s, const char *sql, GError **error)
     return TRUE;
 }
 
+/* A new database file, made before SQLite opens it so that it belongs to the service user from its
+ * first byte when root creates it (haazri-ctl at installation); SQLite then gives its -wal and -shm
+ * the database file's owner. Not world-readable: it holds the probationers. */
+static gboolean create_file(const char *path, GError **error)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
+    if (fd < 0) {
+        if (errno == EEXIST)
+            return TRUE;
+        g_set_error(error, STORE_ERROR, STORE_ERROR_IO, "%s: cannot create the database: %s", path, g_strerror(errno));
+        return FALSE;
+    }
+    g_autofree char *folder = g_path_get_dirname(path);
+    gboolean ok = owner_adopt_fd(fd, folder, error);
+    close(fd);
+    if (!ok)
+        unlink(path);
+    return ok;
+}
+
 Store *store_open(const char *path, GError **error)
 {
     if (g_file_test(path, G_FILE_TEST_EXISTS) && !check_existing(path, error))
+        return NULL;
+    if (!g_file_test(path, G_FILE_TEST_EXISTS) && !create_file(path, error))
         return NULL;
 
     g_autoptr(Store) s = g_new0(Store, 1);
@@ -138,6 +165,14 @@ Store *store_open(const char *path, GError **error)
     }
     if (!store_schema_migrate(s->db, version, store_schema_latest(), error))
         return NULL;
+    /* Run as root on an existing database: SQLite made -wal and -shm with the database's owner, but a
+     * database an older version left root's is handed over here too. */
+    const char *const suffixes[] = {"", "-wal", "-shm"};
+    for (gsize i = 0; i < G_N_ELEMENTS(suffixes); i++) {
+        g_autofree char *file = g_strconcat(path, suffixes[i], NULL);
+        if (!owner_adopt(file, error))
+            return NULL;
+    }
 
     g_autofree char *boot = NULL;
     if (g_file_get_contents("/proc/sys/kernel/random/boot_id", &boot, NULL, NULL))
@@ -145,6 +180,23 @@ Store *store_open(const char *path, GError **error)
     else
         g_strlcpy(s->boot_id, "unknown", sizeof s->boot_id);
     return g_steal_pointer(&s);
+}
+
+gboolean store_check_writable(Store *s, const char *path, GError **error)
+{
+    /* A real write, committed: a read-only file, folder, -wal or -shm all fail it, as a check-in would. */
+    gboolean ok = !sqlite3_db_readonly(s->db, "main") &&
+                  sqlite3_exec(s->db, "BEGIN IMMEDIATE; UPDATE gallery_version SET version = version; COMMIT",
+                               NULL, NULL, NULL) == SQLITE_OK;
+    if (ok)
+        return TRUE;
+    const char *why = sqlite3_db_readonly(s->db, "main") ? "it opened read-only" : sqlite3_errmsg(s->db);
+    g_set_error(error, STORE_ERROR, STORE_ERROR_READONLY,
+                "%s cannot be written by this user (%s): no check-in would be saved — the database, its -wal and "
+                "-shm files and its folder must belong to the service user (as root: chown -R haazri:haazri "
+                "the data folder)", path, why);
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return FALSE;
 }
 
 void store_close(Store *s)

@@ -18,6 +18,7 @@ typedef enum {
     STORE_ERROR_EXISTS,    /* e.g. a case number or finger that is already enrolled */
     STORE_ERROR_NOT_FOUND,
     STORE_ERROR_INVALID,   /* data that can't be stored as given (e.g. a schedule from the centre) */
+    STORE_ERROR_READONLY,  /* this user cannot write the database (wrong owner or permissions) */
 } StoreError;
 
 typedef struct Store Store;
@@ -72,7 +73,12 @@ typedef struct {
     char *sync_state;
 } StoreCheckinRow;
 
+/* Run as root, a database it creates (and its -wal, -shm) belongs to the owner of its folder, the
+ * service user (app/owner.h). */
 Store *store_open(const char *path, GError **error);
+/* Commits one real write: FALSE with a sentence naming `path` and what to do when this user cannot
+ * write it (SQLite opens such a file read-only without complaint). The kiosk checks before "ready". */
+gboolean store_check_writable(Store *store, const char *path, GError **error);
 void store_close(Store *store);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Store, store_close)
 int store_get_schema_version(Store *store);
