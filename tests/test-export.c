@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "app/clock.h"
 #include "app/export.h"
 #include "tests/helpers.h"
 
@@ -23,8 +24,7 @@ static Store *store_with_checkin(const char *dir, const char *name_en, const cha
 
 static char *today(void)
 {
-    g_autoptr(GDateTime) now = g_date_time_new_now_local();
-    return g_date_time_format(now, "%Y-%m-%d");
+    return clock_today(); /* the day the store files a check-in under */
 }
 
 /* The same rules as the receiver's exporter: one function writes both. */

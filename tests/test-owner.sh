@@ -32,7 +32,9 @@ chown root:root "$T/data/haazri.db"
 chmod 644 "$T/data/haazri.db"
 as_nobody "$CTL" status --config "$T/k.conf" > "$T/status.out" 2>&1 || true
 grep -q "^ownership: .*haazri.db.* belongs to root, not to nobody" "$T/status.out" || fail "status says nothing of it: $(cat "$T/status.out")"
-as_nobody "$BUILD/haazri" --config "$T/k.conf" < /dev/null > "$T/kiosk.out" 2> "$T/kiosk.out.err" &
+# setpriv itself in the background (not the shell function): $! is then the kiosk, for cleanup's kill.
+setpriv --reuid=nobody --regid=nogroup --clear-groups "$BUILD/haazri" --config "$T/k.conf" \
+    < /dev/null > "$T/kiosk.out" 2> "$T/kiosk.out.err" &
 KIOSK_PID=$!
 wait_for "$T/kiosk.out.err" "not ready: .*haazri.db cannot be written by this user" 10
 sleep 3
