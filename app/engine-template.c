@@ -117,6 +117,42 @@ EngineTemplate *engine_template_parse(const guint8 *data, gsize len, GError **er
                                (gint32 *)th->data, error);
 }
 
+gboolean engine_template_check(const guint8 *data, gsize len, GError **error)
+{
+    /* Minutiae: everything libfprint reads is what the engine's parser reads, and it checked it. */
+    g_autoptr(GError) local = NULL;
+    g_autoptr(EngineTemplate) t = engine_template_parse(data, len, &local);
+    if (!t && !g_error_matches(local, ENGINE_ERROR, ENGINE_ERROR_FOREIGN)) {
+        g_propagate_error(error, g_steal_pointer(&local));
+        return FALSE;
+    }
+    /* The frame around it, read as fp_print_deserialize() reads it (its normal form). */
+    g_autoptr(GBytes) body = g_bytes_new(data + 3, len - 3);
+    g_autoptr(GVariant) raw = g_variant_new_from_bytes(G_VARIANT_TYPE(FP3_VARIANT_TYPE), body, FALSE);
+    g_autoptr(GVariant) value = G_BYTE_ORDER == G_BIG_ENDIAN ? g_variant_byteswap(raw) : g_variant_get_normal_form(raw);
+    gint32 type = 0, julian = 0;
+    guint8 finger = 0;
+    g_autoptr(GVariant) boxed = NULL;
+    g_variant_get(value, "(i&s&sbymsmsi@a{sv}v)", &type, NULL, NULL, NULL, &finger, NULL, NULL, &julian,
+                  NULL, &boxed);
+    /* libfprint's FpFinger runs 0 (unknown) to 10; it hands the date to g_date_new_julian(). */
+    if (finger > 10) {
+        malformed(error, "its finger is not one of the ten");
+        return FALSE;
+    }
+    if (!g_date_valid_julian((guint32)julian)) {
+        malformed(error, "its enrollment date is not a date");
+        return FALSE;
+    }
+    /* A scanner's own template (match-on-chip): libfprint takes item 0 of the boxed value, which a
+     * damaged frame leaves empty (GLib aborts on that). */
+    if (type == PRINT_RAW && (!g_variant_is_container(boxed) || g_variant_n_children(boxed) == 0)) {
+        malformed(error, "the scanner's data in it is empty or damaged");
+        return FALSE;
+    }
+    return TRUE;
+}
+
 EngineTemplate *engine_template_copy(const EngineTemplate *t)
 {
     EngineTemplate *c = g_memdup2(t, sizeof *t);

@@ -39,6 +39,11 @@ typedef struct EngineTemplate EngineTemplate;
 /* Reads fp_print_serialize() output. Anything else is refused with a sentence saying what is wrong
  * (never a crash, never the template's content in the message). */
 EngineTemplate *engine_template_parse(const guint8 *data, gsize len, GError **error);
+/* Whether `data` may be given to libfprint's fp_print_deserialize(), which trusts the frame and
+ * makes GLib abort on a damaged one (a real template with two bytes changed: SIGTRAP). Minutiae
+ * templates must pass engine_template_parse(); a scanner's own (match-on-chip) template must have
+ * a readable frame. Every template from outside goes through this first. */
+gboolean engine_template_check(const guint8 *data, gsize len, GError **error);
 /* Builds a template from columns: impression k has counts[k] minutiae, taken in order from x, y and
  * theta (degrees, NIST convention: counter-clockwise, y up). For tests and benchmarks. */
 EngineTemplate *engine_template_new(guint n_impressions, const guint *counts, const gint32 *x,

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 
@@ -42,23 +43,45 @@ static void fail_errno(GError **error, int err, const char *folder, const char *
     g_set_error(error, EXPORT_ERROR, err, "could not %s in %s: %s", doing, folder, why);
 }
 
-static void csv_field(GString *line, const char *v)
+/* A cell a spreadsheet would run as a formula: = + - @ (or a tab or CR before one) at the start.
+ * A plain number such as -3.5 is data and stays as it is. */
+static gboolean is_formula(const char *v)
 {
-    if (line->len && line->str[line->len - 1] != '\n')
-        g_string_append_c(line, ',');
+    if (!*v || !strchr("=+-@\t\r", *v))
+        return FALSE;
+    if (*v == '+' || *v == '-') {
+        char *end = NULL;
+        g_ascii_strtod(v, &end);
+        return !(end && end != v && *end == '\0' && g_ascii_isdigit(v[1]));
+    }
+    return TRUE;
+}
+
+void export_csv_append_cell(GString *line, const char *v)
+{
     if (!v)
         return;
-    if (!strpbrk(v, ",\"\r\n")) {
+    gboolean formula = is_formula(v);
+    if (!formula && !strpbrk(v, ",\"\r\n")) {
         g_string_append(line, v);
         return;
     }
     g_string_append_c(line, '"');
+    if (formula)
+        g_string_append_c(line, '\''); /* shown as text, never evaluated */
     for (const char *p = v; *p; p++) {
         if (*p == '"')
             g_string_append_c(line, '"');
         g_string_append_c(line, *p);
     }
     g_string_append_c(line, '"');
+}
+
+static void csv_field(GString *line, const char *v)
+{
+    if (line->len && line->str[line->len - 1] != '\n')
+        g_string_append_c(line, ',');
+    export_csv_append_cell(line, v);
 }
 
 typedef struct {
@@ -103,19 +126,38 @@ static gboolean add_row(const StoreCheckinRow *r, gpointer data, GError **error)
     return w->buf->len < 64 * 1024 || flush(w, error);
 }
 
-static gboolean write_fully(const char *path, const char *folder, const char *text, GError **error)
+/* Creates `path` new for writing, never through a link: an export may run as root into a folder
+ * anyone can write (a USB stick), where a planted symlink at the predictable temporary name would
+ * otherwise make it overwrite any file. A leftover regular file (an interrupted export) is removed
+ * first; anything else in the way is refused. -1 with `error` set on failure. */
+static int create_new(const char *path, const char *folder, const char *what, GError **error)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        fail_errno(error, errno, folder, "create the manifest");
-        return FALSE;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd >= 0)
+            return fd;
+        if (errno != EEXIST) {
+            g_autofree char *doing = g_strdup_printf("create the %s", what);
+            fail_errno(error, errno, folder, doing);
+            return -1;
+        }
+        struct stat st;
+        if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) || attempt > 0 || unlink(path) != 0)
+            break;
     }
+    g_autofree char *base = g_path_get_basename(path);
+    g_set_error(error, EXPORT_ERROR, EEXIST,
+                "could not create the %s in %s: %s is in the way and is not a file this export made "
+                "(a link?); it was left alone — remove it and export again", what, folder, base);
+    return -1;
+}
+
+static gboolean write_fully(int fd, const char *folder, const char *text, GError **error)
+{
     size_t len = strlen(text);
     gboolean ok = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
-    int err = errno;
-    close(fd);
     if (!ok)
-        fail_errno(error, err, folder, "write the manifest");
+        fail_errno(error, errno, folder, "write the manifest");
     return ok;
 }
 
@@ -127,15 +169,17 @@ gboolean export_checkins(Store *store, const char *device_id, const char *from, 
     g_autofree char *partial = g_strdup_printf("%s/.%s.partial", folder, name);
     g_autofree char *csv = g_build_filename(folder, name, NULL);
     g_autofree char *manifest = g_strconcat(csv, ".sha256", NULL);
+    g_autofree char *manifest_partial = g_strdup_printf("%s/.%s.sha256.partial", folder, name);
     g_autofree char *line = NULL;
+    gboolean made_partial = FALSE, made_manifest = FALSE;
+    int mfd = -1;
 
     Writer w = {.folder = folder, .sum = g_checksum_new(G_CHECKSUM_SHA256), .buf = g_string_new(NULL)};
-    w.fd = open(partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    w.fd = create_new(partial, folder, "export", error);
     gboolean ok = FALSE;
-    if (w.fd < 0) {
-        fail_errno(error, errno, folder, "create the export");
+    if (w.fd < 0)
         goto out;
-    }
+    made_partial = TRUE;
     g_string_append(w.buf, "uuid,time,date,case_number,name_en,name_ur,result,method,score,device_id\r\n");
     if (!store_foreach_checkin(store, from, to, add_row, &w, error) || !flush(&w, error))
         goto out;
@@ -146,15 +190,22 @@ gboolean export_checkins(Store *store, const char *device_id, const char *from, 
     }
     close(w.fd);
     w.fd = -1;
+    /* rename() replaces a link at the final name; it never writes through it. */
     if (g_rename(partial, csv) != 0) {
         fail_errno(error, errno, folder, "name the export");
         goto out;
     }
+    made_partial = FALSE;
     line = g_strdup_printf("%s  %s\n", g_checksum_get_string(w.sum), name);
-    if (!write_fully(manifest, folder, line, error)) {
+    mfd = create_new(manifest_partial, folder, "manifest", error);
+    made_manifest = mfd >= 0;
+    if (mfd < 0 || !write_fully(mfd, folder, line, error) || g_rename(manifest_partial, manifest) != 0) {
+        if (mfd >= 0 && error && !*error)
+            fail_errno(error, errno, folder, "name the manifest");
         g_unlink(csv);
         goto out;
     }
+    made_manifest = FALSE;
     int dirfd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dirfd >= 0) {
         fsync(dirfd);
@@ -168,8 +219,13 @@ gboolean export_checkins(Store *store, const char *device_id, const char *from, 
 out:
     if (w.fd >= 0)
         close(w.fd);
-    if (!ok)
+    if (mfd >= 0)
+        close(mfd);
+    /* Only what this export created is removed: a link someone planted stays, for them to see. */
+    if (made_partial)
         g_unlink(partial);
+    if (made_manifest)
+        g_unlink(manifest_partial);
     g_checksum_free(w.sum);
     g_string_free(w.buf, TRUE);
     return ok;

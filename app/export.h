@@ -27,3 +27,7 @@ GPtrArray *export_find_removable_media(void);
 gboolean export_checkins(Store *store, const char *device_id, const char *from, const char *to,
                          const char *folder, ExportResult *out, GError **error);
 void export_result_clear(ExportResult *result);
+/* One CSV cell appended to `line` (no separator): quoted when it must be, and a cell a spreadsheet
+ * would run as a formula (= + - @, tab, CR first) is prefixed with ' inside quotes, so it is shown
+ * as text. The kiosk's export and the receiver's both write cells with it. */
+void export_csv_append_cell(GString *line, const char *value);

@@ -198,6 +198,38 @@ static void on_demo_command(const char *line, gpointer images_dir)
     hand_place(png);
 }
 
+/* A database this user cannot write (made root's by an installer's command) would open read-only
+ * and end every touch in NOT SAVED behind a screen that looks ready. So: no "ready" until a real write
+ * commits; meanwhile one sentence on stderr and in systemd's status, and the amber light, checked
+ * again every few seconds (opening it again) so that fixing the owner is enough. FALSE when the
+ * database can no longer be opened at all. */
+static gboolean wait_until_writable(Store **store, const char *db_path, const LedsConfig *leds_config)
+{
+    g_autoptr(GError) error = NULL;
+    if (store_check_writable(*store, db_path, &error))
+        return TRUE;
+    g_printerr("haazri: not ready: %s\n", error->message);
+    g_autofree char *status = g_strdup_printf("not ready: %s", error->message);
+    service_notify_status(status);
+    g_autoptr(Leds) leds = leds_new(leds_config, NULL);
+    leds_set_offline(leds, TRUE); /* steady amber: something needs someone's attention */
+    for (;;) {
+        g_usleep(2 * G_USEC_PER_SEC);
+        g_clear_error(&error);
+        /* SQLite keeps a file it opened read-only read-only: open it again. */
+        g_clear_pointer(store, store_close);
+        *store = store_open(db_path, &error);
+        if (!*store) {
+            g_printerr("haazri: %s\n", error->message);
+            return FALSE;
+        }
+        if (store_check_writable(*store, db_path, &error)) {
+            g_message("the database can be written now; starting");
+            return TRUE;
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     log_use_utf8();
@@ -250,6 +282,8 @@ int main(int argc, char **argv)
         g_printerr("haazri: %s\n", error->message);
         return 2;
     }
+    if (!wait_until_writable(&store, db_path, &leds_config))
+        return 1;
     g_auto(SyncConfig) sync_config;
     sync_config_init(&sync_config);
     if (config->keyfile && !sync_config_load(config->keyfile, config->path, &sync_config, &error)) {

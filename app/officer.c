@@ -198,7 +198,7 @@ gboolean officer_set_finger(Store *s, const char *username, const char *finger, 
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db,
                            "INSERT OR REPLACE INTO officer_fingers (officer_id, finger, print, enrolled_at) "
-                           "SELECT id, ?, ?, ? FROM officers WHERE username = ?",
+                           "SELECT id, ?, seal(?, 'officer_print'), ? FROM officers WHERE username = ?",
                            -1, &st, NULL) != SQLITE_OK)
         return store_fail(s, error, "store the officer's finger");
     g_autoptr(GDateTime) now = clock_now();
@@ -219,7 +219,7 @@ gboolean officer_set_finger(Store *s, const char *username, const char *finger, 
 GPtrArray *officer_get_fingers(Store *s, gint64 officer_id, GError **error)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT print FROM officer_fingers WHERE officer_id = ? ORDER BY finger", -1, &st,
+    if (sqlite3_prepare_v2(s->db, "SELECT unseal(print, 'officer_print') FROM officer_fingers WHERE officer_id = ? ORDER BY finger", -1, &st,
                            NULL) != SQLITE_OK)
         return store_fail(s, error, "read the officer's fingers"), NULL;
     sqlite3_bind_int64(st, 1, officer_id);

@@ -87,7 +87,7 @@ GPtrArray *roster_for_day(Store *s, const char *date, GDateTime *now, RosterCoun
                            "WITH came AS (SELECT probationer_id, min(wall_time) AS at FROM checkins "
                            "  WHERE local_date = ?1 AND result = 'recorded' "
                            "  GROUP BY probationer_id) "
-                           "SELECT p.id, p.case_number, p.name_en, p.name_ur, s.rule, s.starts, s.ends, s.due_by, "
+                           "SELECT p.id, p.case_number, unseal(p.name_en, 'name_en'), unseal(p.name_ur, 'name_ur'), s.rule, s.starts, s.ends, s.due_by, "
                            "  came.at "
                            "FROM probationers p LEFT JOIN schedules s ON s.probationer_id = p.id "
                            "LEFT JOIN came ON came.probationer_id = p.id "

@@ -162,7 +162,8 @@ gboolean search_add_finger(Search *s, gint64 finger_id, gint64 probationer_id, G
                     finger_id, local->message, refusal_hint(local, "re-enroll it"));
         return FALSE;
     }
-    FpPrint *p = len ? fp_print_deserialize(data, len, &local) : NULL;
+    /* libfprint aborts on a damaged frame: checked first (issue 22.3). */
+    FpPrint *p = len && engine_template_check(data, len, &local) ? fp_print_deserialize(data, len, &local) : NULL;
     if (!p) {
         g_set_error(error, SEARCH_ERROR, 2, "enrolled finger %" G_GINT64_FORMAT
                     " has an unreadable template (%s); re-enroll it",

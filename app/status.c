@@ -1,5 +1,6 @@
 /* status — collecting the kiosk's health. See status.h. */
 #include "app/status.h"
+#include "app/owner.h"
 
 #include <fprint.h>
 
@@ -63,6 +64,7 @@ void status_collect(const Config *config, Store *store, const char *store_error,
     out->store_ok = store && store_get_summary(store, &out->store, &error);
     if (!out->store_ok)
         out->store_error = g_strdup(error ? error->message : store_error ? store_error : "not opened");
+    out->ownership = owner_find_foreign(config->data_dir);
     out->scanners = describe_scanners();
     out->leds = describe_leds(config);
     out->display = describe_display();
@@ -81,6 +83,7 @@ void status_clear(Status *s)
     g_free(s->config_path);
     g_free(s->db_path);
     g_free(s->store_error);
+    g_free(s->ownership);
     g_free(s->scanners);
     g_free(s->leds);
     g_free(s->display);

@@ -19,6 +19,7 @@ typedef struct {
     char *display;           /* what an SDL screen would use: DRM card, X11/Wayland, or "none" */
     guint64 disk_free_mb, disk_total_mb;
     gboolean disk_low;
+    char *ownership;         /* NULL, or which files in the data folder are not the service user's */
 } Status;
 
 /* Fills `out` from the config and the store (opened read-only by the caller, may be NULL). */

@@ -118,7 +118,7 @@ rollback:
 }
 
 #define ROW_COLUMNS                                                                                \
-    "SELECT c.id, c.uuid, c.wall_time, c.local_date, p.case_number, p.name_en, p.name_ur, c.result, "   \
+    "SELECT c.id, c.uuid, c.wall_time, c.local_date, p.case_number, unseal(p.name_en, 'name_en'), unseal(p.name_ur, 'name_ur'), c.result, "   \
     "c.method, c.score, c.device_id, c.sync_state FROM checkins c "                                   \
     "LEFT JOIN probationers p ON p.id = c.probationer_id "
 
@@ -222,8 +222,8 @@ GPtrArray *store_query_log(Store *s, const StoreLogQuery *q, GError **error)
     if (q->before_id)
         g_string_append(sql, " AND c.id < ?4");
     if (q->text && *q->text)
-        g_string_append(sql, " AND c.probationer_id IN (SELECT id FROM probationers WHERE name_en LIKE '%' || ?5 || '%'"
-                             " OR name_ur LIKE '%' || ?5 || '%' OR case_number LIKE ?5 || '%')");
+        g_string_append(sql, " AND c.probationer_id IN (SELECT id FROM probationers WHERE unseal(name_en, 'name_en') LIKE '%' || ?5 || '%'"
+                             " OR unseal(name_ur, 'name_ur') LIKE '%' || ?5 || '%' OR case_number LIKE ?5 || '%')");
     g_string_append(sql, " ORDER BY c.id DESC LIMIT ?6");
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db, sql->str, -1, &st, NULL) != SQLITE_OK)

@@ -2,10 +2,13 @@
 #pragma once
 
 #include "app/store-schema.h"
+#include "app/seal.h"
 #include "app/store.h"
 
 struct Store {
     sqlite3 *db;
+    Seal *seal;       /* the key of names and templates (store.key beside the database) */
+    char *key_path;
     char boot_id[40]; /* this boot's id: monotonic times are comparable only within one boot */
 };
 

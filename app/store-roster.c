@@ -122,15 +122,17 @@ static gboolean apply_person(Store *s, const StoreRosterPerson *p, const char *k
     if (!id && !active)
         return TRUE; /* never known here, and not for here: nothing to keep */
     if (!id) {
-        if (!run(s, NULL, "INSERT INTO probationers (case_number, cnic, name_en, name_ur, office, status, "
-                          "created_at, updated_at, status_sent_at) VALUES (?, ?, ?, ?, ?, 'active', ?, ?7, ?7)",
+        if (!run(s, NULL, "INSERT INTO probationers (case_number, cnic_sealed, name_en, name_ur, office, status, "
+                          "created_at, updated_at, status_sent_at) VALUES (?, seal(?, 'cnic'), seal(?, 'name_en'), "
+                          "seal(?, 'name_ur'), ?, 'active', ?, ?7, ?7)",
                  "ttttttt", p->case_number, p->cnic, p->name_en, p->name_ur, p->office, now, now))
             return store_fail(s, error, "add a probationer from the roster");
         id = sqlite3_last_insert_rowid(s->db);
         stats->added++;
     } else {
-        if (!run(s, NULL, "UPDATE probationers SET cnic = coalesce(?, cnic), name_en = ?, "
-                          "name_ur = coalesce(?, name_ur), office = ?, updated_at = ? WHERE id = ?",
+        if (!run(s, NULL, "UPDATE probationers SET cnic_sealed = coalesce(seal(?, 'cnic'), cnic_sealed), "
+                          "name_en = seal(?, 'name_en'), name_ur = coalesce(seal(?, 'name_ur'), name_ur), office = ?, "
+                          "updated_at = ? WHERE id = ?",
                  "ttttti", p->cnic, p->name_en, p->name_ur, p->office, now, id))
             return store_fail(s, error, "update a probationer from the roster");
         /* Only a status that changes is written: gallery_version's trigger fires on any UPDATE OF
@@ -154,11 +156,11 @@ static gboolean apply_person(Store *s, const StoreRosterPerson *p, const char *k
         /* A finger enrolled here and not yet at the centre is newer than the centre's: kept (it goes
          * up, and comes back in a later page). */
         if (!run(s, NULL, "INSERT INTO fingers (probationer_id, finger, print, driver, enrolled_at, sent_at) "
-                          "VALUES (?, ?, ?, ?, ?, ?5) ON CONFLICT (probationer_id, finger) DO UPDATE SET "
+                          "VALUES (?, ?, seal(?3, 'print'), ?, ?, ?5) ON CONFLICT (probationer_id, finger) DO UPDATE SET "
                           "print = excluded.print, driver = excluded.driver, enrolled_at = excluded.enrolled_at, "
                           "sent_at = excluded.sent_at "
                           "WHERE fingers.sent_at IS NOT NULL AND "
-                          "(print IS NOT excluded.print OR driver IS NOT excluded.driver)",
+                          "(unseal(print, 'print') IS NOT ?3 OR driver IS NOT excluded.driver)",
                  "itbtt", id, f->finger, f->print, f->driver, now))
             return store_fail(s, error, "store a finger from the roster");
         stats->fingers++;
@@ -274,13 +276,13 @@ StoreRoster *store_enrollments_unsent(Store *s, guint limit, GArray *keys, GErro
      * grouped by person (a status-only row has no finger). */
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db,
-                           "SELECT p.id, p.case_number, p.cnic, p.name_en, p.name_ur, p.office, p.status, "
-                           "  f.id, f.finger, f.driver, f.print "
+                           "SELECT p.id, p.case_number, unseal(p.cnic_sealed, 'cnic'), unseal(p.name_en, 'name_en'), "
+                           "  unseal(p.name_ur, 'name_ur'), p.office, p.status, f.id, f.finger, f.driver, unseal(f.print, 'print') "
                            "FROM fingers f INDEXED BY fingers_unsent JOIN probationers p ON p.id = f.probationer_id "
                            "WHERE f.sent_at IS NULL "
                            "UNION ALL "
-                           "SELECT p.id, p.case_number, p.cnic, p.name_en, p.name_ur, p.office, p.status, "
-                           "  NULL, NULL, NULL, NULL "
+                           "SELECT p.id, p.case_number, unseal(p.cnic_sealed, 'cnic'), unseal(p.name_en, 'name_en'), "
+                           "  unseal(p.name_ur, 'name_ur'), p.office, p.status, NULL, NULL, NULL, NULL "
                            "FROM probationers p INDEXED BY probationers_status_unsent WHERE p.status_sent_at IS NULL "
                            "ORDER BY 2, 9 LIMIT ?",
                            -1, &st, NULL) != SQLITE_OK)
@@ -333,7 +335,7 @@ gboolean store_enrollments_mark_sent(Store *s, const GArray *keys, GError **erro
         /* Re-enrolled (another print) or (de)activated again while the request was out: that still
          * has to go. */
         if (k->finger_id)
-            ok = run(s, NULL, "UPDATE fingers SET sent_at = ? WHERE id = ? AND print = ?", "tib", now, k->finger_id,
+            ok = run(s, NULL, "UPDATE fingers SET sent_at = ? WHERE id = ? AND unseal(print, 'print') = ?", "tib", now, k->finger_id,
                      k->print);
         else
             ok = run(s, NULL, "UPDATE probationers SET status_sent_at = ? WHERE id = ? AND status = ? "

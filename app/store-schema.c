@@ -148,6 +148,18 @@ static const char *const migrations[] = {
     "DROP TRIGGER gallery_fingers_u;"
     "CREATE TRIGGER gallery_fingers_u AFTER UPDATE OF probationer_id, finger, print, driver ON fingers"
     "  BEGIN UPDATE gallery_version SET version = version + 1; END;",
+
+    /* 7: names, CNIC and fingerprint templates encrypted at rest (app/seal.h: seal() and unseal() are
+     * registered on the connection before migrating). The CNIC moves to cnic_sealed (the old
+     * column's 13-digit CHECK cannot hold a sealed value; the store checks the digits before
+     * sealing). Case numbers stay in the clear: they are the identifiers every other record and
+     * the centre use. The name index goes: names are searched after unsealing. */
+    "ALTER TABLE probationers ADD COLUMN cnic_sealed BLOB;"
+    "UPDATE probationers SET cnic_sealed = seal(cnic, 'cnic'), cnic = NULL, name_en = seal(name_en, 'name_en'),"
+    "  name_ur = seal(name_ur, 'name_ur');"
+    "UPDATE fingers SET print = seal(print, 'print');"
+    "UPDATE officer_fingers SET print = seal(print, 'officer_print');"
+    "DROP INDEX probationers_by_name;",
 };
 
 int store_schema_latest(void)

@@ -3,7 +3,13 @@
 #include "app/store-private.h"
 #include "app/clock.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "app/owner.h"
 
 /* PRAGMA application_id: tells a Haazri database from any other SQLite file ("HAZR"). */
 #define HAAZRI_APPLICATION_ID 0x48415A52
@@ -113,9 +119,75 @@ static gboolean exec(Store *s, const char *sql, GError **error)
     return TRUE;
 }
 
+/* The key to names and templates. A rotation that committed but did not get to rename its new key
+ * into place left it as store.key.new: check_key() takes whichever opens the database. */
+static gboolean open_key(Store *s, GError **error)
+{
+    s->seal = seal_load_or_create(s->key_path, error);
+    return s->seal && seal_register(s->seal, NULL, s->db, error);
+}
+
+/* A sealed marker in sync_meta tells a wrong key (another kiosk's, a lost one) from a damaged row, and
+ * says so at opening rather than at the first name read. */
+static gboolean check_key(Store *s, GError **error)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT unseal(value, 'key_check') FROM sync_meta WHERE key = 'key_check'",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_fail(s, error, "check the database's key");
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return sqlite3_db_readonly(s->db, "main") ||
+               sqlite3_exec(s->db, "INSERT INTO sync_meta (key, value) VALUES ('key_check', "
+                                   "seal('haazri', 'key_check'))", NULL, NULL, NULL) == SQLITE_OK ||
+               store_fail(s, error, "note the database's key");
+    if (rc == SQLITE_ROW)
+        return TRUE;
+    g_autofree char *next = g_strconcat(s->key_path, ".new", NULL);
+    if (g_file_test(next, G_FILE_TEST_EXISTS)) {
+        /* A rotation committed and stopped before renaming its key: finish it. */
+        g_autoptr(Seal) fresh = seal_load_or_create(next, NULL);
+        if (fresh && seal_register(fresh, NULL, s->db, NULL) &&
+            sqlite3_exec(s->db, "SELECT unseal(value, 'key_check') FROM sync_meta WHERE key = 'key_check'",
+                         NULL, NULL, NULL) == SQLITE_OK &&
+            rename(next, s->key_path) == 0) {
+            seal_free(s->seal);
+            s->seal = g_steal_pointer(&fresh);
+            return TRUE;
+        }
+        seal_register(s->seal, NULL, s->db, NULL);
+    }
+    g_set_error(error, STORE_ERROR, STORE_ERROR_KEY, "%s is not the key this database's names and fingerprints were "
+                "sealed with (another kiosk's, or replaced); restore the kiosk's own %s", s->key_path, STORE_KEY_FILE);
+    return FALSE;
+}
+
+/* A new database file, made before SQLite opens it so that it belongs to the service user from its
+ * first byte when root creates it (haazri-ctl at installation); SQLite then gives its -wal and -shm
+ * the database file's owner. Not world-readable: it holds the probationers. */
+static gboolean create_file(const char *path, GError **error)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
+    if (fd < 0) {
+        if (errno == EEXIST)
+            return TRUE;
+        g_set_error(error, STORE_ERROR, STORE_ERROR_IO, "%s: cannot create the database: %s", path, g_strerror(errno));
+        return FALSE;
+    }
+    g_autofree char *folder = g_path_get_dirname(path);
+    gboolean ok = owner_adopt_fd(fd, folder, error);
+    close(fd);
+    if (!ok)
+        unlink(path);
+    return ok;
+}
+
 Store *store_open(const char *path, GError **error)
 {
     if (g_file_test(path, G_FILE_TEST_EXISTS) && !check_existing(path, error))
+        return NULL;
+    if (!g_file_test(path, G_FILE_TEST_EXISTS) && !create_file(path, error))
         return NULL;
 
     g_autoptr(Store) s = g_new0(Store, 1);
@@ -131,6 +203,13 @@ Store *store_open(const char *path, GError **error)
         !exec(s, "PRAGMA synchronous = FULL", error) ||
         !exec(s, "PRAGMA foreign_keys = ON", error))
         return NULL;
+    /* Names and templates are sealed with the key beside the database (app/seal.h). Secure delete:
+     * what an update replaces (the clear text before migration 7, an old key's ciphertext) is
+     * overwritten, not left in free pages. */
+    g_autofree char *folder = g_path_get_dirname(path);
+    s->key_path = g_build_filename(folder, STORE_KEY_FILE, NULL);
+    if (!exec(s, "PRAGMA secure_delete = ON", error) || !open_key(s, error))
+        return NULL;
     int version = store_get_schema_version(s);
     if (version == 0) {
         g_autofree char *set = g_strdup_printf("PRAGMA application_id = %d", HAAZRI_APPLICATION_ID);
@@ -139,6 +218,19 @@ Store *store_open(const char *path, GError **error)
     }
     if (!store_schema_migrate(s->db, version, store_schema_latest(), error))
         return NULL;
+    if (version < 7 && store_schema_latest() >= 7)
+        /* The clear text that was there is gone from the WAL and the file. */
+        sqlite3_exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+    if (!check_key(s, error))
+        return NULL;
+    /* Run as root on an existing database: SQLite made -wal and -shm with the database's owner, but a
+     * database an older version left root's is handed over here too. */
+    const char *const suffixes[] = {"", "-wal", "-shm"};
+    for (gsize i = 0; i < G_N_ELEMENTS(suffixes); i++) {
+        g_autofree char *file = g_strconcat(path, suffixes[i], NULL);
+        if (!owner_adopt(file, error))
+            return NULL;
+    }
 
     g_autofree char *boot = NULL;
     if (g_file_get_contents("/proc/sys/kernel/random/boot_id", &boot, NULL, NULL))
@@ -148,11 +240,30 @@ Store *store_open(const char *path, GError **error)
     return g_steal_pointer(&s);
 }
 
+gboolean store_check_writable(Store *s, const char *path, GError **error)
+{
+    /* A real write, committed: a read-only file, folder, -wal or -shm all fail it, as a check-in would. */
+    gboolean ok = !sqlite3_db_readonly(s->db, "main") &&
+                  sqlite3_exec(s->db, "BEGIN IMMEDIATE; UPDATE gallery_version SET version = version; COMMIT",
+                               NULL, NULL, NULL) == SQLITE_OK;
+    if (ok)
+        return TRUE;
+    const char *why = sqlite3_db_readonly(s->db, "main") ? "it opened read-only" : sqlite3_errmsg(s->db);
+    g_set_error(error, STORE_ERROR, STORE_ERROR_READONLY,
+                "%s cannot be written by this user (%s): no check-in would be saved — the database, its -wal and "
+                "-shm files and its folder must belong to the service user (as root: chown -R haazri:haazri "
+                "the data folder)", path, why);
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return FALSE;
+}
+
 void store_close(Store *s)
 {
     if (!s)
         return;
     sqlite3_close(s->db);
+    seal_free(s->seal);
+    g_free(s->key_path);
     g_free(s);
 }
 
@@ -177,6 +288,10 @@ static gboolean check_sizes(const StoreProbationer *p, GError **error)
         {"the case number", p->case_number, 64, TRUE}, {"the English name", p->name_en, 200, TRUE},
         {"the Urdu name", p->name_ur, 400, FALSE},      {"the office", p->office, 200, TRUE},
     };
+    if (p->cnic && *p->cnic && (strlen(p->cnic) != 13 || strspn(p->cnic, "0123456789") != 13)) {
+        g_set_error(error, STORE_ERROR, STORE_ERROR_EXISTS, "CNIC \"%s\" is not valid: expected 13 digits", p->cnic);
+        return FALSE;
+    }
     for (gsize i = 0; i < G_N_ELEMENTS(fields); i++) {
         gsize len = fields[i].value ? strlen(fields[i].value) : 0;
         if ((fields[i].required && len == 0) || len > fields[i].max) {
@@ -197,8 +312,9 @@ gint64 store_add_probationer(Store *s, const StoreProbationer *p, GError **error
     g_autofree char *at = store_now_iso(now);
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db,
-                           "INSERT INTO probationers (case_number, cnic, name_en, name_ur, office, "
-                           "status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           "INSERT INTO probationers (case_number, cnic_sealed, name_en, name_ur, office, "
+                           "status, created_at, updated_at) VALUES (?, seal(?, 'cnic'), seal(?, 'name_en'), "
+                           "seal(?, 'name_ur'), ?, ?, ?, ?)",
                            -1, &st, NULL) != SQLITE_OK)
         return store_fail(s, error, "add the probationer"), 0;
     sqlite3_bind_text(st, 1, p->case_number, -1, SQLITE_TRANSIENT);
@@ -228,7 +344,8 @@ gint64 store_add_probationer(Store *s, const StoreProbationer *p, GError **error
 }
 
 #define PROBATIONER_COLUMNS                                                                        \
-    "SELECT p.id, p.case_number, p.cnic, p.name_en, p.name_ur, p.office, p.status, "               \
+    "SELECT p.id, p.case_number, unseal(p.cnic_sealed, 'cnic'), unseal(p.name_en, 'name_en'), "      \
+    "unseal(p.name_ur, 'name_ur'), p.office, p.status, "                                            \
     "(SELECT count(*) FROM fingers f WHERE f.probationer_id = p.id) FROM probationers p "
 
 static void read_probationer(sqlite3_stmt *st, StoreProbationer *out)
@@ -349,7 +466,7 @@ gint64 store_add_finger(Store *s, gint64 probationer_id, const char *finger, GBy
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db,
                            "INSERT INTO fingers (probationer_id, finger, print, driver, enrolled_at) "
-                           "VALUES (?, ?, ?, ?, ?)",
+                           "VALUES (?, ?, seal(?, 'print'), ?, ?)",
                            -1, &st, NULL) != SQLITE_OK)
         return store_fail(s, error, "store the finger"), 0;
     gsize len = 0;
@@ -379,7 +496,7 @@ gboolean store_replace_finger(Store *s, gint64 probationer_id, const char *finge
     g_autofree char *at = store_now_iso(now);
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db,
-                           "UPDATE fingers SET print = ?, driver = ?, enrolled_at = ?, sent_at = NULL "
+                           "UPDATE fingers SET print = seal(?, 'print'), driver = ?, enrolled_at = ?, sent_at = NULL "
                            "WHERE probationer_id = ? AND finger = ?",
                            -1, &st, NULL) != SQLITE_OK)
         return store_fail(s, error, "store the finger");
@@ -423,7 +540,7 @@ gboolean store_foreach_active_finger(Store *s, StoreFingerFunc func, gpointer us
                                      GError **error)
 {
     return foreach_finger(s,
-                          "SELECT f.id, f.probationer_id, f.finger, f.print FROM fingers f "
+                          "SELECT f.id, f.probationer_id, f.finger, unseal(f.print, 'print') FROM fingers f "
                           "JOIN probationers p ON p.id = f.probationer_id "
                           "WHERE p.status = 'active' ORDER BY f.id",
                           0, func, user_data, error);
@@ -433,7 +550,7 @@ gboolean store_foreach_finger_of(Store *s, gint64 probationer_id, StoreFingerFun
                                  gpointer user_data, GError **error)
 {
     return foreach_finger(s,
-                          "SELECT id, probationer_id, finger, print FROM fingers "
+                          "SELECT id, probationer_id, finger, unseal(print, 'print') FROM fingers "
                           "WHERE probationer_id = ? ORDER BY id",
                           probationer_id, func, user_data, error);
 }

@@ -18,6 +18,8 @@ typedef enum {
     STORE_ERROR_EXISTS,    /* e.g. a case number or finger that is already enrolled */
     STORE_ERROR_NOT_FOUND,
     STORE_ERROR_INVALID,   /* data that can't be stored as given (e.g. a schedule from the centre) */
+    STORE_ERROR_READONLY,  /* this user cannot write the database (wrong owner or permissions) */
+    STORE_ERROR_KEY,       /* store.key does not open this database's sealed names and fingerprints */
 } StoreError;
 
 typedef struct Store Store;
@@ -72,7 +74,20 @@ typedef struct {
     char *sync_state;
 } StoreCheckinRow;
 
+/* Names, CNIC and templates are sealed with the key in this file beside the database (app/seal.h). */
+#define STORE_KEY_FILE "store.key"
+/* Run as root, a database it creates (and its -wal, -shm) belongs to the owner of its folder, the
+ * service user (app/owner.h). */
 Store *store_open(const char *path, GError **error);
+/* Commits one real write: FALSE with a sentence naming `path` and what to do when this user cannot
+ * write it (SQLite opens such a file read-only without complaint). The kiosk checks before "ready". */
+gboolean store_check_writable(Store *store, const char *path, GError **error);
+/* A new key for the sealed names, CNICs and templates: all re-sealed in one transaction (audited),
+ * then the new key replaces store.key. `rows` (may be NULL) gets how many rows changed. */
+gboolean store_rotate_key(Store *store, const char *actor, guint *rows, GError **error);
+/* Many writes in one transaction (an import, the benches): one fsync instead of one per row. */
+gboolean store_bulk_begin(Store *store, GError **error);
+gboolean store_bulk_commit(Store *store, GError **error);
 void store_close(Store *store);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Store, store_close)
 int store_get_schema_version(Store *store);

@@ -63,3 +63,5 @@ int cmd_settings(int argc, char **argv);
 int cmd_prompts(int argc, char **argv);
 int cmd_sync(int argc, char **argv);
 int cmd_provision(int argc, char **argv);
+int cmd_key(int argc, char **argv);
+int cmd_enrollments(int argc, char **argv);

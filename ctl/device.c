@@ -33,6 +33,7 @@ int cmd_status(int argc, char **argv)
         add_string(b, "config", st.config_path);
         add_string(b, "database", st.db_path);
         add_string(b, "database_error", st.store_ok ? NULL : st.store_error);
+        add_string(b, "ownership_problem", st.ownership);
         if (st.store_ok) {
             add_int(b, "probationers_active", st.store.probationers_active);
             add_int(b, "fingers", st.store.fingers);
@@ -61,6 +62,8 @@ int cmd_status(int argc, char **argv)
                *st.store.oldest_pending ? ", oldest " : "", st.store.oldest_pending);
     else
         printf("database:      %s\n", st.store_error);
+    if (st.ownership)
+        printf("ownership:     %s\n", st.ownership);
     printf("scanner:       %s\nlights:        %s\ndisplay:       %s\ndisk:          %" G_GUINT64_FORMAT
            " MB free of %" G_GUINT64_FORMAT " MB%s\n",
            st.scanners, st.leds, st.display, st.disk_free_mb, st.disk_total_mb,

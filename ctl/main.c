@@ -31,6 +31,8 @@ static const Command commands[] = {
     {"audit", cmd_audit, "audit verify: check the officers' audit trail"},
     {"sync", cmd_sync, "the central server: status, now (send what waits), requeue (quarantined)"},
     {"provision", cmd_provision, "register this kiosk with the central server (--server URL --token T)"},
+    {"key", cmd_key, "key rotate: a new key for the names and fingerprints sealed in the database"},
+    {"enrollments", cmd_enrollments, "enrollments export --out FILE: fingers enrolled here, for roster load"},
     {"settings", cmd_settings, "the settings changed on the device's screen: list, set, reset"},
     {"leds", cmd_leds, "leds test: cycle every light and the buzzer (wiring check)"},
     {"prompts", cmd_prompts, "print the spoken prompts (used by make prompts)"},

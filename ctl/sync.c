@@ -1,4 +1,5 @@
 /* sync — haazri-ctl's side of the central server: sync status|now|requeue, provision. */
+#include "app/owner.h"
 #include "ctl/ctl.h"
 #include "app/clock.h"
 
@@ -307,7 +308,8 @@ int cmd_provision(int argc, char **argv)
     g_autofree char *marker = g_build_filename(a.config->data_dir, "provisioned", NULL);
     if (!sync_credentials_save(a.config->data_dir, &creds, &error) ||
         !store_audit(a.store, actor(), "provision", server, NULL, &error) ||
-        !g_file_set_contents_full(marker, server, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &error)) {
+        !g_file_set_contents_full(marker, server, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &error) ||
+        !owner_adopt(marker, &error)) {
         fprintf(stderr, "haazri-ctl provision: %s\n", error->message);
         return 1;
     }

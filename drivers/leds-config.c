@@ -214,6 +214,9 @@ gboolean leds_config_load(GKeyFile *kf, const char *path, LedsConfig *out, GErro
     g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
     if (path == NULL)
         path = "(configuration)";
+    /* `out` may hold what leds_config_init() gave it (every caller does that first): free it
+     * before the defaults go in again, or those strings leak. */
+    leds_config_clear(out);
     leds_config_init(out);
     if (!g_key_file_has_group(kf, GROUP))
         return TRUE; /* no [leds]: defaults, so a kiosk wired as documented needs no configuration */

@@ -93,7 +93,8 @@ const char *leds_line_to_string(LedsLine line);
 
 /* Defaults, then [leds] of `kf` if present. `path` is only for messages. A bad value fails with one
  * sentence naming file, group, key, value and what was expected; an unknown key is a g_warning. On
- * failure `out` is left cleared. */
+ * failure `out` is left cleared. `out` must be zeroed or initialised (leds_config_init) before the
+ * load, which frees what it held. */
 void leds_config_init(LedsConfig *cfg);
 gboolean leds_config_load(GKeyFile *kf, const char *path, LedsConfig *out, GError **error);
 void leds_config_clear(LedsConfig *cfg);

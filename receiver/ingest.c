@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "app/export.h"
 #include "receiver/receiver.h"
 #include "app/clock.h"
 
@@ -57,26 +58,14 @@ gboolean rx_save_heartbeat(RxDb *db, const char *device_id, const char *json, gi
                       p, 4, error);
 }
 
-/* A CSV field: quoted when it must be, and never read as a formula by a spreadsheet. */
+/* A CSV field: quoted when it must be, and never read as a formula by a spreadsheet (the kiosk's
+ * export writes its cells with the same function). */
 static void csv_field(FILE *out, const char *v, gboolean last)
 {
-    if (!v)
-        v = "";
-    gboolean formula = *v && strchr("=+-@", *v) && !g_ascii_isdigit(v[1]);
-    if (formula || strpbrk(v, ",\"\n\r")) {
-        fputc('"', out);
-        if (formula)
-            fputc('\'', out);
-        for (const char *p = v; *p; p++) {
-            if (*p == '"')
-                fputc('"', out);
-            fputc(*p, out);
-        }
-        fputc('"', out);
-    } else {
-        fputs(v, out);
-    }
-    fputc(last ? '\n' : ',', out);
+    g_autoptr(GString) cell = g_string_new(NULL);
+    export_csv_append_cell(cell, v ? v : "");
+    g_string_append_c(cell, last ? '\n' : ',');
+    fputs(cell->str, out);
 }
 
 /* Rows as CSV (a header line first) or a JSON array of objects; `kinds` says per column how JSON

@@ -76,7 +76,7 @@ static int cmd_serve(int argc, char **argv)
         {"max-buffered-mb", 0, 0, G_OPTION_ARG_INT, &buffered_mb,
          "request bodies held in memory at once, all connections together (default 512)", "MB"},
         {"fault-plan", 0, 0, G_OPTION_ARG_STRING, &faults,
-         "tests: faults for successive pushes, e.g. 500,503:2,slow:3000,cut,garbage,ok", "LIST"},
+         "tests: faults for successive pushes, e.g. 500,503:2,slow:3000,cut,garbage,proxy400,ok", "LIST"},
         {"clock-skew", 0, 0, G_OPTION_ARG_INT64, &skew, "tests: seconds added to every Date header", "S"},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };

@@ -148,6 +148,8 @@ static enum MHD_Result on_events(Server *s, struct MHD_Connection *c, RxDb *db, 
         g_message("fault for this push: %s", fault);
     if (g_strcmp0(fault, "500") == 0)
         return send_error(s, c, 500, "injected fault: internal error");
+    if (g_strcmp0(fault, "proxy400") == 0) /* a proxy's own refusal: HTML, not the centre's JSON */
+        return send_reply(s, c, 400, "<html><body>400 Bad Request (proxy)</body></html>", -1);
     if (fault && g_str_has_prefix(fault, "503:"))
         return send_reply(s, c, 503, "{\"error\": \"injected fault: busy\"}", g_ascii_strtoll(fault + 4, NULL, 10));
     gsize len = 0;

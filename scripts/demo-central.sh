@@ -43,8 +43,9 @@ if [ ! -f "$C/roster.json" ]; then
             # shellcheck disable=SC2086
             "$TOP/scripts/enroll-virtual.sh" "$B" "$C/desk/haazri.conf" "LHR-2026-0$n" "$name" "$name_ur" \
                 right-index $imgs > /dev/null
-            t=$(sqlite3 "$C/desk/haazri.db" "SELECT hex(f.print) FROM fingers f JOIN probationers p ON p.id = f.probationer_id
-                                            WHERE p.case_number = 'LHR-2026-0$n'" | basenc --base16 -d | base64 -w0)
+            "$B/haazri-ctl" enrollments export --config "$C/desk/haazri.conf" --out "$C/desk/enrolled.json" > /dev/null
+            t=$(jq -r --arg c "LHR-2026-0$n" '.probationers[] | select(.case_number == $c) | .fingers[0].template' \
+                "$C/desk/enrolled.json")
             printf '%s{"case_number": "LHR-2026-0%s", "name_en": "%s", "name_ur": "%s", "office": "Lahore",
                 "status": "active", "fingers": [{"finger": "right-index", "driver": "virtual_image", "template": "%s"}],
                 "schedule": {"rule": "weekly:mon,tue,wed,thu,fri,sat,sun", "starts": "2026-01-01", "due_by": "13:00"}}' \

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <unistd.h>
+#include "app/owner.h"
 #include "sync/sync.h"
 
 #define GROUP "sync"
@@ -173,13 +174,7 @@ gboolean sync_credentials_save(const char *data_dir, const SyncCredentials *c, G
         return FALSE;
     /* Provisioning usually runs as root: hand the file to whoever owns the data folder (the
      * service user), still 0600, so the kiosk can read it and nobody else can. */
-    struct stat dir;
-    if (geteuid() == 0 && stat(data_dir, &dir) == 0 && chown(path, dir.st_uid, dir.st_gid) != 0) {
-        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "cannot give %s to the kiosk's user: %s",
-                    path, g_strerror(errno));
-        return FALSE;
-    }
-    return TRUE;
+    return owner_adopt(path, error);
 }
 
 void sync_credentials_clear(SyncCredentials *c)

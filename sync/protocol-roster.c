@@ -1,6 +1,8 @@
 /* protocol-roster — the roster the centre sends (and loads) and the audit rows a kiosk pushes. See
  * protocol.h. */
 #include <fprint.h>
+
+#include "app/engine.h"
 #include <string.h>
 
 #include "app/schedule.h"
@@ -60,12 +62,23 @@ static StoreRosterFinger *parse_finger(JsonObject *o, const char *where, GError 
         return NULL;
     gsize len = 0;
     g_autofree guchar *raw = *b64 ? g_base64_decode(b64, &len) : NULL;
+    if (!*finger) {
+        g_set_error(error, PROTOCOL_ERROR, 1, "%s\"finger\" is empty", where);
+        return NULL;
+    }
+    /* Checked before libfprint ever sees it: its deserializer trusts the frame, and a damaged one
+     * aborts the process (issue 22.3) — one bad template must not stop a kiosk or the centre. */
     g_autoptr(GError) why = NULL;
-    g_autoptr(FpPrint) print = len ? fp_print_deserialize(raw, len, &why) : NULL;
-    if (!*finger || !print) {
-        g_set_error(error, PROTOCOL_ERROR, 1, "%s%s", where,
-                    !*finger ? "\"finger\" is empty"
-                             : "\"template\" is not a fingerprint template libfprint can read (base64 of fp_print_serialize)");
+    if (!len || !engine_template_check(raw, len, &why)) {
+        g_set_error(error, PROTOCOL_ERROR, 1, "%s\"template\" is not a fingerprint template libfprint can read "
+                    "(base64 of fp_print_serialize): the %s's is refused, %s", where, finger,
+                    why ? why->message : "it is empty");
+        return NULL;
+    }
+    g_autoptr(FpPrint) print = fp_print_deserialize(raw, len, &why);
+    if (!print) {
+        g_set_error(error, PROTOCOL_ERROR, 1, "%s\"template\" is not a fingerprint template libfprint can read "
+                    "(base64 of fp_print_serialize): the %s's is refused", where, finger);
         return NULL;
     }
     StoreRosterFinger *f = g_new0(StoreRosterFinger, 1);

@@ -25,8 +25,12 @@ static gboolean taken(Sync *s, const HttpReply *reply, const char *what, char **
         sync_contact(s, reply);
         return TRUE;
     }
+    if (sync_is_misconfigured(reply)) {
+        sync_misconfigured(s, reply, what);
+        return FALSE;
+    }
     g_autofree char *why = sync_describe_failure(reply, what);
-    if (sync_is_permanent(reply->status) && reply->status != 401 && reply->status != 403) {
+    if (sync_is_refused(reply)) {
         sync_contact(s, reply);
         g_free(*refused);
         *refused = g_steal_pointer(&why);
@@ -121,6 +125,10 @@ static void on_roster(const HttpReply *reply, gpointer data)
 {
     Sync *s = data;
     s->busy = FALSE;
+    if (sync_is_misconfigured(reply)) {
+        sync_misconfigured(s, reply, "a roster pull");
+        return;
+    }
     if (reply->status != 200) {
         g_autofree char *why = sync_describe_failure(reply, "a roster pull");
         if (reply->status == 401 || reply->status == 403)

@@ -50,8 +50,14 @@ void sync_contact(Sync *s, const HttpReply *reply);
 void sync_transient(Sync *s, const char *why, gint64 retry_after_s);
 /* "the server answered 409 to <what>: <its reason>" or "could not reach the server (<what>): ..." */
 char *sync_describe_failure(const HttpReply *reply, const char *what);
-/* A 4xx that sending again won't fix. */
-gboolean sync_is_permanent(long status);
+/* The centre refused what was sent, for good: a 400/409/413/422 whose body is the centre's JSON
+ * error. A 404, 405, 415 or any 4xx without that body comes from a wrong [sync] server path or a
+ * proxy, not from the centre judging a record: see sync_is_misconfigured(). */
+gboolean sync_is_refused(const HttpReply *reply);
+/* A 4xx that says the address is wrong (not auth, not a timeout or throttling, not a refusal). */
+gboolean sync_is_misconfigured(const HttpReply *reply);
+/* Backs off slowly and says the server's address looks wrong; nothing is quarantined. */
+void sync_misconfigured(Sync *s, const HttpReply *reply, const char *what);
 /* POSTs `json` (gzipped when `gzip`) to the server's `path`; busy until `done` runs. */
 void sync_send(Sync *s, const char *path, const char *json, gboolean gzip, HttpDoneFunc done);
 

@@ -139,9 +139,31 @@ char *sync_describe_failure(const HttpReply *reply, const char *what)
                            reason ? reason : "");
 }
 
-gboolean sync_is_permanent(long status)
+gboolean sync_is_refused(const HttpReply *reply)
 {
-    return status >= 400 && status < 500 && status != 408 && status != 429;
+    long st = reply->status;
+    if (st != 400 && st != 409 && st != 413 && st != 422)
+        return FALSE;
+    gsize len = 0;
+    const char *body = reply->body ? g_bytes_get_data(reply->body, &len) : NULL;
+    g_autofree char *reason = protocol_parse_error(body, len);
+    return reason != NULL;
+}
+
+gboolean sync_is_misconfigured(const HttpReply *reply)
+{
+    long st = reply->status;
+    return st >= 400 && st < 500 && st != 401 && st != 403 && st != 408 && st != 429 && !sync_is_refused(reply);
+}
+
+void sync_misconfigured(Sync *s, const HttpReply *reply, const char *what)
+{
+    g_autofree char *why = sync_describe_failure(reply, what);
+    g_autofree char *msg = g_strdup_printf("%s — that is not the centre refusing a record: is [sync] server (%s) the "
+                                           "right address? Nothing was quarantined; everything waits to be sent",
+                                           why, s->base);
+    g_message("sync: %s", msg);
+    sync_transient(s, msg, MAX(1, s->config.retry_max_ms / 1000));
 }
 
 static void on_pushed(const HttpReply *reply, gpointer data)
@@ -193,7 +215,12 @@ static void on_pushed(const HttpReply *reply, gpointer data)
         sync_transient(s, msg, s->config.retry_max_ms / 1000);
         return;
     }
-    if (sync_is_permanent(reply->status)) {
+    if (sync_is_misconfigured(reply)) {
+        /* A wrong path or a proxy's 404 says nothing about these check-ins: keep them all. */
+        sync_misconfigured(s, reply, "a push");
+        return;
+    }
+    if (sync_is_refused(reply)) {
         sync_contact(s, reply);
         s->status.authorised = TRUE;
         if (batch->len > 1) {
@@ -238,6 +265,10 @@ static void on_heartbeat(const HttpReply *reply, gpointer data)
 {
     Sync *s = data;
     s->busy = FALSE;
+    if (sync_is_misconfigured(reply)) {
+        sync_misconfigured(s, reply, "a heartbeat");
+        return;
+    }
     if (reply->status != 200) {
         g_autofree char *why = sync_describe_failure(reply, "a heartbeat");
         if (reply->status == 401 || reply->status == 403)

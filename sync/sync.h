@@ -8,9 +8,13 @@
  *     and full jitter; a Retry-After from the server is obeyed;
  *   - 401/403: this kiosk is unknown or revoked — nothing is quarantined (the check-ins are fine),
  *     the kiosk reports it and retries slowly;
- *   - any other 4xx: the batch is halved until the one event the server refuses is found, and that
- *     event is quarantined with the server's reason (reported by haazri-ctl sync status), never
- *     retried forever nor dropped.
+ *   - 400/409/413/422 with the centre's JSON error body: the batch is halved until the one event the
+ *     server refuses is found, and that event is quarantined with the server's reason (reported by
+ *     haazri-ctl sync status), never retried forever nor dropped;
+ *   - any other 4xx (404, 405, 415, or a 4xx without the centre's JSON: a wrong [sync] server path, a
+ *     proxy): a configuration fault — nothing is quarantined, everything stays pending, the kiosk
+ *     shows itself offline (banner, amber light), sync status says to check the address, and it
+ *     retries slowly.
  * After the check-ins: the officers' audit trail (POST /v1/audit, from a cursor; rows the centre
  * holds already are harmless to send again), a heartbeat (version, queue, oldest unsent, scanner,
  * clock offset) and the roster pull (GET /v1/roster?since=CURSOR, applied page by page with

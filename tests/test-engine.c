@@ -2,6 +2,8 @@
  * from the bundled FVC2002 images: who is found, who is not, add and remove while searching, the
  * whole check-in path with [match] search = engine, and bad templates refused in one sentence. */
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "app/checkin.h"
 #include "tests/bench-common.h"
@@ -357,6 +359,62 @@ static void test_malformed_and_foreign(void)
     g_assert_cmpint(r.probationer_id, ==, 101);
 }
 
+/* A real template with two bytes changed: libfprint's deserializer takes the frame on trust and GLib
+ * aborts (SIGTRAP, "Attempt to access item 0 in a container with only 0 items"; issue 22.3). */
+static void deserialize_corrupted(gsize at)
+{
+    gsize len = g_bytes_get_size(enrolled[0]);
+    g_autofree guint8 *bent = g_memdup2(g_bytes_get_data(enrolled[0], NULL), len);
+    bent[at] ^= 0xff;
+    bent[at + 1] ^= 0xff;
+    g_autoptr(FpPrint) p = fp_print_deserialize(bent, len, NULL);
+}
+
+static void test_check_before_libfprint(void)
+{
+    gsize len = g_bytes_get_size(enrolled[0]);
+    const guint8 *real = g_bytes_get_data(enrolled[0], NULL);
+    g_autoptr(GError) error = NULL;
+    g_assert_true(engine_template_check(real, len, &error));
+    g_assert_no_error(error);
+    /* Two neighbouring bytes changed, everywhere in the template. Whatever the check lets through
+     * libfprint reads without a critical or an abort (either ends this test); what it refuses it
+     * refuses in a sentence. */
+    g_autofree guint8 *copy = g_memdup2(real, len);
+    gssize aborting = -1;
+    guint refused = 0;
+    for (gsize i = 0; i + 1 < len; i++) {
+        copy[i] ^= 0xff;
+        copy[i + 1] ^= 0xff;
+        g_autoptr(GError) why = NULL;
+        if (engine_template_check(copy, len, &why)) {
+            g_autoptr(FpPrint) p = fp_print_deserialize(copy, len, NULL);
+        } else {
+            g_assert_nonnull(strstr(why->message, "not a libfprint fingerprint template"));
+            refused++;
+            /* The framing offsets sit at the end of the GVariant. */
+            if (aborting < 0 && i >= len - 8)
+                aborting = (gssize)i;
+        }
+        copy[i] ^= 0xff;
+        copy[i + 1] ^= 0xff;
+    }
+    g_test_message("%u of %zu two-byte corruptions refused", refused, len - 1);
+    g_assert_cmpint(aborting, >=, 0);
+    /* And one the check refused really does stop a process that hands it to libfprint. */
+    pid_t pid = fork();
+    g_assert_cmpint(pid, >=, 0);
+    if (pid == 0) {
+        deserialize_corrupted((gsize)aborting);
+        _exit(0);
+    }
+    int status = 0;
+    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+    g_assert_true(WIFSIGNALED(status));
+    g_test_message("libfprint on that template (bytes %zd-%zd of %zu changed): signal %d", aborting, aborting + 1,
+                   len, WTERMSIG(status));
+}
+
 /* A match-on-chip scanner's prints reach the engine backend (the default): each enrolled one is
  * refused with a sentence that says what to do, and a touch from such a scanner is "not
  * recognised" with a warning saying why, never a crash. */
@@ -475,6 +533,7 @@ int main(int argc, char **argv)
     g_test_add_func("/engine/rotation-and-shift", test_rotation_and_shift);
     g_test_add_func("/engine/structure-not-just-rotation", test_structure_not_just_rotation);
     g_test_add_func("/engine/malformed-and-foreign", test_malformed_and_foreign);
+    g_test_add_func("/engine/check-before-libfprint", test_check_before_libfprint);
     g_test_add_func("/engine/match-on-chip-through-search", test_match_on_chip_through_search);
     g_test_add_func("/engine/checkin-with-engine", test_checkin_with_engine);
     int rc = g_test_run();

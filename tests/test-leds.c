@@ -4,6 +4,7 @@
 #include "drivers/gpio.h"
 #include "drivers/leds.h"
 
+#include <malloc.h>
 #include <string.h>
 
 #define GREEN LEDS_BIT(LEDS_LINE_GREEN)
@@ -374,6 +375,27 @@ static void test_config_unknown_key(void)
     g_assert_cmpstr(cfg.lines[LEDS_LINE_GREEN], ==, "led-green");
 }
 
+/* Loading into a struct its caller already initialised, as every caller does, frees what was there
+ * (issue 22.8: the defaults' strings leaked on every load). Counted with glibc's heap statistics:
+ * 20,000 loads leaking five strings each would hold megabytes. */
+static void test_config_load_frees_defaults(void)
+{
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_assert_true(g_key_file_load_from_data(kf, "[leds]\nchip = gpiochip3\n", -1, G_KEY_FILE_NONE, NULL));
+    g_auto(LedsConfig) cfg;
+    leds_config_init(&cfg);
+    g_assert_true(leds_config_load(kf, "x.conf", &cfg, NULL));
+    size_t before = mallinfo2().uordblks;
+    for (int i = 0; i < 20000; i++) {
+        leds_config_clear(&cfg);
+        leds_config_init(&cfg); /* what every caller does before loading */
+        g_assert_true(leds_config_load(kf, "x.conf", &cfg, NULL));
+    }
+    size_t after = mallinfo2().uordblks;
+    g_assert_cmpstr(cfg.chip, ==, "gpiochip3");
+    g_assert_cmpuint(after, <, before + 64 * 1024);
+}
+
 /* The documented example must load cleanly and say exactly what the built-in defaults say. */
 static void test_config_example_matches_defaults(void)
 {
@@ -450,6 +472,7 @@ int main(int argc, char **argv)
     g_test_add_func("/leds/config/defaults", test_config_defaults);
     g_test_add_func("/leds/config/values", test_config_values);
     g_test_add_func("/leds/config/errors", test_config_errors);
+    g_test_add_func("/leds/config/load-frees-defaults", test_config_load_frees_defaults);
     g_test_add_func("/leds/config/unknown-key", test_config_unknown_key);
     g_test_add_func("/leds/config/example-matches-defaults", test_config_example_matches_defaults);
     g_test_add_func("/leds/gpio/missing-chip", test_missing_chip);

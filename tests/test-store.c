@@ -241,6 +241,12 @@ static void test_migrations_from_every_version(void)
             g_autoptr(GPtrArray) rows = store_list_checkins(s, "2026-01-01", &error);
             g_assert_cmpuint(rows->len, ==, 1);
         }
+        /* Migrated, the name written in the clear is sealed (issue 16.4): not in the file any more. */
+        g_clear_pointer(&s, store_close);
+        g_autofree char *raw = NULL;
+        gsize len = 0;
+        g_assert_true(g_file_get_contents(path, &raw, &len, NULL));
+        g_assert_null(memmem(raw, len, "Kept Person", 11));
     }
 }
 

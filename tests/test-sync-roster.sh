@@ -21,7 +21,11 @@ openssl x509 -req -in "$T/server.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcrea
 say "enrollment at kiosk A; the template goes to the centre's roster"
 write_config "$T/a.conf" "$T/a"
 enroll "$T/a.conf" LHR-301 104
-template=$(sql "$T/a/haazri.db" "SELECT hex(print) FROM fingers" | basenc --base16 -d | base64 -w0)
+# The template is sealed in kiosk A's database: it leaves as a roster file (haazri-ctl enrollments export).
+"$BUILD/haazri-ctl" enrollments export --config "$T/a.conf" --out "$T/a-enrolled.json" > /dev/null \
+    || fail "enrollments export at kiosk A"
+[ "$(stat -c %a "$T/a-enrolled.json")" = 600 ] || fail "the exported templates are readable by others"
+template=$(jq -r '.probationers[0].fingers[0].template' "$T/a-enrolled.json")
 [ -n "$template" ] || fail "no template enrolled at kiosk A"
 cat > "$T/roster.json" <<JSON
 {"probationers": [
@@ -41,6 +45,17 @@ sed 's/"template": "[^"]*"/"template": "bm90IGEgZmluZ2VycHJpbnQ="/' "$T/roster.j
 rc=0; "$R" roster load "$T/bad.json" --db "$RDB" > "$T/bad.out" 2>&1 || rc=$?
 [ $rc = 1 ] || fail "a broken template was loaded (exit $rc)"
 grep -q "case LHR-301): finger 0: \"template\" is not a fingerprint template" "$T/bad.out" || { cat "$T/bad.out"; fail "unclear message"; }
+[ "$(sql "$RDB" "SELECT count(*) FROM fingers")" = 1 ] || fail "the refused load changed the centre's fingers"
+
+say "a real template with two bytes of its framing changed: refused in a sentence, not a GLib abort"
+printf '%s' "$template" | base64 -d > "$T/t.bin"
+n=$(stat -c %s "$T/t.bin")
+bent=$({ head -c $((n - 8)) "$T/t.bin"; printf '\377\377'; tail -c 6 "$T/t.bin"; } | base64 -w0)
+sed "s|\"template\": \"[^\"]*\"|\"template\": \"$bent\"|" "$T/roster.json" > "$T/bent.json"
+rc=0; "$R" roster load "$T/bent.json" --db "$RDB" > "$T/bent.out" 2>&1 || rc=$?
+[ $rc = 1 ] || { cat "$T/bent.out"; fail "a template with a damaged frame: exit $rc (133 is GLib's abort)"; }
+grep -q "case LHR-301): finger 0: \"template\" is not a fingerprint template libfprint can read.*the right-index's is refused" "$T/bent.out" \
+    || { cat "$T/bent.out"; fail "unclear message for a damaged template"; }
 [ "$(sql "$RDB" "SELECT count(*) FROM fingers")" = 1 ] || fail "the refused load changed the centre's fingers"
 
 say "the receiver; kiosk B is provisioned and pulls the roster while provisioning"
@@ -69,7 +84,8 @@ CONF
     || { cat "$T/prov.out"; fail "provisioning failed"; }
 grep -q "roster: 1 probationers on this kiosk" "$T/prov.out" || { cat "$T/prov.out"; fail "provisioning did not pull the roster"; }
 B="$T/b/haazri.db"
-[ "$(sql "$B" "SELECT name_ur FROM probationers WHERE case_number = 'LHR-301'")" = "عمران صدیقی" ] || fail "Urdu name"
+[ "$("$BUILD/haazri-ctl" show LHR-301 --config "$T/b.conf" --json | jq -r .name_ur)" = "عمران صدیقی" ] || fail "Urdu name"
+grep -q "عمران صدیقی\|Imran Siddiqui" "$B" && fail "the name is in the clear in kiosk B's database"
 [ "$(sql "$B" "SELECT count(*) FROM probationers WHERE case_number = 'MUL-9'")" = 0 ] || fail "another office's person arrived"
 [ "$(sql "$B" "SELECT rule || ' ' || due_by FROM schedules")" = "every:1 23:59" ] || fail "schedule"
 [ "$(sql "$B" "SELECT text_en FROM messages")" = "Bring your court order next time." ] || fail "message"

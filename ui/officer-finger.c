@@ -5,6 +5,7 @@
  * must, the screen asks for it and libfprint compares the touch with that officer's prints only
  * (one or two: bozorth3's 1:few is what it is good at, whatever [match] search is). A wrong finger
  * counts like a wrong PIN, with the same lockout; each outcome is audited (app/officer.c). */
+#include "app/engine.h"
 #include "ui/officer-private.h"
 
 #include "ui/icons.h"
@@ -108,7 +109,8 @@ gboolean officer_finger_begin(OfficerScreen *o, Officer *who)
     for (guint i = 0; i < n; i++) {
         gsize len;
         const guchar *data = g_bytes_get_data(blobs->pdata[i], &len);
-        FpPrint *p = fp_print_deserialize(data, len, NULL);
+        /* An unreadable template of one's own counts as none (libfprint aborts on a damaged frame). */
+        FpPrint *p = engine_template_check(data, len, NULL) ? fp_print_deserialize(data, len, NULL) : NULL;
         if (p)
             g_ptr_array_add(o->own_prints, p);
     }

@@ -43,9 +43,17 @@ in_root id haazri | grep -q 'groups=.*gpio' || fail "service user or its gpio gr
 grep -q '^ConditionPathExists=/var/lib/haazri/provisioned' "$R/lib/systemd/system/haazri.service" || fail "unit not conditioned on provisioning"
 [ ! -e "$R/var/lib/haazri/provisioned" ] || fail "a fresh install claims to be provisioned"
 in_root haazri --version | grep -q '^haazri ' || fail "haazri does not run"
-in_root runuser -u haazri -- haazri-ctl list --config /etc/haazri/haazri.conf > "$R/tmp/list.out" 2>&1 ||
-    { cat "$R/tmp/list.out"; fail "haazri-ctl as the service user"; }
-[ -f "$R/var/lib/haazri/haazri.db" ] || fail "the service user could not create its database"
+# As docs/appliance.md has the installer do it: haazri-ctl as root. Whatever it creates in the data
+# folder must be the service user's, or the kiosk (User=haazri) opens a database it cannot write.
+in_root haazri-ctl list --config /etc/haazri/haazri.conf > "$R/tmp/list.out" 2>&1 ||
+    { cat "$R/tmp/list.out"; fail "haazri-ctl as root"; }
+echo 482915 | in_root haazri-ctl officer add asma --name "Asma Khan" --role admin --config /etc/haazri/haazri.conf \
+    > "$R/tmp/officer.out" 2>&1 || { cat "$R/tmp/officer.out"; fail "haazri-ctl officer add as root"; }
+[ -f "$R/var/lib/haazri/haazri.db" ] || fail "haazri-ctl as root created no database"
+foreign=$(in_root find /var/lib/haazri ! -user haazri -printf '%u:%g %p\n')
+[ -z "$foreign" ] || fail "root's haazri-ctl left files the service user does not own: $foreign"
+echo 739146 | in_root runuser -u haazri -- haazri-ctl officer add omar --name Omar --config /etc/haazri/haazri.conf \
+    > "$R/tmp/omar.out" 2>&1 || { cat "$R/tmp/omar.out"; fail "the service user cannot write the database root made"; }
 in_root man -w haazri > /dev/null 2>&1 || [ -f "$R/usr/share/man/man1/haazri.1.gz" ] || fail "man page"
 echo "package checks passed"
 echo "1 passed, 0 failed"

@@ -1,0 +1,29 @@
+/* seal — probationers' names, CNIC and fingerprint templates encrypted at rest in haazri.db.
+ *
+ * libsodium's XChaCha20-Poly1305 (AEAD) with a 256-bit key kept in its own file beside the database,
+ * <data_dir>/store.key (mode 0600, the service user's), never in the database or its backups: a copy
+ * of haazri.db alone shows no name and no template. The database sees two SQL functions,
+ * seal(value, column) and unseal(value, column); the column's name is the associated data, so a
+ * sealed value moved to another column does not open. A sealed value is "HZS1", a type byte ('t'
+ * text, 'b' blob), a random 24-byte nonce and the ciphertext with its tag. unseal() passes a value
+ * that is not sealed through unchanged (rows written before migration 7 are sealed by it). */
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+
+#define SEAL_ERROR (g_quark_from_static_string("haazri-seal"))
+
+typedef struct Seal Seal;
+
+/* The key in `key_path`; made (random, 0600, handed to the folder's owner) when there is none. */
+Seal *seal_load_or_create(const char *key_path, GError **error);
+/* A new random key, not yet saved anywhere. */
+Seal *seal_new_random(void);
+/* Writes the key to `path` (0600, fsync'd, atomically renamed, the folder owner's). */
+gboolean seal_save(const Seal *seal, const char *path, GError **error);
+void seal_free(Seal *seal);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Seal, seal_free)
+/* seal(value, column) and unseal(value, column) on `db`, with `seal` (borrowed: it must outlive db's
+ * use of them); with `next` also reseal(value, column): opened with `seal`, sealed with `next`. */
+gboolean seal_register(Seal *seal, Seal *next, sqlite3 *db, GError **error);
