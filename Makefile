@@ -37,7 +37,8 @@ DEPS_STAMP := $(BUILD)/.deps-ok
 .PHONY: all run run-central test test-dates test-asan bench deps clean install deb package-test prompts screenshots fuzz fuzzers
 .SECONDARY:
 PROMPTS_STAMP := $(BUILD)/prompts/.made
-all: $(PROGRAMS) $(TESTS) $(BENCHES) $(BUILD)/tests/haazri-hooks $(PROMPTS_STAMP)
+all: $(PROGRAMS) $(TESTS) $(BENCHES) $(BUILD)/tests/haazri-hooks $(BUILD)/tests/lazyfs $(BUILD)/tests/powercut-storm \
+     $(PROMPTS_STAMP)
 
 # Installs missing Debian packages once per build folder (apt-get update first; needs root).
 # NO_DEPS=1 skips it (the Debian package build: Build-Depends do that job there).
@@ -80,6 +81,14 @@ $(BUILD)/obj/tests/haazri-hooks.o: app/main.c $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -DHAAZRI_TEST_HOOKS $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/tests/haazri-hooks: $(BUILD)/obj/tests/haazri-hooks.o $(BUILD)/libhaazri.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+# The power-cut tests (docs/powercut.md): a FUSE file system that loses what was not fsync'd, and the
+# storm that cuts the power under the store, the sync and the audit trail.
+$(BUILD)/tests/lazyfs: tests/powercut/lazyfs.c $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(shell pkg-config --cflags fuse3 glib-2.0) $(LDFLAGS) -o $@ $< $(shell pkg-config --libs fuse3 glib-2.0)
+$(BUILD)/tests/powercut-storm: $(BUILD)/obj/tests/powercut/storm.o $(BUILD)/obj/tests/powercut/writer.o $(BUILD)/obj/tests/helpers.o $(BUILD)/obj/tests/central.o $(BUILD)/libhaazri.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/obj/tests/helpers.o $(BUILD)/obj/tests/central.o $(BUILD)/libhaazri.a
@@ -178,6 +187,6 @@ deb:
 package-test: deb
 	./tests/package/test-package.sh
 
--include $(wildcard $(BUILD)/obj/*/*.d)
+-include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/obj/*/*/*.d)
 # The LED driver's test on a real kernel GPIO chip (qemu + gpio-sim) brings its own rules.
 -include tests/gpio-vm/gpio-vm.mk

@@ -150,8 +150,8 @@ void enroll_capture(Scanner *scanner, FpFinger finger, GCancellable *cancellable
     start_capture(c);
 }
 
-gint64 enroll_save(Store *store, gint64 existing_id, const EnrollPerson *person, char *const *fingers,
-                   GPtrArray *prints, const char *driver, const char *actor, GError **error)
+static gint64 enroll_save_steps(Store *store, gint64 existing_id, const EnrollPerson *person, char *const *fingers,
+                                GPtrArray *prints, const char *driver, const char *actor, GError **error)
 {
     gint64 id = existing_id;
     if (!id) {
@@ -159,9 +159,8 @@ gint64 enroll_save(Store *store, gint64 existing_id, const EnrollPerson *person,
                                .name_en = (char *)person->name_en, .name_ur = (char *)person->name_ur,
                                .office = (char *)person->office, .active = TRUE};
         id = store_add_probationer(store, &np, error);
-        if (!id)
+        if (!id || !store_audit(store, actor, "probationer.add", person->case_number, NULL, error))
             return 0;
-        store_audit(store, actor, "probationer.add", person->case_number, NULL, NULL);
     }
     for (guint i = 0; i < prints->len; i++) {
         g_autofree guchar *data = NULL;
@@ -182,8 +181,25 @@ gint64 enroll_save(Store *store, gint64 existing_id, const EnrollPerson *person,
             }
             replaced = TRUE;
         }
-        store_audit(store, actor, replaced ? "finger.re-enroll" : "finger.enroll", person->case_number, fingers[i],
-                    NULL);
+        if (!store_audit(store, actor, replaced ? "finger.re-enroll" : "finger.enroll", person->case_number,
+                         fingers[i], error))
+            return 0;
+    }
+    return id;
+}
+
+gint64 enroll_save(Store *store, gint64 existing_id, const EnrollPerson *person, char *const *fingers,
+                   GPtrArray *prints, const char *driver, const char *actor, GError **error)
+{
+    /* One transaction: a power cut or a failure part-way leaves no person without their fingers
+     * and no finger without the audit row saying who enrolled it (found by the power-cut storm,
+     * docs/powercut.md). */
+    if (!store_begin(store, error))
+        return 0;
+    gint64 id = enroll_save_steps(store, existing_id, person, fingers, prints, driver, actor, error);
+    if (!id || !store_commit(store, error)) {
+        store_rollback(store);
+        return 0;
     }
     return id;
 }

@@ -329,12 +329,16 @@ gboolean store_audit_append(Store *s, const char *actor, const char *action, con
 gboolean store_audit(Store *s, const char *actor, const char *action, const char *subject,
                      const char *detail, GError **error)
 {
-    if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    /* Inside the caller's transaction (store_begin) the row goes in with the change it records;
+     * otherwise in its own. */
+    gboolean own = sqlite3_get_autocommit(s->db);
+    if (own && sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return store_fail(s, error, "write the audit trail");
     if (!store_audit_append(s, actor, action, subject, detail) ||
-        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        (own && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)) {
         store_fail(s, error, "write the audit trail");
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        if (own)
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         return FALSE;
     }
     return TRUE;

@@ -267,6 +267,28 @@ void store_close(Store *s)
     g_free(s);
 }
 
+gboolean store_begin(Store *s, GError **error)
+{
+    return sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ||
+           store_fail(s, error, "begin a change");
+}
+
+gboolean store_commit(Store *s, GError **error)
+{
+    /* synchronous=FULL: the WAL is fsync'd before COMMIT returns. */
+    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+        return TRUE;
+    store_fail(s, error, "save the change");
+    store_rollback(s);
+    return FALSE;
+}
+
+void store_rollback(Store *s)
+{
+    if (!sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
 int store_get_schema_version(Store *s)
 {
     int v = -1;

@@ -89,6 +89,12 @@ gboolean store_rotate_key(Store *store, const char *actor, guint *rows, GError *
 gboolean store_bulk_begin(Store *store, GError **error);
 gboolean store_bulk_commit(Store *store, GError **error);
 void store_close(Store *store);
+/* Several changes as one (an enrollment: the person, their fingers and the audit rows saying who):
+ * all of them are on disk when store_commit() returns, or, after a failure or a power cut, none.
+ * The store's calls made in between join the transaction; store_rollback() undoes them. */
+gboolean store_begin(Store *store, GError **error);
+gboolean store_commit(Store *store, GError **error);
+void store_rollback(Store *store);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Store, store_close)
 int store_get_schema_version(Store *store);
 
