@@ -35,7 +35,7 @@ DEPS_STAMP := $(BUILD)/.deps-ok
 .PHONY: all run run-central test test-asan bench deps clean install deb package-test prompts screenshots
 .SECONDARY:
 PROMPTS_STAMP := $(BUILD)/prompts/.made
-all: $(PROGRAMS) $(TESTS) $(BENCHES) $(BUILD)/tests/haazri-hooks $(PROMPTS_STAMP)
+all: $(PROGRAMS) $(TESTS) $(BENCHES) $(BUILD)/tests/haazri-hooks $(BUILD)/tests/adms-server $(PROMPTS_STAMP)
 
 # Installs missing Debian packages once per build folder (apt-get update first; needs root).
 # NO_DEPS=1 skips it (the Debian package build: Build-Depends do that job there).
@@ -80,6 +80,12 @@ $(BUILD)/obj/tests/haazri-hooks.o: app/main.c $(DEPS_STAMP)
 $(BUILD)/tests/haazri-hooks: $(BUILD)/obj/tests/haazri-hooks.o $(BUILD)/libhaazri.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+# The reference ADMS ("iclock") server the ADMS tests run against (tests/adms-server.c).
+$(BUILD)/obj/tests/adms-server.o: tests/adms-server.c $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $(shell pkg-config --cflags glib-2.0 libmicrohttpd) -MMD -MP -c $< -o $@
+$(BUILD)/tests/adms-server: $(BUILD)/obj/tests/adms-server.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs glib-2.0 libmicrohttpd)
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/obj/tests/helpers.o $(BUILD)/obj/tests/central.o $(BUILD)/libhaazri.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm

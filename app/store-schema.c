@@ -148,6 +148,14 @@ static const char *const migrations[] = {
     "DROP TRIGGER gallery_fingers_u;"
     "CREATE TRIGGER gallery_fingers_u AFTER UPDATE OF probationer_id, finger, print, driver ON fingers"
     "  BEGIN UPDATE gallery_version SET version = version + 1; END;",
+
+    /* 7: the PIN a probationer has at an ADMS ("iclock") attendance server (sync/adms.h): one per
+     * person, unique, letters and digits only (ZKTeco's PIN field). NULL: not known there. Which
+     * check-ins and audit rows that server acknowledged lives in sync_meta (adms.*), apart from the
+     * central server's sync_state: each target has its own acknowledged position. */
+    "ALTER TABLE probationers ADD COLUMN adms_pin TEXT"
+    "  CHECK (adms_pin IS NULL OR (length(adms_pin) BETWEEN 1 AND 24 AND adms_pin NOT GLOB '*[^0-9A-Za-z]*'));"
+    "CREATE UNIQUE INDEX probationers_by_adms_pin ON probationers (adms_pin) WHERE adms_pin IS NOT NULL;",
 };
 
 int store_schema_latest(void)
