@@ -29,6 +29,7 @@ static const Command commands[] = {
     {"officer", cmd_officer, "officer accounts: add, passwd, list, deactivate, activate"},
     {"audit", cmd_audit, "audit verify: check the officers' audit trail"},
     {"sync", cmd_sync, "the central server: status, now (send what waits), requeue (quarantined)"},
+    {"adms-pin", cmd_adms_pin, "the PIN a probationer has at the ADMS attendance server: show, set, --clear"},
     {"provision", cmd_provision, "register this kiosk with the central server (--server URL --token T)"},
     {"settings", cmd_settings, "the settings changed on the device's screen: list, set, reset"},
     {"leds", cmd_leds, "leds test: cycle every light and the buzzer (wiring check)"},
