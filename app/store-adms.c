@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "app/clock.h"
 #include "app/store-private.h"
 
 static char *dup_col(sqlite3_stmt *st, int col)
@@ -203,7 +204,7 @@ gboolean store_adms_update_user(Store *s, const char *pin, const char *name, con
     g_autofree char *old_name = NULL;
     gboolean active = FALSE;
     gint64 id = find_by_pin(s, pin, &old_name, &active);
-    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autoptr(GDateTime) now = clock_now();
     g_autofree char *at = store_now_iso(now);
     gboolean ok = TRUE;
     if (!id) {
@@ -256,7 +257,7 @@ gboolean store_adms_delete_user(Store *s, const char *pin, StoreAdmsChange *chan
     }
     if (!active)
         return commit(s, TRUE, error, doing);
-    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autoptr(GDateTime) now = clock_now();
     g_autofree char *at = store_now_iso(now);
     g_autofree char *idtext = g_strdup_printf("%" G_GINT64_FORMAT, id);
     const char *args[] = {at, idtext};
