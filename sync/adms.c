@@ -386,8 +386,12 @@ static void on_reply(const HttpReply *r, gpointer data)
         take_commands(a, body, len);
         break;
     case SENT_ANSWER:
-        /* Whatever the body says, the server has the answer; a server that wants it again re-sends the
-         * command, and applying a USERINFO command twice changes nothing. */
+        if (len >= 5 && strncmp(body, "ERROR", 5) == 0) {
+            fail_reply(a, r, what[sent]); /* kept: answered again once the serial is approved */
+            return;
+        }
+        /* Any other 200: the server has the answer. One that wants it again re-sends the command, and
+         * applying a USERINFO command twice changes nothing. */
         g_free(g_queue_pop_head(&a->answers));
         break;
     case SENT_NONE:

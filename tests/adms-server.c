@@ -81,16 +81,18 @@ static char *options(const char *sn)
 static int store_attlog(const char *body)
 {
     g_auto(GStrv) lines = g_strsplit(body, "\n", -1);
+    GString *kept = g_string_new(NULL);
     int n = 0;
     for (char **l = lines; *l; l++) {
         g_strchomp(*l);
         g_auto(GStrv) f = g_strsplit(*l, "\t", -1);
         if (g_strv_length(f) < 7)
             continue; /* dropped silently, as real servers do */
-        g_autofree char *line = g_strconcat(*l, "\n", NULL);
-        append("attlog", line);
+        g_string_append_printf(kept, "%s\n", *l);
         n++;
     }
+    append("attlog", kept->str);
+    g_string_free(kept, TRUE);
     return n;
 }
 
