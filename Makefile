@@ -38,7 +38,7 @@ DEPS_STAMP := $(BUILD)/.deps-ok
 .SECONDARY:
 PROMPTS_STAMP := $(BUILD)/prompts/.made
 all: $(PROGRAMS) $(TESTS) $(BENCHES) $(BUILD)/tests/haazri-hooks $(BUILD)/tests/lazyfs $(BUILD)/tests/powercut-storm \
-     $(PROMPTS_STAMP)
+     $(BUILD)/tests/adms-server $(PROMPTS_STAMP)
 
 # Installs missing Debian packages once per build folder (apt-get update first; needs root).
 # NO_DEPS=1 skips it (the Debian package build: Build-Depends do that job there).
@@ -91,6 +91,12 @@ $(BUILD)/tests/lazyfs: tests/powercut/lazyfs.c $(DEPS_STAMP)
 $(BUILD)/tests/powercut-storm: $(BUILD)/obj/tests/powercut/storm.o $(BUILD)/obj/tests/powercut/writer.o $(BUILD)/obj/tests/helpers.o $(BUILD)/obj/tests/central.o $(BUILD)/libhaazri.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+# The reference ADMS ("iclock") server the ADMS tests run against (tests/adms-server.c).
+$(BUILD)/obj/tests/adms-server.o: tests/adms-server.c $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $(shell pkg-config --cflags glib-2.0 libmicrohttpd) -MMD -MP -c $< -o $@
+$(BUILD)/tests/adms-server: $(BUILD)/obj/tests/adms-server.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs glib-2.0 libmicrohttpd)
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/obj/tests/helpers.o $(BUILD)/obj/tests/central.o $(BUILD)/libhaazri.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm

@@ -18,6 +18,7 @@ static const char *const known_keys[][8] = {
     {"screen", NULL}, /* ui/ (the check-in screen) */
     {"sound", NULL},  /* ui/ (prompts and tones) */
     {"sync", NULL},   /* sync/ (the central server) */
+    {"adms", NULL},   /* sync/adms-config.c (an ADMS "iclock" attendance server) */
     {"officer", NULL}, /* ui/officer-screen.c (officer mode on the screen) */
 };
 

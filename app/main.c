@@ -20,6 +20,7 @@
 #include "drivers/leds.h"
 #include "drivers/scanner.h"
 #include "drivers/virtual-finger.h"
+#include "sync/adms.h"
 #include "sync/sync.h"
 #include "ui/lights.h"
 #include "ui/screen.h"
@@ -166,6 +167,33 @@ static Sync *start_sync(const Config *config, const SyncConfig *sc, Store *store
     return sync;
 }
 
+/* The same for an ADMS attendance server, its own target with its own queue position. */
+static void on_checkin_for_adms(const CheckinEvent *ev, gpointer adms)
+{
+    if (ev->checkin)
+        adms_poke(adms);
+}
+
+/* NULL when [adms] names no server. Its state goes to the store for the Device view and haazri-ctl. */
+static Adms *start_adms(const Config *config, const AdmsConfig *ac, Store *store)
+{
+    if (!*ac->server) {
+        g_autoptr(GError) error = NULL;
+        if (!store_set_meta(store, &error, "adms.state", "", NULL)) /* off: no stale state on the screen */
+            g_warning("adms: %s", error->message);
+        return NULL;
+    }
+    g_autoptr(GError) error = NULL;
+    Adms *adms = adms_new(ac, store, config->office, &error);
+    if (!adms) {
+        g_message("adms: off — %s", error->message);
+        return NULL;
+    }
+    g_message("adms: pushing to %s as serial %s", ac->server, ac->serial);
+    adms_start(adms);
+    return adms;
+}
+
 static gboolean on_signal(gpointer loop)
 {
     g_main_loop_quit(loop);
@@ -291,6 +319,13 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    g_auto(AdmsConfig) adms_config;
+    adms_config_init(&adms_config);
+    if (!adms_config_load(config->keyfile, config->path, config->device_id, &adms_config, &error)) {
+        g_printerr("haazri: %s\n", error->message);
+        return 2;
+    }
+
     g_auto(ScreenConfig) screen_config;
     screen_config_init(&screen_config);
     g_auto(SoundConfig) sound_config;
@@ -361,6 +396,9 @@ int main(int argc, char **argv)
     g_autoptr(Sync) sync = start_sync(config, &sync_config, store);
     if (sync)
         checkin_subscribe(checkin, on_checkin_for_sync, sync);
+    g_autoptr(Adms) adms = start_adms(config, &adms_config, store);
+    if (adms)
+        checkin_subscribe(checkin, on_checkin_for_adms, adms);
 
     g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
     g_unix_signal_add(SIGINT, on_signal, loop);
@@ -383,6 +421,7 @@ int main(int argc, char **argv)
     g_source_remove(gallery_poll);
     g_message("shutting down");
     g_clear_pointer(&sync, sync_free);
+    g_clear_pointer(&adms, adms_free);
     g_clear_pointer(&health, health_free);
     g_clear_pointer(&term, term_free);
     g_clear_pointer(&screen, screen_free);

@@ -160,6 +160,13 @@ static const char *const migrations[] = {
     "UPDATE fingers SET print = seal(print, 'print');"
     "UPDATE officer_fingers SET print = seal(print, 'officer_print');"
     "DROP INDEX probationers_by_name;",
+    /* 8: the PIN a probationer has at an ADMS ("iclock") attendance server (sync/adms.h): one per
+     * person, unique, letters and digits only (ZKTeco's PIN field). NULL: not known there. Which
+     * check-ins and audit rows that server acknowledged lives in sync_meta (adms.*), apart from the
+     * central server's sync_state: each target has its own acknowledged position. */
+    "ALTER TABLE probationers ADD COLUMN adms_pin TEXT"
+    "  CHECK (adms_pin IS NULL OR (length(adms_pin) BETWEEN 1 AND 24 AND adms_pin NOT GLOB '*[^0-9A-Za-z]*'));"
+    "CREATE UNIQUE INDEX probationers_by_adms_pin ON probationers (adms_pin) WHERE adms_pin IS NOT NULL;",
 };
 
 int store_schema_latest(void)

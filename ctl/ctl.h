@@ -65,3 +65,7 @@ int cmd_sync(int argc, char **argv);
 int cmd_provision(int argc, char **argv);
 int cmd_key(int argc, char **argv);
 int cmd_enrollments(int argc, char **argv);
+int cmd_adms_pin(int argc, char **argv);
+/* The ADMS server's part of `sync status` (ctl/adms.c): printed, or a member of `b` with --json.
+ * Nothing when ADMS is off and never ran. */
+void ctl_adms_status(Admin *a, JsonBuilder *b);

@@ -30,6 +30,7 @@ static const Command commands[] = {
     {"officer", cmd_officer, "officer accounts: add, passwd, list, deactivate, activate"},
     {"audit", cmd_audit, "audit verify: check the officers' audit trail"},
     {"sync", cmd_sync, "the central server: status, now (send what waits), requeue (quarantined)"},
+    {"adms-pin", cmd_adms_pin, "the PIN a probationer has at the ADMS attendance server: show, set, --clear"},
     {"provision", cmd_provision, "register this kiosk with the central server (--server URL --token T)"},
     {"key", cmd_key, "key rotate: a new key for the names and fingerprints sealed in the database"},
     {"enrollments", cmd_enrollments, "enrollments export --out FILE: fingers enrolled here, for roster load"},

@@ -130,6 +130,7 @@ static int sync_status(Admin *a)
             json_builder_end_object(b);
         }
         json_builder_end_array(b);
+        ctl_adms_status(a, b);
         json_builder_end_object(b);
         print_json(b);
         return 0;
@@ -156,6 +157,7 @@ static int sync_status(Admin *a)
         g_auto(GStrv) f = g_strsplit(g_ptr_array_index(quarantined, i), "\t", 3);
         printf("  %s  %s  %s\n", f[0], f[1], f[2] ? f[2] : "");
     }
+    ctl_adms_status(a, NULL);
     return 0;
 }
 

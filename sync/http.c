@@ -12,7 +12,7 @@
 
 #include "app/version.h"
 
-/* A roster with templates is the biggest reply; anything past this is not ours. */
+/* A roster with templates is the biggest reply; anything past this is not ours (the default). */
 #define MAX_REPLY (64u << 20)
 
 struct Http {
@@ -23,6 +23,8 @@ struct Http {
     char *ca_file, *client_cert, *client_key;
     gboolean allow_insecure_http;
     int connect_timeout_ms, timeout_ms;
+    gsize max_reply;
+    char *content_type; /* a whole header line */
 };
 
 typedef struct {
@@ -163,6 +165,8 @@ Http *http_new(const HttpOptions *o)
     h->allow_insecure_http = o->allow_insecure_http;
     h->connect_timeout_ms = o->connect_timeout_ms > 0 ? o->connect_timeout_ms : 15000;
     h->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 60000;
+    h->max_reply = o->max_reply ? o->max_reply : MAX_REPLY;
+    h->content_type = g_strconcat("Content-Type: ", o->content_type ? o->content_type : "application/json", NULL);
     curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
     curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
     curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, on_timer);
@@ -182,13 +186,14 @@ void http_free(Http *h)
     g_free(h->ca_file);
     g_free(h->client_cert);
     g_free(h->client_key);
+    g_free(h->content_type);
     g_free(h);
 }
 
 static size_t on_data(char *ptr, size_t size, size_t n, void *data)
 {
     Request *r = data;
-    if (r->reply->len + size * n > MAX_REPLY)
+    if (r->reply->len + size * n > r->http->max_reply)
         return 0; /* libcurl fails the transfer: a reply this big is not ours */
     g_byte_array_append(r->reply, (const guint8 *)ptr, (guint)(size * n));
     return size * n;
@@ -252,7 +257,7 @@ void http_request(Http *h, const char *url, const char *user, const char *passwo
         r->body = g_bytes_ref(body);
         gsize len = 0;
         const void *data = g_bytes_get_data(body, &len);
-        r->headers = curl_slist_append(r->headers, "Content-Type: application/json");
+        r->headers = curl_slist_append(r->headers, h->content_type);
         if (gzipped)
             r->headers = curl_slist_append(r->headers, "Content-Encoding: gzip");
         curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);

@@ -16,6 +16,8 @@ typedef struct {
     gboolean allow_insecure_http;
     int connect_timeout_ms;
     int timeout_ms;             /* the whole request, reply included */
+    gsize max_reply;            /* a longer reply body fails the request; 0 = 64 MiB */
+    const char *content_type;   /* of request bodies; NULL = application/json */
 } HttpOptions;
 
 typedef struct {

@@ -6,6 +6,7 @@
 
 #include "app/health.h"
 #include "app/settings.h"
+#include "sync/adms.h"
 
 static gboolean on_led_red(gpointer data)
 {
@@ -100,19 +101,32 @@ void officer_draw_device(OfficerScreen *o)
     g_autofree char *unsent = g_strdup_printf("%" G_GINT64_FORMAT, sum.pending);
     g_autofree char *free_mb = have_disk ? g_strdup_printf("%" G_GUINT64_FORMAT " MB", disk.free_bytes >> 20)
                                          : g_strdup("?");
+    /* An ADMS attendance server, when this kiosk pushes to one: its state and what it has not got. */
+    g_autofree char *adms_state = NULL, *adms_error = NULL, *adms = NULL;
+    gint64 adms_pending = 0;
+    if (adms_read_status(o->parts.store, &adms_state, &adms_pending, &adms_error)) {
+        StringId word = strcmp(adms_state, "approved") == 0           ? STR_OFF_ADMS_APPROVED
+                        : strcmp(adms_state, "waiting approval") == 0 ? STR_OFF_ADMS_WAITING
+                        : strcmp(adms_state, "down") == 0             ? STR_OFF_ADMS_DOWN
+                                                                      : STR_OFF_ADMS_STARTING;
+        adms = g_strdup_printf("%s · %" G_GINT64_FORMAT, od_str(o, word), adms_pending);
+    }
     struct { StringId label; const char *value; } lines[] = {
         {STR_OFF_DEV_ID, o->parts.device_id}, {STR_OFF_DEV_SCANNER, scanner ? scanner : od_str(o, STR_OFF_NO_SCANNER)},
         {STR_OFF_DEV_ENROLLED, enrolled}, {STR_OFF_DEV_TODAY, today}, {STR_OFF_DEV_UNSENT, unsent},
-        {STR_OFF_DEV_DISK, free_mb},
+        {STR_OFF_DEV_DISK, free_mb}, {STR_OFF_DEV_ADMS, adms},
     };
     gboolean settings = o->parts.settings != NULL;
     int col_w = settings && !l->portrait ? (body.w - l->margin) / 2 : body.w;
     int rh = od_row_h(o), lw = col_w * 45 / 100, y = body.y;
-    for (size_t i = 0; i < G_N_ELEMENTS(lines); i++, y += rh) {
+    for (size_t i = 0; i < G_N_ELEMENTS(lines); i++) {
+        if (lines[i].label == STR_OFF_DEV_ADMS && !lines[i].value)
+            continue; /* no ADMS server: no line */
         od_label(o, od_mirror(o, (SDL_Rect){body.x, y, lw, rh}), o->lang, l->size_small, TEXT_BOLD,
                  od_str(o, lines[i].label), OD_DIM, TEXT_START);
         od_label(o, od_mirror(o, (SDL_Rect){body.x + lw, y, col_w - lw, rh}), o->lang, l->size_small, TEXT_REGULAR,
                  lines[i].value, OD_WHITE, TEXT_START);
+        y += rh;
     }
     int bh = od_chip_h(o) * 12 / 10;
     SDL_Rect row = {body.x, body.y + body.h - bh, col_w, bh};
