@@ -129,3 +129,59 @@ gboolean engine_template_check_enrollment(const EngineTemplate *t, GError **erro
     }
     return TRUE;
 }
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The q-quantile of a sorted array (0 when empty). */
+static double quantile(const GArray *a, double q)
+{
+    if (a->len == 0)
+        return 0;
+    return g_array_index(a, double, MIN((guint)(q * a->len), a->len - 1));
+}
+
+#define REPORT_MAX_IMPOSTOR_FINGERS 200
+
+void engine_report_gallery(EngineTemplate *const *t, const gint64 *people, guint n, double threshold,
+                           EngineReport *out)
+{
+    *out = (EngineReport){.fingers = n};
+    g_autoptr(GArray) gen = g_array_new(FALSE, FALSE, sizeof(double));
+    g_autoptr(GArray) imp = g_array_new(FALSE, FALSE, sizeof(double));
+    g_autoptr(GPtrArray) first = g_ptr_array_new_with_free_func((GDestroyNotify)engine_template_free);
+    for (guint f = 0; f < n; f++) {
+        out->poor_fingers += !engine_template_check_enrollment(t[f], NULL);
+        guint k = t[f]->n_impressions;
+        g_autoptr(GPtrArray) one = g_ptr_array_new_with_free_func((GDestroyNotify)engine_template_free);
+        for (guint i = 0; i < k; i++)
+            g_ptr_array_add(one, engine_template_get_impression(t[f], i));
+        for (guint i = 0; i < k; i++)
+            for (guint j = i + 1; j < k; j++) {
+                double sc = engine_template_match(one->pdata[j], one->pdata[i]);
+                g_array_append_val(gen, sc);
+                out->false_non_matches += sc < threshold;
+            }
+        if (f < REPORT_MAX_IMPOSTOR_FINGERS)
+            g_ptr_array_add(first, engine_template_get_impression(t[f], 0));
+    }
+    for (guint a = 0; a < first->len; a++)
+        for (guint b = a + 1; b < first->len; b++) {
+            if (people[a] == people[b])
+                continue; /* one person's two fingers are not strangers to each other's owner */
+            double sc = engine_template_match(first->pdata[a], first->pdata[b]);
+            g_array_append_val(imp, sc);
+            out->false_matches += sc >= threshold;
+        }
+    g_array_sort(gen, cmp_double);
+    g_array_sort(imp, cmp_double);
+    out->genuine = gen->len;
+    out->impostor = imp->len;
+    out->genuine_median = quantile(gen, 0.5);
+    out->genuine_p10 = quantile(gen, 0.1);
+    out->impostor_max = imp->len ? g_array_index(imp, double, imp->len - 1) : 0;
+    out->impostor_p99 = quantile(imp, 0.99);
+}

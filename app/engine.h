@@ -142,3 +142,16 @@ void engine_search_async(Engine *engine, const EngineTemplate *probe, GCancellab
                          GAsyncReadyCallback callback, gpointer user_data);
 gboolean engine_search_finish(Engine *engine, GAsyncResult *result, EngineResult *out,
                               GError **error);
+
+/* What the enrolled gallery says about this kiosk's scanner (haazri-ctl match report): impressions
+ * of one finger against each other (genuine) and first impressions of different probationers'
+ * fingers against each other (impostor, at most the first 200 fingers: ~20,000 comparisons). */
+typedef struct {
+    guint fingers, poor_fingers;          /* poor: engine_template_check_enrollment refuses it */
+    guint genuine, impostor;              /* comparisons made */
+    double genuine_median, genuine_p10;   /* scores */
+    double impostor_max, impostor_p99;
+    guint false_matches, false_non_matches; /* at the threshold given */
+} EngineReport;
+void engine_report_gallery(EngineTemplate *const *fingers, const gint64 *probationers, guint n,
+                           double threshold, EngineReport *out);

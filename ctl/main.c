@@ -31,6 +31,7 @@ static const Command commands[] = {
     {"sync", cmd_sync, "the central server: status, now (send what waits), requeue (quarantined)"},
     {"provision", cmd_provision, "register this kiosk with the central server (--server URL --token T)"},
     {"settings", cmd_settings, "the settings changed on the device's screen: list, set, reset"},
+    {"match", cmd_match, "match report: score distributions of the enrolled fingers on this scanner"},
     {"leds", cmd_leds, "leds test: cycle every light and the buzzer (wiring check)"},
     {"prompts", cmd_prompts, "print the spoken prompts (used by make prompts)"},
 };
