@@ -1,7 +1,8 @@
 # Haazri — build, run, test, bench.
 #   make run     demo kiosk: virtual scanner, sample probationers enrolled from bundled images
 #   make run-central  the same kiosk beside the reference central server (roster down, check-ins up)
-#   make test    every test (the same suite again under ASan + UBSan: make test-asan)
+#   make test    every test (the same suite again under ASan + UBSan: make test-asan; on other dates:
+#                make test-dates)
 #   make bench   prints `bench: KEY VALUE UNIT` lines
 #
 # The folder is the layer: every .c under app/ drivers/ ui/ sync/ goes into one static library
@@ -32,7 +33,7 @@ PROGRAMS := $(BUILD)/haazri $(BUILD)/haazri-ctl $(BUILD)/haazri-finger \
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 
-.PHONY: all run run-central test test-asan bench deps clean install deb package-test prompts screenshots
+.PHONY: all run run-central test test-dates test-asan bench deps clean install deb package-test prompts screenshots
 .SECONDARY:
 PROMPTS_STAMP := $(BUILD)/prompts/.made
 all: $(PROGRAMS) $(TESTS) $(BENCHES) $(BUILD)/tests/haazri-hooks $(PROMPTS_STAMP)
@@ -105,6 +106,11 @@ run-central: $(PROGRAMS)
 
 test: all
 	./tests/run.sh $(BUILD)
+
+# The same suite on the calendar days that break date code (leap day and year end crossing midnight,
+# 2030, today), under faketime and in other machine time zones: tests/dates.sh.
+test-dates: all
+	REAL=$(REAL) ./tests/dates.sh $(BUILD)
 
 # The same suite under AddressSanitizer + UBSan, in its own build folder. Leak checking stays off:
 # GLib and libfprint keep process-lifetime allocations that LeakSanitizer reports as leaks.

@@ -1,5 +1,6 @@
 /* config — reading and validating haazri.conf. See config.h. */
 #include "app/config.h"
+#include "app/clock.h"
 
 #include <math.h>
 #include <string.h>
@@ -7,7 +8,7 @@
 
 /* Every group and key this version knows; anything else in the file is warned about. */
 static const char *const known_keys[][8] = {
-    {"kiosk", "device_id", "office", "data_dir", "disk_warn_mb", NULL},
+    {"kiosk", "device_id", "office", "data_dir", "disk_warn_mb", "timezone", NULL},
     {"scanner", "driver", "device", "capture", "tap_window_seconds", "listen_seconds",
      "rest_seconds", NULL},
     {"checkin", "duplicate_window", "result_seconds", NULL},
@@ -119,6 +120,12 @@ static gboolean read_file(Config *c, GKeyFile *kf, GError **error)
 
     if (!read_int(c, kf, "kiosk", "disk_warn_mb", 1, 1000000, &c->disk_warn_mb, error))
         return FALSE;
+    /* The office's zone is the clock's for the whole process (app/clock.h): set here, where the
+     * configuration in force is read, so every program that reads haazri.conf agrees on "today". */
+    read_string(kf, "kiosk", "timezone", &c->timezone);
+    if (!clock_set_zone(c->timezone, NULL))
+        return bad_value(c, "kiosk", "timezone", c->timezone,
+                         "a UTC offset such as +05:00, or a zone name such as Asia/Karachi", error);
 
     read_string(kf, "scanner", "driver", &c->scanner_driver);
     read_string(kf, "scanner", "device", &c->scanner_device);
@@ -184,6 +191,7 @@ Config *config_load(const char *path, GError **error)
     c->office = g_strdup("District Probation Office");
     c->data_dir = g_strdup("/var/lib/haazri");
     c->disk_warn_mb = 200;
+    c->timezone = g_strdup(CLOCK_DEFAULT_ZONE);
     c->scanner_driver = g_strdup("");
     c->scanner_device = g_strdup("");
     c->capture = CAPTURE_CONTINUOUS;
@@ -237,6 +245,7 @@ void config_free(Config *c)
         return;
     g_free(c->device_id);
     g_free(c->office);
+    g_free(c->timezone);
     g_free(c->data_dir);
     g_free(c->scanner_driver);
     g_free(c->scanner_device);

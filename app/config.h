@@ -18,6 +18,7 @@ typedef struct {
     char *office;         /* shown on the screen, stored with probationers */
     char *data_dir;       /* absolute; holds haazri.db */
     int disk_warn_mb;     /* warn on screen and in the heartbeat below this much free space */
+    char *timezone;       /* the office's zone for every wall time (app/clock.h), default +05:00 */
     /* [scanner] */
     char *scanner_driver; /* libfprint driver id, "" = any */
     char *scanner_device; /* libfprint device id, "" = any */

@@ -1,5 +1,6 @@
 /* officer — officer accounts, PIN hashing and lockout. See officer.h. */
 #include "app/officer.h"
+#include "app/clock.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -82,7 +83,7 @@ gint64 officer_add(Store *s, const char *username, const char *name, OfficerRole
     g_autofree char *hash = hash_pin(pin, error);
     if (!hash)
         return 0;
-    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autoptr(GDateTime) now = clock_now();
     g_autofree char *at = store_now_iso(now);
     if (!run(s, "INSERT INTO officers (username, name, role, pin_hash, created_at) VALUES (?, ?, ?, ?, ?)", error,
              "add the officer", username, name, officer_role_name(role), hash, at, NULL)) {
@@ -125,11 +126,6 @@ gboolean officer_set_active(Store *s, const char *username, gboolean active, con
            store_audit(s, actor, active ? "officer.activate" : "officer.deactivate", username, NULL, error);
 }
 
-static gint64 now_us(void)
-{
-    return g_get_real_time();
-}
-
 /* A wrong PIN or a wrong finger: counted, locking the account with a growing delay from the
  * OFFICER_FREE_ATTEMPTS-th on, and audited as `action`. */
 static void record_failure(Store *s, gint64 id, const char *username, int failed, const char *action,
@@ -141,7 +137,7 @@ static void record_failure(Store *s, gint64 id, const char *username, int failed
         lock_s = MIN((gint64)LOCK_FIRST_S << doublings, LOCK_MAX_S);
     }
     g_autofree char *sfailed = g_strdup_printf("%d", failed);
-    g_autofree char *suntil = g_strdup_printf("%" G_GINT64_FORMAT, lock_s ? now_us() + lock_s * G_USEC_PER_SEC : 0);
+    g_autofree char *suntil = g_strdup_printf("%" G_GINT64_FORMAT, lock_s ? clock_now_us() + lock_s * G_USEC_PER_SEC : 0);
     g_autofree char *sid = g_strdup_printf("%" G_GINT64_FORMAT, id);
     if (!run(s, "UPDATE officers SET failed_pins = ?, locked_until_us = ? WHERE id = ?", error,
              "record the failed log-in", sfailed, suntil, sid, NULL))
@@ -176,7 +172,7 @@ OfficerLoginResult officer_login(Store *s, const char *username, const char *pin
     gint64 locked_until = sqlite3_column_int64(st, 5);
     sqlite3_finalize(st);
 
-    gint64 now = now_us();
+    gint64 now = clock_now_us();
     if (locked_until > now) {
         *retry_after_s = (int)((locked_until - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
         store_audit(s, "kiosk", "officer.login-refused", username, "locked", NULL);
@@ -205,7 +201,7 @@ gboolean officer_set_finger(Store *s, const char *username, const char *finger, 
                            "SELECT id, ?, ?, ? FROM officers WHERE username = ?",
                            -1, &st, NULL) != SQLITE_OK)
         return store_fail(s, error, "store the officer's finger");
-    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autoptr(GDateTime) now = clock_now();
     g_autofree char *at = store_now_iso(now);
     gsize len;
     const void *data = g_bytes_get_data(print, &len);

@@ -1,5 +1,6 @@
 /* roster — schedules and the day's roster. See roster.h. */
 #include "app/roster.h"
+#include "app/clock.h"
 
 #include <string.h>
 
@@ -21,7 +22,7 @@ gboolean roster_set_schedule(Store *s, const char *case_number, const char *rule
     StoreProbationer p = {0};
     if (!store_find_probationer(s, case_number, &p, error))
         return FALSE;
-    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autoptr(GDateTime) now = clock_now();
     g_autofree char *at = store_now_iso(now);
     sqlite3_stmt *st = NULL;
     gboolean ok = sqlite3_prepare_v2(s->db,

@@ -1,5 +1,6 @@
 /* store-checkin — recording check-ins durably, listing them, and the hash-chained audit trail. */
 #include "app/store-private.h"
+#include "app/clock.h"
 
 #include <string.h>
 
@@ -55,7 +56,7 @@ static gboolean find_earlier(Store *s, StoreCheckin *c, GDateTime *now, const ch
 gboolean store_record_checkin(Store *s, StoreCheckin *c, GError **error)
 {
     gint64 t0 = g_get_monotonic_time();
-    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autoptr(GDateTime) now = clock_now();
     g_autofree char *wall = store_now_iso(now);
     g_autofree char *today = g_date_time_format(now, "%Y-%m-%d");
     g_autofree char *uuid = g_uuid_string_random();
@@ -264,7 +265,7 @@ static gint64 count(Store *s, const char *sql, const char *arg, gboolean *ok)
 
 gboolean store_get_summary(Store *s, StoreSummary *out, GError **error)
 {
-    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autoptr(GDateTime) now = clock_now();
     g_autofree char *today = g_date_time_format(now, "%Y-%m-%d");
     gboolean ok = TRUE;
     *out = (StoreSummary){.schema_version = store_get_schema_version(s)};
@@ -299,7 +300,7 @@ char *store_audit_hash(const char *prev, const char *at, const char *actor, cons
 gboolean store_audit_append(Store *s, const char *actor, const char *action, const char *subject,
                             const char *detail)
 {
-    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autoptr(GDateTime) now = clock_now();
     g_autofree char *at = store_now_iso(now);
     g_autofree char *prev = NULL;
     g_autofree char *hash = NULL;

@@ -1,5 +1,6 @@
 /* store-roster — the centre's roster applied to the store. See store-roster.h. */
 #include "app/store-roster.h"
+#include "app/clock.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -219,7 +220,7 @@ gboolean store_apply_roster(Store *s, const StoreRoster *roster, const char *kio
                             GError **error)
 {
     *stats = (StoreRosterStats){0};
-    g_autoptr(GDateTime) now_dt = g_date_time_new_now_local();
+    g_autoptr(GDateTime) now_dt = clock_now();
     g_autofree char *now = store_now_iso(now_dt);
     g_autofree char *cursor = g_strdup_printf("%" G_GINT64_FORMAT, roster->cursor);
     if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
@@ -322,7 +323,7 @@ StoreRoster *store_enrollments_unsent(Store *s, guint limit, GArray *keys, GErro
 
 gboolean store_enrollments_mark_sent(Store *s, const GArray *keys, GError **error)
 {
-    g_autoptr(GDateTime) now_dt = g_date_time_new_now_local();
+    g_autoptr(GDateTime) now_dt = clock_now();
     g_autofree char *now = store_now_iso(now_dt);
     if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return store_fail(s, error, "note the enrollments sent");

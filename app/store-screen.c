@@ -1,8 +1,7 @@
 /* store-screen — what the check-in screen reads (message, photo, next reporting date, the unsent
  * count) and what its questionnaire writes (answers stored with the check-in). Schema version 5. */
-#include <time.h>
-
 #include "app/roster.h"
+#include "app/clock.h"
 #include "app/store-private.h"
 
 /* Runs one statement with up to two parameters bound by the caller's function; TRUE when done. */
@@ -36,13 +35,14 @@ static void bind_args(sqlite3_stmt *st, gconstpointer data)
         sqlite3_bind_blob(st, 2, p, (int)n, SQLITE_TRANSIENT);
     }
     if (sqlite3_bind_parameter_count(st) >= 3) {
-        g_autoptr(GDateTime) now = g_date_time_new_now_local();
+        g_autoptr(GDateTime) now = clock_now();
         g_autofree char *at = store_now_iso(now);
         sqlite3_bind_text(st, 3, at, -1, SQLITE_TRANSIENT);
     }
 }
 
-/* The first column of the row for `id`: text (as a string) or a blob (as bytes). */
+/* The first column of the row for `id` (?1): text (as a string) or a blob (as bytes). ?2, where the
+ * statement has it, is the office's date today (app/clock.h), never SQLite's own clock. */
 static gboolean read_one(Store *s, const char *sql, gint64 id, char **text, GBytes **blob,
                          const char *doing, GError **error)
 {
@@ -50,6 +50,10 @@ static gboolean read_one(Store *s, const char *sql, gint64 id, char **text, GByt
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
         return store_fail(s, error, doing);
     sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_bind_parameter_count(st) >= 2) {
+        g_autofree char *today = clock_today();
+        sqlite3_bind_text(st, 2, today, -1, SQLITE_TRANSIENT);
+    }
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
         if (text)
@@ -80,7 +84,7 @@ char *store_get_message(Store *s, gint64 probationer_id, GError **error)
      * centre may send it in both languages: both, one a line (the screen puts them in its order). */
     read_one(s, "SELECT CASE WHEN text_en IS NOT NULL AND text_ur IS NOT NULL AND text_en != text_ur "
                 "THEN text_en || char(10) || text_ur ELSE coalesce(text_en, text_ur) END FROM messages WHERE (probationer_id = ?1 OR probationer_id IS NULL) "
-                "AND (valid_until IS NULL OR valid_until >= date('now', 'localtime')) "
+                "AND (valid_until IS NULL OR valid_until >= ?2) "
                 "ORDER BY probationer_id IS NULL, id DESC LIMIT 1",
              probationer_id, &text, NULL, "read the message", error);
     return text;
@@ -97,12 +101,14 @@ char *store_get_next_report(Store *s, gint64 probationer_id, GError **error)
 {
     /* A date the officer set wins while it is still ahead; otherwise the reporting schedule's. */
     char *date = NULL;
-    read_one(s, "SELECT next_report_date FROM probationers WHERE id = ? AND next_report_date > date('now', 'localtime')",
+    read_one(s, "SELECT next_report_date FROM probationers WHERE id = ?1 AND next_report_date > ?2",
              probationer_id, &date, NULL, "read the next reporting date", error);
     if (date)
         return date;
     GDate tomorrow, due;
-    g_date_set_time_t(&tomorrow, time(NULL));
+    g_autoptr(GDateTime) now = clock_now();
+    g_date_set_dmy(&tomorrow, (GDateDay)g_date_time_get_day_of_month(now), (GDateMonth)g_date_time_get_month(now),
+                   (GDateYear)g_date_time_get_year(now));
     g_date_add_days(&tomorrow, 1);
     return roster_next_due(s, probationer_id, &tomorrow, &due) ? schedule_format_date(&due) : NULL;
 }
@@ -133,7 +139,7 @@ gboolean store_save_answer(Store *s, const char *checkin_uuid, const char *quest
                            "INSERT OR REPLACE INTO checkin_answers (checkin_uuid, question_id, answer, "
                            "answered_at) VALUES (?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
         return store_fail(s, error, "save the answer");
-    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autoptr(GDateTime) now = clock_now();
     g_autofree char *at = store_now_iso(now);
     sqlite3_bind_text(st, 1, checkin_uuid, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, question_id, -1, SQLITE_TRANSIENT);

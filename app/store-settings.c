@@ -2,6 +2,7 @@
  * names and values are allowed is app/settings.c's business; this file only keeps them, each change
  * in the same transaction as its audit row. */
 #include "app/store-private.h"
+#include "app/clock.h"
 
 void store_setting_free(StoreSetting *s)
 {
@@ -38,7 +39,7 @@ static gboolean write_value(Store *s, const char *actor, const char *name, const
                             : "DELETE FROM device_settings WHERE name = ?";
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
         return FALSE;
-    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autoptr(GDateTime) now = clock_now();
     g_autofree char *at = store_now_iso(now);
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     if (value) {

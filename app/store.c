@@ -1,6 +1,7 @@
 /* store — opening the database safely, probationers and fingers. Check-ins and the audit trail are in
  * store-checkin.c. See store.h. */
 #include "app/store-private.h"
+#include "app/clock.h"
 
 #include <string.h>
 
@@ -192,7 +193,7 @@ gint64 store_add_probationer(Store *s, const StoreProbationer *p, GError **error
 {
     if (!check_sizes(p, error))
         return 0;
-    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autoptr(GDateTime) now = clock_now();
     g_autofree char *at = store_now_iso(now);
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db,
@@ -282,7 +283,7 @@ gboolean store_find_probationer(Store *s, const char *case_number, StoreProbatio
 
 gboolean store_set_probationer_active(Store *s, gint64 id, gboolean active, GError **error)
 {
-    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autoptr(GDateTime) now = clock_now();
     g_autofree char *at = store_now_iso(now);
     sqlite3_stmt *st = NULL;
     /* A change made here goes up to the centre (status_sent_at NULL until it has it). */
@@ -343,7 +344,7 @@ void store_probationer_free(StoreProbationer *p)
 gint64 store_add_finger(Store *s, gint64 probationer_id, const char *finger, GBytes *print,
                         const char *driver, GError **error)
 {
-    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autoptr(GDateTime) now = clock_now();
     g_autofree char *at = store_now_iso(now);
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db,
@@ -374,7 +375,7 @@ gint64 store_add_finger(Store *s, gint64 probationer_id, const char *finger, GBy
 gboolean store_replace_finger(Store *s, gint64 probationer_id, const char *finger, GBytes *print,
                               const char *driver, GError **error)
 {
-    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autoptr(GDateTime) now = clock_now();
     g_autofree char *at = store_now_iso(now);
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db,

@@ -1,5 +1,6 @@
 /* records — the check-ins: a day's list, the paged log, CSV export, and the audit trail. */
 #include "ctl/ctl.h"
+#include "app/clock.h"
 
 #include <string.h>
 
@@ -61,7 +62,7 @@ int cmd_checkins(int argc, char **argv)
     if (!parse("checkins", "", "list a day's check-ins", entries, TRUE, &argc, &argv))
         return 2;
     if (!date) {
-        g_autoptr(GDateTime) now = g_date_time_new_now_local();
+        g_autoptr(GDateTime) now = clock_now();
         date = g_date_time_format(now, "%Y-%m-%d");
     } else if (!valid_date(date)) {
         fprintf(stderr, "haazri-ctl checkins: --date %s is not a date: expected YYYY-MM-DD\n", date);

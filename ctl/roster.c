@@ -1,5 +1,6 @@
 /* roster — reporting schedules and the day's roster (who was due, who came, who is late or missing). */
 #include "ctl/ctl.h"
+#include "app/clock.h"
 
 #include <string.h>
 
@@ -22,7 +23,7 @@ int cmd_schedule(int argc, char **argv)
         return 2;
     }
     if (!from) {
-        g_autoptr(GDateTime) now = g_date_time_new_now_local();
+        g_autoptr(GDateTime) now = clock_now();
         from = g_date_time_format(now, "%Y-%m-%d");
     }
     g_auto(Admin) admin = {0};
@@ -48,7 +49,7 @@ int cmd_today(int argc, char **argv)
     };
     if (!parse("today", "", "the day's roster: due, present, late, expected, missing", entries, TRUE, &argc, &argv))
         return 2;
-    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autoptr(GDateTime) now = clock_now();
     if (!date)
         date = g_date_time_format(now, "%Y-%m-%d");
     g_auto(Admin) admin = {0};

@@ -1,5 +1,6 @@
 /* sync — haazri-ctl's side of the central server: sync status|now|requeue, provision. */
 #include "ctl/ctl.h"
+#include "app/clock.h"
 
 #include <string.h>
 
@@ -96,7 +97,7 @@ static int sync_status(Admin *a)
     gint64 enroll_waiting = store_enrollments_count_unsent(a->store);
     gint64 roster = store_get_roster_cursor(a->store), audit_waiting = store_audit_count_unsent(a->store);
     gint64 when = contact ? g_ascii_strtoll(contact, NULL, 10) : 0;
-    g_autoptr(GDateTime) t = when ? g_date_time_new_from_unix_local(when) : NULL;
+    g_autoptr(GDateTime) t = when ? clock_from_unix(when) : NULL;
     g_autofree char *when_text = t ? g_date_time_format(t, "%Y-%m-%d %H:%M:%S") : g_strdup("never");
     g_autoptr(GPtrArray) quarantined = store_outbox_list_quarantined(a->store, 20, &error);
     if (ctl_as_json) {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "receiver/receiver.h"
+#include "app/clock.h"
 
 static char *random_hex(gsize bytes)
 {
@@ -29,7 +30,7 @@ static char *keyed_hash(const char *salt, const char *value)
 
 static char *now_iso(void)
 {
-    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+    g_autoptr(GDateTime) now = clock_now_utc();
     return g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
 }
 
@@ -57,7 +58,7 @@ gboolean rx_device_add(RxDb *db, const char *id, const char *office, gint64 ttl_
     g_autofree char *salt = random_hex(16);
     g_autofree char *tok = random_hex(16);
     g_autofree char *hash = keyed_hash(salt, tok);
-    g_autofree char *expires = g_strdup_printf("%" G_GINT64_FORMAT, g_get_real_time() / G_USEC_PER_SEC + ttl_s);
+    g_autofree char *expires = g_strdup_printf("%" G_GINT64_FORMAT, clock_now_us() / G_USEC_PER_SEC + ttl_s);
     g_autofree char *now = now_iso();
     const char *p[] = {id, office, salt, hash, expires, now};
     /* A device that exists keeps its secret until the new token is used (re-provisioning). */
@@ -85,7 +86,7 @@ gboolean rx_device_add(RxDb *db, const char *id, const char *office, gint64 ttl_
 gboolean rx_device_write_provision_file(const char *path, const char *id, const char *office, const char *server,
                                         const char *token, gint64 ttl_s, GError **error)
 {
-    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+    g_autoptr(GDateTime) now = clock_now_utc();
     g_autoptr(GDateTime) until = g_date_time_add_seconds(now, (double)ttl_s);
     g_autofree char *expires = g_date_time_format(until, "%Y-%m-%dT%H:%M:%SZ");
     g_autoptr(JsonBuilder) b = json_builder_new();
@@ -145,7 +146,7 @@ gboolean rx_device_provision(RxDb *db, const char *id, const char *token, char *
                     "never added: haazri-receiver device add)", id);
         return FALSE;
     }
-    if (g_ascii_strtoll(RX_CELL(rows, 0, 2), NULL, 10) < g_get_real_time() / G_USEC_PER_SEC) {
+    if (g_ascii_strtoll(RX_CELL(rows, 0, 2), NULL, 10) < clock_now_us() / G_USEC_PER_SEC) {
         g_set_error(error, RX_ERROR, RX_ERROR_UNAUTHORISED,
                     "the provisioning token for device \"%s\" has expired: issue a new one", id);
         return FALSE;

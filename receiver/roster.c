@@ -3,10 +3,11 @@
 #include <string.h>
 
 #include "receiver/receiver.h"
+#include "app/clock.h"
 
 static char *now_iso(void)
 {
-    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+    g_autoptr(GDateTime) now = clock_now_utc();
     return g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "receiver/receiver.h"
+#include "app/clock.h"
 
 /* A push of 5000 check-ins is ~2 MB of JSON before gzip; anything far beyond is not a kiosk. */
 #define MAX_UNCOMPRESSED (64u << 20)
@@ -38,7 +39,7 @@ static void add_date(struct MHD_Response *r, gint64 skew_s)
     static const char *const days[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
     static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+    g_autoptr(GDateTime) now = clock_now_utc();
     g_autoptr(GDateTime) t = g_date_time_add_seconds(now, (double)skew_s);
     g_autofree char *date = g_strdup_printf("%s, %02d %s %04d %02d:%02d:%02d GMT", days[g_date_time_get_day_of_week(t) - 1],
                                             g_date_time_get_day_of_month(t), months[g_date_time_get_month(t) - 1],
@@ -175,7 +176,7 @@ static enum MHD_Result on_heartbeat(Server *s, struct MHD_Connection *c, RxDb *d
     protocol_heartbeat_clear(&hb);
     if (!ok)
         return send_error(s, c, 400, "\"device_id\" is not the device of the credentials");
-    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+    g_autoptr(GDateTime) now = clock_now_utc();
     g_autofree char *iso = g_date_time_format(now, "{\"server_time\": \"%Y-%m-%dT%H:%M:%SZ\"}");
     return send_reply(s, c, 200, iso, -1);
 }

@@ -4,6 +4,7 @@
  * (CURLMOPT_TIMERFUNCTION); we turn those into g_unix_fd_add and g_timeout_add sources and hand
  * the events back with curl_multi_socket_action(). Nothing here ever waits. */
 #include "sync/http.h"
+#include "app/clock.h"
 
 #include <curl/curl.h>
 #include <glib-unix.h>
@@ -59,7 +60,7 @@ static void check_done(Http *h)
         CURLcode code = msg->data.result;
         h->requests = g_list_remove(h->requests, r);
         HttpReply reply = {.retry_after_s = -1, .server_time = r->server_time,
-                           .local_time = g_get_real_time() / G_USEC_PER_SEC};
+                           .local_time = clock_now_us() / G_USEC_PER_SEC};
         if (code == CURLE_OK) {
             curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &reply.status);
             curl_off_t ra = -1;

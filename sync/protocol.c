@@ -1,5 +1,6 @@
 /* protocol — building and checking the sync messages. See protocol.h. */
 #include "sync/protocol.h"
+#include "app/clock.h"
 #include "sync/protocol-private.h"
 
 #include <gio/gio.h>
@@ -32,7 +33,7 @@ char *pj_finish(JsonBuilder *b)
 
 static char *utc_now_iso(void)
 {
-    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+    g_autoptr(GDateTime) now = clock_now_utc();
     return g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
 }
 

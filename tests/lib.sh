@@ -21,6 +21,10 @@ cleanup() {
 trap cleanup EXIT
 export FP_VIRTUAL_IMAGE="$T/scanner.sock"
 
+# The office's date and weekday as the kiosk sees them (app/clock.h: +05:00 unless [kiosk] timezone
+# says otherwise; the test configs leave the default), not the machine's TZ: `office_date +%Y-%m-%d`.
+office_date() { TZ=UTC-5 date "$@"; }
+
 fail() { echo "FAIL: $*" >&2; [ -n "${HAAZRI_TEST_DEBUG:-}" ] && tail -n 60 "$T"/*.err >&2; exit 1; }
 say() { echo "--- $*"; }
 

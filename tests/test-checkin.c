@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "app/checkin.h"
+#include "app/clock-testing.h"
+#include "app/clock.h"
 #include "app/roster.h"
 #include "tests/helpers.h"
 
@@ -108,7 +110,7 @@ static void test_fvc_search(void)
             if (!*first_time) {
                 g_assert_cmpint(st, ==, CHECKIN_STATE_RECORDED);
                 /* TEST-101 reports every day: the screen can tell them tomorrow's date. */
-                g_autoptr(GDateTime) now = g_date_time_new_now_local();
+                g_autoptr(GDateTime) now = clock_now();
                 g_autoptr(GDateTime) tomorrow = g_date_time_add_days(now, 1);
                 g_autofree char *expect = g_date_time_format(tomorrow, "%Y-%m-%d");
                 g_assert_cmpstr(seen.next_due, ==, f == 101 ? expect : "");
@@ -124,7 +126,7 @@ static void test_fvc_search(void)
     g_assert_cmpint(wrong, ==, 0);
 
     g_autoptr(GError) error = NULL;
-    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autoptr(GDateTime) now = clock_now();
     g_autofree char *today = g_date_time_format(now, "%Y-%m-%d");
     g_autoptr(GPtrArray) rows = store_list_checkins(store, today, &error);
     g_assert_no_error(error);
@@ -251,6 +253,9 @@ static void test_resting_when_hot(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    /* A leap day at the office, so "tomorrow" is 1 March, whatever today is (app/clock.h). */
+    g_autoptr(GDateTime) leap_day = g_date_time_new(clock_get_zone(), 2028, 2, 29, 10, 0, 0);
+    clock_freeze(leap_day);
     tu_use_virtual_scanner();
     g_autofree char *conf = g_build_filename(tu_tmpdir(), "haazri.conf", NULL);
     g_assert_true(g_file_set_contents(conf,
@@ -280,7 +285,7 @@ int main(int argc, char **argv)
         for (int i = 0; i < 5; i++)
             g_free(images[i]);
     }
-    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autoptr(GDateTime) now = clock_now();
     g_autofree char *today = g_date_time_format(now, "%Y-%m-%d");
     g_assert_true(roster_set_schedule(store, "TEST-101", "every:1", today, NULL, NULL, "test", &error));
     search = search_new(config->search, &error);

@@ -1,6 +1,8 @@
 /* test-config — what an installer sees when haazri.conf is right, wrong, or incomplete. */
 #include <string.h>
 
+#include "app/clock-testing.h"
+#include "app/clock.h"
 #include "app/config.h"
 #include "tests/helpers.h"
 
@@ -90,6 +92,33 @@ static void test_bad_values(void)
     expect_bad("[checkin]\nresult_seconds = five\n", "[checkin] result_seconds", "five", "whole number");
     expect_bad("[kiosk]\ndevice_id = lahore office 1\n", "[kiosk] device_id", "lahore office 1", "letters, digits");
     expect_bad("[match]\nsearch = magic\n", "[match] search", "magic", "libfprint");
+    expect_bad("[kiosk]\ntimezone = PKT+5\n", "[kiosk] timezone", "PKT+5", "a UTC offset such as +05:00");
+}
+
+/* 19:30 UTC on 23 November is already the 24th at the office (+05:00 by default), whatever the
+ * machine's TZ says; [kiosk] timezone moves the office's day. */
+static void test_office_time_zone(void)
+{
+    g_autoptr(GDateTime) instant = g_date_time_new_utc(2026, 11, 23, 19, 30, 0);
+    clock_freeze(instant);
+    g_setenv("TZ", "America/New_York", TRUE);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Config) d = config_load(NULL, &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(d->timezone, ==, "+05:00");
+    g_autofree char *pk_day = clock_today();
+    g_assert_cmpstr(pk_day, ==, "2026-11-24");
+    g_autoptr(GDateTime) pk_now = clock_now();
+    g_autofree char *pk_time = g_date_time_format(pk_now, "%H:%M %:z");
+    g_assert_cmpstr(pk_time, ==, "00:30 +05:00");
+
+    g_autofree char *path = write_conf("zone.conf", "[kiosk]\ntimezone = -03:00\n");
+    g_autoptr(Config) c = config_load(path, &error);
+    g_assert_no_error(error);
+    g_autofree char *other_day = clock_today();
+    g_assert_cmpstr(other_day, ==, "2026-11-23");
+    g_autoptr(Config) back = config_load(NULL, &error); /* the default again, for the tests after */
+    clock_thaw();
 }
 
 static void test_unreadable_file(void)
@@ -143,6 +172,7 @@ int main(int argc, char **argv)
     g_test_add_func("/config/shipped-file-documents-defaults", test_shipped_file_loads);
     g_test_add_func("/config/values-and-relative-data-dir", test_values_and_relative_data_dir);
     g_test_add_func("/config/bad-values-named", test_bad_values);
+    g_test_add_func("/config/office-time-zone", test_office_time_zone);
     g_test_add_func("/config/unreadable-file", test_unreadable_file);
     g_test_add_func("/config/unknown-key-warns", test_unknown_key_warns);
     g_test_add_func("/config/false-match-rate", test_false_match_rate);

@@ -60,7 +60,7 @@ wait_for "$T/kiosk.out" "Place your finger"
 place "$TESTDATA/fvc2002-db2b/104_7.png"
 wait_for "$T/kiosk.out" "CHECKED IN"
 kill "$KIOSK_PID"; wait "$KIOSK_PID" 2>/dev/null || true; KIOSK_PID=
-today=$(date +%Y-%m-%d)
+today=$(office_date +%Y-%m-%d)
 [ "$("$CTL" checkins --config "$T/k.conf" --json | jq -r '.[0].case_number + "|" + .[0].result + "|" + .[0].sync_state')" = "LHR-0104|recorded|pending" ] || fail "checkins --json"
 "$CTL" checkins --config "$T/k.conf" --date "$today" | grep -q "recorded *LHR-0104" || fail "checkins table"
 [ "$("$CTL" checkins --config "$T/k.conf" --date 2001-01-01 --json | jq length)" = 0 ] || fail "another day's list is not empty"
@@ -76,7 +76,7 @@ kill "$KIOSK_PID"; wait "$KIOSK_PID" 2>/dev/null || true; KIOSK_PID=
 
 say "schedules and the day's roster"
 "$CTL" activate LHR-0104 --config "$T/k.conf" > /dev/null || fail "activate"
-"$CTL" schedule LHR-0104 --rule "weekly:$(date +%a | tr A-Z a-z)" --from 2026-01-01 --by 23:59 --config "$T/k.conf" > /dev/null || fail "schedule"
+"$CTL" schedule LHR-0104 --rule "weekly:$(office_date +%a | tr A-Z a-z)" --from 2026-01-01 --by 23:59 --config "$T/k.conf" > /dev/null || fail "schedule"
 "$CTL" schedule LHR-0105 --rule "every:1" --from 2026-01-01 --config "$T/k.conf" > /dev/null || fail "schedule every day"
 "$CTL" schedule LHR-0105 --rule "fortnightly" --config "$T/k.conf" 2> "$T/err" && fail "bad rule accepted"
 grep -q 'reporting rule "fortnightly" is not valid' "$T/err" || fail "bad rule message"

@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "app/checkin.h"
+#include "app/clock-testing.h"
+#include "app/clock.h"
 #include "app/officer.h"
 #include "tests/helpers.h"
 #include "ui/officer-private.h"
@@ -310,12 +312,10 @@ static void test_export_to_folder(void)
     g_autofree char *want = g_strdup_printf("%s  %s\n", sum, base);
     g_assert_cmpstr(manifest, ==, want);
     g_assert_cmpint(count_audit("checkins.export", NULL, NULL), ==, 1);
-    /* Last month (the monthly report): its first to its last day, and none of today's check-ins. */
+    /* Last month (the monthly report): its first to its last day, and none of today's check-ins.
+     * The clock says 15 January 2027 (main), so that is December of the year before. */
     touch("export:last-month");
-    g_autoptr(GDateTime) now = g_date_time_new_now_local();
-    g_autoptr(GDateTime) first = g_date_time_new_local(g_date_time_get_year(now), g_date_time_get_month(now), 1, 0, 0, 0);
-    g_autoptr(GDateTime) last = g_date_time_add_days(first, -1);
-    g_autofree char *range = g_date_time_format(last, "%Y-%m-01..%Y-%m-%d");
+    const char *range = "2026-12-01..2026-12-31";
     g_assert_true(g_str_has_prefix(officer_screen_get_result(officer()), "0 check-ins written to "));
     g_assert_cmpint(count_audit("checkins.export", NULL, NULL), ==, 2);
     g_autofree char *like = g_strdup_printf("%s, 0 rows%%", range);
@@ -474,6 +474,9 @@ static void test_config(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    /* Mid-January at the office: "last month" is December of the year before (app/clock.h). */
+    g_autoptr(GDateTime) january = g_date_time_new(clock_get_zone(), 2027, 1, 15, 10, 0, 0);
+    clock_freeze(january);
     tu_use_virtual_scanner();
     stick = g_build_filename(tu_tmpdir(), "stick", NULL);
     g_mkdir_with_parents(stick, 0755);

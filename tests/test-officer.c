@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "app/officer.h"
-#include "app/store-private.h" /* to move the lockout clock, instead of waiting 30 s */
+#include "app/clock-testing.h" /* to wait out a lockout without waiting */
+#include "app/clock.h"
+#include "app/store-private.h"
 #include "tests/helpers.h"
 
 static Store *store;
@@ -22,9 +24,10 @@ static OfficerLoginResult login(const char *user, const char *pin, int *retry)
     return r;
 }
 
-static void expire_lockout(void)
+/* The clock moves on by the lockout's length (the test's clock is frozen; see main). */
+static void wait_out_lockout(int seconds)
 {
-    g_assert_cmpint(sqlite3_exec(store->db, "UPDATE officers SET locked_until_us = 1", NULL, NULL, NULL), ==, SQLITE_OK);
+    clock_advance(seconds);
 }
 
 static void test_add(void)
@@ -66,15 +69,19 @@ static void test_login_and_lockout(void)
     g_assert_cmpint(login("asma", "482915", &retry), ==, OFFICER_LOGIN_LOCKED);
     g_assert_cmpint(retry, >, 0);
     g_assert_cmpint(retry, <=, 30);
+    /* One second before the lockout ends it still holds. */
+    wait_out_lockout(29);
+    g_assert_cmpint(login("asma", "482915", &retry), ==, OFFICER_LOGIN_LOCKED);
+    g_assert_cmpint(retry, ==, 1);
     /* Each further failure doubles the wait. */
-    expire_lockout();
+    wait_out_lockout(1);
     g_assert_cmpint(login("asma", "000003", &retry), ==, OFFICER_LOGIN_WRONG_PIN);
     g_assert_cmpint(retry, ==, 60);
-    expire_lockout();
+    wait_out_lockout(60);
     g_assert_cmpint(login("asma", "000004", &retry), ==, OFFICER_LOGIN_WRONG_PIN);
     g_assert_cmpint(retry, ==, 120);
     /* The right PIN after the wait resets the count. */
-    expire_lockout();
+    wait_out_lockout(120);
     g_assert_cmpint(login("asma", "482915", &retry), ==, OFFICER_LOGIN_OK);
     g_assert_cmpint(login("asma", "000005", &retry), ==, OFFICER_LOGIN_WRONG_PIN);
     g_assert_cmpint(retry, ==, 0);
@@ -148,6 +155,8 @@ static void test_audited(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    g_autoptr(GDateTime) monday = g_date_time_new(clock_get_zone(), 2026, 11, 23, 9, 0, 0);
+    clock_freeze(monday);
     db_path = g_build_filename(tu_tmpdir(), "officer.db", NULL);
     g_autoptr(GError) error = NULL;
     store = store_open(db_path, &error);

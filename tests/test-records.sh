@@ -18,7 +18,7 @@ for img in fvc2002-db2b/106_7.png fvc2002-db2b/107_7.png nist/whorl.png fvc2002-
 done
 wait_count "$T/kiosk.out" "Place your finger" $((n + 1))
 kill "$KIOSK_PID"; wait "$KIOSK_PID" 2>/dev/null || true; KIOSK_PID=
-today=$(date +%Y-%m-%d)
+today=$(office_date +%Y-%m-%d)
 
 say "the log: newest first, filters, search, pages"
 [ "$("$CTL" log --config "$T/k.conf" --json | jq -r 'map(.result) | join(",")')" = "duplicate,not_recognised,recorded,recorded" ] || fail "log order: $("$CTL" log --config "$T/k.conf" --json | jq -c 'map(.result)')"

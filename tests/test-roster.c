@@ -3,7 +3,8 @@
 #include <string.h>
 
 #include "app/roster.h"
-#include "app/store-private.h" /* to place check-ins at chosen times of day */
+#include "app/clock-testing.h" /* check-ins recorded at chosen times of day */
+#include "app/clock.h"
 #include "tests/helpers.h"
 
 static Store *store;
@@ -13,10 +14,10 @@ static void checkin_at(gint64 pid, const char *wall)
     StoreCheckin c = {.probationer_id = pid, .method = CHECKIN_BY_FINGER, .score = -1, .device_id = "t",
                       .duplicate_window_min = 1};
     g_autoptr(GError) error = NULL;
+    g_autoptr(GDateTime) at = g_date_time_new_from_iso8601(wall, NULL);
+    clock_freeze(at);
     g_assert_true(store_record_checkin(store, &c, &error));
-    g_autofree char *sql = g_strdup_printf("UPDATE checkins SET wall_time = '%s', local_date = substr('%s', 1, 10) "
-                                           "WHERE uuid = '%s'", wall, wall, c.uuid);
-    g_assert_cmpint(sqlite3_exec(store->db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    g_assert_cmpstr(c.wall_time, ==, wall);
 }
 
 static RosterRow *find(GPtrArray *rows, const char *case_number)

@@ -53,6 +53,33 @@ static void test_every_and_monthly(void)
     g_assert_false(due(&m, "2026-03-30"));
 }
 
+/* Calendar edges: a year's end, leap and common Februaries, the last day of an order (--until). */
+static void test_calendar_edges(void)
+{
+    Schedule w = parse("weekly:tue,fri", "2026-11-01", NULL, NULL);
+    g_autofree char *new_year = next(&w, "2026-12-30");
+    g_assert_cmpstr(new_year, ==, "2027-01-01"); /* a Friday */
+    Schedule m = parse("monthly:30", "2026-01-01", NULL, NULL);
+    g_autofree char *jan = next(&m, "2026-12-31");
+    g_assert_cmpstr(jan, ==, "2027-01-30");
+    g_autofree char *leap = next(&m, "2028-02-01");
+    g_assert_cmpstr(leap, ==, "2028-02-29");
+    g_autofree char *common = next(&m, "2027-02-01");
+    g_assert_cmpstr(common, ==, "2027-02-28");
+    Schedule d = parse("every:1", "2028-02-28", NULL, NULL);
+    g_assert_true(due(&d, "2028-02-29"));
+    g_autofree char *after_leap = next(&d, "2028-02-29");
+    g_assert_cmpstr(after_leap, ==, "2028-02-29");
+    /* --until is the last day the order runs: due on it, never after it. */
+    Schedule u = parse("every:14", "2026-11-02", "2026-12-28", NULL);
+    g_assert_true(due(&u, "2026-12-28"));
+    g_assert_false(due(&u, "2027-01-11"));
+    g_autofree char *on_last = next(&u, "2026-12-15");
+    g_assert_cmpstr(on_last, ==, "2026-12-28");
+    g_autofree char *none = next(&u, "2026-12-29");
+    g_assert_null(none);
+}
+
 static void expect_bad(const char *rule, const char *starts, const char *ends, const char *by, const char *words)
 {
     Schedule s;
@@ -78,6 +105,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/schedule/weekly", test_weekly);
     g_test_add_func("/schedule/every-and-monthly", test_every_and_monthly);
+    g_test_add_func("/schedule/calendar-edges", test_calendar_edges);
     g_test_add_func("/schedule/bad-input", test_bad_input);
     return g_test_run();
 }

@@ -4,8 +4,9 @@
  * images in tests/data/screenshots; Urdu laid out right to left; every machine sentence translated. */
 #include <string.h>
 
-#include <sqlite3.h>
 
+#include "app/clock-testing.h"
+#include "app/clock.h"
 #include "app/officer.h"
 #include "app/roster.h"
 #include "tests/helpers.h"
@@ -121,15 +122,15 @@ static void render_all(Lang first, int w, int h, int *compared)
     g_autoptr(GError) error = NULL;
     g_autoptr(Screen) screen = screen_new(&config, NULL, store, NULL, "District Probation Office Lahore", &error);
     g_assert_no_error(error);
-    g_autoptr(GDateTime) now = g_date_time_new(g_time_zone_new_offset(5 * 3600), 2026, 11, 23, 9, 41, 0);
-    screen_set_clock(screen, now);
+    g_autoptr(GDateTime) now = g_date_time_new(clock_get_zone(), 2026, 11, 23, 9, 41, 7);
+    clock_freeze(now);
     g_autofree char *prefix = g_strdup_printf("%dx%d-%s", w, h, strings_lang_code(first));
 
     StoreProbationer who = {0};
     g_assert_true(store_get_probationer(store, person, &who, &error));
     StoreCheckin row = {.probationer_id = person, .finger_id = 0, .device_id = "test", .score = 50};
-    g_assert_true(store_record_checkin(store, &row, &error));
-    g_strlcpy(row.wall_time, "2026-11-23T09:41:07+05:00", sizeof row.wall_time);
+    g_assert_true(store_record_checkin(store, &row, &error)); /* at 09:41:07, the frozen clock */
+    g_assert_cmpstr(row.wall_time, ==, "2026-11-23T09:41:07+05:00");
     g_strlcpy(row.earlier_time, "2026-11-23T08:02:55+05:00", sizeof row.earlier_time);
     screen_set_online(screen, FALSE);
     g_autofree char *next_due = store_get_next_report(store, person, NULL); /* as the machine fills it */
@@ -198,18 +199,8 @@ static void test_screenshots(void)
 
 /* ---- officer mode ---- */
 
-static void sql(const char *db_path, const char *statement)
-{
-    sqlite3 *db = NULL;
-    g_assert_cmpint(sqlite3_open(db_path, &db), ==, SQLITE_OK);
-    char *err = NULL;
-    if (sqlite3_exec(db, statement, NULL, NULL, &err) != SQLITE_OK)
-        g_error("%s: %s", statement, err);
-    sqlite3_close(db);
-}
-
-/* An office's Monday, 23 November 2026: five people due by 10:00, check-ins at fixed times (the
- * store stamps the real time; the rows are moved to that morning so the pictures never change). */
+/* An office's Monday, 23 November 2026: five people due by 10:00, each check-in recorded through
+ * the store with the clock set to its time that morning, so the pictures never change. */
 static Store *officer_store(char **db_out)
 {
     g_autoptr(GError) error = NULL;
@@ -235,13 +226,13 @@ static Store *officer_store(char **db_out)
         {0, "08:12:40"}, {1, "09:05:02"}, {2, "11:20:15"}, {0, "11:31:09"}, {-1, "11:40:51"},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(visits); i++) {
+        int h, m, sec;
+        g_assert_cmpint(sscanf(visits[i].at, "%d:%d:%d", &h, &m, &sec), ==, 3);
+        g_autoptr(GDateTime) at = g_date_time_new(clock_get_zone(), 2026, 11, 23, h, m, sec);
+        clock_freeze(at);
         StoreCheckin row = {.probationer_id = visits[i].who >= 0 ? ids[visits[i].who] : 0, .device_id = "LHR-KIOSK-01",
                             .score = -1};
         g_assert_true(store_record_checkin(st, &row, &error));
-        g_autofree char *move = g_strdup_printf(
-            "UPDATE checkins SET wall_time = '2026-11-23T%s+05:00', local_date = '2026-11-23' WHERE uuid = '%s'",
-            visits[i].at, row.uuid);
-        sql(db, move);
     }
     *db_out = db;
     return st;
@@ -294,8 +285,8 @@ static void render_officer(Store *ostore, Lang first, int w, int h, int *compare
     g_autoptr(GError) error = NULL;
     g_autoptr(Screen) screen = screen_new(&config, NULL, ostore, NULL, "District Probation Office Lahore", &error);
     g_assert_no_error(error);
-    g_autoptr(GDateTime) now = g_date_time_new(g_time_zone_new_offset(5 * 3600), 2026, 11, 23, 11, 45, 0);
-    screen_set_clock(screen, now);
+    g_autoptr(GDateTime) now = g_date_time_new(clock_get_zone(), 2026, 11, 23, 11, 45, 0);
+    clock_freeze(now);
     g_auto(OfficerScreenConfig) oc;
     officer_screen_config_init(&oc);
     g_free(oc.export_dir);

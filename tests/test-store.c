@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "app/clock-testing.h"
+#include "app/clock.h"
 #include "app/store-private.h" /* the size cap below needs the connection */
 #include "tests/helpers.h"
 
@@ -105,14 +107,18 @@ static void test_probationers(void)
 
 static void test_duplicate_window(void)
 {
+    /* Monday 23 November 2026, 23:55 at the office (+05:00), whatever the machine's zone or date. */
+    g_autoptr(GDateTime) evening = g_date_time_new(clock_get_zone(), 2026, 11, 23, 23, 55, 2);
+    clock_freeze(evening);
     g_autoptr(Store) s = open_new("window.db");
     gint64 a = tu_add_probationer(s, 1, "A", NULL);
     gint64 b = tu_add_probationer(s, 2, "B", NULL);
     StoreCheckin first = attempt(s, a, 0);
     g_assert_cmpint(first.result, ==, CHECKIN_RECORDED);
     g_assert_cmpint(strlen(first.uuid), ==, 36);
-    /* wall time carries the UTC offset: 2026-11-22T09:15:02+05:00 */
-    g_assert_true(g_regex_match_simple("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d[+-]\\d\\d:\\d\\d$", first.wall_time, 0, 0));
+    /* wall time in the office's zone, with its UTC offset */
+    g_assert_cmpstr(first.wall_time, ==, "2026-11-23T23:55:02+05:00");
+    clock_advance(60);
     StoreCheckin again = attempt(s, a, 0);
     g_assert_cmpint(again.result, ==, CHECKIN_DUPLICATE);
     g_assert_cmpstr(again.earlier_time, ==, first.wall_time);
@@ -120,19 +126,22 @@ static void test_duplicate_window(void)
     g_assert_cmpint(attempt(s, a, 30).result, ==, CHECKIN_DUPLICATE);
     g_assert_cmpint(attempt(s, 0, 0).result, ==, CHECKIN_NOT_RECOGNISED);
 
-    /* A window in minutes looks back only that far: move the first check-in 2 hours back. */
-    g_autofree char *path = new_db_path("window.db");
-    sqlite3 *db = NULL;
-    g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
-    g_assert_cmpint(sqlite3_exec(db, "UPDATE checkins SET wall_utc_us = wall_utc_us - 7200000000", NULL, NULL, NULL), ==, SQLITE_OK);
-    sqlite3_close(db);
+    /* Past the office's midnight (00:00:30 on the 24th): a new day counts again ... */
+    clock_advance(4 * 60 + 28);
+    g_autofree char *today = clock_today();
+    g_assert_cmpstr(today, ==, "2026-11-24");
+    /* ... but a window in minutes still sees the check-in five minutes before midnight. */
+    g_assert_cmpint(attempt(s, a, 30).result, ==, CHECKIN_DUPLICATE);
+    g_assert_cmpint(attempt(s, a, 0).result, ==, CHECKIN_RECORDED);
+    /* A window in minutes looks back only that far: two hours on, 60 minutes have passed. */
+    clock_advance(2 * 3600);
     g_assert_cmpint(attempt(s, a, 60).result, ==, CHECKIN_RECORDED);
 
     g_autoptr(GError) error = NULL;
-    g_autoptr(GDateTime) now = g_date_time_new_now_local();
-    g_autofree char *today = g_date_time_format(now, "%Y-%m-%d");
-    g_autoptr(GPtrArray) rows = store_list_checkins(s, today, &error);
-    g_assert_cmpuint(rows->len, ==, 6);
+    g_autoptr(GPtrArray) rows = store_list_checkins(s, "2026-11-23", &error);
+    g_assert_cmpuint(rows->len, ==, 5);
+    g_autoptr(GPtrArray) next_day = store_list_checkins(s, "2026-11-24", &error);
+    g_assert_cmpuint(next_day->len, ==, 3);
     StoreCheckinRow *r0 = g_ptr_array_index(rows, 0);
     g_assert_cmpstr(r0->case_number, ==, "TEST-1");
     g_assert_cmpstr(r0->sync_state, ==, "pending");

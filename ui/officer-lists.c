@@ -1,6 +1,7 @@
 /* officer-lists — the officer's lists: Today (counts and the roster), one person's history, and the
  * Log with its filters and pages. Columns run from the reading side of the officer's language. */
 #include "ui/officer-private.h"
+#include "app/clock.h"
 
 #include <string.h>
 
@@ -93,7 +94,7 @@ static void pager(OfficerScreen *o, gboolean up, gboolean down, const char *midd
 void officer_draw_today(OfficerScreen *o)
 {
     const Layout *l = o->layout;
-    g_autoptr(GDateTime) now = officer_now(o);
+    g_autoptr(GDateTime) now = clock_now();
     g_autofree char *date = g_date_time_format(now, "%d-%m-%Y");
     g_autofree char *title = g_strdup_printf("%s  %s", od_str(o, STR_OFF_TODAY), date);
     officer_draw_top(o, title, TRUE);

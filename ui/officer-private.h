@@ -75,7 +75,6 @@ struct OfficerScreen {
     Text *text;
     const Layout *layout;        /* the host's, kept up to date by it */
     Lang lang;
-    GDateTime *fixed_now;
 
     OfficerView view;
     OfficerButton buttons[OFFICER_MAX_BUTTONS];
@@ -140,7 +139,6 @@ struct OfficerScreen {
 };
 
 /* officer-screen.c */
-GDateTime *officer_now(OfficerScreen *o);
 void officer_go(OfficerScreen *o, OfficerView view);
 void officer_redraw(OfficerScreen *o);
 void officer_set_result(OfficerScreen *o, OfficerResultKind kind, const char *english, const char *arg);

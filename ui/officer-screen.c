@@ -1,5 +1,6 @@
 /* officer-screen — lifecycle, the PIN screen and every input. See officer-screen.h. */
 #include "ui/officer-private.h"
+#include "app/clock.h"
 
 #include <string.h>
 
@@ -71,21 +72,8 @@ void officer_screen_free(OfficerScreen *o)
     stop_timers(o);
     forget_session(o);
     g_array_unref(o->pages);
-    g_clear_pointer(&o->fixed_now, g_date_time_unref);
     officer_screen_config_clear(&o->config);
     g_free(o);
-}
-
-GDateTime *officer_now(OfficerScreen *o)
-{
-    return o->fixed_now ? g_date_time_ref(o->fixed_now) : g_date_time_new_now_local();
-}
-
-void officer_screen_set_clock(OfficerScreen *o, GDateTime *now)
-{
-    g_clear_pointer(&o->fixed_now, g_date_time_unref);
-    if (now)
-        o->fixed_now = g_date_time_ref(now);
 }
 
 void officer_redraw(OfficerScreen *o)

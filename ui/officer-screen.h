@@ -78,7 +78,5 @@ void officer_screen_draw(OfficerScreen *officer);
 char *officer_screen_describe(OfficerScreen *officer);
 /* Where a person would touch for `what` (e.g. "menu:log", "officer:0", "key:5", "kb:A", "back"). */
 gboolean officer_screen_locate(OfficerScreen *officer, const char *what, int *x, int *y);
-/* Tests and screenshots: a fixed clock (NULL = the real one). */
-void officer_screen_set_clock(OfficerScreen *officer, GDateTime *now);
 /* One sentence describing the last result shown (export, enrollment), in English, or NULL (tests). */
 const char *officer_screen_get_result(OfficerScreen *officer);

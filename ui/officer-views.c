@@ -1,6 +1,7 @@
 /* officer-views — what Today, a person's history, the Log, Export and Device show, and their
  * actions. Everything is read through the same app/ functions haazri-ctl uses. */
 #include "ui/officer-private.h"
+#include "app/clock.h"
 
 #include <errno.h>
 #include <string.h>
@@ -17,9 +18,9 @@ int officer_rows_per_page(OfficerScreen *o)
     return MAX(3, (body.h - 3 * (ch + gap)) / od_row_h(o));
 }
 
-static char *date_back(OfficerScreen *o, int days)
+static char *date_back(int days)
 {
-    g_autoptr(GDateTime) now = officer_now(o);
+    g_autoptr(GDateTime) now = clock_now();
     g_autoptr(GDateTime) then = g_date_time_add_days(now, -days);
     return g_date_time_format(then, "%Y-%m-%d");
 }
@@ -39,7 +40,7 @@ void officer_views_clear(OfficerScreen *o)
 void officer_load_today(OfficerScreen *o)
 {
     g_clear_pointer(&o->roster, g_ptr_array_unref);
-    g_autoptr(GDateTime) now = officer_now(o);
+    g_autoptr(GDateTime) now = clock_now();
     g_autofree char *today = g_date_time_format(now, "%Y-%m-%d");
     g_autoptr(GError) error = NULL;
     o->roster = roster_for_day(o->parts.store, today, now, &o->counts, &error);
@@ -79,7 +80,7 @@ void officer_load_log(OfficerScreen *o, gint64 before_id)
     static const char *const results[] = {NULL, "recorded", "duplicate", "not_recognised"};
     if (before_id == 0)
         g_array_set_size(o->pages, 0);
-    g_autofree char *from = o->range_filter == 0 ? date_back(o, 0) : o->range_filter == 1 ? date_back(o, 6) : NULL;
+    g_autofree char *from = o->range_filter == 0 ? date_back(0) : o->range_filter == 1 ? date_back(6) : NULL;
     int per = officer_rows_per_page(o);
     StoreLogQuery q = {.from = from, .result = results[CLAMP(o->result_filter, 0, 3)],
                        .text = o->search[0] ? o->search : NULL, .before_id = before_id, .limit = per + 1};
@@ -118,12 +119,12 @@ void officer_log_newer(OfficerScreen *o)
 
 void officer_export(OfficerScreen *o, int range)
 {
-    g_autoptr(GDateTime) now = officer_now(o);
+    g_autoptr(GDateTime) now = clock_now();
     g_autofree char *to = g_date_time_format(now, "%Y-%m-%d");
-    g_autofree char *from = range == 0 ? g_strdup(to) : range == 1 ? date_back(o, 6)
+    g_autofree char *from = range == 0 ? g_strdup(to) : range == 1 ? date_back(6)
                                                                    : g_date_time_format(now, "%Y-%m-01");
     if (range == 3) { /* last month: what the monthly report to OMIS covers */
-        g_autoptr(GDateTime) first = g_date_time_new_local(g_date_time_get_year(now), g_date_time_get_month(now), 1, 0, 0, 0);
+        g_autoptr(GDateTime) first = clock_day_start(g_date_time_get_year(now), g_date_time_get_month(now), 1);
         g_autoptr(GDateTime) last = g_date_time_add_days(first, -1);
         g_free(from);
         g_free(to);

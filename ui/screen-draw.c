@@ -2,6 +2,7 @@
  * and the questions. Words come from ui/strings.c; sizes from ui/layout.c; symbols from
  * ui/icons.c. Colour is never the only signal: each state has its own symbol and its own words. */
 #include "ui/screen-private.h"
+#include "app/clock.h"
 
 #include <string.h>
 
@@ -168,7 +169,7 @@ static void draw_top(Screen *s, gboolean with_clock)
     SDL_SetRenderDrawColor(s->renderer, 0, 0, 0, 70);
     SDL_RenderFillRect(s->renderer, &l->top);
     int size = l->size_small;
-    g_autoptr(GDateTime) now = screen_now(s);
+    g_autoptr(GDateTime) now = clock_now();
     g_autofree char *when = g_date_time_format(now, with_clock ? "%d-%m-%Y  %H:%M" : "%d-%m-%Y");
     int ww = text_width(s->text, LANG_EN, size, TEXT_REGULAR, when);
     int th = text_line_height(s->text, LANG_EN, size, TEXT_REGULAR);
@@ -266,7 +267,7 @@ static void draw_machine(Screen *s)
     switch (s->state) {
     case CHECKIN_STATE_IDLE:
     case CHECKIN_STATE_WAITING: {
-        g_autoptr(GDateTime) now = screen_now(s);
+        g_autoptr(GDateTime) now = clock_now();
         add(items, LANG_EN, l->size_clock, TEXT_BOLD, g_date_time_format(now, "%H:%M"));
         add_pair(s, items, s->state == CHECKIN_STATE_IDLE ? STR_TOUCH_TO_START : STR_PLACE_FINGER,
                  l->size_title, TEXT_BOLD, NULL);

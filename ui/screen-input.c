@@ -182,8 +182,6 @@ void screen_attach_officer(Screen *s, const OfficerScreenConfig *config, const O
     OfficerScreenHost host = {officer_redraw_cb, officer_closed_cb, officer_setting_cb, s};
     officer_screen_free(s->officer);
     s->officer = officer_screen_new(config, parts, &host, s->renderer, s->text, &s->layout, s->config.order[0]);
-    if (s->fixed_now)
-        officer_screen_set_clock(s->officer, s->fixed_now);
 }
 
 void screen_open_officer(Screen *s)

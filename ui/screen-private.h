@@ -52,7 +52,6 @@ struct Screen {
 
     gint64 unsent;          /* check-ins waiting to be sent */
     int online;             /* -1 unknown, 0, 1 (screen_set_online) */
-    GDateTime *fixed_now;
 
     OfficerScreen *officer; /* NULL until screen_attach_officer() */
     guint long_press_id;    /* a press held on a top corner: officer mode after LONG_PRESS_MS */
@@ -67,8 +66,6 @@ struct Screen {
 
 /* screen-draw.c: draws the current view into the renderer and records its buttons. */
 void screen_draw(Screen *screen);
-/* The local time now (the fixed clock in tests). Unref when done. */
-GDateTime *screen_now(Screen *screen);
 
 /* screen.c, for screen-input.c */
 void screen_schedule_redraw(Screen *screen);

@@ -1,6 +1,7 @@
 /* screen — lifecycle, the check-in machine's events, the message-and-questions flow. Inputs are in
  * screen-input.c, drawing in screen-draw.c. See screen.h. */
 #include "ui/screen-private.h"
+#include "app/clock.h"
 
 #include <string.h>
 
@@ -10,11 +11,6 @@
 #define POLL_FAST_MS 20    /* right after an input: touches feel immediate */
 #define POLL_SLOW_MS 100   /* idle: 10 wake-ups a second cost far below 1% CPU */
 #define FAST_FOR_US (3 * G_USEC_PER_SEC)
-
-GDateTime *screen_now(Screen *s)
-{
-    return s->fixed_now ? g_date_time_ref(s->fixed_now) : g_date_time_new_now_local();
-}
 
 static gboolean on_redraw(gpointer data)
 {
@@ -44,7 +40,7 @@ void screen_schedule_redraw(Screen *s)
 static gboolean on_clock(gpointer data);
 static void schedule_clock(Screen *s)
 {
-    gint64 ms = g_get_real_time() / 1000;
+    gint64 ms = clock_now_us() / 1000;
     s->clock_id = g_timeout_add((guint)(60000 - ms % 60000 + 20), on_clock, s);
 }
 
@@ -365,7 +361,6 @@ void screen_free(Screen *s)
         SDL_DestroyWindow(s->window);
     SDL_FreeSurface(s->canvas);
     text_free(s->text);
-    g_clear_pointer(&s->fixed_now, g_date_time_unref);
     if (s->window || s->canvas)
         SDL_QuitSubSystem(s->window ? SDL_INIT_VIDEO : SDL_INIT_EVENTS);
     screen_config_clear(&s->config);
@@ -376,16 +371,6 @@ void screen_set_online(Screen *s, gboolean online)
 {
     s->online = online ? 1 : 0;
     refresh_unsent(s);
-    screen_schedule_redraw(s);
-}
-
-void screen_set_clock(Screen *s, GDateTime *now)
-{
-    g_clear_pointer(&s->fixed_now, g_date_time_unref);
-    if (now)
-        s->fixed_now = g_date_time_ref(now);
-    if (s->officer)
-        officer_screen_set_clock(s->officer, now);
     screen_schedule_redraw(s);
 }
 

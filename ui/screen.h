@@ -65,8 +65,6 @@ void screen_show(Screen *screen, const CheckinEvent *event);
 /* Sync reports whether the central server is reachable (the offline indicator). Default: offline
  * whenever check-ins are waiting to be sent. */
 void screen_set_online(Screen *screen, gboolean online);
-/* Tests and screenshots: a fixed clock (NULL = the real one). */
-void screen_set_clock(Screen *screen, GDateTime *now);
 /* Draws now if anything changed, then writes what is on the screen as a PNG. */
 gboolean screen_save_png(Screen *screen, const char *path, GError **error);
 /* What the screen shows now: "machine:<state>", "keypad", "message", "question:<id>", or officer

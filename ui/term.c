@@ -1,5 +1,6 @@
 /* term — terminal view of the check-in machine. See term.h. */
 #include "ui/term.h"
+#include "app/clock.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -17,7 +18,7 @@ struct Term {
 
 static void print_line(const char *mark, const char *text)
 {
-    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autoptr(GDateTime) now = clock_now();
     g_autofree char *hms = g_date_time_format(now, "%H:%M:%S");
     printf("[%s] %-3s %s\n", hms, mark, text);
     fflush(stdout);
