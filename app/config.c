@@ -3,6 +3,7 @@
 #include "app/clock.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -12,7 +13,7 @@ static const char *const known_keys[][8] = {
     {"scanner", "driver", "device", "capture", "tap_window_seconds", "listen_seconds",
      "rest_seconds", NULL},
     {"checkin", "duplicate_window", "result_seconds", NULL},
-    {"match", "search", "attempts_before_fallback", "threshold", "margin", NULL},
+    {"match", "search", "attempts_before_fallback", "false_match_rate", "threshold", "margin", NULL},
     /* Groups a module validates itself, from Config.keyfile: */
     {"leds", NULL},   /* drivers/leds-config.c */
     {"screen", NULL}, /* ui/ (the check-in screen) */
@@ -164,9 +165,23 @@ static gboolean read_file(Config *c, GKeyFile *kf, GError **error)
     read_string(kf, "match", "search", &c->search);
     if (strcmp(c->search, "libfprint") != 0 && strcmp(c->search, "engine") != 0)
         return bad_value(c, "match", "search", c->search, "\"libfprint\" or \"engine\"", error);
-    if (!read_double(c, kf, "match", "threshold", 1, 1000, &c->match_threshold, error) ||
-        !read_double(c, kf, "match", "margin", 0, 1000, &c->match_margin, error))
+    /* The engine's score is -log10 of the chance that a different finger shares this much
+     * (app/engine-score.c): the threshold is a false-match rate, the same on every scanner. */
+    double fmr = c->match_false_match_rate;
+    if (!read_double(c, kf, "match", "false_match_rate", 1e-12, 0.01, &fmr, error) ||
+        !read_double(c, kf, "match", "margin", 0, 12, &c->match_margin, error))
         return FALSE;
+    c->match_false_match_rate = fmr;
+    c->match_threshold = -log10(fmr);
+    /* Before the score meant a false-match rate, [match] threshold was a point score (20) that
+     * meant something different on every scanner: still checked, never used. */
+    double old = 0;
+    if (!read_double(c, kf, "match", "threshold", 1, 1000, &old, error))
+        return FALSE;
+    if (old > 0)
+        g_warning("%s: [match] threshold = %g is the old point score and is no longer used; the "
+                  "engine now uses [match] false_match_rate = %g (see docs/search.md)",
+                  c->path, old, fmr);
     return read_int(c, kf, "match", "attempts_before_fallback", 1, 10,
                     &c->attempts_before_fallback, error);
 }
@@ -191,8 +206,9 @@ Config *config_load(const char *path, GError **error)
     c->duplicate_window_min = 0;
     c->result_s = 5;
     c->search = g_strdup("engine");
-    c->match_threshold = 20; /* ENGINE_DEFAULT_THRESHOLD, ENGINE_DEFAULT_MARGIN: docs/search.md */
-    c->match_margin = 6;
+    c->match_false_match_rate = 1e-6; /* ENGINE_DEFAULT_THRESHOLD, ENGINE_DEFAULT_MARGIN: docs/search.md */
+    c->match_threshold = 6;
+    c->match_margin = 1;
     c->attempts_before_fallback = 3;
     if (!path) {
         c->keyfile = g_key_file_new(); /* empty: every module keeps its defaults */

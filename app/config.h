@@ -31,8 +31,9 @@ typedef struct {
     int result_s;             /* how long a result stays on screen before idle */
     /* [match] */
     char *search;             /* "libfprint" or "engine" (app/search.h) */
-    double match_threshold;   /* engine: lowest score that can be a match */
-    double match_margin;      /* engine: how far the best must lead anyone else */
+    double match_false_match_rate; /* engine: accepted chance that a different finger matches */
+    double match_threshold;   /* engine: lowest score that can be a match, -log10(false_match_rate) */
+    double match_margin;      /* engine: how far the best must lead anyone else (powers of ten) */
     int attempts_before_fallback; /* failed touches before the case-number fallback is offered */
 
     char *path;               /* the file this came from, for messages; NULL = defaults only */

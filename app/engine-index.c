@@ -323,7 +323,7 @@ void shard_search(Shard *s, const EngineProbe *probe, GArray *keys, guint candid
     }
     for (guint c = 0; c < nh; c++) {
         const Slot *slot = &g_array_index(s->slots, Slot, heap[c].slot);
-        ShardHit hit = {engine_match_template(scratch, probe, slot->t), slot->finger_id, slot->probationer_id};
+        ShardHit hit = {engine_match_template(scratch, probe, slot->t, NULL), slot->finger_id, slot->probationer_id};
         g_array_append_val(hits, hit);
     }
 }

@@ -159,10 +159,12 @@ static guint consistent_cluster(EngineScratch *s, const Mapping *maps, guint nm,
     return left;
 }
 
-double engine_match_impressions(EngineScratch *s, const EnginePair *probe, guint n_probe,
+static double match_impressions(EngineScratch *s, const EnginePair *probe, guint n_probe,
                                 const EngineMinutia *pm, guint n_pm, const EnginePair *gallery,
-                                guint n_gallery, const EngineMinutia *gm, guint n_gm)
+                                guint n_gallery, const EngineMinutia *gm, guint n_gm,
+                                EngineMatchStats *st)
 {
+    *st = (EngineMatchStats){0, MIN_OVERLAP, MIN_OVERLAP, n_pm, n_gm};
     if (n_pm < 3 || n_gm < 3)
         return 0;
     /* Turning about the probe's centre keeps the shift a rotation error implies small. */
@@ -301,32 +303,58 @@ double engine_match_impressions(EngineScratch *s, const EnginePair *probe, guint
     guint np_in = MAX(count_inside(px, py, n_pm, cx0, cy0, cx1, cy1), MIN_OVERLAP);
     guint ng_in = MAX(count_inside(gx, gy, n_gm, bx0, by0, bx1, by1), MIN_OVERLAP);
     matched = MIN(matched, MIN(np_in, ng_in));
-    double score = 100.0 * matched * matched / ((double)np_in * ng_in) * MIN(matched, 12) / 12.0;
-    return score;
+    st->matched = matched;
+    st->probe_in = np_in;
+    st->gallery_in = ng_in;
+    return engine_calibration_score(engine_calibration_default(), st);
 }
 
-double engine_match_template(EngineScratch *s, const EngineProbe *probe, const EngineTemplate *g)
+double engine_match_impressions(EngineScratch *s, const EnginePair *probe, guint n_probe,
+                                const EngineMinutia *pm, guint n_pm, const EnginePair *gallery,
+                                guint n_gallery, const EngineMinutia *gm, guint n_gm,
+                                EngineMatchStats *stats)
 {
-    double best = 0;
+    EngineMatchStats local;
+    if (!stats)
+        stats = &local;
+    return match_impressions(s, probe, n_probe, pm, n_pm, gallery, n_gallery, gm, n_gm, stats);
+}
+
+double engine_match_template(EngineScratch *s, const EngineProbe *probe, const EngineTemplate *g,
+                             EngineMatchStats *stats)
+{
+    double best = -1;
     for (guint k = 0; k < g->n_impressions; k++) {
         const EngineMinutia *gm = &g->m[g->start[k]];
         guint ng = g->start[k + 1] - g->start[k];
         guint npairs = engine_pairs_build(gm, ng, ENGINE_NEIGHBOURS, FALSE, s->gpairs);
-        double sc = engine_match_impressions(s, probe->pairs, probe->n_pairs, probe->m,
-                                             probe->n_minutiae, s->gpairs, npairs, gm, ng);
-        best = MAX(best, sc);
+        EngineMatchStats st;
+        engine_match_impressions(s, probe->pairs, probe->n_pairs, probe->m, probe->n_minutiae,
+                                 s->gpairs, npairs, gm, ng, &st);
+        double sc = engine_calibration_score(probe->cal ? probe->cal : engine_calibration_default(), &st);
+        if (sc > best) {
+            best = sc;
+            if (stats)
+                *stats = st;
+        }
     }
-    return best;
+    return MAX(best, 0);
 }
 
 double engine_template_match(const EngineTemplate *probe, const EngineTemplate *gallery)
 {
+    return engine_template_match_stats(probe, gallery, NULL);
+}
+
+double engine_template_match_stats(const EngineTemplate *probe, const EngineTemplate *gallery,
+                                   EngineMatchStats *stats)
+{
     EngineScratch *s = engine_scratch_new();
     guint n = probe->start[1] - probe->start[0];
     EnginePair *pairs = g_new(EnginePair, MAX(n, 1) * ENGINE_NEIGHBOURS * 2);
-    EngineProbe p = {probe, pairs, 0, n, probe->m};
+    EngineProbe p = {probe, pairs, 0, n, probe->m, NULL};
     p.n_pairs = engine_pairs_build(probe->m, n, ENGINE_NEIGHBOURS, TRUE, pairs);
-    double sc = engine_match_template(s, &p, gallery);
+    double sc = engine_match_template(s, &p, gallery, stats);
     g_free(pairs);
     engine_scratch_free(s);
     return sc;

@@ -50,7 +50,8 @@ EngineScratch *engine_scratch_new(void);
 void engine_scratch_free(EngineScratch *scratch);
 double engine_match_impressions(EngineScratch *scratch, const EnginePair *probe, guint n_probe,
                                 const EngineMinutia *pm, guint n_pm, const EnginePair *gallery,
-                                guint n_gallery, const EngineMinutia *gm, guint n_gm);
+                                guint n_gallery, const EngineMinutia *gm, guint n_gm,
+                                EngineMatchStats *stats);
 
 /* The probe, prepared once per search: its pairs (directed) and index keys. */
 typedef struct {
@@ -59,11 +60,12 @@ typedef struct {
     guint n_pairs;
     guint n_minutiae;
     const EngineMinutia *m;
+    const EngineCalibration *cal; /* NULL: the default */
 } EngineProbe;
 
 /* Best score of `probe` over every impression of `gallery`. */
 double engine_match_template(EngineScratch *scratch, const EngineProbe *probe,
-                             const EngineTemplate *gallery);
+                             const EngineTemplate *gallery, EngineMatchStats *stats);
 
 /* The pre-filter's key of a pair: quantised distance and both relative directions. Nearest-
  * neighbour pairs are short (mostly under 60 px): with 10 px steps and 16 direction bins a probe's

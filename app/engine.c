@@ -15,6 +15,7 @@ struct Engine {
     guint n_shards;
     GHashTable *fingers;   /* gint64 finger id -> shard number + 1 */
     double threshold, margin;
+    EngineCalibration cal;
     GThreadPool *pool;     /* runs shards 1..n-1 of a search; the caller runs shard 0 */
 };
 
@@ -68,6 +69,7 @@ Engine *engine_new(guint threads)
     e->fingers = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
     e->threshold = ENGINE_DEFAULT_THRESHOLD;
     e->margin = ENGINE_DEFAULT_MARGIN;
+    e->cal = *engine_calibration_default();
     if (e->n_shards > 1)
         e->pool = g_thread_pool_new(pool_func, NULL, (gint)e->n_shards - 1, FALSE, NULL);
     return e;
@@ -91,6 +93,13 @@ void engine_unref(Engine *e)
     g_hash_table_unref(e->fingers);
     g_rw_lock_clear(&e->lock);
     g_free(e);
+}
+
+void engine_set_calibration(Engine *e, const EngineCalibration *cal)
+{
+    g_rw_lock_writer_lock(&e->lock);
+    e->cal = *cal;
+    g_rw_lock_writer_unlock(&e->lock);
 }
 
 void engine_set_rule(Engine *e, double threshold, double margin)
@@ -260,7 +269,7 @@ void engine_search(Engine *e, const EngineTemplate *probe_t, EngineResult *out)
     *out = (EngineResult){0};
     guint n = probe_t->start[1] - probe_t->start[0];
     g_autofree EnginePair *pairs = g_new(EnginePair, MAX(n, 1) * ENGINE_NEIGHBOURS * 2);
-    EngineProbe probe = {probe_t, pairs, 0, n, probe_t->m};
+    EngineProbe probe = {probe_t, pairs, 0, n, probe_t->m, &e->cal};
     probe.n_pairs = engine_pairs_build(probe_t->m, n, ENGINE_NEIGHBOURS, TRUE, pairs);
 
     g_rw_lock_reader_lock(&e->lock);

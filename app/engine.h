@@ -31,6 +31,7 @@ typedef enum {
     ENGINE_ERROR_MALFORMED, /* not a readable fp_print_serialize template */
     ENGINE_ERROR_FOREIGN,   /* a real template, but not minutiae (e.g. stored on a match-on-chip sensor) */
     ENGINE_ERROR_EXISTS,    /* that finger id is already in the gallery */
+    ENGINE_ERROR_POOR,      /* an enrollment too poor to match later */
 } EngineError;
 
 /* One finger's minutiae: every impression enrolled, or the single impression of a probe. */
@@ -60,16 +61,40 @@ void engine_template_get_minutia(const EngineTemplate *template, guint impressio
                                  gint32 *x, gint32 *y, gint32 *theta);
 
 /* 1:1 score of a probe (its first impression) against every impression of `gallery`; the best.
- * 0 = nothing in common; the same print scores about 100 and more. */
+ * 0 = nothing in common; otherwise -log10 of the estimated chance that a different finger shares
+ * as much (6: one in a million); the same print scores far above 20. */
 double engine_template_match(const EngineTemplate *probe, const EngineTemplate *gallery);
+
+/* What a score is made of: how many minutiae the two prints share (paired, and agreeing with each
+ * other's positions) out of how many each has where they overlap. */
+typedef struct {
+    guint matched;
+    guint probe_in, gallery_in; /* minutiae in the overlap (at least 12: less is too little to judge) */
+    guint probe_n, gallery_n;   /* minutiae in each print */
+} EngineMatchStats;
+/* How those numbers become a score: fitted on impostor pairs (app/engine-score.c). */
+typedef struct {
+    double a, b, c;
+} EngineCalibration;
+const EngineCalibration *engine_calibration_default(void);
+double engine_calibration_score(const EngineCalibration *cal, const EngineMatchStats *stats);
+/* Fits a calibration to `n` impostor comparisons (different fingers). */
+void engine_calibration_fit(EngineCalibration *cal, const EngineMatchStats *impostors, guint n);
+/* Refuses an enrollment that later touches could not match: an impression with too few minutiae,
+ * or one that shares too little with every other impression of the finger. The message says which
+ * touch and what to do. */
+gboolean engine_template_check_enrollment(const EngineTemplate *t, GError **error);
+/* engine_template_match, and the numbers behind the best impression's score. */
+double engine_template_match_stats(const EngineTemplate *probe, const EngineTemplate *gallery,
+                                   EngineMatchStats *stats);
 
 typedef struct Engine Engine;
 
-/* Defaults measured on the bundled FVC2002 DB2_B set (docs/search.md): above every impostor score
- * seen there with room to spare (max 12.2 over all 5,760 cross-finger impression pairs), and below
- * almost every genuine one. */
-#define ENGINE_DEFAULT_THRESHOLD 20.0
-#define ENGINE_DEFAULT_MARGIN 6.0
+/* The score is -log10 of the chance that a different finger shares this much (app/engine-score.c):
+ * 6 = one comparison in a million. The margin is in the same powers of ten. Measured per scanner in
+ * docs/search.md. */
+#define ENGINE_DEFAULT_THRESHOLD 6.0
+#define ENGINE_DEFAULT_MARGIN 1.0
 
 /* `threads` = shards searched in parallel (0: one per processor). */
 Engine *engine_new(guint threads);
@@ -80,6 +105,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(Engine, engine_unref)
 /* The decision: a match needs best score >= threshold and best - (best of any other probationer)
  * >= margin. */
 void engine_set_rule(Engine *engine, double threshold, double margin);
+/* Scores with `cal` from now on (benchmarks: a calibration fitted without the set measured). */
+void engine_set_calibration(Engine *engine, const EngineCalibration *cal);
 
 /* Adds a finger (takes `template`). Refuses a finger id already present. */
 gboolean engine_add(Engine *engine, gint64 finger_id, gint64 probationer_id,
@@ -120,3 +147,16 @@ void engine_search_async(Engine *engine, const EngineTemplate *probe, GCancellab
                          GAsyncReadyCallback callback, gpointer user_data);
 gboolean engine_search_finish(Engine *engine, GAsyncResult *result, EngineResult *out,
                               GError **error);
+
+/* What the enrolled gallery says about this kiosk's scanner (haazri-ctl match report): impressions
+ * of one finger against each other (genuine) and first impressions of different probationers'
+ * fingers against each other (impostor, at most the first 200 fingers: ~20,000 comparisons). */
+typedef struct {
+    guint fingers, poor_fingers;          /* poor: engine_template_check_enrollment refuses it */
+    guint genuine, impostor;              /* comparisons made */
+    double genuine_median, genuine_p10;   /* scores */
+    double impostor_max, impostor_p99;
+    guint false_matches, false_non_matches; /* at the threshold given */
+} EngineReport;
+void engine_report_gallery(EngineTemplate *const *fingers, const gint64 *probationers, guint n,
+                           double threshold, EngineReport *out);

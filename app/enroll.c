@@ -1,6 +1,7 @@
 /* enroll — duplicate check, capture and saving. See enroll.h. */
 #include "app/enroll.h"
 
+#include "app/engine.h"
 #include "app/search.h"
 
 #define BUSY_RETRY_MS 20
@@ -125,7 +126,19 @@ static void on_captured(FpPrint *print, const GError *error, gpointer data)
         g_timeout_add(BUSY_RETRY_MS, on_busy_capture, c);
         return;
     }
-    c->done(print, error, c->user_data);
+    /* An enrollment later touches could not match is refused now, while the person is here, saying
+     * which touch and why. Only minutiae prints can be judged (match-on-chip prints pass as they are). */
+    g_autoptr(GError) poor = NULL;
+    if (print && !error) {
+        g_autofree guchar *data = NULL;
+        gsize len = 0;
+        g_autoptr(EngineTemplate) t = NULL;
+        if (fp_print_serialize(print, &data, &len, NULL))
+            t = engine_template_parse(data, len, NULL);
+        if (t && !engine_template_check_enrollment(t, &poor))
+            print = NULL;
+    }
+    c->done(print, poor ? poor : error, c->user_data);
     g_clear_object(&c->cancellable);
     g_free(c);
 }

@@ -23,7 +23,9 @@ typedef void (*EnrollCheckFunc)(const GError *error, const char *owner_case, gpo
 void enroll_check_finger(Scanner *scanner, Store *store, gint64 self_id, const char *case_number,
                          const char *actor, GCancellable *cancellable, EnrollCheckFunc done, gpointer user_data);
 
-/* scanner_enroll(), waiting out a busy scanner. */
+/* scanner_enroll(), waiting out a busy scanner. An enrollment later touches could not match (a touch
+ * with too few ridge details, or one sharing too little with the others: engine.h) is refused with
+ * an ENGINE_ERROR_POOR error whose message says which touch and what to do. */
 void enroll_capture(Scanner *scanner, FpFinger finger, GCancellable *cancellable, ScannerProgressFunc progress,
                     ScannerEnrollFunc done, gpointer user_data);
 

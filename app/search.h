@@ -65,8 +65,8 @@ void search_decide_async(Search *search, FpPrint *match, FpPrint *probe, GCancel
                          GAsyncReadyCallback callback, gpointer user_data);
 gboolean search_decide_finish(Search *search, GAsyncResult *result, SearchResult *out, GError **error);
 
-/* Engine backend: the decision rule ([match] threshold and margin); the libfprint backend has its
- * scanner driver's own built-in threshold and ignores this. */
+/* Engine backend: the decision rule (threshold = -log10 of [match] false_match_rate, and margin);
+ * the libfprint backend has its scanner driver's own built-in threshold and ignores this. */
 void search_set_rule(Search *search, double threshold, double margin);
 /* An empty gallery with the same backend and rule (the case-number check's one-person gallery). */
 Search *search_new_like(Search *other);

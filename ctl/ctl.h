@@ -54,6 +54,7 @@ int cmd_checkins(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_match(int argc, char **argv);
 int cmd_officer(int argc, char **argv);
 int cmd_schedule(int argc, char **argv);
 int cmd_today(int argc, char **argv);

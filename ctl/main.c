@@ -35,6 +35,7 @@ static const Command commands[] = {
     {"key", cmd_key, "key rotate: a new key for the names and fingerprints sealed in the database"},
     {"enrollments", cmd_enrollments, "enrollments export --out FILE: fingers enrolled here, for roster load"},
     {"settings", cmd_settings, "the settings changed on the device's screen: list, set, reset"},
+    {"match", cmd_match, "match report: score distributions of the enrolled fingers on this scanner"},
     {"leds", cmd_leds, "leds test: cycle every light and the buzzer (wiring check)"},
     {"prompts", cmd_prompts, "print the spoken prompts (used by make prompts)"},
 };

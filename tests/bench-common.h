@@ -43,6 +43,101 @@ G_GNUC_UNUSED static FpPrint *bench_identify(Scanner *scanner, const char *png, 
     return w.match;
 }
 
+/* libfprint's heat model rests a scanner after ~3 minutes of work, and measuring a set keeps the
+ * virtual one busy longer than that: a rested scanner is replaced by a fresh (cold) one. */
+G_GNUC_UNUSED static FpPrint *bench_identify_rested(Scanner **scanner, const char *png, GPtrArray *gallery,
+                                                    FpPrint **probe)
+{
+    for (int attempt = 0;; attempt++) {
+        if (scanner_get_state(*scanner) != SCANNER_READY) {
+            scanner_free(*scanner);
+            *scanner = tu_scanner_new(NULL, NULL);
+        }
+        BenchWait w = {0};
+        if (tu_hand_pending() == 0)
+            tu_hand_queue(png);
+        scanner_identify(*scanner, gallery, NULL, bench_on_identified, &w);
+        g_assert_true(tu_run_until(&w.done, 60000));
+        if (w.error && g_error_matches(w.error, FP_DEVICE_ERROR, FP_DEVICE_ERROR_TOO_HOT) && attempt < 3) {
+            g_clear_error(&w.error);
+            g_clear_object(&w.probe);
+            continue;
+        }
+        g_assert_no_error(w.error);
+        if (probe)
+            *probe = w.probe;
+        else if (w.probe)
+            g_object_unref(w.probe);
+        return w.match;
+    }
+}
+
+#define BENCH_CACHE_VERSION "haazri-bench-accuracy 2"
+
+/* Where the scans of a folder of F_I.png (fingers 101-110, impressions 1-8) are cached between bench
+ * runs: $HAAZRI_BUILD/bench-cache/<name>-<SHA-256 of every image>. */
+G_GNUC_UNUSED static char *bench_cache_dir(const char *dir, const char *name)
+{
+    g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+    g_checksum_update(sum, (const guchar *)BENCH_CACHE_VERSION, -1);
+    for (int f = 0; f < 10; f++)
+        for (int i = 0; i < 8; i++) {
+            g_autofree char *base = g_strdup_printf("%d_%d.png", 101 + f, i + 1);
+            g_autofree char *png = g_build_filename(dir, base, NULL), *data = NULL;
+            gsize len = 0;
+            g_autoptr(GError) error = NULL;
+            if (!g_file_get_contents(png, &data, &len, &error))
+                g_error("%s: %s", dir, error->message);
+            g_checksum_update(sum, (const guchar *)data, (gssize)len);
+        }
+    const char *build = g_getenv("HAAZRI_BUILD");
+    g_autofree char *leaf = g_strdup_printf("%s-%.16s", name, g_checksum_get_string(sum));
+    return g_build_filename(build ? build : "build", "bench-cache", leaf, NULL);
+}
+
+G_GNUC_UNUSED static GBytes *bench_serialize(FpPrint *print);
+
+/* The scan of <dir>/<leaf>.png as libfprint extracts it, from <cache>/<leaf>.fp when an earlier run
+ * left it there. */
+G_GNUC_UNUSED static FpPrint *bench_scan_cached(Scanner **scanner, const char *dir, const char *cache,
+                                                const char *leaf)
+{
+    g_autofree char *fp = g_strdup_printf("%s.fp", leaf), *png_leaf = g_strdup_printf("%s.png", leaf);
+    g_autofree char *cached = g_build_filename(cache, fp, NULL), *data = NULL;
+    gsize len = 0;
+    FpPrint *p = NULL;
+    if (g_file_get_contents(cached, &data, &len, NULL))
+        p = fp_print_deserialize((guchar *)data, len, NULL);
+    if (p)
+        return p;
+    g_autofree char *png = g_build_filename(dir, png_leaf, NULL);
+    g_autoptr(GPtrArray) empty = g_ptr_array_new();
+    g_autoptr(FpPrint) none = bench_identify_rested(scanner, png, empty, &p);
+    g_assert_nonnull(p);
+    g_autoptr(GBytes) blob = bench_serialize(p);
+    g_assert_true(g_file_set_contents(cached, g_bytes_get_data(blob, NULL), (gssize)g_bytes_get_size(blob), NULL));
+    return p;
+}
+
+static int bench_cmp_path(gconstpointer a, gconstpointer b)
+{
+    return g_strcmp0(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every tests/data/fvc* folder, in name order: the development corpus. */
+G_GNUC_UNUSED static GPtrArray *bench_default_sets(void)
+{
+    GPtrArray *dirs = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *base = tu_data("");
+    g_autoptr(GDir) d = g_dir_open(base, 0, NULL);
+    g_assert_nonnull(d);
+    for (const char *n; (n = g_dir_read_name(d));)
+        if (g_str_has_prefix(n, "fvc"))
+            g_ptr_array_add(dirs, g_build_filename(base, n, NULL));
+    g_ptr_array_sort(dirs, bench_cmp_path);
+    return dirs;
+}
+
 G_GNUC_UNUSED static GBytes *bench_serialize(FpPrint *print)
 {
     guchar *data = NULL;

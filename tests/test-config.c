@@ -84,7 +84,9 @@ static void test_bad_values(void)
     expect_bad("[checkin]\nduplicate_window = tomorrow\n", "[checkin] duplicate_window", "tomorrow", "\"day\" or a number of minutes");
     expect_bad("[match]\nsearch = fast\n", "[match] search", "fast", "\"libfprint\" or \"engine\"");
     expect_bad("[match]\nthreshold = high\n", "[match] threshold", "high", "a number from 1 to 1000");
-    expect_bad("[match]\nmargin = -2\n", "[match] margin", "-2", "a number from 0 to 1000");
+    expect_bad("[match]\nmargin = -2\n", "[match] margin", "-2", "a number from 0 to 12");
+    expect_bad("[match]\nfalse_match_rate = 0.5\n", "[match] false_match_rate", "0.5", "a number from 1e-12 to 0.01");
+    expect_bad("[match]\nfalse_match_rate = often\n", "[match] false_match_rate", "often", "a number from 1e-12");
     expect_bad("[scanner]\ncapture = always\n", "[scanner] capture", "always", "\"continuous\" or \"tap\"");
     expect_bad("[scanner]\nlisten_seconds = 2\n", "[scanner] listen_seconds", "2", "from 5 to 3600");
     expect_bad("[checkin]\nresult_seconds = five\n", "[checkin] result_seconds", "five", "whole number");
@@ -142,6 +144,27 @@ static void test_unknown_key_warns(void)
     g_assert_nonnull(c); /* a warning, not a stop */
 }
 
+/* The threshold is a false-match rate; an old point threshold still loads, with a warning that it is
+ * no longer what decides. */
+static void test_false_match_rate(void)
+{
+    g_autofree char *path = write_conf("fmr.conf", "[match]\nfalse_match_rate = 1e-8\nmargin = 2\n");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Config) c = config_load(path, &error);
+    g_assert_no_error(error);
+    g_assert_cmpfloat_with_epsilon(c->match_threshold, 8, 1e-9);
+    g_assert_cmpfloat(c->match_margin, ==, 2);
+    g_autoptr(Config) d = config_load(NULL, &error);
+    g_assert_cmpfloat_with_epsilon(d->match_threshold, 6, 1e-9); /* 1e-6 */
+
+    g_autofree char *old = write_conf("old.conf", "[match]\nthreshold = 20\n");
+    g_test_expect_message(G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "*[match] threshold = 20 is the old point score*false_match_rate*");
+    g_autoptr(Config) o = config_load(old, &error);
+    g_test_assert_expected_messages();
+    g_assert_no_error(error);
+    g_assert_cmpfloat_with_epsilon(o->match_threshold, 6, 1e-9);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -152,5 +175,6 @@ int main(int argc, char **argv)
     g_test_add_func("/config/office-time-zone", test_office_time_zone);
     g_test_add_func("/config/unreadable-file", test_unreadable_file);
     g_test_add_func("/config/unknown-key-warns", test_unknown_key_warns);
+    g_test_add_func("/config/false-match-rate", test_false_match_rate);
     return g_test_run();
 }

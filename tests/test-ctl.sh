@@ -21,6 +21,14 @@ FP_IMGS=""; for i in 1 2 3 4 5; do FP_IMGS="$FP_IMGS $TESTDATA/fvc2002-db2b/104_
 grep -q "this finger is already enrolled for case LHR-0104 (Bilal Ahmed)" "$T/dup.err" || fail "duplicate message: $(cat "$T/dup.err")"
 "$CTL" show LHR-0999 --config "$T/k.conf" 2> /dev/null && fail "the refused probationer was stored"
 
+say "match report: the enrolled fingers' scores on this scanner"
+"$CTL" match report --config "$T/k.conf" > "$T/m.out" || fail "match report failed: $(cat "$T/m.out")"
+# 2 fingers x 5 touches: 2 x 10 genuine comparisons, 1 impostor (the two probationers' fingers)
+grep -q "^genuine .*: 20 comparisons" "$T/m.out" || fail "match report genuine: $(cat "$T/m.out")"
+grep -q "false matches 0.00 % (0 of 1)" "$T/m.out" || fail "match report impostor: $(cat "$T/m.out")"
+grep -q "^warning" "$T/m.out" && fail "good prints warned about: $(cat "$T/m.out")"
+[ "$("$CTL" match report --json --config "$T/k.conf" | jq -r '.genuine_comparisons')" = 20 ] || fail "match report --json"
+
 say "list / show, as a table and as JSON"
 "$CTL" list --config "$T/k.conf" > "$T/list.out"
 grep -q "LHR-0104 *active *1 *Bilal Ahmed / بلال احمد" "$T/list.out" || { cat "$T/list.out"; fail "list table"; }
@@ -40,7 +48,7 @@ grep -q "expected YYYY-MM-DD" "$T/err" || fail "bad date message"
 grep -q 'unknown command "frobnicate"' "$T/err" || fail "unknown command message"
 
 say "--help on every command"
-for c in enroll list show deactivate activate checkins audit status leds schedule today log export officer settings; do
+for c in enroll list show deactivate activate checkins audit status leds schedule today log export officer settings match; do
     "$CTL" $c --help > "$T/help" || fail "$c --help failed"
     grep -q "haazri-ctl $c" "$T/help" || fail "$c --help does not name the command"
 done

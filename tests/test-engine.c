@@ -275,6 +275,39 @@ static void test_structure_not_just_rotation(void)
     g_assert_cmpfloat(engine_template_match(kept, src), >=, ENGINE_DEFAULT_THRESHOLD);
 }
 
+/* Enrollment refuses impressions too poor to match later, saying which touch and why; every bundled
+ * enrollment (impressions 1-5 of each finger) passes. */
+static void test_enrollment_quality(void)
+{
+    for (int f = 0; f < 10; f++) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(EngineTemplate) t = engine_template_parse(g_bytes_get_data(enrolled[f], NULL),
+                                                            g_bytes_get_size(enrolled[f]), &error);
+        g_assert_no_error(error);
+        g_assert_true(engine_template_check_enrollment(t, &error));
+        g_assert_no_error(error);
+    }
+    /* touch 3 is another finger's */
+    EngineTemplate *parts[5] = {scan[0][0], scan[0][1], scan[4][2], scan[0][3], scan[0][4]};
+    g_autoptr(EngineTemplate) mixed = bench_template_join(parts, 5);
+    g_autoptr(GError) error = NULL;
+    g_assert_false(engine_template_check_enrollment(mixed, &error));
+    g_assert_error(error, ENGINE_ERROR, ENGINE_ERROR_POOR);
+    g_assert_nonnull(strstr(error->message, "touch 3 of 5 has too little in common"));
+    g_clear_error(&error);
+    /* touch 2 shows only 8 minutiae (the first 8 of a real one) */
+    g_autoptr(EngineTemplate) tip = engine_template_get_impression(scan[1][1], 0);
+    guint counts[2] = {engine_template_get_minutiae(scan[1][0], 0), 8};
+    gint32 x[400], y[400], th[400];
+    for (guint i = 0; i < counts[0] + 8; i++)
+        engine_template_get_minutia(i < counts[0] ? scan[1][0] : tip, 0, i < counts[0] ? i : i - counts[0],
+                                    &x[i], &y[i], &th[i]);
+    g_autoptr(EngineTemplate) small = engine_template_new(2, counts, x, y, th, &error);
+    g_assert_no_error(error);
+    g_assert_false(engine_template_check_enrollment(small, &error));
+    g_assert_nonnull(strstr(error->message, "touch 2 of 2 shows too little of the finger (8 ridge details"));
+}
+
 static void expect_refused(GBytes *blob, int code, const char *words)
 {
     g_autoptr(GError) error = NULL;
@@ -465,7 +498,7 @@ static void test_checkin_with_engine(void)
     g_assert_true(g_file_set_contents(conf,
                                       "[kiosk]\ndevice_id = t\noffice = T\ndata_dir = engine-data\n"
                                       "[checkin]\nresult_seconds = 1\n[match]\nsearch = engine\n"
-                                      "threshold = 20\nmargin = 6\n",
+                                      "false_match_rate = 1e-6\nmargin = 1\n",
                                       -1, NULL));
     g_autoptr(GError) error = NULL;
     g_autoptr(Config) config = config_load(conf, &error);
@@ -532,6 +565,7 @@ int main(int argc, char **argv)
     g_test_add_func("/engine/bulk-load", test_bulk_load);
     g_test_add_func("/engine/rotation-and-shift", test_rotation_and_shift);
     g_test_add_func("/engine/structure-not-just-rotation", test_structure_not_just_rotation);
+    g_test_add_func("/engine/enrollment-quality", test_enrollment_quality);
     g_test_add_func("/engine/malformed-and-foreign", test_malformed_and_foreign);
     g_test_add_func("/engine/check-before-libfprint", test_check_before_libfprint);
     g_test_add_func("/engine/match-on-chip-through-search", test_match_on_chip_through_search);

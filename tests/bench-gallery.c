@@ -1,0 +1,189 @@
+/* bench-gallery — recognition at scale on real prints, per sensor (issue 21): does the index
+ * pre-filter keep the right finger, and how fast is a search, when the gallery is 10,000 or 20,000
+ * fingers of OTHER people?
+ *
+ *   usage: bench-gallery [DIR...]   (default: every tests/data/fvc* set)
+ *
+ * For each set: its 10 fingers enrolled from impressions 1-5, padded with the real fingers of every
+ * OTHER set (impressions 1-5 each), then with transformed copies (turned up to ±30°, shifted up to
+ * ±40 px, 10 % of minutiae dropped, ±2 px / ±4° noise, half of them mirrored) of those other sets'
+ * fingers only — never a copy of a probed finger. Probes: the set's impressions 6-8 (30).
+ *
+ *   prefilter_recall_<set>_<N> = probes whose own finger comes out best / probes whose own finger
+ *   scores above every other finger when compared exhaustively. The exhaustive side is measured on
+ *   the real fingers (own against all 70 real others) and on every finger the engine scored; the
+ *   transformed copies are not all matched one by one (that is 20,000 × 30 full comparisons per set).
+ *
+ * Uses the scans bench-accuracy caches in $HAAZRI_BUILD/bench-cache (it runs first in make bench);
+ * a set without them is scanned here. Prints `bench: KEY VALUE UNIT`. */
+#include "tests/bench-common.h"
+
+#define FINGERS 10
+#define IMPRESSIONS 8
+#define PROBES 30
+
+typedef struct {
+    char *key;
+    EngineTemplate *enrolled[FINGERS], *probe[PROBES];
+    guint minutiae_median;
+} Set;
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static int cmp_uint(const void *a, const void *b)
+{
+    return (int)*(const guint *)a - (int)*(const guint *)b;
+}
+
+static EngineTemplate *transformed(GRand *rng, const EngineTemplate *src)
+{
+    gboolean mirror = g_rand_boolean(rng);
+    double a = g_rand_double_range(rng, -30, 30) * G_PI / 180;
+    int dx = g_rand_int_range(rng, -40, 41), dy = g_rand_int_range(rng, -40, 41);
+    guint n_imp = engine_template_get_impressions(src), counts[32], total = 0;
+    for (guint k = 0; k < n_imp; k++)
+        total += engine_template_get_minutiae(src, k);
+    g_autofree gint32 *x = g_new(gint32, total), *y = g_new(gint32, total), *t = g_new(gint32, total);
+    guint o = 0;
+    for (guint k = 0; k < n_imp; k++) {
+        counts[k] = 0;
+        for (guint i = 0; i < engine_template_get_minutiae(src, k); i++) {
+            if (g_rand_int_range(rng, 0, 10) == 0)
+                continue;
+            gint32 mx, my, mt;
+            engine_template_get_minutia(src, k, i, &mx, &my, &mt);
+            if (mirror)
+                mx = 400 - mx, mt = 180 - mt;
+            x[o] = (gint32)lround(cos(a) * mx - sin(a) * my) + dx + g_rand_int_range(rng, -2, 3);
+            y[o] = (gint32)lround(sin(a) * mx + cos(a) * my) + dy + g_rand_int_range(rng, -2, 3);
+            t[o] = (gint32)lround(mt + a * 180 / G_PI) + g_rand_int_range(rng, -4, 5);
+            o++, counts[k]++;
+        }
+    }
+    return engine_template_new(n_imp, counts, x, y, t, NULL);
+}
+
+static Scanner *scanner;
+
+static Set *load_set(const char *dir)
+{
+    Set *s = g_new0(Set, 1);
+    g_autofree char *name = g_path_get_basename(dir);
+    s->key = g_strdelimit(g_strdup(name), "-. ", '_');
+    g_autofree char *cache = bench_cache_dir(dir, name);
+    g_mkdir_with_parents(cache, 0755);
+    EngineTemplate *imp[FINGERS][IMPRESSIONS];
+    guint counts[FINGERS * IMPRESSIONS];
+    for (int f = 0; f < FINGERS; f++)
+        for (int i = 0; i < IMPRESSIONS; i++) {
+            g_autofree char *leaf = g_strdup_printf("%d_%d", 101 + f, i + 1);
+            g_autoptr(FpPrint) p = bench_scan_cached(&scanner, dir, cache, leaf);
+            imp[f][i] = bench_template_from_print(p);
+            counts[f * IMPRESSIONS + i] = engine_template_get_minutiae(imp[f][i], 0);
+        }
+    qsort(counts, G_N_ELEMENTS(counts), sizeof counts[0], cmp_uint);
+    s->minutiae_median = counts[G_N_ELEMENTS(counts) / 2];
+    for (int f = 0; f < FINGERS; f++) {
+        s->enrolled[f] = bench_template_join(imp[f], 5);
+        for (int i = 0; i < IMPRESSIONS; i++) {
+            if (i >= 5)
+                s->probe[f * 3 + i - 5] = imp[f][i];
+            else
+                engine_template_free(imp[f][i]);
+        }
+    }
+    return s;
+}
+
+static void measure(Set **sets, guint n, guint k)
+{
+    const Set *s = sets[k];
+    g_autoptr(GPtrArray) others = g_ptr_array_new(); /* real fingers of every other set */
+    for (guint o = 0; o < n; o++)
+        for (int f = 0; o != k && f < FINGERS; f++)
+            g_ptr_array_add(others, sets[o]->enrolled[f]);
+    /* Exhaustive on the real fingers: does the own finger beat all of them? */
+    double own[PROBES], best_other[PROBES];
+    for (int p = 0; p < PROBES; p++) {
+        own[p] = engine_template_match(s->probe[p], s->enrolled[p / 3]);
+        best_other[p] = 0;
+        for (guint o = 0; o < others->len; o++)
+            best_other[p] = MAX(best_other[p], engine_template_match(s->probe[p], others->pdata[o]));
+    }
+    const guint sizes[] = {10000, 20000};
+    g_autoptr(Engine) e = engine_new(0);
+    GRand *rng = g_rand_new_with_seed(21);
+    guint have = 0;
+    for (; have < FINGERS; have++)
+        g_assert_true(engine_add(e, have + 1, have + 1, engine_template_copy(s->enrolled[have]), NULL));
+    for (guint o = 0; o < others->len; o++, have++)
+        g_assert_true(engine_add(e, have + 1, have + 1, engine_template_copy(others->pdata[o]), NULL));
+    for (size_t z = 0; z < G_N_ELEMENTS(sizes); z++) {
+        for (; have < sizes[z]; have++)
+            g_assert_true(engine_add(e, have + 1, have + 1,
+                                     transformed(rng, others->pdata[have % others->len]), NULL));
+        guint kept = 0, reachable = 0, found = 0, wrong = 0;
+        double lat[PROBES];
+        for (int p = 0; p < PROBES; p++) {
+            EngineResult r;
+            gint64 a = g_get_monotonic_time();
+            engine_search(e, s->probe[p], &r);
+            lat[p] = (g_get_monotonic_time() - a) / 1000.0;
+            gboolean is_own = r.probationer_id == p / 3 + 1;
+            /* the own finger is best exhaustively: above the real others and above every finger
+             * the engine did score (the best other is the runner-up when own came out best) */
+            double scored_other = is_own ? r.runner_up_score : r.score;
+            if (own[p] > best_other[p] && own[p] > scored_other && own[p] > 0) {
+                reachable++;
+                kept += is_own;
+            }
+            found += r.match && is_own;
+            wrong += r.match && !is_own;
+        }
+        qsort(lat, PROBES, sizeof lat[0], cmp_double);
+        printf("bench: prefilter_recall_%s_%u %.1f %% (%u of %u)\n", s->key, sizes[z],
+               reachable ? 100.0 * kept / reachable : 100.0, kept, reachable);
+        printf("bench: gallery_%s_%u_found %u of%d\n", s->key, sizes[z], found, PROBES);
+        printf("bench: gallery_%s_%u_wrong %u of%d\n", s->key, sizes[z], wrong, PROBES);
+        printf("bench: gallery_%s_%u_search_ms %.1f ms\n", s->key, sizes[z], lat[PROBES / 2]);
+        printf("bench: gallery_%s_%u_search_p90_ms %.1f ms\n", s->key, sizes[z], lat[PROBES * 9 / 10]);
+    }
+    g_rand_free(rng);
+}
+
+int main(int argc, char **argv)
+{
+    g_autoptr(GPtrArray) dirs = argc > 1 ? g_ptr_array_new_with_free_func(g_free) : bench_default_sets();
+    for (int a = 1; a < argc; a++)
+        g_ptr_array_add(dirs, g_strdup(argv[a]));
+    scanner = tu_scanner_new(NULL, NULL);
+    guint n = dirs->len;
+    Set **sets = g_new0(Set *, n);
+    for (guint k = 0; k < n; k++)
+        sets[k] = load_set(dirs->pdata[k]);
+    printf("# per set: its 10 fingers among real fingers of the %u other sets and transformed copies of "
+           "them; threshold %.0f margin %.0f; %u cores\n", n - 1, ENGINE_DEFAULT_THRESHOLD,
+           ENGINE_DEFAULT_MARGIN, g_get_num_processors());
+    const char *only = g_getenv("HAAZRI_BENCH_ONLY"); /* measure one set (the others still pad) */
+    for (guint k = 0; k < n; k++) {
+        if (only && strcmp(only, sets[k]->key) != 0)
+            continue;
+        printf("bench: gallery_%s_minutiae_median %u count\n", sets[k]->key, sets[k]->minutiae_median);
+        measure(sets, n, k);
+    }
+    for (guint k = 0; k < n; k++) {
+        for (int f = 0; f < FINGERS; f++)
+            engine_template_free(sets[k]->enrolled[f]);
+        for (int p = 0; p < PROBES; p++)
+            engine_template_free(sets[k]->probe[p]);
+        g_free(sets[k]->key);
+        g_free(sets[k]);
+    }
+    g_free(sets);
+    scanner_free(scanner);
+    return 0;
+}
