@@ -5,6 +5,7 @@
 
 #include "app/clock-testing.h"
 #include "app/clock.h"
+#include "app/seal.h"
 #include "app/store-private.h" /* the size cap below needs the connection */
 #include "tests/helpers.h"
 
@@ -218,12 +219,22 @@ static void test_migrations_from_every_version(void)
         sqlite3 *db = NULL;
         g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
         g_autoptr(GError) error = NULL;
+        /* Versions from 7 on seal names as they migrate: the kiosk's key, as store_open finds it. */
+        g_autofree char *dir = g_path_get_dirname(path);
+        g_autofree char *key = g_build_filename(dir, "store.key", NULL);
+        g_autoptr(Seal) seal = seal_load_or_create(key, &error);
+        g_assert_no_error(error);
+        g_assert_true(seal_register(seal, NULL, db, &error));
         g_assert_true(store_schema_migrate(db, 0, v, &error));
         if (v >= 1) {
             sqlite3_exec(db, "PRAGMA application_id = 1212242514", NULL, NULL, NULL);
-            g_assert_cmpint(sqlite3_exec(db,
+            /* As that version wrote it: from version 7 on names were sealed when written. */
+            g_autofree char *person = g_strdup_printf(
                 "INSERT INTO probationers (case_number, name_en, office, created_at, updated_at) "
-                "VALUES ('OLD-1', 'Kept Person', 'Lahore', '2026-01-01T09:00:00+05:00', '2026-01-01T09:00:00+05:00');"
+                "VALUES ('OLD-1', %s, 'Lahore', '2026-01-01T09:00:00+05:00', '2026-01-01T09:00:00+05:00')",
+                v >= 7 ? "seal('Kept Person', 'name_en')" : "'Kept Person'");
+            g_assert_cmpint(sqlite3_exec(db, person, NULL, NULL, NULL), ==, SQLITE_OK);
+            g_assert_cmpint(sqlite3_exec(db,
                 "INSERT INTO checkins (uuid, probationer_id, method, result, wall_time, wall_utc_us, local_date, "
                 "mono_us, boot_id, device_id) VALUES ('00000000-0000-4000-8000-000000000001', 1, 'finger', "
                 "'recorded', '2026-01-01T09:00:00+05:00', 0, '2026-01-01', 0, 'b', 'd')",
