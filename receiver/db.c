@@ -64,6 +64,16 @@ static const char *const schema[] = {
     "  id TEXT PRIMARY KEY, office TEXT NOT NULL, case_number TEXT, text_en TEXT, text_ur TEXT,"
     "  valid_until TEXT, withdrawn INTEGER NOT NULL DEFAULT 0, version BIGINT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS messages_by_office ON messages (office, version)",
+    /* The questionnaire's answers, one per check-in and question (POST /v1/answers): a re-sent
+     * answer finds its row; a changed one (answered again) replaces it if it is newer. */
+    "CREATE TABLE IF NOT EXISTS answers ("
+    "  checkin_uuid TEXT NOT NULL, question_id TEXT NOT NULL,"
+    "  device_id TEXT NOT NULL REFERENCES devices(id), office TEXT NOT NULL,"
+    "  answer TEXT NOT NULL CHECK (answer IN ('yes', 'no')),"
+    "  attention INTEGER NOT NULL,"     /* store_answer_needs_attention(): 1 = an officer must act */
+    "  answered_at TEXT NOT NULL, received_at TEXT NOT NULL,"
+    "  PRIMARY KEY (checkin_uuid, question_id))",
+    "CREATE INDEX IF NOT EXISTS answers_by_office ON answers (office, attention)",
     /* Each kiosk's officer audit trail, as it was hash-chained there. */
     "CREATE TABLE IF NOT EXISTS audit ("
     "  device_id TEXT NOT NULL REFERENCES devices(id),"

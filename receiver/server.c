@@ -244,6 +244,26 @@ static enum MHD_Result on_enrollments(Server *s, struct MHD_Connection *c, RxDb 
     return send_reply(s, c, 200, json, -1);
 }
 
+static enum MHD_Result on_answers(Server *s, struct MHD_Connection *c, RxDb *db, const char *device,
+                                  const char *office, GBytes *body)
+{
+    gsize len = 0;
+    const char *data = g_bytes_get_data(body, &len);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) answers = protocol_parse_answers(data, len, device, &error);
+    if (!answers)
+        return send_error(s, c, 400, error->message);
+    guint stored = 0;
+    if (!rx_ingest_answers(db, device, office, answers, &stored, &error)) {
+        if (error->domain == RX_ERROR && error->code == RX_ERROR_BAD_REQUEST)
+            return send_error(s, c, 400, error->message);
+        g_warning("could not store answers from %s: %s", device, error->message);
+        return send_error(s, c, 500, "the server could not store the answers; send them again later");
+    }
+    g_autofree char *json = g_strdup_printf("{\"stored\": %u}", stored);
+    return send_reply(s, c, 200, json, -1);
+}
+
 static enum MHD_Result on_provision(Server *s, struct MHD_Connection *c, RxDb *db, GBytes *body)
 {
     gsize len = 0;
@@ -311,7 +331,7 @@ static enum MHD_Result route(Server *s, struct MHD_Connection *c, const char *me
     gboolean get_roster = strcmp(url, "/v1/roster") == 0;
     gboolean known = get_roster || strcmp(url, "/v1/events") == 0 || strcmp(url, "/v1/heartbeat") == 0 ||
                      strcmp(url, "/v1/provision") == 0 || strcmp(url, "/v1/audit") == 0 ||
-                     strcmp(url, "/v1/enrollments") == 0;
+                     strcmp(url, "/v1/enrollments") == 0 || strcmp(url, "/v1/answers") == 0;
     if (!known)
         return send_error(s, c, 404, "no such endpoint (see docs/sync-openapi.yaml)");
     if (strcmp(method, get_roster ? "GET" : "POST") != 0)
@@ -341,6 +361,8 @@ static enum MHD_Result route(Server *s, struct MHD_Connection *c, const char *me
             ret = on_audit(s, c, db, id, body);
         else if (strcmp(url, "/v1/enrollments") == 0)
             ret = on_enrollments(s, c, db, id, office, body);
+        else if (strcmp(url, "/v1/answers") == 0)
+            ret = on_answers(s, c, db, id, office, body);
         else
             ret = on_heartbeat(s, c, db, id, body);
         if (secret)

@@ -103,6 +103,7 @@ struct OfficerScreen {
     int first_row;               /* scrolled this far */
     StoreProbationer person;
     GPtrArray *history;          /* StoreCheckinRow* */
+    GHashTable *history_yes;     /* uuid → the questions answered "yes" with it ("arrested,...") */
 
     /* Log */
     int result_filter, range_filter;
