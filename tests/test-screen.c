@@ -233,6 +233,11 @@ static Store *officer_store(char **db_out)
         StoreCheckin row = {.probationer_id = visits[i].who >= 0 ? ids[visits[i].who] : 0, .device_id = "LHR-KIOSK-01",
                             .score = -1};
         g_assert_true(store_record_checkin(st, &row, &error));
+        if (i == 0) { /* Ali's questionnaire that morning: the history marks both "yes" answers */
+            g_assert_true(store_save_answer(st, row.uuid, "address_changed", TRUE, &error));
+            g_assert_true(store_save_answer(st, row.uuid, "arrested", TRUE, &error));
+            g_assert_true(store_save_answer(st, row.uuid, "job_changed", FALSE, &error));
+        }
     }
     *db_out = db;
     return st;

@@ -157,7 +157,8 @@ static void answers_mark(OfficerScreen *o, int y, const char *yes)
     g_autoptr(GString) text = g_string_new(NULL);
     for (guint i = 0; ids[i]; i++) {
         attention |= store_answer_needs_attention(ids[i], "yes");
-        g_string_append_printf(text, "%s%s", i ? ", " : "", strings_question_yes(ids[i], o->lang));
+        g_string_append_printf(text, "%s%s", i ? (o->lang == LANG_UR ? "، " : ", ") : "",
+                               strings_question_yes(ids[i], o->lang));
     }
     SDL_Rect p = od_mirror(o, (SDL_Rect){body.x + body.w - w, y + rh / 10, w - gap / 2, rh - rh / 5});
     icons_fill_rounded(o->renderer, &p, p.h / 3, attention ? OD_RED : OD_AMBER);
