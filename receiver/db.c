@@ -64,6 +64,11 @@ static const char *const schema[] = {
     "  id TEXT PRIMARY KEY, office TEXT NOT NULL, case_number TEXT, text_en TEXT, text_ur TEXT,"
     "  valid_until TEXT, withdrawn INTEGER NOT NULL DEFAULT 0, version BIGINT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS messages_by_office ON messages (office, version)",
+    /* A probationer's photo (JPEG or PNG as loaded, base64; app/photo.h checked it). data NULL: the
+     * centre removed it, and says so to the kiosks. */
+    "CREATE TABLE IF NOT EXISTS photos ("
+    "  case_number TEXT PRIMARY KEY REFERENCES probationers(case_number),"
+    "  data_b64 TEXT, bytes BIGINT NOT NULL, loaded_at TEXT NOT NULL)",
     /* The questionnaire's answers, one per check-in and question (POST /v1/answers): a re-sent
      * answer finds its row; a changed one (answered again) replaces it if it is newer. */
     "CREATE TABLE IF NOT EXISTS answers ("

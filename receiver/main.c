@@ -5,6 +5,7 @@
  *   haazri-receiver device add ID --office NAME     prints a one-time provisioning token
  *   haazri-receiver device revoke ID | device list
  *   haazri-receiver roster load FILE.json
+ *   haazri-receiver photo CASE FILE.jpg|FILE.png | photo CASE --remove
  *   haazri-receiver export [--office NAME] [--date YYYY-MM-DD] [--format csv|json]
  *   haazri-receiver export --audit [--device ID] [--format csv|json]
  * SPEC is an SQLite file (default /var/lib/haazri-receiver/receiver.db, or $HAAZRI_RECEIVER_DB) or
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/photo.h"
 #include "app/version.h"
 #include "receiver/receiver.h"
 
@@ -212,6 +214,37 @@ static int cmd_roster(int argc, char **argv)
     return 0;
 }
 
+static int cmd_photo(int argc, char **argv)
+{
+    gboolean remove = FALSE;
+    GOptionEntry entries[] = {
+        {"remove", 0, 0, G_OPTION_ARG_NONE, &remove, "remove the photo (the kiosks remove it too)", NULL},
+        {NULL, 0, 0, 0, NULL, NULL, NULL},
+    };
+    if (!parse("photo", "CASE FILE — a probationer's photo for the kiosks (JPEG or PNG, at most 200 KB and "
+               "1024x1024 pixels)", entries, &argc, &argv))
+        return 2;
+    if (argc != (remove ? 2 : 3)) {
+        fprintf(stderr, "haazri-receiver photo: give a case number and a JPEG or PNG file (or --remove)\n");
+        return 2;
+    }
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) photo = remove ? NULL : photo_load_file(argv[2], &error);
+    if (!remove && !photo) {
+        fprintf(stderr, "haazri-receiver photo: %s; nothing was changed\n", error->message);
+        return 1;
+    }
+    g_autoptr(RxDb) db = open_db();
+    if (!db)
+        return 1;
+    if (!rx_photo_set(db, argv[1], photo, &error)) {
+        fprintf(stderr, "haazri-receiver photo: %s\n", error->message);
+        return 1;
+    }
+    printf("%s: photo %s; kiosks receive it at their next pull\n", argv[1], photo ? "set" : "removed");
+    return 0;
+}
+
 static int cmd_export(int argc, char **argv)
 {
     char *office = NULL, *date = NULL, *format = NULL, *device = NULL;
@@ -256,6 +289,7 @@ static const Command commands[] = {
     {"serve", cmd_serve, "receive check-ins and heartbeats from kiosks over HTTPS"},
     {"device", cmd_device, "add (prints a provisioning token), revoke or list kiosks"},
     {"roster", cmd_roster, "load probationers, fingers, schedules and messages for the kiosks"},
+    {"photo", cmd_photo, "set (or --remove) a probationer's photo for the kiosks"},
     {"export", cmd_export, "attendance by office and date (or the kiosks' audit trails) as CSV or JSON"},
 };
 

@@ -44,6 +44,12 @@ gboolean rx_export(RxDb *db, const char *office, const char *date, const char *f
 /* The kiosks' audit trails (one device, or all when NULL), in order, as "csv" or "json". */
 gboolean rx_export_audit(RxDb *db, const char *device, const char *format, FILE *out, GError **error);
 
+/* A roster page stops once its people's photos exceed this (at least one person a page). */
+#define RX_PAGE_PHOTO_BYTES (4u << 20)
+/* Sets (NULL: removes) a probationer's photo, already checked (app/photo.h); the person's version
+ * moves on so every kiosk of the office pulls it. RX_ERROR_NOT_FOUND for a case the centre lacks. */
+gboolean rx_photo_set(RxDb *db, const char *case_number, GBytes *photo, GError **error);
+
 /* ---- answers.c ---- */
 /* Stores a kiosk's questionnaire answers in one transaction: each once per check-in and question
  * (a newer different answer replaces it); an answer for another kiosk's check-in is refused

@@ -4,7 +4,7 @@
 set -eu
 
 PKGS="gcc make pkg-config ca-certificates
-libfprint-2-dev libglib2.0-dev libsqlite3-dev sqlite3 libpng-dev
+libfprint-2-dev libglib2.0-dev libsqlite3-dev sqlite3 libpng-dev libjpeg-dev
 libsdl2-dev libsdl2-ttf-dev fonts-noto-core espeak-ng
 libgpiod-dev libcurl4-openssl-dev libjson-glib-dev libsodium-dev
 libmicrohttpd-dev libpq-dev postgresql openssl libsystemd-dev

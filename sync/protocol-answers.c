@@ -1,5 +1,8 @@
-/* protocol-answers — the questionnaire's answers a kiosk pushes (POST /v1/answers). See protocol.h. */
+/* protocol-answers — the questionnaire's answers a kiosk pushes (POST /v1/answers), and a person's
+ * photo in the roster. See protocol.h. */
 #include "sync/protocol-private.h"
+
+#include "app/photo.h"
 
 #include <string.h>
 
@@ -93,4 +96,41 @@ GPtrArray *protocol_parse_answers(const char *body, gsize len, const char *devic
         g_ptr_array_add(out, r);
     }
     return g_steal_pointer(&out);
+}
+
+/* ---- a person's photo in the roster ---- */
+
+gboolean protocol_parse_photo(JsonObject *o, gboolean *has_photo, GBytes **photo, const char *where, GError **error)
+{
+    *has_photo = json_object_has_member(o, "photo");
+    *photo = NULL;
+    const char *b64;
+    /* Base64 of PHOTO_MAX_BYTES, bounded before decoding. */
+    if (!*has_photo || !pj_get_str(o, "photo", TRUE, (PHOTO_MAX_BYTES + 2) / 3 * 4 + 4, &b64, where, error))
+        return !*has_photo;
+    if (!b64)
+        return TRUE;
+    gsize len = 0;
+    guchar *raw = g_base64_decode(b64, &len);
+    g_autoptr(GBytes) data = g_bytes_new_take(raw, len);
+    g_autoptr(GError) why = NULL;
+    if (!photo_check(data, NULL, &why)) {
+        g_set_error(error, PROTOCOL_ERROR, 1, "%s\"photo\": %s", where, why->message);
+        return FALSE;
+    }
+    *photo = g_steal_pointer(&data);
+    return TRUE;
+}
+
+void protocol_add_photo(JsonBuilder *b, GBytes *photo)
+{
+    json_builder_set_member_name(b, "photo");
+    if (!photo) {
+        json_builder_add_null_value(b);
+        return;
+    }
+    gsize len = 0;
+    const guchar *data = g_bytes_get_data(photo, &len);
+    g_autofree char *b64 = g_base64_encode(data, len);
+    json_builder_add_string_value(b, b64);
 }

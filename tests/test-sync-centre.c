@@ -1,14 +1,23 @@
-/* test-sync-answers — the questionnaire's answers reach the centre: a kiosk (the real sync engine)
- * and the real receiver on 127.0.0.1 over TLS, SQLite and PostgreSQL storage. An answer given
+/* test-sync-centre — what the centre and the kiosk tell each other besides check-ins, a kiosk (the
+ * real sync engine) and the real receiver on 127.0.0.1 over TLS, SQLite and PostgreSQL storage.
+ *
+ * Photos: one loaded at the centre (haazri-receiver photo) reaches the kiosk with the roster and is
+ * removed there when the centre removes it; a bad file is refused at the centre; a photo set on the
+ * kiosk stays while the centre has none.
+ *
+ * The questionnaire's answers reach the centre. An answer given
  * after its check-in already went up follows by itself; an answer given before the push goes in
  * the same sync pass; each is at the centre once (sent again: still one row), a changed answer
  * replaces the old one; "arrested: yes" is flagged in the export (CSV and JSON) and counted in the
  * heartbeat. */
 #include <json-glib/json-glib.h>
+#include <stdarg.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "app/clock-testing.h"
 #include "app/config.h"
+#include "app/photo.h"
 #include "app/store-answers.h"
 #include "app/store-sync.h"
 #include "sync/sync.h"
@@ -225,10 +234,104 @@ static void test_answers_up(gconstpointer engine)
     clock_thaw();
 }
 
+/* `haazri-receiver ARGS...`: its exit status; its stderr in *err. */
+static int receiver_status(const char *spec, char **err, ...)
+{
+    const char *build = g_getenv("HAAZRI_BUILD");
+    g_autofree char *exe = g_build_filename(build ? build : "build", "haazri-receiver", NULL);
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    g_ptr_array_add(argv, exe);
+    va_list ap;
+    va_start(ap, err);
+    for (const char *a; (a = va_arg(ap, const char *));)
+        g_ptr_array_add(argv, (char *)a);
+    va_end(ap);
+    g_autofree char *db = g_strdup_printf("--db=%s", spec);
+    g_ptr_array_add(argv, db);
+    g_ptr_array_add(argv, NULL);
+    int status = 0;
+    g_assert_true(g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, err,
+                               &status, NULL));
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static GBytes *kiosk_photo(Kiosk *k, const char *case_number)
+{
+    StoreProbationer p = {0};
+    g_autoptr(GError) error = NULL;
+    g_assert_true(store_find_probationer(k->store, case_number, &p, &error));
+    GBytes *photo = store_get_photo(k->store, p.id, &error);
+    g_assert_no_error(error);
+    store_probationer_clear(&p);
+    return photo;
+}
+
+static void test_photo_down(gconstpointer engine)
+{
+    g_autofree char *spec = new_spec(engine, "photos");
+    if (!spec)
+        return;
+    TuReceiver *r = tu_receiver_start(spec, 0, NULL, 0);
+    g_autofree char *device = g_strdup_printf("photos-%s", (const char *)engine);
+    Kiosk *k = kiosk_new(device, spec, r);
+    g_autofree char *roster = g_build_filename(tu_tmpdir(), "photo-roster.json", NULL);
+    const char *json = "{\"probationers\": ["
+        "{\"case_number\": \"LHR-9/2026\", \"name_en\": \"Nadia Pervez\", \"name_ur\": \"نادیہ پرویز\", "
+        "\"cnic\": null, \"office\": \"Lahore\", \"status\": \"active\"},"
+        "{\"case_number\": \"LHR-10/2026\", \"name_en\": \"Kamran Butt\", \"name_ur\": null, "
+        "\"cnic\": null, \"office\": \"Lahore\", \"status\": \"active\"}]}";
+    g_assert_true(g_file_set_contents(roster, json, -1, NULL));
+    g_free(tu_receiver_run(spec, "roster", "load", roster, NULL));
+
+    /* Refused at the centre, with the file and the reason named: too wide; a case it doesn't hold. */
+    g_autofree char *portrait = tu_data("photos/portrait.jpg");
+    g_autofree char *wide = tu_data("photos/wide.png");
+    g_autofree char *err = NULL;
+    g_assert_cmpint(receiver_status(spec, &err, "photo", "LHR-9/2026", wide, NULL), ==, 1);
+    g_assert_nonnull(strstr(err, "wide.png: the photo is 1100x20 pixels; at most 1024x1024 are accepted"));
+    g_clear_pointer(&err, g_free);
+    g_assert_cmpint(receiver_status(spec, &err, "photo", "LHR-404/2026", portrait, NULL), ==, 1);
+    g_assert_nonnull(strstr(err, "case LHR-404/2026 is not in the centre's roster"));
+    g_clear_pointer(&err, g_free);
+
+    /* Loaded at the centre: on the kiosk after its next pull, byte for byte. */
+    g_assert_cmpint(receiver_status(spec, NULL, "photo", "LHR-9/2026", portrait, NULL), ==, 0);
+    sync_pass(k);
+    g_autoptr(GBytes) sent = photo_load_file(portrait, NULL);
+    g_autoptr(GBytes) got = kiosk_photo(k, "LHR-9/2026");
+    g_assert_nonnull(got);
+    g_assert_true(g_bytes_equal(got, sent));
+
+    /* A photo set on the kiosk for someone the centre has none of stays through the centre's changes. */
+    g_autofree char *png_path = tu_data("photos/portrait.png");
+    g_autoptr(GBytes) local = photo_load_file(png_path, NULL);
+    StoreProbationer kb = {0};
+    g_assert_true(store_find_probationer(k->store, "LHR-10/2026", &kb, NULL));
+    g_assert_true(store_set_photo(k->store, kb.id, local, NULL));
+    store_probationer_clear(&kb);
+    g_free(tu_receiver_run(spec, "roster", "load", roster, NULL)); /* both people change version */
+    sync_pass(k);
+    g_autoptr(GBytes) kept = kiosk_photo(k, "LHR-10/2026");
+    g_assert_true(kept && g_bytes_equal(kept, local));
+    g_autoptr(GBytes) still = kiosk_photo(k, "LHR-9/2026");
+    g_assert_true(still && g_bytes_equal(still, sent));
+
+    /* Removed at the centre: removed on the kiosk. */
+    g_assert_cmpint(receiver_status(spec, NULL, "photo", "LHR-9/2026", "--remove", NULL), ==, 0);
+    sync_pass(k);
+    g_autoptr(GBytes) gone = kiosk_photo(k, "LHR-9/2026");
+    g_assert_null(gone);
+
+    kiosk_free(k);
+    tu_receiver_kill(r);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    g_test_add_data_func("/sync-answers/sqlite", "sqlite", test_answers_up);
-    g_test_add_data_func("/sync-answers/postgresql", "postgresql", test_answers_up);
+    g_test_add_data_func("/sync-centre/sqlite/answers-up", "sqlite", test_answers_up);
+    g_test_add_data_func("/sync-centre/postgresql/answers-up", "postgresql", test_answers_up);
+    g_test_add_data_func("/sync-centre/sqlite/photos-down", "sqlite", test_photo_down);
+    g_test_add_data_func("/sync-centre/postgresql/photos-down", "postgresql", test_photo_down);
     return g_test_run();
 }
