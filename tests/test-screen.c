@@ -6,6 +6,7 @@
 
 
 #include "app/clock-testing.h"
+#include "app/photo.h"
 #include "app/clock.h"
 #include "app/officer.h"
 #include "app/roster.h"
@@ -19,23 +20,14 @@ static Store *store;
 static gint64 person;
 static char *out_dir;
 
-/* A grey head-and-shoulders placeholder, as a PNG in the store (the person's photo). */
+/* The person's photo: the synthetic portrait (tests/data/photos, a JPEG) as the centre sends it. */
 static void store_photo(gint64 id)
 {
-    SDL_Surface *p = SDL_CreateRGBSurfaceWithFormat(0, 120, 150, 32, SDL_PIXELFORMAT_ARGB8888);
-    SDL_FillRect(p, NULL, SDL_MapRGB(p->format, 0xd8, 0xd8, 0xd0));
-    SDL_Rect head = {38, 22, 44, 54}, body = {16, 86, 88, 64};
-    SDL_FillRect(p, &head, SDL_MapRGB(p->format, 0x70, 0x68, 0x60));
-    SDL_FillRect(p, &body, SDL_MapRGB(p->format, 0x50, 0x58, 0x68));
-    g_autofree char *path = g_build_filename(tu_tmpdir(), "photo.png", NULL);
+    g_autofree char *path = tu_data("photos/portrait.jpg");
     g_autoptr(GError) error = NULL;
-    g_assert_true(image_save_png(p, path, &error));
-    SDL_FreeSurface(p);
-    g_autofree char *data = NULL;
-    gsize len;
-    g_assert_true(g_file_get_contents(path, &data, &len, NULL));
-    g_autoptr(GBytes) png = g_bytes_new(data, len);
-    g_assert_true(store_set_photo(store, id, png, &error));
+    g_autoptr(GBytes) jpeg = photo_load_file(path, &error);
+    g_assert_no_error(error);
+    g_assert_true(store_set_photo(store, id, jpeg, &error));
 }
 
 /* Fraction of pixels that differ visibly (any channel by more than 48 of 255). Font rasterising
