@@ -79,6 +79,8 @@ static const char *const schema[] = {
     "  answered_at TEXT NOT NULL, received_at TEXT NOT NULL,"
     "  PRIMARY KEY (checkin_uuid, question_id))",
     "CREATE INDEX IF NOT EXISTS answers_by_office ON answers (office, attention)",
+    /* Who may read the centre's day page (receiver/web.h): Argon2id hashes. */
+    "CREATE TABLE IF NOT EXISTS viewers (name TEXT PRIMARY KEY, pwhash TEXT NOT NULL, created_at TEXT NOT NULL)",
     /* Each kiosk's officer audit trail, as it was hash-chained there. */
     "CREATE TABLE IF NOT EXISTS audit ("
     "  device_id TEXT NOT NULL REFERENCES devices(id),"

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "receiver/receiver.h"
+#include "receiver/web.h"
 #include "app/clock.h"
 
 /* A push of 5000 check-ins is ~2 MB of JSON before gzip; anything far beyond is not a kiosk. */
@@ -327,6 +328,15 @@ static enum MHD_Result route(Server *s, struct MHD_Connection *c, const char *me
         body = plain;
     } else if (encoding && g_ascii_strcasecmp(encoding, "identity") != 0) {
         return send_error(s, c, 415, "only gzip or no Content-Encoding is accepted");
+    }
+    if (rx_web_is_page(url)) { /* the centre's day for officers (web.h): its own accounts */
+        g_autoptr(GError) error = NULL;
+        RxDb *db = take_db(s, &error);
+        if (!db)
+            return send_error(s, c, 503, "the server's storage is not available; try again later");
+        enum MHD_Result ret = rx_web_serve(c, db, method, url);
+        give_db(s, db);
+        return ret;
     }
     gboolean get_roster = strcmp(url, "/v1/roster") == 0;
     gboolean known = get_roster || strcmp(url, "/v1/events") == 0 || strcmp(url, "/v1/heartbeat") == 0 ||

@@ -8,7 +8,7 @@ libfprint-2-dev libglib2.0-dev libsqlite3-dev sqlite3 libpng-dev libjpeg-dev
 libsdl2-dev libsdl2-ttf-dev fonts-noto-core espeak-ng
 libgpiod-dev libcurl4-openssl-dev libjson-glib-dev libsodium-dev
 libmicrohttpd-dev libpq-dev postgresql openssl libsystemd-dev
-jq util-linux systemd groff-base xvfb x11-utils imagemagick faketime"
+jq util-linux systemd groff-base xvfb x11-utils imagemagick faketime chromium"
 
 missing=""
 for p in $PKGS; do
