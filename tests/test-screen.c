@@ -212,6 +212,11 @@ static Store *officer_store(char **db_out)
                               .name_ur = (char *)people[i][2], .office = "Lahore", .active = TRUE};
         ids[i] = store_add_probationer(st, &p, &error);
         g_assert_no_error(error);
+        if (i == 0) { /* Ali's photo, as the centre sends it: his history shows it */
+            g_autofree char *path = tu_data("photos/portrait.jpg");
+            g_autoptr(GBytes) jpeg = photo_load_file(path, &error);
+            g_assert_true(store_set_photo(st, ids[0], jpeg, &error));
+        }
         g_assert_true(roster_set_schedule(st, people[i][0], "weekly:mon", "2026-11-02", NULL, "10:00", "test", &error));
     }
     static const struct { int who; const char *at; } visits[] = {

@@ -174,9 +174,23 @@ void officer_draw_history(OfficerScreen *o)
     officer_draw_top(o, title, TRUE);
     SDL_Rect body = od_body(o);
     int rh = od_row_h(o), y = body.y;
+    int name_h = rh;
+    if (o->person_photo) {
+        /* The photo at the line's far end, two rows tall: the officer sees at a glance who it is. */
+        name_h = rh * 2;
+        int ph = name_h - l->margin / 4, pw = ph * 4 / 5;
+        SDL_Rect box = od_mirror(o, (SDL_Rect){body.x + body.w - pw, y, pw, ph});
+        SDL_Texture *tex = SDL_CreateTextureFromSurface(o->renderer, o->person_photo);
+        double k = MIN((double)box.w / o->person_photo->w, (double)box.h / o->person_photo->h);
+        SDL_Rect dst = {box.x + (box.w - (int)(o->person_photo->w * k)) / 2, box.y,
+                        (int)(o->person_photo->w * k), (int)(o->person_photo->h * k)};
+        if (tex)
+            SDL_RenderCopy(o->renderer, tex, NULL, &dst);
+        SDL_DestroyTexture(tex);
+    }
     od_label(o, od_mirror(o, (SDL_Rect){body.x, y, body.w, rh}), o->lang, l->size_body, TEXT_BOLD,
              od_name(o, o->person.name_en, o->person.name_ur), OD_WHITE, TEXT_START);
-    y += rh + l->margin / 2;
+    y += name_h + l->margin / 2;
     if (!o->person.active)
         od_label(o, od_mirror(o, (SDL_Rect){body.x, y - l->margin / 2, body.w, rh * 7 / 10}), o->lang, l->size_small,
                  TEXT_REGULAR, od_str(o, STR_OFF_INACTIVE), (SDL_Color){0xff, 0xb4, 0xb4, 255}, TEXT_START);

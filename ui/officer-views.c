@@ -8,6 +8,7 @@
 
 #include "app/export.h"
 #include "app/store-answers.h"
+#include "ui/image.h"
 #include "app/health.h"
 #include "app/schedule.h"
 
@@ -31,6 +32,7 @@ void officer_views_clear(OfficerScreen *o)
     g_clear_pointer(&o->roster, g_ptr_array_unref);
     g_clear_pointer(&o->history, g_ptr_array_unref);
     g_clear_pointer(&o->history_yes, g_hash_table_unref);
+    g_clear_pointer(&o->person_photo, SDL_FreeSurface);
     g_clear_pointer(&o->log, g_ptr_array_unref);
     store_probationer_clear(&o->person);
     g_array_set_size(o->pages, 0);
@@ -58,10 +60,16 @@ void officer_load_history(OfficerScreen *o, gint64 probationer_id)
     store_probationer_clear(&o->person);
     g_clear_pointer(&o->history, g_ptr_array_unref);
     g_clear_pointer(&o->history_yes, g_hash_table_unref);
+    g_clear_pointer(&o->person_photo, SDL_FreeSurface);
     g_autoptr(GError) error = NULL;
     if (!store_get_probationer(o->parts.store, probationer_id, &o->person, &error)) {
         g_warning("officer mode: %s", error->message);
         return;
+    }
+    g_autoptr(GBytes) photo = store_get_photo(o->parts.store, probationer_id, NULL);
+    if (photo && !(o->person_photo = image_load_photo_bytes(photo, &error))) {
+        g_message("officer mode: photo not shown: %s", error->message);
+        g_clear_error(&error);
     }
     /* The log's search matches a case number's beginning: keep this person's own rows only. */
     StoreLogQuery q = {.text = o->person.case_number, .limit = 200};
