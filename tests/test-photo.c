@@ -56,19 +56,19 @@ static void test_refused(void)
     g_autoptr(GBytes) truncated = g_bytes_new(p, n / 2);
     g_autofree char *why = refusal(truncated);
     g_assert_true(g_str_has_prefix(why, "the photo is not a readable JPEG"));
-    g_free(why);
+    g_clear_pointer(&why, g_free);
 
     g_autofree guint8 *big = g_malloc0(PHOTO_MAX_BYTES + 1);
     memcpy(big, p, n);
     g_autoptr(GBytes) too_big = g_bytes_new(big, PHOTO_MAX_BYTES + 1);
     why = refusal(too_big);
     g_assert_cmpstr(why, ==, "the photo is 201 KB; at most 200 KB are accepted");
-    g_free(why);
+    g_clear_pointer(&why, g_free);
 
     g_autoptr(GBytes) text = g_bytes_new_static("<html>not a photo</html>", 24);
     why = refusal(text);
     g_assert_cmpstr(why, ==, "the photo is neither a JPEG nor a PNG");
-    g_free(why);
+    g_clear_pointer(&why, g_free);
 
     /* Too wide: refused from its header, before a pixel is decoded. */
     g_autofree char *wide_path = tu_data("photos/wide.png");
