@@ -11,7 +11,7 @@
 
 BUILD    ?= build
 CC       ?= cc
-PKGS     := libfprint-2 glib-2.0 gio-2.0 gio-unix-2.0 sqlite3 libpng libgpiod json-glib-1.0 \
+PKGS     := libfprint-2 glib-2.0 gio-2.0 gio-unix-2.0 sqlite3 libpng libjpeg libgpiod json-glib-1.0 \
             sdl2 SDL2_ttf libcurl libsodium libsystemd alsa
 # The reference central server (receiver/) adds its own: HTTP serving and PostgreSQL.
 RECEIVER_PKGS := $(PKGS) libmicrohttpd libpq

@@ -21,6 +21,8 @@ struct Checkin {
     gboolean started;
     gboolean paused;           /* officer mode holds the scanner (checkin_pause) */
     CaptureMode capture;       /* the config's, until an administrator changes it on the device */
+    void (*answered)(gpointer); /* checkin_on_answered */
+    gpointer answered_data;
 };
 
 typedef struct {
@@ -395,7 +397,15 @@ gboolean checkin_answer_question(Checkin *c, const char *checkin_uuid, const cha
     if (!store_save_answer(c->store, checkin_uuid, question_id, yes, error))
         return FALSE;
     g_message("check-in %s: question %s answered", checkin_uuid, question_id);
+    if (c->answered)
+        c->answered(c->answered_data);
     return TRUE;
+}
+
+void checkin_on_answered(Checkin *c, void (*func)(gpointer data), gpointer data)
+{
+    c->answered = func;
+    c->answered_data = data;
 }
 
 void checkin_on_scanner_state(Checkin *c, ScannerState state, const char *why)

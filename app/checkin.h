@@ -73,6 +73,9 @@ void checkin_enter_case_number(Checkin *checkin, const char *case_number);
  * is stored with that check-in. FALSE (and nothing stored) if the check-in is unknown. */
 gboolean checkin_answer_question(Checkin *checkin, const char *checkin_uuid, const char *question_id,
                                  gboolean yes, GError **error);
+/* `func` runs after each answer is stored (sync sends it soon: an "arrested: yes" must not wait for
+ * the next interval). One at a time; NULL removes it. */
+void checkin_on_answered(Checkin *checkin, void (*func)(gpointer data), gpointer data);
 
 /* The gallery was reloaded (enrollments, deactivations, the centre's roster): a scanner waiting
  * for a finger starts again with the new one. */

@@ -147,6 +147,12 @@ static void on_checkin_for_sync(const CheckinEvent *ev, gpointer sync)
         sync_poke(sync);
 }
 
+/* An answer to the questionnaire was stored: send it soon too. */
+static void on_answer_for_sync(gpointer sync)
+{
+    sync_poke(sync);
+}
+
 /* NULL when this kiosk has no central server (not provisioned): it works alone, queueing. */
 static Sync *start_sync(const Config *config, const SyncConfig *sc, Store *store)
 {
@@ -394,8 +400,10 @@ int main(int argc, char **argv)
     sync_view.scanner = scanner;
     sync_view.data_dir = config->data_dir;
     g_autoptr(Sync) sync = start_sync(config, &sync_config, store);
-    if (sync)
+    if (sync) {
         checkin_subscribe(checkin, on_checkin_for_sync, sync);
+        checkin_on_answered(checkin, on_answer_for_sync, sync);
+    }
     g_autoptr(Adms) adms = start_adms(config, &adms_config, store);
     if (adms)
         checkin_subscribe(checkin, on_checkin_for_adms, adms);

@@ -63,6 +63,8 @@ void store_roster_person_free(StoreRosterPerson *p)
     if (p->fingers)
         g_ptr_array_unref(p->fingers);
     store_roster_schedule_free(p->schedule);
+    if (p->photo)
+        g_bytes_unref(p->photo);
     g_free(p);
 }
 
@@ -184,6 +186,11 @@ static gboolean apply_person(Store *s, const StoreRosterPerson *p, const char *k
             return store_fail(s, error, "store a schedule from the roster");
         stats->schedules++;
     }
+    /* The photo the centre holds (checked by the protocol where it arrived). */
+    if (p->has_photo && !(p->photo ? run(s, NULL, "INSERT OR REPLACE INTO photos (probationer_id, png) VALUES (?, ?)",
+                                         "ib", id, p->photo)
+                                   : run(s, NULL, "DELETE FROM photos WHERE probationer_id = ?", "i", id)))
+        return store_fail(s, error, "store a photo from the roster");
     return TRUE;
 }
 

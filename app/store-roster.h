@@ -32,6 +32,8 @@ typedef struct {
     GPtrArray *fingers;      /* StoreRosterFinger*, added or replaced by name; NULL = unchanged */
     gboolean has_schedule;   /* FALSE: unchanged */
     StoreRosterSchedule *schedule; /* with has_schedule: the new schedule, NULL = none any more */
+    gboolean has_photo;      /* FALSE: unchanged */
+    GBytes *photo;           /* with has_photo: JPEG or PNG (app/photo.h checked it), NULL = none any more */
 } StoreRosterPerson;
 
 typedef struct {

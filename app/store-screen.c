@@ -136,8 +136,12 @@ gboolean store_save_answer(Store *s, const char *checkin_uuid, const char *quest
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db,
-                           "INSERT OR REPLACE INTO checkin_answers (checkin_uuid, question_id, answer, "
-                           "answered_at) VALUES (?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+                           /* A new answer (or a changed one) takes a sequence after every answer
+                            * and after what the centre acknowledged, so it goes up (store-answers.h). */
+                           "INSERT OR REPLACE INTO checkin_answers (rowid, checkin_uuid, question_id, answer, "
+                           "answered_at) VALUES (max(coalesce((SELECT max(rowid) FROM checkin_answers), 0), "
+                           "coalesce((SELECT CAST(value AS INTEGER) FROM sync_meta WHERE key = 'answers_sent_seq'), 0)) + 1, "
+                           "?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
         return store_fail(s, error, "save the answer");
     g_autoptr(GDateTime) now = clock_now();
     g_autofree char *at = store_now_iso(now);

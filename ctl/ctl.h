@@ -57,6 +57,7 @@ int cmd_audit(int argc, char **argv);
 int cmd_match(int argc, char **argv);
 int cmd_officer(int argc, char **argv);
 int cmd_schedule(int argc, char **argv);
+int cmd_photo(int argc, char **argv);
 int cmd_today(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_leds(int argc, char **argv);

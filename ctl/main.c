@@ -22,6 +22,7 @@ static const Command commands[] = {
     {"show", cmd_show, "show one probationer"},
     {"deactivate", cmd_deactivate, "stop a probationer from checking in"},
     {"activate", cmd_activate, "let a deactivated probationer check in again"},
+    {"photo", cmd_photo, "set (or --remove) the photo shown when a probationer checks in"},
     {"schedule", cmd_schedule, "set when a probationer must report (weekly, every N days, monthly)"},
     {"today", cmd_today, "the day's roster: who was due, present, late, expected, missing"},
     {"checkins", cmd_checkins, "list a day's check-ins"},

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "app/store-answers.h"
 #include "app/store-roster.h"
 #include "app/store-sync.h"
 #include "sync/http.h"
@@ -97,6 +98,8 @@ static int sync_status(Admin *a)
     g_autofree char *audit_refused = store_get_meta(a->store, "audit_refused");
     g_autofree char *enroll_refused = store_get_meta(a->store, "enrollments_refused");
     gint64 enroll_waiting = store_enrollments_count_unsent(a->store);
+    g_autofree char *answers_refused = store_get_meta(a->store, "answers_refused");
+    gint64 answers_waiting = store_answers_count_unsent(a->store);
     gint64 roster = store_get_roster_cursor(a->store), audit_waiting = store_audit_count_unsent(a->store);
     gint64 when = contact ? g_ascii_strtoll(contact, NULL, 10) : 0;
     g_autoptr(GDateTime) t = when ? clock_from_unix(when) : NULL;
@@ -119,6 +122,8 @@ static int sync_status(Admin *a)
         add_string(b, "audit_refused", audit_refused && *audit_refused ? audit_refused : NULL);
         add_int(b, "enrollments_waiting", enroll_waiting);
         add_string(b, "enrollments_refused", enroll_refused && *enroll_refused ? enroll_refused : NULL);
+        add_int(b, "answers_waiting", answers_waiting);
+        add_string(b, "answers_refused", answers_refused && *answers_refused ? answers_refused : NULL);
         json_builder_set_member_name(b, "quarantine");
         json_builder_begin_array(b);
         for (guint i = 0; quarantined && i < quarantined->len; i++) {
@@ -151,6 +156,9 @@ static int sync_status(Admin *a)
            enroll_waiting);
     if (enroll_refused && *enroll_refused)
         printf("enrollments refused: %s\n", enroll_refused);
+    printf("answers:        %" G_GINT64_FORMAT " questionnaire answers waiting to be sent\n", answers_waiting);
+    if (answers_refused && *answers_refused)
+        printf("answers refused: %s\n", answers_refused);
     printf("quarantined:    %" G_GINT64_FORMAT " (refused by the server; see below, then: haazri-ctl sync requeue)\n",
            counts.quarantined);
     for (guint i = 0; quarantined && i < quarantined->len; i++) {

@@ -74,6 +74,23 @@ static const char *const schema[] = {
     "  id TEXT PRIMARY KEY, office TEXT NOT NULL, case_number TEXT, text_en TEXT, text_ur TEXT,"
     "  valid_until TEXT, withdrawn INTEGER NOT NULL DEFAULT 0, version BIGINT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS messages_by_office ON messages (office, version)",
+    /* A probationer's photo (JPEG or PNG as loaded, base64; app/photo.h checked it). data NULL: the
+     * centre removed it, and says so to the kiosks. */
+    "CREATE TABLE IF NOT EXISTS photos ("
+    "  case_number TEXT PRIMARY KEY REFERENCES probationers(case_number),"
+    "  data_b64 TEXT, bytes BIGINT NOT NULL, loaded_at TEXT NOT NULL)",
+    /* The questionnaire's answers, one per check-in and question (POST /v1/answers): a re-sent
+     * answer finds its row; a changed one (answered again) replaces it if it is newer. */
+    "CREATE TABLE IF NOT EXISTS answers ("
+    "  checkin_uuid TEXT NOT NULL, question_id TEXT NOT NULL,"
+    "  device_id TEXT NOT NULL REFERENCES devices(id), office TEXT NOT NULL,"
+    "  answer TEXT NOT NULL CHECK (answer IN ('yes', 'no')),"
+    "  attention INTEGER NOT NULL,"     /* store_answer_needs_attention(): 1 = an officer must act */
+    "  answered_at TEXT NOT NULL, received_at TEXT NOT NULL,"
+    "  PRIMARY KEY (checkin_uuid, question_id))",
+    "CREATE INDEX IF NOT EXISTS answers_by_office ON answers (office, attention)",
+    /* Who may read the centre's day page (receiver/web.h): Argon2id hashes. */
+    "CREATE TABLE IF NOT EXISTS viewers (name TEXT PRIMARY KEY, pwhash TEXT NOT NULL, created_at TEXT NOT NULL)",
     /* Each kiosk's officer audit trail, as it was hash-chained there. */
     "CREATE TABLE IF NOT EXISTS audit ("
     "  device_id TEXT NOT NULL REFERENCES devices(id),"

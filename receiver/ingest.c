@@ -111,7 +111,8 @@ static void write_table(GPtrArray *rows, const char *const *cols, const char *ki
 gboolean rx_export(RxDb *db, const char *office, const char *date, const char *format, FILE *out, GError **error)
 {
     static const char *const cols[] = {"uuid", "office", "device_id", "local_date", "wall_time", "case_number",
-                                       "result", "method", "finger", "score", "clock_offset_s", "received_at"};
+                                       "result", "method", "finger", "score", "clock_offset_s", "received_at",
+                                       "answers", "attention"};
     const char *p[] = {office, date};
     g_autoptr(GPtrArray) rows = rx_db_query(db,
         "SELECT uuid, office, device_id, local_date, wall_time, case_number, result, method, finger, score, "
@@ -119,7 +120,18 @@ gboolean rx_export(RxDb *db, const char *office, const char *date, const char *f
         "(CAST($2 AS TEXT) IS NULL OR local_date = $2) ORDER BY wall_utc_us, uuid", p, 2, error);
     if (!rows)
         return FALSE;
-    write_table(rows, cols, "sssssssssdis", format, out);
+    /* The questionnaire's answers with their check-in ("arrested=yes;address_changed=no"), and
+     * the ones an officer must act on again in "attention" (empty when none). */
+    g_autoptr(GHashTable) answers = rx_answers_by_checkin(db, office, date, error);
+    if (!answers)
+        return FALSE;
+    for (guint r = 0; r < rows->len; r++) {
+        char **pair = g_hash_table_lookup(answers, RX_CELL(rows, r, 0));
+        GPtrArray *row = g_ptr_array_index(rows, r);
+        g_ptr_array_add(row, pair ? g_strdup(pair[0]) : NULL);
+        g_ptr_array_add(row, pair && *pair[1] ? g_strdup(pair[1]) : NULL);
+    }
+    write_table(rows, cols, "sssssssssdisss", format, out);
     return TRUE;
 }
 

@@ -5,6 +5,8 @@
  *   haazri-receiver device add ID --office NAME     prints a one-time provisioning token
  *   haazri-receiver device revoke ID | device list
  *   haazri-receiver roster load FILE.json
+ *   haazri-receiver photo CASE FILE.jpg|FILE.png | photo CASE --remove
+ *   haazri-receiver viewer add NAME (password on standard input) | viewer remove NAME | viewer list
  *   haazri-receiver export [--office NAME] [--date YYYY-MM-DD] [--format csv|json]
  *   haazri-receiver export --audit [--device ID] [--format csv|json]
  * SPEC is an SQLite file (default /var/lib/haazri-receiver/receiver.db, or $HAAZRI_RECEIVER_DB) or
@@ -13,8 +15,10 @@
 #include <string.h>
 
 #include "app/log.h"
+#include "app/photo.h"
 #include "app/version.h"
 #include "receiver/receiver.h"
+#include "receiver/web.h"
 #include "sync/json-bounded.h"
 
 static char *db_spec;
@@ -222,6 +226,86 @@ static int cmd_roster(int argc, char **argv)
     return 0;
 }
 
+static int cmd_photo(int argc, char **argv)
+{
+    gboolean remove = FALSE;
+    GOptionEntry entries[] = {
+        {"remove", 0, 0, G_OPTION_ARG_NONE, &remove, "remove the photo (the kiosks remove it too)", NULL},
+        {NULL, 0, 0, 0, NULL, NULL, NULL},
+    };
+    if (!parse("photo", "CASE FILE — a probationer's photo for the kiosks (JPEG or PNG, at most 200 KB and "
+               "1024x1024 pixels)", entries, &argc, &argv))
+        return 2;
+    if (argc != (remove ? 2 : 3)) {
+        fprintf(stderr, "haazri-receiver photo: give a case number and a JPEG or PNG file (or --remove)\n");
+        return 2;
+    }
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) photo = remove ? NULL : photo_load_file(argv[2], &error);
+    if (!remove && !photo) {
+        fprintf(stderr, "haazri-receiver photo: %s; nothing was changed\n", error->message);
+        return 1;
+    }
+    g_autoptr(RxDb) db = open_db();
+    if (!db)
+        return 1;
+    if (!rx_photo_set(db, argv[1], photo, &error)) {
+        fprintf(stderr, "haazri-receiver photo: %s\n", error->message);
+        return 1;
+    }
+    printf("%s: photo %s; kiosks receive it at their next pull\n", argv[1], photo ? "set" : "removed");
+    return 0;
+}
+
+/* The centre's day page's accounts (web.h). The password comes on standard input, one line, so it
+ * is never in a command line or the shell's history. */
+static int cmd_viewer(int argc, char **argv)
+{
+    if (!parse("viewer", "add NAME | remove NAME | list — accounts for the centre's day page (add reads the "
+               "password from standard input)", NULL, &argc, &argv))
+        return 2;
+    const char *action = argc >= 2 ? argv[1] : "";
+    gboolean list = strcmp(action, "list") == 0 && argc == 2;
+    if (!list && !((strcmp(action, "add") == 0 || strcmp(action, "remove") == 0) && argc == 3)) {
+        fprintf(stderr, "haazri-receiver viewer: expected: add NAME | remove NAME | list\n");
+        return 2;
+    }
+    g_autoptr(RxDb) db = open_db();
+    if (!db)
+        return 1;
+    g_autoptr(GError) error = NULL;
+    if (list) {
+        g_autoptr(GPtrArray) rows = rx_viewer_list(db, &error);
+        for (guint i = 0; rows && i < rows->len; i++)
+            printf("%s\tadded %s\n", RX_CELL(rows, i, 0), RX_CELL(rows, i, 1));
+        if (!rows)
+            fprintf(stderr, "haazri-receiver viewer list: %s\n", error->message);
+        return rows ? 0 : 1;
+    }
+    if (strcmp(action, "remove") == 0) {
+        if (!rx_viewer_remove(db, argv[2], &error)) {
+            fprintf(stderr, "haazri-receiver viewer remove: %s\n", error->message);
+            return 1;
+        }
+        printf("viewer %s removed\n", argv[2]);
+        return 0;
+    }
+    char line[300];
+    if (!fgets(line, sizeof line, stdin)) {
+        fprintf(stderr, "haazri-receiver viewer add: give the password on standard input (one line)\n");
+        return 2;
+    }
+    line[strcspn(line, "\r\n")] = '\0';
+    gboolean ok = rx_viewer_add(db, argv[2], line, &error);
+    memset(line, 0, sizeof line);
+    if (!ok) {
+        fprintf(stderr, "haazri-receiver viewer add: %s\n", error->message);
+        return 1;
+    }
+    printf("viewer %s can read the day page (https://.../day)\n", argv[2]);
+    return 0;
+}
+
 static int cmd_export(int argc, char **argv)
 {
     char *office = NULL, *date = NULL, *format = NULL, *device = NULL;
@@ -266,6 +350,8 @@ static const Command commands[] = {
     {"serve", cmd_serve, "receive check-ins and heartbeats from kiosks over HTTPS"},
     {"device", cmd_device, "add (prints a provisioning token), revoke or list kiosks"},
     {"roster", cmd_roster, "load probationers, fingers, schedules and messages for the kiosks"},
+    {"photo", cmd_photo, "set (or --remove) a probationer's photo for the kiosks"},
+    {"viewer", cmd_viewer, "accounts for the centre's day page: add NAME (password on stdin), remove, list"},
     {"export", cmd_export, "attendance by office and date (or the kiosks' audit trails) as CSV or JSON"},
 };
 

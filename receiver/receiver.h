@@ -44,6 +44,22 @@ gboolean rx_export(RxDb *db, const char *office, const char *date, const char *f
 /* The kiosks' audit trails (one device, or all when NULL), in order, as "csv" or "json". */
 gboolean rx_export_audit(RxDb *db, const char *device, const char *format, FILE *out, GError **error);
 
+/* A roster page stops once its people's photos exceed this (at least one person a page). */
+#define RX_PAGE_PHOTO_BYTES (4u << 20)
+/* Sets (NULL: removes) a probationer's photo, already checked (app/photo.h); the person's version
+ * moves on so every kiosk of the office pulls it. RX_ERROR_NOT_FOUND for a case the centre lacks. */
+gboolean rx_photo_set(RxDb *db, const char *case_number, GBytes *photo, GError **error);
+
+/* ---- answers.c ---- */
+/* Stores a kiosk's questionnaire answers in one transaction: each once per check-in and question
+ * (a newer different answer replaces it); an answer for another kiosk's check-in is refused
+ * (RX_ERROR_BAD_REQUEST) and nothing of the push is stored. `stored` counts new or changed rows. */
+gboolean rx_ingest_answers(RxDb *db, const char *device_id, const char *office, GPtrArray *answers /* StoreAnswer* */,
+                           guint *stored, GError **error);
+/* The answers to check-ins of `office` and `date` (NULL = all): uuid → {"q=yes;q=no", "q=yes" (the
+ * ones needing attention, "" when none), NULL}. */
+GHashTable *rx_answers_by_checkin(RxDb *db, const char *office, const char *date, GError **error);
+
 /* ---- roster.c ---- */
 /* Loads probationers (with fingers and schedules) and messages, as read by
  * protocol_parse_roster(..., PROTOCOL_ROSTER_LOAD), in one transaction; each gets a new version. */

@@ -35,6 +35,40 @@ static gint64 upsert_finger(RxDb *db, const char *case_number, const StoreRoster
                         fp, 4, error);
 }
 
+/* The person's photo (NULL: removed), inside the caller's transaction. */
+static gboolean store_photo(RxDb *db, const char *case_number, GBytes *photo, GError **error)
+{
+    gsize len = 0;
+    const guchar *data = photo ? g_bytes_get_data(photo, &len) : NULL;
+    g_autofree char *b64 = photo ? g_base64_encode(data, len) : NULL;
+    g_autofree char *bytes = g_strdup_printf("%zu", len);
+    g_autofree char *now = now_iso();
+    const char *pp[] = {case_number, b64, bytes, now};
+    return rx_db_exec(db, "INSERT INTO photos (case_number, data_b64, bytes, loaded_at) "
+                          "VALUES ($1, $2, CAST($3 AS BIGINT), $4) ON CONFLICT (case_number) DO UPDATE SET "
+                          "data_b64 = excluded.data_b64, bytes = excluded.bytes, loaded_at = excluded.loaded_at",
+                      pp, 4, error);
+}
+
+gboolean rx_photo_set(RxDb *db, const char *case_number, GBytes *photo, GError **error)
+{
+    if (!rx_db_begin(db, error))
+        return FALSE;
+    g_autofree char *version = next_version(db, error);
+    const char *p[] = {case_number, version};
+    gint64 n = version ? rx_db_change(db, "UPDATE probationers SET version = CAST($2 AS BIGINT) WHERE case_number = $1",
+                                      p, 2, error)
+                       : -1;
+    if (n == 0)
+        g_set_error(error, RX_ERROR, RX_ERROR_NOT_FOUND, "case %s is not in the centre's roster (load it first)",
+                    case_number);
+    if (n != 1 || !store_photo(db, case_number, photo, error) || !rx_db_commit(db, error)) {
+        rx_db_rollback(db);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static gboolean load_person(RxDb *db, const StoreRosterPerson *p, GError **error)
 {
     g_autofree char *version = next_version(db, error);
@@ -67,7 +101,7 @@ static gboolean load_person(RxDb *db, const StoreRosterPerson *p, GError **error
     for (guint i = 0; p->fingers && i < p->fingers->len; i++)
         if (upsert_finger(db, p->case_number, g_ptr_array_index(p->fingers, i), error) < 0)
             return FALSE;
-    return TRUE;
+    return !p->has_photo || store_photo(db, p->case_number, p->photo, error);
 }
 
 static gboolean load_message(RxDb *db, const StoreRosterMessage *m, GError **error)
@@ -138,6 +172,18 @@ static StoreRosterPerson *read_person(RxDb *db, const char *case_number, GError 
         p->schedule->ends = g_strdup(RX_CELL(rows, 0, 7));
         p->schedule->due_by = g_strdup(RX_CELL(rows, 0, 8));
     }
+    /* The photo only when the centre has (or removed) one: a photo set on the kiosk stays otherwise. */
+    g_autoptr(GPtrArray) photo = rx_db_query(db, "SELECT data_b64 FROM photos WHERE case_number = $1", key, 1, error);
+    if (!photo) {
+        store_roster_person_free(p);
+        return NULL;
+    }
+    p->has_photo = photo->len == 1;
+    if (p->has_photo && RX_CELL(photo, 0, 0)) {
+        gsize len = 0;
+        guchar *raw = g_base64_decode(RX_CELL(photo, 0, 0), &len);
+        p->photo = g_bytes_new_take(raw, len);
+    }
     p->fingers = g_ptr_array_new_with_free_func((GDestroyNotify)store_roster_finger_free);
     for (guint i = 0; i < fingers->len; i++) {
         StoreRosterFinger *f = g_new0(StoreRosterFinger, 1);
@@ -172,6 +218,7 @@ StoreRoster *rx_roster_changes(RxDb *db, const char *office, gint64 since, guint
     r->office = g_strdup(office);
     r->cursor = since;
     r->more = changes->len > limit;
+    gsize photo_bytes = 0;
     for (guint i = 0; i < MIN(changes->len, limit); i++) {
         const char *kind = RX_CELL(changes, i, 0), *key = RX_CELL(changes, i, 1);
         r->cursor = g_ascii_strtoll(RX_CELL(changes, i, 2), NULL, 10);
@@ -180,6 +227,13 @@ StoreRoster *rx_roster_changes(RxDb *db, const char *office, gint64 since, guint
             if (!p)
                 return NULL;
             g_ptr_array_add(r->people, p);
+            /* Photos make people big (up to 200 KB each): a page stops at RX_PAGE_PHOTO_BYTES of them,
+             * and the kiosk asks again at once for the rest. */
+            photo_bytes += p->photo ? g_bytes_get_size(p->photo) : 0;
+            if (photo_bytes > RX_PAGE_PHOTO_BYTES && i + 1 < changes->len) {
+                r->more = TRUE;
+                break;
+            }
             continue;
         }
         const char *mk[] = {key};

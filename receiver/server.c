@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "receiver/receiver.h"
+#include "receiver/web.h"
 #include "app/clock.h"
 #include "sync/json-bounded.h"
 
@@ -265,6 +266,26 @@ static enum MHD_Result on_enrollments(Server *s, struct MHD_Connection *c, RxDb 
     return send_reply(s, c, 200, json, -1);
 }
 
+static enum MHD_Result on_answers(Server *s, struct MHD_Connection *c, RxDb *db, const char *device,
+                                  const char *office, GBytes *body)
+{
+    gsize len = 0;
+    const char *data = g_bytes_get_data(body, &len);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) answers = protocol_parse_answers(data, len, device, &error);
+    if (!answers)
+        return send_error(s, c, 400, error->message);
+    guint stored = 0;
+    if (!rx_ingest_answers(db, device, office, answers, &stored, &error)) {
+        if (error->domain == RX_ERROR && error->code == RX_ERROR_BAD_REQUEST)
+            return send_error(s, c, 400, error->message);
+        g_warning("could not store answers from %s: %s", device, error->message);
+        return send_error(s, c, 500, "the server could not store the answers; send them again later");
+    }
+    g_autofree char *json = g_strdup_printf("{\"stored\": %u}", stored);
+    return send_reply(s, c, 200, json, -1);
+}
+
 static enum MHD_Result on_provision(Server *s, struct MHD_Connection *c, RxDb *db, GBytes *body)
 {
     gsize len = 0;
@@ -313,7 +334,7 @@ static gboolean parse_basic(const char *header, char **id, char **secret)
 static gboolean known_endpoint(const char *url)
 {
     static const char *const urls[] = {"/v1/roster", "/v1/events", "/v1/heartbeat", "/v1/provision", "/v1/audit",
-                                       "/v1/enrollments", NULL};
+                                       "/v1/enrollments", "/v1/answers", NULL};
     return g_strv_contains(urls, url);
 }
 
@@ -411,6 +432,8 @@ static enum MHD_Result route(Server *s, struct MHD_Connection *c, const char *ur
         ret = on_audit(s, c, db, u->device, body);
     else if (strcmp(url, "/v1/enrollments") == 0)
         ret = on_enrollments(s, c, db, u->device, u->office, body);
+    else if (strcmp(url, "/v1/answers") == 0)
+        ret = on_answers(s, c, db, u->device, u->office, body);
     else
         ret = on_heartbeat(s, c, db, u->device, body);
     give_db(s, db);
@@ -423,6 +446,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     (void)version;
     Server *s = cls;
     Upload *u = *state;
+    if (!u && rx_web_is_page(url)) { /* the centre's day for officers (web.h): its own accounts, no body */
+        g_autoptr(GError) error = NULL;
+        RxDb *db = take_db(s, &error);
+        if (!db)
+            return send_error(s, c, 503, "the server's storage is not available; try again later");
+        enum MHD_Result ret = rx_web_serve(c, db, method, url);
+        give_db(s, db);
+        return ret;
+    }
     if (!u) {
         u = g_new0(Upload, 1);
         u->body = g_byte_array_new();

@@ -4,11 +4,11 @@
 set -eu
 
 PKGS="gcc make pkg-config ca-certificates
-libfprint-2-dev libglib2.0-dev libsqlite3-dev sqlite3 libpng-dev
+libfprint-2-dev libglib2.0-dev libsqlite3-dev sqlite3 libpng-dev libjpeg-dev
 libsdl2-dev libsdl2-ttf-dev libasound2-dev fonts-noto-core espeak-ng
 libgpiod-dev libcurl4-openssl-dev libjson-glib-dev libsodium-dev
 libmicrohttpd-dev libpq-dev postgresql openssl libsystemd-dev
-libfuse3-dev fuse3 jq util-linux systemd groff-base xvfb x11-utils imagemagick faketime
+libfuse3-dev fuse3 jq util-linux systemd groff-base xvfb x11-utils imagemagick faketime chromium
 clang libclang-rt-14-dev"
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 

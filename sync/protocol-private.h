@@ -20,3 +20,8 @@ gboolean pj_get_str(JsonObject *o, const char *key, gboolean nullable, gsize max
 gboolean pj_get_int(JsonObject *o, const char *key, gint64 *out, const char *where, GError **error);
 gboolean pj_one_of(const char *v, const char *const *allowed, const char *key, const char *where, GError **error);
 gboolean pj_valid_date(const char *s); /* YYYY-MM-DD, a real day */
+
+/* A person's "photo" (protocol-answers.c): absent = unchanged; null = none any more; else base64 of
+ * a JPEG or PNG that app/photo.h accepts (checked here, the sentence naming the person). */
+gboolean protocol_parse_photo(JsonObject *o, gboolean *has_photo, GBytes **photo, const char *where, GError **error);
+void protocol_add_photo(JsonBuilder *b, GBytes *photo);

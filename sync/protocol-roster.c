@@ -151,7 +151,8 @@ static StoreRosterPerson *parse_person(JsonObject *o, guint i, GError **error)
     p->office = g_strdup(office);
     p->active = strcmp(status, "active") == 0;
     JsonArray *fingers;
-    if (!get_array(o, "fingers", TRUE, &fingers, where, error) || !parse_schedule(o, p, where, error))
+    if (!get_array(o, "fingers", TRUE, &fingers, where, error) || !parse_schedule(o, p, where, error) ||
+        !protocol_parse_photo(o, &p->has_photo, &p->photo, where, error))
         return NULL;
     if (fingers) {
         p->fingers = g_ptr_array_new_with_free_func((GDestroyNotify)store_roster_finger_free);
@@ -262,6 +263,8 @@ static void add_person(JsonBuilder *b, const StoreRosterPerson *p)
         }
         json_builder_end_array(b);
     }
+    if (p->has_photo)
+        protocol_add_photo(b, p->photo);
     if (p->has_schedule) {
         json_builder_set_member_name(b, "schedule");
         if (!p->schedule) {

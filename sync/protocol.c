@@ -331,6 +331,8 @@ char *protocol_build_heartbeat(const ProtocolHeartbeat *hb)
     pj_add_str(b, "scanner", hb->scanner);
     pj_add_int(b, "clock_offset_s", hb->clock_offset_s);
     pj_add_int(b, "disk_free_mb", hb->disk_free_mb);
+    pj_add_int(b, "answers_unsent", hb->answers_unsent);
+    pj_add_int(b, "answers_attention", hb->answers_attention);
     json_builder_end_object(b);
     return pj_finish(b);
 }
@@ -349,6 +351,12 @@ gboolean protocol_parse_heartbeat(const char *body, gsize len, ProtocolHeartbeat
         !pj_get_int(o, "quarantined", &out->quarantined, "", error) ||
         !pj_get_int(o, "clock_offset_s", &out->clock_offset_s, "", error) ||
         !pj_get_int(o, "disk_free_mb", &out->disk_free_mb, "", error))
+        return FALSE;
+    /* Newer members: absent from an older kiosk's heartbeat, whole numbers when present. */
+    if ((json_object_has_member(o, "answers_unsent") &&
+         !pj_get_int(o, "answers_unsent", &out->answers_unsent, "", error)) ||
+        (json_object_has_member(o, "answers_attention") &&
+         !pj_get_int(o, "answers_attention", &out->answers_attention, "", error)))
         return FALSE;
     out->device_id = g_strdup(dev);
     out->version = g_strdup(version);

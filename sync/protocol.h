@@ -7,11 +7,13 @@
  *   GET  /v1/roster?since=CURSOR → {"office", "cursor", "more", "probationers": [...], "messages": [...]}
  *   POST /v1/audit      {"device_id", "rows": [audit row...]}, gzip → {"last_id", "stored"}
  *   POST /v1/provision  {"device_id", "token"} → {"device_id", "secret"}
+ *   POST /v1/answers    {"device_id", "answers": [answer...]}, gzip → {"stored"}
  * Errors: a 4xx/5xx status with {"error": "one sentence"}. */
 #pragma once
 
 #include <glib.h>
 
+#include "app/store-answers.h"
 #include "app/store-roster.h"
 #include "app/store-sync.h"
 
@@ -35,6 +37,9 @@ GHashTable *protocol_parse_acks(const char *body, gsize len, GError **error);
 typedef struct {
     char *device_id, *version, *oldest_unsent, *scanner;
     gint64 queue_length, quarantined, clock_offset_s, disk_free_mb;
+    /* Optional (0 from a kiosk that doesn't send them): questionnaire answers not yet at the
+     * centre, and today's answers needing an officer's attention (store_answer_needs_attention). */
+    gint64 answers_unsent, answers_attention;
 } ProtocolHeartbeat;
 char *protocol_build_heartbeat(const ProtocolHeartbeat *hb);
 gboolean protocol_parse_heartbeat(const char *body, gsize len, ProtocolHeartbeat *out, GError **error);
@@ -78,3 +83,12 @@ char *protocol_build_audit(const char *device_id, GPtrArray *rows /* StoreAuditR
 /* Rows in order; each row's hash must match its fields (store_audit_hash) and its prev_hash the
  * row before it in the batch. */
 GPtrArray *protocol_parse_audit(const char *body, gsize len, const char *device_id, GError **error);
+
+/* ---- the questionnaire's answers (protocol-answers.c) ---- */
+#define PROTOCOL_ANSWERS_MAX 500
+/* {"device_id", "answers": [{"checkin_uuid", "question_id", "answer": "yes"|"no", "answered_at"}]} */
+char *protocol_build_answers(const char *device_id, GPtrArray *answers /* StoreAnswer* */);
+/* Checked strictly (UUIDs, a question id, yes/no, a time with its offset; at most
+ * PROTOCOL_ANSWERS_MAX); StoreAnswer* (seq = the position in the push), or NULL with a sentence
+ * naming the answer and field. */
+GPtrArray *protocol_parse_answers(const char *body, gsize len, const char *device_id, GError **error);

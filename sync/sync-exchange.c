@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "app/store-answers.h"
 #include "app/store-roster.h"
 #include "app/store-sync.h"
 
@@ -41,6 +42,34 @@ static gboolean taken(Sync *s, const HttpReply *reply, const char *what, char **
     }
     sync_transient(s, why, reply->status ? reply->retry_after_s : -1);
     return FALSE;
+}
+
+/* The questionnaire's answers (app/store-answers.h). A refusal: an answer the centre can't take. */
+static void on_answers_pushed(const HttpReply *reply, gpointer data)
+{
+    Sync *s = data;
+    if (!taken(s, reply, "the questionnaire's answers", &s->answers_refused))
+        return;
+    g_autoptr(GError) error = NULL;
+    if (!store_answers_mark_sent(s->store, s->answers_last_seq, &error)) {
+        sync_transient(s, error->message, -1); /* sending them again changes nothing at the centre */
+        return;
+    }
+    sync_cycle(s);
+}
+
+gboolean sync_push_answers(Sync *s)
+{
+    if (s->answers_refused)
+        return FALSE;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) answers = store_answers_unsent(s->store, PROTOCOL_ANSWERS_MAX, &error);
+    if (!answers || answers->len == 0)
+        return FALSE;
+    s->answers_last_seq = ((StoreAnswer *)g_ptr_array_index(answers, answers->len - 1))->seq;
+    g_autofree char *json = protocol_build_answers(s->device_id, answers);
+    sync_send(s, "/v1/answers", json, TRUE, on_answers_pushed);
+    return TRUE;
 }
 
 /* The officers' audit trail. A refusal (409) means the trail doesn't continue what the centre

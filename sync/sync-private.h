@@ -33,6 +33,8 @@ struct Sync {
     char *audit_refused;        /* the centre refused the audit trail for good: why (until restart) */
     GArray *enroll_keys;        /* StoreEnrollmentKey of the fingers in flight */
     char *enroll_refused;       /* the centre refused this kiosk's enrollments: why (until restart) */
+    gint64 answers_last_seq;    /* the last questionnaire answer in flight */
+    char *answers_refused;      /* the centre refused this kiosk's answers: why (until restart) */
     char *roster_error;         /* the last roster page could not be used: why */
     gint64 counted_us, saved_us;
     SyncDoneFunc once_done;     /* sync_run_once() */
@@ -62,6 +64,7 @@ void sync_misconfigured(Sync *s, const HttpReply *reply, const char *what);
 void sync_send(Sync *s, const char *path, const char *json, gboolean gzip, HttpDoneFunc done);
 
 /* sync-exchange.c: each TRUE when a request went out (its reply continues the cycle). */
+gboolean sync_push_answers(Sync *s);
 gboolean sync_push_audit(Sync *s);
 gboolean sync_push_enrollments(Sync *s);
 void sync_pull_roster(Sync *s);

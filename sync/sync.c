@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "app/clock.h"
+#include "app/store-answers.h"
 #include "app/store-roster.h"
 #include "app/store-sync.h"
 #include "app/version.h"
@@ -30,7 +32,8 @@ void sync_publish(Sync *s, gboolean force)
     s->status.last_error = s->last_error;
     s->status.roster_error = s->roster_error   ? s->roster_error
                              : s->audit_refused ? s->audit_refused
-                                                : s->enroll_refused;
+                             : s->enroll_refused ? s->enroll_refused
+                                                 : s->answers_refused;
     if (force || now - s->saved_us > 60 * G_USEC_PER_SEC) {
         /* For haazri-ctl sync status, which runs in another process. */
         g_autofree char *contact = g_strdup_printf("%" G_GINT64_FORMAT, s->status.last_contact);
@@ -41,7 +44,8 @@ void sync_publish(Sync *s, gboolean force)
                             "last_error", s->last_error ? s->last_error : "", "roster_error",
                             s->roster_error ? s->roster_error : "", "audit_refused",
                             s->audit_refused ? s->audit_refused : "", "enrollments_refused",
-                            s->enroll_refused ? s->enroll_refused : "", NULL))
+                            s->enroll_refused ? s->enroll_refused : "", "answers_refused",
+                            s->answers_refused ? s->answers_refused : "", NULL))
             g_warning("sync: %s", error->message);
         s->saved_us = now;
     }
@@ -293,6 +297,9 @@ static void heartbeat(Sync *s)
     StoreOutboxCounts counts;
     if (store_outbox_count(s->store, &counts, NULL))
         hb.oldest_unsent = counts.oldest_pending;
+    g_autofree char *today = clock_today();
+    hb.answers_unsent = MAX(0, store_answers_count_unsent(s->store));
+    hb.answers_attention = MAX(0, store_answers_count_attention(s->store, today));
     char *scanner = NULL;
     if (s->heartbeat_func) {
         s->heartbeat_func(&hb, s->heartbeat_data);
@@ -325,9 +332,9 @@ void sync_cycle(Sync *s)
     }
     g_ptr_array_unref(batch);
     s->batch_limit = (guint)s->config.batch_max;
-    /* Check-ins first, then the audit trail, the fingers enrolled here, the heartbeat and the
+    /* Check-ins first, then their questionnaire answers, the audit trail, the fingers enrolled here, the heartbeat and the
      * roster: what the office did matters more than what the centre has to say. */
-    if (sync_push_audit(s) || sync_push_enrollments(s))
+    if (sync_push_answers(s) || sync_push_audit(s) || sync_push_enrollments(s))
         return;
     gint64 now = g_get_monotonic_time();
     if (now >= s->next_heartbeat_us) {
@@ -408,6 +415,7 @@ void sync_free(Sync *s)
     g_free(s->roster_error);
     g_free(s->audit_refused);
     g_free(s->enroll_refused);
+    g_free(s->answers_refused);
     g_array_unref(s->enroll_keys);
     g_array_unref(s->listeners);
     g_free(s);

@@ -168,7 +168,43 @@ static void test_refusals(void)
     g_assert_nonnull(strstr(json, "\"device_id\" : \"multan-1\""));
     g_autofree char *none = tu_receiver_run(spec, "export", "--office", "Lahore", "--format", "csv", NULL);
     g_assert_cmpstr(none, ==, "uuid,office,device_id,local_date,wall_time,case_number,result,method,finger,score,"
-                              "clock_offset_s,received_at");
+                              "clock_offset_s,received_at,answers,attention");
+}
+
+/* Answers (POST /v1/answers): a wrong value, a time without its offset and an answer for another
+ * kiosk's check-in are refused with the answer and field named, nothing of that push stored; the
+ * same answer twice is one row. */
+static void test_answers(void)
+{
+    g_autofree char *secret = provision("multan-3");
+    g_autofree char *other_secret = provision("multan-4");
+    const char *uuid = "9c4f4e51-3a7d-4eb1-8d84-3f51cd314a44";
+    g_autofree char *ev = g_strdup_printf(event_tmpl, uuid, "multan-3", "1795324502000000");
+    g_autofree char *push = batch("multan-3", ev, NULL);
+    g_assert_cmpint(post("/v1/events", "multan-3", secret, push, strlen(push), TRUE, NULL), ==, 200);
+    const char *tmpl = "{\"device_id\": \"%s\", \"answers\": [{\"checkin_uuid\": \"%s\", \"question_id\": "
+                       "\"arrested\", \"answer\": \"%s\", \"answered_at\": \"%s\"}]}";
+    g_autofree char *maybe = g_strdup_printf(tmpl, "multan-3", uuid, "maybe", "2026-11-22T09:15:40+05:00");
+    g_autofree char *no_zone = g_strdup_printf(tmpl, "multan-3", uuid, "yes", "2026-11-22 09:15");
+    g_autofree char *theirs = g_strdup_printf(tmpl, "multan-4", uuid, "yes", "2026-11-22T09:15:40+05:00");
+    g_autofree char *good = g_strdup_printf(tmpl, "multan-3", uuid, "yes", "2026-11-22T09:15:40+05:00");
+    g_autofree char *reason = NULL;
+    g_assert_cmpint(post("/v1/answers", "multan-3", secret, maybe, strlen(maybe), TRUE, &reason), ==, 400);
+    g_assert_cmpstr(reason, ==, "answer 0: \"answer\" must be one of \"yes\", \"no\"");
+    g_clear_pointer(&reason, g_free);
+    g_assert_cmpint(post("/v1/answers", "multan-3", secret, no_zone, strlen(no_zone), TRUE, &reason), ==, 400);
+    g_assert_nonnull(strstr(reason, "\"answered_at\" must be an ISO 8601 time"));
+    g_clear_pointer(&reason, g_free);
+    g_assert_cmpint(post("/v1/answers", "multan-4", other_secret, theirs, strlen(theirs), TRUE, &reason), ==, 400);
+    g_assert_nonnull(strstr(reason, "is another kiosk's"));
+    g_clear_pointer(&reason, g_free);
+    g_autofree char *none = tu_central_query(spec, "SELECT count(*) FROM answers");
+    g_assert_cmpstr(none, ==, "0");
+    for (int i = 0; i < 2; i++)
+        g_assert_cmpint(post("/v1/answers", "multan-3", secret, good, strlen(good), TRUE, NULL), ==, 200);
+    g_autofree char *one = tu_central_query(spec, "SELECT question_id || '=' || answer || ' attention ' || attention "
+                                                  "|| ' ' || device_id FROM answers");
+    g_assert_cmpstr(one, ==, "arrested=yes attention 1 multan-3");
 }
 
 
@@ -322,6 +358,7 @@ int main(int argc, char **argv)
     g_test_add_func("/receiver/refuses-with-a-reason-and-stores-nothing", test_refusals);
     g_test_add_func("/receiver/hostile-bodies-get-a-400-and-the-server-stays-up", test_hostile_bodies);
     g_test_add_func("/receiver/idle-connections-do-not-lock-kiosks-out", test_idle_connections);
+    g_test_add_func("/receiver/answers-checked-and-stored-once", test_answers);
     int rc = g_test_run();
     http_free(http);
     tu_receiver_kill(rx);

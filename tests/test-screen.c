@@ -6,6 +6,7 @@
 
 
 #include "app/clock-testing.h"
+#include "app/photo.h"
 #include "app/clock.h"
 #include "app/officer.h"
 #include "app/roster.h"
@@ -19,23 +20,14 @@ static Store *store;
 static gint64 person;
 static char *out_dir;
 
-/* A grey head-and-shoulders placeholder, as a PNG in the store (the person's photo). */
+/* The person's photo: the synthetic portrait (tests/data/photos, a JPEG) as the centre sends it. */
 static void store_photo(gint64 id)
 {
-    SDL_Surface *p = SDL_CreateRGBSurfaceWithFormat(0, 120, 150, 32, SDL_PIXELFORMAT_ARGB8888);
-    SDL_FillRect(p, NULL, SDL_MapRGB(p->format, 0xd8, 0xd8, 0xd0));
-    SDL_Rect head = {38, 22, 44, 54}, body = {16, 86, 88, 64};
-    SDL_FillRect(p, &head, SDL_MapRGB(p->format, 0x70, 0x68, 0x60));
-    SDL_FillRect(p, &body, SDL_MapRGB(p->format, 0x50, 0x58, 0x68));
-    g_autofree char *path = g_build_filename(tu_tmpdir(), "photo.png", NULL);
+    g_autofree char *path = tu_data("photos/portrait.jpg");
     g_autoptr(GError) error = NULL;
-    g_assert_true(image_save_png(p, path, &error));
-    SDL_FreeSurface(p);
-    g_autofree char *data = NULL;
-    gsize len;
-    g_assert_true(g_file_get_contents(path, &data, &len, NULL));
-    g_autoptr(GBytes) png = g_bytes_new(data, len);
-    g_assert_true(store_set_photo(store, id, png, &error));
+    g_autoptr(GBytes) jpeg = photo_load_file(path, &error);
+    g_assert_no_error(error);
+    g_assert_true(store_set_photo(store, id, jpeg, &error));
 }
 
 /* Fraction of pixels that differ visibly (any channel by more than 48 of 255). Font rasterising
@@ -220,6 +212,11 @@ static Store *officer_store(char **db_out)
                               .name_ur = (char *)people[i][2], .office = "Lahore", .active = TRUE};
         ids[i] = store_add_probationer(st, &p, &error);
         g_assert_no_error(error);
+        if (i == 0) { /* Ali's photo, as the centre sends it: his history shows it */
+            g_autofree char *path = tu_data("photos/portrait.jpg");
+            g_autoptr(GBytes) jpeg = photo_load_file(path, &error);
+            g_assert_true(store_set_photo(st, ids[0], jpeg, &error));
+        }
         g_assert_true(roster_set_schedule(st, people[i][0], "weekly:mon", "2026-11-02", NULL, "10:00", "test", &error));
     }
     static const struct { int who; const char *at; } visits[] = {
@@ -233,6 +230,11 @@ static Store *officer_store(char **db_out)
         StoreCheckin row = {.probationer_id = visits[i].who >= 0 ? ids[visits[i].who] : 0, .device_id = "LHR-KIOSK-01",
                             .score = -1};
         g_assert_true(store_record_checkin(st, &row, &error));
+        if (i == 0) { /* Ali's questionnaire that morning: the history marks both "yes" answers */
+            g_assert_true(store_save_answer(st, row.uuid, "address_changed", TRUE, &error));
+            g_assert_true(store_save_answer(st, row.uuid, "arrested", TRUE, &error));
+            g_assert_true(store_save_answer(st, row.uuid, "job_changed", FALSE, &error));
+        }
     }
     *db_out = db;
     return st;

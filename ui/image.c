@@ -1,6 +1,8 @@
 /* image — PNG via libpng's simplified API. See image.h. */
 #include "ui/image.h"
 
+#include "app/photo.h"
+
 #include <png.h>
 #include <string.h>
 
@@ -38,6 +40,22 @@ SDL_Surface *image_load_png_bytes(GBytes *png, GError **error)
         return NULL;
     }
     return finish_read(&img, "the photo", error);
+}
+
+SDL_Surface *image_load_photo_bytes(GBytes *photo, GError **error)
+{
+    int w = 0, h = 0;
+    g_autofree guint8 *pixels = photo_decode_bgra(photo, &w, &h, error);
+    if (!pixels)
+        return NULL;
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!s) {
+        g_set_error(error, IMAGE_ERROR, 1, "the photo: no memory for %dx%d pixels", w, h);
+        return NULL;
+    }
+    for (int y = 0; y < h; y++)
+        memcpy((guint8 *)s->pixels + (gsize)y * (gsize)s->pitch, pixels + (gsize)y * (gsize)w * 4, (gsize)w * 4);
+    return s;
 }
 
 SDL_Surface *image_load_png_file(const char *path, GError **error)

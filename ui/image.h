@@ -7,5 +7,7 @@
 
 /* A new ARGB8888 surface, or NULL with `error` naming what was wrong. */
 SDL_Surface *image_load_png_bytes(GBytes *png, GError **error);
+/* A probationer's photo (JPEG or PNG, checked by app/photo.h). */
+SDL_Surface *image_load_photo_bytes(GBytes *photo, GError **error);
 SDL_Surface *image_load_png_file(const char *path, GError **error);
 gboolean image_save_png(SDL_Surface *surface, const char *path, GError **error);

@@ -1,6 +1,7 @@
 /* officer-lists — the officer's lists: Today (counts and the roster), one person's history, and the
  * Log with its filters and pages. Columns run from the reading side of the officer's language. */
 #include "ui/officer-private.h"
+#include "app/store-answers.h"
 #include "app/clock.h"
 
 #include <string.h>
@@ -143,6 +144,28 @@ void officer_draw_today(OfficerScreen *o)
 
 /* ---- one person's history ---- */
 
+/* A "yes" to the questionnaire, as a pill at the row's end: red when an officer must act (arrested),
+ * amber for the other changes. */
+static void answers_mark(OfficerScreen *o, int y, const char *yes)
+{
+    const Layout *l = o->layout;
+    SDL_Rect body = od_body(o);
+    int rh = od_row_h(o), gap = l->margin / 2, pw = body.w * 20 / 100;
+    int w = (body.w - pw - gap) * 28 / 100;
+    g_auto(GStrv) ids = g_strsplit(yes, ",", -1);
+    gboolean attention = FALSE;
+    g_autoptr(GString) text = g_string_new(NULL);
+    for (guint i = 0; ids[i]; i++) {
+        attention |= store_answer_needs_attention(ids[i], "yes");
+        g_string_append_printf(text, "%s%s", i ? (o->lang == LANG_UR ? "، " : ", ") : "",
+                               strings_question_yes(ids[i], o->lang));
+    }
+    SDL_Rect p = od_mirror(o, (SDL_Rect){body.x + body.w - w, y + rh / 10, w - gap / 2, rh - rh / 5});
+    icons_fill_rounded(o->renderer, &p, p.h / 3, attention ? OD_RED : OD_AMBER);
+    g_autofree char *label = g_strdup_printf("! %s", text->str);
+    od_label(o, p, o->lang, l->size_small * 8 / 10, TEXT_BOLD, label, attention ? OD_WHITE : OD_BG, TEXT_CENTER);
+}
+
 void officer_draw_history(OfficerScreen *o)
 {
     const Layout *l = o->layout;
@@ -151,9 +174,23 @@ void officer_draw_history(OfficerScreen *o)
     officer_draw_top(o, title, TRUE);
     SDL_Rect body = od_body(o);
     int rh = od_row_h(o), y = body.y;
+    int name_h = rh;
+    if (o->person_photo) {
+        /* The photo at the line's far end, two rows tall: the officer sees at a glance who it is. */
+        name_h = rh * 2;
+        int ph = name_h - l->margin / 4, pw = ph * 4 / 5;
+        SDL_Rect box = od_mirror(o, (SDL_Rect){body.x + body.w - pw, y, pw, ph});
+        SDL_Texture *tex = SDL_CreateTextureFromSurface(o->renderer, o->person_photo);
+        double k = MIN((double)box.w / o->person_photo->w, (double)box.h / o->person_photo->h);
+        SDL_Rect dst = {box.x + (box.w - (int)(o->person_photo->w * k)) / 2, box.y,
+                        (int)(o->person_photo->w * k), (int)(o->person_photo->h * k)};
+        if (tex)
+            SDL_RenderCopy(o->renderer, tex, NULL, &dst);
+        SDL_DestroyTexture(tex);
+    }
     od_label(o, od_mirror(o, (SDL_Rect){body.x, y, body.w, rh}), o->lang, l->size_body, TEXT_BOLD,
              od_name(o, o->person.name_en, o->person.name_ur), OD_WHITE, TEXT_START);
-    y += rh + l->margin / 2;
+    y += name_h + l->margin / 2;
     if (!o->person.active)
         od_label(o, od_mirror(o, (SDL_Rect){body.x, y - l->margin / 2, body.w, rh * 7 / 10}), o->lang, l->size_small,
                  TEXT_REGULAR, od_str(o, STR_OFF_INACTIVE), (SDL_Color){0xff, 0xb4, 0xb4, 255}, TEXT_START);
@@ -162,13 +199,17 @@ void officer_draw_history(OfficerScreen *o)
                  od_str(o, STR_OFF_NO_CHECKINS), OD_DIM, TEXT_START);
         return;
     }
-    static const int widths[] = {40, 30, 30};
+    /* The last 28% of a row: the questionnaire's "yes" answers given with that check-in. */
+    static const int widths[] = {34, 22, 16};
     for (guint i = 0; i < o->history->len && y + rh <= body.y + body.h; i++, y += rh) {
         StoreCheckinRow *r = o->history->pdata[i];
         g_autofree char *at = when(r->wall_time, TRUE);
         const char *cols[] = {at, od_str(o, r->method == CHECKIN_BY_FINGER ? STR_OFF_BY_FINGER : STR_OFF_CASE_NUMBER),
                               r->device_id};
         row(o, y, result_colour(r->result), od_str(o, result_word(r->result)), cols, widths, 3, i % 2);
+        const char *yes = o->history_yes ? g_hash_table_lookup(o->history_yes, r->uuid) : NULL;
+        if (yes)
+            answers_mark(o, y, yes);
     }
 }
 

@@ -103,6 +103,8 @@ struct OfficerScreen {
     int first_row;               /* scrolled this far */
     StoreProbationer person;
     GPtrArray *history;          /* StoreCheckinRow* */
+    GHashTable *history_yes;     /* uuid → the questions answered "yes" with it ("arrested,...") */
+    SDL_Surface *person_photo;   /* the person's photo in their history, or NULL */
 
     /* Log */
     int result_filter, range_filter;

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "app/export.h"
+#include "app/store-answers.h"
+#include "ui/image.h"
 #include "app/health.h"
 #include "app/schedule.h"
 
@@ -29,6 +31,8 @@ void officer_views_clear(OfficerScreen *o)
 {
     g_clear_pointer(&o->roster, g_ptr_array_unref);
     g_clear_pointer(&o->history, g_ptr_array_unref);
+    g_clear_pointer(&o->history_yes, g_hash_table_unref);
+    g_clear_pointer(&o->person_photo, SDL_FreeSurface);
     g_clear_pointer(&o->log, g_ptr_array_unref);
     store_probationer_clear(&o->person);
     g_array_set_size(o->pages, 0);
@@ -55,10 +59,17 @@ void officer_load_history(OfficerScreen *o, gint64 probationer_id)
 {
     store_probationer_clear(&o->person);
     g_clear_pointer(&o->history, g_ptr_array_unref);
+    g_clear_pointer(&o->history_yes, g_hash_table_unref);
+    g_clear_pointer(&o->person_photo, SDL_FreeSurface);
     g_autoptr(GError) error = NULL;
     if (!store_get_probationer(o->parts.store, probationer_id, &o->person, &error)) {
         g_warning("officer mode: %s", error->message);
         return;
+    }
+    g_autoptr(GBytes) photo = store_get_photo(o->parts.store, probationer_id, NULL);
+    if (photo && !(o->person_photo = image_load_photo_bytes(photo, &error))) {
+        g_message("officer mode: photo not shown: %s", error->message);
+        g_clear_error(&error);
     }
     /* The log's search matches a case number's beginning: keep this person's own rows only. */
     StoreLogQuery q = {.text = o->person.case_number, .limit = 200};
@@ -71,6 +82,16 @@ void officer_load_history(OfficerScreen *o, gint64 probationer_id)
     }
     if (!rows)
         g_warning("officer mode: %s", error->message);
+    /* The questionnaire's "yes" answers, marked on their check-in's row. */
+    o->history_yes = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    for (guint i = 0; i < o->history->len; i++) {
+        StoreCheckinRow *r = o->history->pdata[i];
+        char *yes = store_answers_yes(o->parts.store, r->uuid, NULL);
+        if (yes && *yes)
+            g_hash_table_insert(o->history_yes, r->uuid, yes);
+        else
+            g_free(yes);
+    }
 }
 
 /* ---- Log: keyset pages, newest first ---- */

@@ -163,7 +163,7 @@ static void take_person(Screen *s, const CheckinEvent *ev)
     s->next_report = date_of(ev->next_due);
     g_autoptr(GBytes) png = store_get_photo(s->store, id, NULL);
     if (png) {
-        s->photo = image_load_png_bytes(png, &error);
+        s->photo = image_load_photo_bytes(png, &error);
         if (!s->photo)
             g_message("screen: photo not shown: %s", error->message);
     }

@@ -225,6 +225,14 @@ static const char *const questions[][LANG_COUNT] = {
     {"Has your job or work changed?", "کیا آپ کی نوکری یا کام بدلا ہے؟"},
 };
 
+/* The same questions as a "yes" is marked in the officer's history: a few words each. */
+static const char *const question_yes[][LANG_COUNT] = {
+    {"Address changed", "پتہ بدلا"},
+    {"ARRESTED", "گرفتاری"},
+    {"Phone changed", "فون بدلا"},
+    {"Job changed", "کام بدلا"},
+};
+
 const char *strings_get(StringId id, Lang lang)
 {
     g_return_val_if_fail(id < STR_COUNT && lang < LANG_COUNT, "");
@@ -274,6 +282,14 @@ const char *strings_question(const char *question_id, Lang lang)
         if (g_strcmp0(question_ids[i], question_id) == 0)
             return questions[i][lang];
     return NULL;
+}
+
+const char *strings_question_yes(const char *question_id, Lang lang)
+{
+    for (size_t i = 0; question_ids[i]; i++)
+        if (g_strcmp0(question_ids[i], question_id) == 0)
+            return question_yes[i][lang];
+    return question_id; /* a question configured here but not built in: its id */
 }
 
 const char *const *strings_question_ids(void)

@@ -165,5 +165,8 @@ gboolean strings_parse_lang(const char *code, Lang *out);
 
 /* Built-in yes/no questions for after a check-in, by id (e.g. "address_changed"). NULL if unknown. */
 const char *strings_question(const char *question_id, Lang lang);
+/* A few words for a "yes" to that question, as the officer's history marks it ("ARRESTED"); the
+ * id itself for a question that is not built in. */
+const char *strings_question_yes(const char *question_id, Lang lang);
 /* The ids of the built-in questions (NULL-terminated, static). */
 const char *const *strings_question_ids(void);
