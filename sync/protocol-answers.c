@@ -41,7 +41,7 @@ static gboolean valid_question(const char *q)
 GPtrArray *protocol_parse_answers(const char *body, gsize len, const char *device_id, GError **error)
 {
     g_autoptr(JsonParser) parser = json_parser_new();
-    JsonObject *o = pj_parse_object(parser, body, len, error);
+    JsonObject *o = pj_parse_object(parser, body, len, &json_bounds_message, error);
     const char *dev;
     if (!o || !pj_get_str(o, "device_id", FALSE, 64, &dev, "", error))
         return NULL;
