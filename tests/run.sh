@@ -11,6 +11,9 @@ for t in "$BUILD"/tests/test-* tests/test-*.sh; do
     [ -e "$t" ] || continue
     case "$t" in *.o|*.d) continue;; esac
     name=$(basename "$t")
+    # HAAZRI_SKIP: names left out of this run (.ci/run's date runs skip the slow tests no date reaches).
+    case " ${HAAZRI_SKIP:-} " in *" $name "*)
+        skipped=$((skipped + 1)); echo "SKIP $name: left out of this run (HAAZRI_SKIP)"; continue;; esac
     start=$(date +%s)
     rc=0; "$t" > "$logdir/$name.log" 2>&1 || rc=$?
     if [ $rc = 0 ]; then

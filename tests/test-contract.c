@@ -201,6 +201,10 @@ static void test_contract(void)
         StoreCheckin c = {.probationer_id = i % 3 ? known.id : 0, .method = CHECKIN_BY_FINGER,
                           .score = i % 3 ? 41.5 : -1, .device_id = config->device_id};
         g_assert_true(store_record_checkin(store, &c, &error));
+        if (i == 1) { /* the questionnaire after a recorded check-in: its answers go up too */
+            g_assert_true(store_save_answer(store, c.uuid, "address_changed", FALSE, &error));
+            g_assert_true(store_save_answer(store, c.uuid, "arrested", TRUE, &error));
+        }
     }
     store_probationer_clear(&known);
     StoreProbationer zainab = {.case_number = "LHR-900", .name_en = "Zainab Bibi", .name_ur = "زینب بی بی",
@@ -237,6 +241,7 @@ static void test_contract(void)
     g_assert_cmpint(store_enrollments_count_unsent(store), ==, 0);
     sync_free(sync);
     g_assert_cmpstr(tu_central_query(spec, "SELECT count(*) FROM events"), ==, "90");
+    g_assert_cmpstr(tu_central_query(spec, "SELECT count(*) FROM answers"), ==, "2");
     g_assert_cmpstr(tu_central_query(spec, "SELECT status FROM probationers WHERE case_number = 'LHR-900'"), ==,
                     "inactive");
 
@@ -255,7 +260,8 @@ static void test_contract(void)
 
     /* Requests made wrong on purpose: every reply as documented. */
     g_autofree char *userpwd = g_strdup_printf("contract-kiosk:%s", creds.secret);
-    const char *posts[] = {"/v1/provision", "/v1/events", "/v1/heartbeat", "/v1/audit", "/v1/enrollments"};
+    const char *posts[] = {"/v1/provision", "/v1/events", "/v1/heartbeat", "/v1/audit", "/v1/enrollments",
+                           "/v1/answers"};
     gsize big_len = 1536 * 1024;
     g_autofree char *big = g_malloc(big_len);
     memset(big, ' ', big_len);
@@ -296,7 +302,8 @@ static void test_contract(void)
                              "not exercised: POST /v1/heartbeat 500\nnot exercised: POST /v1/heartbeat 503\n"
                              "not exercised: GET /v1/roster 500\nnot exercised: GET /v1/roster 503\n"
                              "not exercised: POST /v1/audit 500\nnot exercised: POST /v1/audit 503\n"
-                             "not exercised: POST /v1/enrollments 500\nnot exercised: POST /v1/enrollments 503\n";
+                             "not exercised: POST /v1/enrollments 500\nnot exercised: POST /v1/enrollments 503\n"
+                             "not exercised: POST /v1/answers 500\nnot exercised: POST /v1/answers 503\n";
     g_autoptr(GString) missing = g_string_new(NULL);
     g_auto(GStrv) lines = g_strsplit(report, "\n", -1);
     for (char **l = lines; *l; l++)
