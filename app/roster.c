@@ -47,12 +47,6 @@ gboolean roster_set_schedule(Store *s, const char *case_number, const char *rule
     return store_audit(s, actor, "schedule.set", case_number, detail, error);
 }
 
-static char *text_at(sqlite3_stmt *st, int col)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    return t ? g_strdup((const char *)t) : NULL;
-}
-
 /* Minutes after midnight of "…THH:MM…". */
 static int minute_of(const char *iso)
 {
@@ -109,9 +103,9 @@ GPtrArray *roster_for_day(Store *s, const char *date, GDateTime *now, RosterCoun
             continue;
         RosterRow *r = g_new0(RosterRow, 1);
         r->probationer_id = sqlite3_column_int64(st, 0);
-        r->case_number = text_at(st, 1);
-        r->name_en = text_at(st, 2);
-        r->name_ur = text_at(st, 3);
+        r->case_number = store_column_dup(st, 1);
+        r->name_en = store_column_dup(st, 2);
+        r->name_ur = store_column_dup(st, 3);
         r->due = due;
         r->checked_in_at = came ? g_strdup(came) : NULL;
         if (!due)

@@ -6,12 +6,6 @@
 #include "app/clock.h"
 #include "app/store-private.h"
 
-static char *dup_col(sqlite3_stmt *st, int col)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    return t ? g_strdup((const char *)t) : NULL;
-}
-
 GPtrArray *store_adms_punches(Store *s, gint64 after_id, guint limit, GError **error)
 {
     /* Walks checkins by rowid from the cursor: the rows passed over (no PIN) cost a lookup each. */
@@ -30,8 +24,8 @@ GPtrArray *store_adms_punches(Store *s, gint64 after_id, guint limit, GError **e
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         StoreAdmsPunch *p = g_new0(StoreAdmsPunch, 1);
         p->id = sqlite3_column_int64(st, 0);
-        p->pin = dup_col(st, 1);
-        p->wall_time = dup_col(st, 2);
+        p->pin = store_column_dup(st, 1);
+        p->wall_time = store_column_dup(st, 2);
         p->by_finger = g_strcmp0((const char *)sqlite3_column_text(st, 3), "finger") == 0;
         g_ptr_array_add(out, p);
     }
@@ -103,7 +97,7 @@ static gint64 find_by_pin(Store *s, const char *pin, char **name, gboolean *acti
         if (sqlite3_step(st) == SQLITE_ROW) {
             id = sqlite3_column_int64(st, 0);
             if (name)
-                *name = dup_col(st, 1);
+                *name = store_column_dup(st, 1);
             if (active)
                 *active = g_strcmp0((const char *)sqlite3_column_text(st, 2), "active") == 0;
         }
@@ -155,7 +149,7 @@ gboolean store_set_adms_pin(Store *s, const char *case_number, const char *pin, 
             sqlite3_bind_text(st, 1, pin, -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 2, case_number, -1, SQLITE_STATIC);
             if (sqlite3_step(st) == SQLITE_ROW)
-                holder = dup_col(st, 0);
+                holder = store_column_dup(st, 0);
         }
         sqlite3_finalize(st);
         if (holder) {
@@ -181,7 +175,7 @@ char *store_get_adms_pin(Store *s, const char *case_number)
         SQLITE_OK) {
         sqlite3_bind_text(st, 1, case_number, -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_ROW)
-            pin = dup_col(st, 0);
+            pin = store_column_dup(st, 0);
     }
     sqlite3_finalize(st);
     return pin;
@@ -283,13 +277,13 @@ GPtrArray *store_audit_after(Store *s, gint64 after_id, guint limit, GError **er
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         StoreAuditRow *r = g_new0(StoreAuditRow, 1);
         r->id = sqlite3_column_int64(st, 0);
-        r->at = dup_col(st, 1);
-        r->actor = dup_col(st, 2);
-        r->action = dup_col(st, 3);
-        r->subject = dup_col(st, 4);
-        r->detail = dup_col(st, 5);
-        r->prev_hash = dup_col(st, 6);
-        r->hash = dup_col(st, 7);
+        r->at = store_column_dup(st, 1);
+        r->actor = store_column_dup(st, 2);
+        r->action = store_column_dup(st, 3);
+        r->subject = store_column_dup(st, 4);
+        r->detail = store_column_dup(st, 5);
+        r->prev_hash = store_column_dup(st, 6);
+        r->hash = store_column_dup(st, 7);
         g_ptr_array_add(out, r);
     }
     sqlite3_finalize(st);

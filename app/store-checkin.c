@@ -122,27 +122,21 @@ rollback:
     "c.method, c.score, c.device_id, c.sync_state FROM checkins c "                                   \
     "LEFT JOIN probationers p ON p.id = c.probationer_id "
 
-static char *text_at(sqlite3_stmt *st, int col)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    return t ? g_strdup((const char *)t) : NULL;
-}
-
 static void read_row(sqlite3_stmt *st, StoreCheckinRow *r)
 {
     r->id = sqlite3_column_int64(st, 0);
-    r->uuid = text_at(st, 1);
-    r->wall_time = text_at(st, 2);
-    r->local_date = text_at(st, 3);
-    r->case_number = text_at(st, 4);
-    r->name_en = text_at(st, 5);
-    r->name_ur = text_at(st, 6);
+    r->uuid = store_column_dup(st, 1);
+    r->wall_time = store_column_dup(st, 2);
+    r->local_date = store_column_dup(st, 3);
+    r->case_number = store_column_dup(st, 4);
+    r->name_en = store_column_dup(st, 5);
+    r->name_ur = store_column_dup(st, 6);
     r->result = result_from_name((const char *)sqlite3_column_text(st, 7));
     r->method = g_strcmp0((const char *)sqlite3_column_text(st, 8), "finger") == 0 ? CHECKIN_BY_FINGER
                                                                                   : CHECKIN_BY_CASE_NUMBER;
     r->score = sqlite3_column_type(st, 9) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 9);
-    r->device_id = text_at(st, 10);
-    r->sync_state = text_at(st, 11);
+    r->device_id = store_column_dup(st, 10);
+    r->sync_state = store_column_dup(st, 11);
 }
 
 static void row_clear(StoreCheckinRow *r)

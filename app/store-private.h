@@ -15,6 +15,8 @@ struct Store {
 /* Sets `error` from the database's last error ("could not <doing>: <why>"); returns FALSE. */
 gboolean store_fail(Store *s, GError **error, const char *doing);
 gboolean store_fail_db(sqlite3 *db, GError **error, const char *doing);
+/* A text column as a new string (NULL for SQL NULL). */
+char *store_column_dup(sqlite3_stmt *st, int col);
 /* ISO 8601 with seconds and the UTC offset, e.g. 2026-11-22T09:15:02+05:00. */
 char *store_now_iso(GDateTime *now);
 /* Appends one audit row inside the caller's open transaction (FALSE: the database's error is set). */

@@ -5,12 +5,6 @@
 
 #include "app/store-private.h"
 
-static char *dup_col(sqlite3_stmt *st, int col)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    return t ? g_strdup((const char *)t) : NULL;
-}
-
 GPtrArray *store_outbox_next(Store *s, gint64 after_id, guint limit, GError **error)
 {
     /* Walks the partial index checkins_unsent (pending rows only, in rowid order): a backlog of a
@@ -32,18 +26,18 @@ GPtrArray *store_outbox_next(Store *s, gint64 after_id, guint limit, GError **er
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         StoreOutboxEvent *e = g_new0(StoreOutboxEvent, 1);
         e->id = sqlite3_column_int64(st, 0);
-        e->uuid = dup_col(st, 1);
-        e->case_number = dup_col(st, 2);
-        e->finger = dup_col(st, 3);
-        e->method = dup_col(st, 4);
-        e->result = dup_col(st, 5);
+        e->uuid = store_column_dup(st, 1);
+        e->case_number = store_column_dup(st, 2);
+        e->finger = store_column_dup(st, 3);
+        e->method = store_column_dup(st, 4);
+        e->result = store_column_dup(st, 5);
         e->score = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 6);
-        e->wall_time = dup_col(st, 7);
+        e->wall_time = store_column_dup(st, 7);
         e->wall_utc_us = sqlite3_column_int64(st, 8);
-        e->local_date = dup_col(st, 9);
+        e->local_date = store_column_dup(st, 9);
         e->mono_us = sqlite3_column_int64(st, 10);
-        e->boot_id = dup_col(st, 11);
-        e->device_id = dup_col(st, 12);
+        e->boot_id = store_column_dup(st, 11);
+        e->device_id = store_column_dup(st, 12);
         g_ptr_array_add(out, e);
     }
     sqlite3_finalize(st);
@@ -191,7 +185,7 @@ char *store_get_meta(Store *s, const char *key)
     if (sqlite3_prepare_v2(s->db, "SELECT value FROM sync_meta WHERE key = ?", -1, &st, NULL) == SQLITE_OK) {
         sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_ROW)
-            value = dup_col(st, 0);
+            value = store_column_dup(st, 0);
     }
     sqlite3_finalize(st);
     return value;
@@ -239,13 +233,13 @@ GPtrArray *store_audit_unsent(Store *s, guint limit, GError **error)
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         StoreAuditRow *r = g_new0(StoreAuditRow, 1);
         r->id = sqlite3_column_int64(st, 0);
-        r->at = dup_col(st, 1);
-        r->actor = dup_col(st, 2);
-        r->action = dup_col(st, 3);
-        r->subject = dup_col(st, 4);
-        r->detail = dup_col(st, 5);
-        r->prev_hash = dup_col(st, 6);
-        r->hash = dup_col(st, 7);
+        r->at = store_column_dup(st, 1);
+        r->actor = store_column_dup(st, 2);
+        r->action = store_column_dup(st, 3);
+        r->subject = store_column_dup(st, 4);
+        r->detail = store_column_dup(st, 5);
+        r->prev_hash = store_column_dup(st, 6);
+        r->hash = store_column_dup(st, 7);
         g_ptr_array_add(out, r);
     }
     sqlite3_finalize(st);

@@ -40,6 +40,12 @@ gboolean store_fail_db(sqlite3 *db, GError **error, const char *doing)
     return FALSE;
 }
 
+char *store_column_dup(sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    return t ? g_strdup((const char *)t) : NULL;
+}
+
 char *store_now_iso(GDateTime *now)
 {
     return g_date_time_format(now, "%Y-%m-%dT%H:%M:%S%:z");
