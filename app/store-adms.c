@@ -263,37 +263,6 @@ gboolean store_adms_delete_user(Store *s, const char *pin, StoreAdmsChange *chan
     return commit(s, ok, error, doing);
 }
 
-GPtrArray *store_audit_after(Store *s, gint64 after_id, guint limit, GError **error)
-{
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT id, at, actor, action, subject, detail, prev_hash, hash FROM audit "
-                                  "WHERE id > ? ORDER BY id LIMIT ?",
-                           -1, &st, NULL) != SQLITE_OK)
-        return store_fail(s, error, "read the audit trail"), NULL;
-    sqlite3_bind_int64(st, 1, after_id);
-    sqlite3_bind_int64(st, 2, limit);
-    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)store_audit_row_free);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        StoreAuditRow *r = g_new0(StoreAuditRow, 1);
-        r->id = sqlite3_column_int64(st, 0);
-        r->at = store_column_dup(st, 1);
-        r->actor = store_column_dup(st, 2);
-        r->action = store_column_dup(st, 3);
-        r->subject = store_column_dup(st, 4);
-        r->detail = store_column_dup(st, 5);
-        r->prev_hash = store_column_dup(st, 6);
-        r->hash = store_column_dup(st, 7);
-        g_ptr_array_add(out, r);
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        g_ptr_array_unref(out);
-        return store_fail(s, error, "read the audit trail"), NULL;
-    }
-    return out;
-}
-
 gint64 store_audit_count_after(Store *s, gint64 after_id)
 {
     return count(s, "SELECT count(*) FROM audit WHERE id > ?", MAX(after_id, 0));

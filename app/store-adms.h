@@ -49,8 +49,6 @@ gboolean store_adms_update_user(Store *store, const char *pin, const char *name,
  * when nobody has the PIN). Audited. */
 gboolean store_adms_delete_user(Store *store, const char *pin, StoreAdmsChange *change, GError **error);
 
-/* Up to `limit` audit rows with id > after_id (StoreAuditRow*, store-sync.h). */
-GPtrArray *store_audit_after(Store *store, gint64 after_id, guint limit, GError **error);
 gint64 store_audit_count_after(Store *store, gint64 after_id);
 
 /* For the INFO answer: probationers (active), fingers, check-ins. */

@@ -219,14 +219,14 @@ static gint64 audit_sent_id(Store *s)
     return v ? g_ascii_strtoll(v, NULL, 10) : 0;
 }
 
-GPtrArray *store_audit_unsent(Store *s, guint limit, GError **error)
+GPtrArray *store_audit_after(Store *s, gint64 after_id, guint limit, GError **error)
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db, "SELECT id, at, actor, action, subject, detail, prev_hash, hash FROM audit "
                                   "WHERE id > ? ORDER BY id LIMIT ?",
                            -1, &st, NULL) != SQLITE_OK)
         return store_fail(s, error, "read the audit trail"), NULL;
-    sqlite3_bind_int64(st, 1, audit_sent_id(s));
+    sqlite3_bind_int64(st, 1, after_id);
     sqlite3_bind_int64(st, 2, limit);
     GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)store_audit_row_free);
     int rc;
@@ -248,6 +248,11 @@ GPtrArray *store_audit_unsent(Store *s, guint limit, GError **error)
         return store_fail(s, error, "read the audit trail"), NULL;
     }
     return out;
+}
+
+GPtrArray *store_audit_unsent(Store *s, guint limit, GError **error)
+{
+    return store_audit_after(s, audit_sent_id(s), limit, error);
 }
 
 void store_audit_row_free(StoreAuditRow *r)

@@ -54,6 +54,9 @@ typedef struct {
     gint64 id;
     char *at, *actor, *action, *subject, *detail, *prev_hash, *hash;
 } StoreAuditRow;
+/* Up to `limit` audit rows with id > after_id, oldest first (each target keeps its own position:
+ * the centre's below, an ADMS server's in sync/adms.c). */
+GPtrArray *store_audit_after(Store *store, gint64 after_id, guint limit, GError **error);
 /* Up to `limit` audit rows after the last one the centre acknowledged (sync_meta "audit_sent_id"). */
 GPtrArray *store_audit_unsent(Store *store, guint limit, GError **error);
 void store_audit_row_free(StoreAuditRow *row);
