@@ -133,8 +133,8 @@ static void on_sync_status(const SyncStatus *st, gpointer data)
 static void on_heartbeat(ProtocolHeartbeat *hb, gpointer data)
 {
     (void)data;
-    const char *name = scanner_get_name(sync_view.scanner);
-    hb->scanner = g_strdup(name ? name : "no scanner");
+    const char *name = sync_view.scanner ? scanner_get_name(sync_view.scanner) : NULL;
+    hb->scanner = g_strdup(name ? name : sync_view.scanner ? "no scanner" : "not opened yet");
     HealthDisk disk;
     if (health_check_disk(sync_view.data_dir, 0, &disk, NULL))
         hb->disk_free_mb = (gint64)(disk.free_bytes >> 20);
@@ -153,8 +153,9 @@ static void on_answer_for_sync(gpointer sync)
     sync_poke(sync);
 }
 
-/* NULL when this kiosk has no central server (not provisioned): it works alone, queueing. */
-static Sync *start_sync(const Config *config, const SyncConfig *sc, Store *store)
+/* NULL when this kiosk has no central server (not provisioned): it works alone, queueing.
+ * `unwritable`: the database cannot be written (why): heartbeats only, saying so. */
+static Sync *start_sync(const Config *config, const SyncConfig *sc, Store *store, const char *unwritable)
 {
     g_auto(SyncCredentials) creds = {0};
     g_autoptr(GError) error = NULL;
@@ -167,7 +168,11 @@ static Sync *start_sync(const Config *config, const SyncConfig *sc, Store *store
         g_message("sync: off — %s", error->message);
         return NULL;
     }
-    sync_subscribe(sync, on_sync_status, NULL);
+    if (unwritable) {
+        sync_set_unwritable(sync, unwritable);
+    } else {
+        sync_subscribe(sync, on_sync_status, NULL);
+    }
     sync_set_heartbeat_func(sync, on_heartbeat, NULL);
     sync_start(sync);
     return sync;
@@ -235,33 +240,65 @@ static void on_demo_command(const char *line, gpointer images_dir)
 /* A database this user cannot write (made root's by an installer's command) would open read-only
  * and end every touch in NOT SAVED behind a screen that looks ready. So: no "ready" until a real write
  * commits; meanwhile one sentence on stderr and in systemd's status, and the amber light, checked
- * again every few seconds (opening it again) so that fixing the owner is enough. FALSE when the
- * database can no longer be opened at all. */
-static gboolean wait_until_writable(Store **store, const char *db_path, const LedsConfig *leds_config)
+ * again every few seconds (opening it again) so that fixing the owner is enough. The centre hears
+ * it too: heartbeats only, saying why (sync_set_unwritable), from the read-only store. */
+typedef struct {
+    GMainLoop *loop;
+    Store *probe;         /* the database opened again, writable at last; NULL while waiting */
+    const char *db_path;
+    gboolean broken;      /* it could not be opened at all any more */
+} WriteWait;
+
+static gboolean on_write_check(gpointer data)
+{
+    WriteWait *w = data;
+    g_autoptr(GError) error = NULL;
+    /* SQLite keeps a file it opened read-only read-only: open it again. */
+    Store *probe = store_open(w->db_path, &error);
+    if (!probe) {
+        g_printerr("haazri: %s\n", error->message);
+        w->broken = TRUE;
+    } else if (store_check_writable(probe, w->db_path, NULL)) {
+        w->probe = probe;
+    } else {
+        store_close(probe);
+        return G_SOURCE_CONTINUE;
+    }
+    g_main_loop_quit(w->loop);
+    return G_SOURCE_REMOVE;
+}
+
+typedef enum { WAIT_READY, WAIT_BROKEN, WAIT_STOPPED } WaitResult;
+
+static WaitResult wait_until_writable(Store **store, const char *db_path, const LedsConfig *leds_config,
+                                      const Config *config, const SyncConfig *sync_config)
 {
     g_autoptr(GError) error = NULL;
     if (store_check_writable(*store, db_path, &error))
-        return TRUE;
+        return WAIT_READY;
     g_printerr("haazri: not ready: %s\n", error->message);
     g_autofree char *status = g_strdup_printf("not ready: %s", error->message);
     service_notify_status(status);
     g_autoptr(Leds) leds = leds_new(leds_config, NULL);
     leds_set_offline(leds, TRUE); /* steady amber: something needs someone's attention */
-    for (;;) {
-        g_usleep(2 * G_USEC_PER_SEC);
-        g_clear_error(&error);
-        /* SQLite keeps a file it opened read-only read-only: open it again. */
-        g_clear_pointer(store, store_close);
-        *store = store_open(db_path, &error);
-        if (!*store) {
-            g_printerr("haazri: %s\n", error->message);
-            return FALSE;
-        }
-        if (store_check_writable(*store, db_path, &error)) {
-            g_message("the database can be written now; starting");
-            return TRUE;
-        }
-    }
+    Sync *sync = start_sync(config, sync_config, *store, error->message);
+    WriteWait w = {.loop = g_main_loop_new(NULL, FALSE), .db_path = db_path};
+    guint check = g_timeout_add_seconds(2, on_write_check, &w);
+    guint sigint = g_unix_signal_add(SIGINT, on_signal, w.loop);
+    guint sigterm = g_unix_signal_add(SIGTERM, on_signal, w.loop);
+    g_main_loop_run(w.loop);
+    g_source_remove(sigint);
+    g_source_remove(sigterm);
+    if (!w.probe && !w.broken)
+        g_source_remove(check); /* stopped by a signal */
+    g_main_loop_unref(w.loop);
+    sync_free(sync); /* it read the read-only store; the kiosk's own sync starts on the writable one */
+    if (!w.probe)
+        return w.broken ? WAIT_BROKEN : WAIT_STOPPED;
+    g_clear_pointer(store, store_close);
+    *store = w.probe;
+    g_message("the database can be written now; starting");
+    return WAIT_READY;
 }
 
 int main(int argc, char **argv)
@@ -316,14 +353,16 @@ int main(int argc, char **argv)
         g_printerr("haazri: %s\n", error->message);
         return 2;
     }
-    if (!wait_until_writable(&store, db_path, &leds_config))
-        return 1;
     g_auto(SyncConfig) sync_config;
     sync_config_init(&sync_config);
     if (config->keyfile && !sync_config_load(config->keyfile, config->path, &sync_config, &error)) {
         g_printerr("haazri: %s\n", error->message);
         return 2;
     }
+    sync_view.data_dir = config->data_dir;
+    WaitResult waited = wait_until_writable(&store, db_path, &leds_config, config, &sync_config);
+    if (waited != WAIT_READY)
+        return waited == WAIT_BROKEN ? 1 : 0;
 
     g_auto(AdmsConfig) adms_config;
     adms_config_init(&adms_config);
@@ -399,7 +438,7 @@ int main(int argc, char **argv)
     sync_view.leds = leds;
     sync_view.scanner = scanner;
     sync_view.data_dir = config->data_dir;
-    g_autoptr(Sync) sync = start_sync(config, &sync_config, store);
+    g_autoptr(Sync) sync = start_sync(config, &sync_config, store, NULL);
     if (sync) {
         checkin_subscribe(checkin, on_checkin_for_sync, sync);
         checkin_on_answered(checkin, on_answer_for_sync, sync);

@@ -24,6 +24,7 @@ static void kiosk_free(RxDayKiosk *k)
     g_free(k->id);
     g_free(k->last_seen);
     g_free(k->scanner);
+    g_free(k->unwritable);
     g_free(k);
 }
 
@@ -155,6 +156,7 @@ static gboolean add_kiosks(RxDb *db, GHashTable *by_name, GPtrArray *out, GError
             const char *scanner = json_object_get_string_member_with_default(o, "scanner", NULL);
             k->scanner = g_strdup(scanner);
         }
+        k->unwritable = rx_device_unwritable(hb);
         g_ptr_array_add(office_for(by_name, out, RX_CELL(rows, r, 0))->kiosks, k);
     }
     return TRUE;

@@ -127,6 +127,16 @@ GPtrArray *rx_device_list(RxDb *db, GError **error)
                        NULL, 0, error);
 }
 
+char *rx_device_unwritable(const char *heartbeat)
+{
+    ProtocolHeartbeat hb;
+    if (!heartbeat || !protocol_parse_heartbeat(heartbeat, strlen(heartbeat), &hb, NULL))
+        return NULL;
+    char *why = g_steal_pointer(&hb.database_unwritable);
+    protocol_heartbeat_clear(&hb);
+    return why;
+}
+
 gboolean rx_device_provision(RxDb *db, const char *id, const char *token, char **secret, char **office,
                              GError **error)
 {

@@ -178,10 +178,15 @@ static int cmd_device(int argc, char **argv)
         return 1;
     }
     printf("%-20s %-24s %-8s %-21s %s\n", "DEVICE", "OFFICE", "STATUS", "LAST SEEN", "CLOCK OFFSET");
-    for (guint i = 0; i < rows->len; i++)
+    for (guint i = 0; i < rows->len; i++) {
         printf("%-20s %-24s %-8s %-21s %s\n", RX_CELL(rows, i, 0), RX_CELL(rows, i, 1), RX_CELL(rows, i, 2),
                RX_CELL(rows, i, 3) ? RX_CELL(rows, i, 3) : "never",
                RX_CELL(rows, i, 4) ? RX_CELL(rows, i, 4) : "-");
+        /* A kiosk waiting for its database's owner to be put right records nothing: say so under it. */
+        g_autofree char *unwritable = rx_device_unwritable(RX_CELL(rows, i, 5));
+        if (unwritable)
+            printf("    NOT SAVING CHECK-INS: %s\n", unwritable);
+    }
     return 0;
 }
 

@@ -27,6 +27,9 @@ gboolean rx_device_write_provision_file(const char *path, const char *id, const 
 gboolean rx_device_revoke(RxDb *db, const char *id, GError **error);
 /* Rows: id, office, status, last_seen, clock_offset_s, heartbeat. */
 GPtrArray *rx_device_list(RxDb *db, GError **error);
+/* From a device's last heartbeat (as stored): why its database cannot be written — it is waiting
+ * for its owner to be put right and records nothing — or NULL when it can (or nobody knows). */
+char *rx_device_unwritable(const char *heartbeat);
 /* Exchanges a provisioning token for the device's secret (shown this once, stored only hashed). */
 gboolean rx_device_provision(RxDb *db, const char *id, const char *token, char **secret, char **office,
                              GError **error);

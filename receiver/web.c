@@ -128,6 +128,12 @@ static char *page_html(GPtrArray *offices, const char *date, const char *only)
             g_autofree char *q = ki->queue >= 0 ? g_strdup_printf("%" G_GINT64_FORMAT, ki->queue) : g_strdup("?");
             g_string_append_printf(o, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>", id,
                                    ki->last_seen ? ki->last_seen : "never", q, sc);
+            if (ki->unwritable) {
+                /* It answers, but records nothing: the one thing on this table someone must act on. */
+                g_autofree char *why = g_markup_escape_text(ki->unwritable, -1);
+                g_string_append_printf(o, "<tr class=missing data-kiosk-problem=\"%s\"><td colspan=4>"
+                                          "<span class=flag>not saving check-ins</span> %s</td></tr>", id, why);
+            }
         }
         g_string_append(o, "</table></div></section>");
     }

@@ -24,6 +24,7 @@ typedef struct {
 typedef struct {
     char *id, *last_seen, *scanner;
     gint64 queue, attention; /* from the last heartbeat; -1 when unknown */
+    char *unwritable;        /* from the last heartbeat: why it saves nothing, or NULL */
 } RxDayKiosk;
 
 typedef struct {

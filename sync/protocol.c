@@ -333,6 +333,7 @@ char *protocol_build_heartbeat(const ProtocolHeartbeat *hb)
     pj_add_int(b, "disk_free_mb", hb->disk_free_mb);
     pj_add_int(b, "answers_unsent", hb->answers_unsent);
     pj_add_int(b, "answers_attention", hb->answers_attention);
+    pj_add_str(b, "database_unwritable", hb->database_unwritable);
     json_builder_end_object(b);
     return pj_finish(b);
 }
@@ -342,11 +343,12 @@ gboolean protocol_parse_heartbeat(const char *body, gsize len, ProtocolHeartbeat
     *out = (ProtocolHeartbeat){0};
     g_autoptr(JsonParser) p = json_parser_new();
     JsonObject *o = pj_parse_object(p, body, len, &json_bounds_message, error);
-    const char *dev, *version, *oldest, *scanner;
+    const char *dev, *version, *oldest, *scanner, *unwritable;
     if (!o || !pj_get_str(o, "device_id", FALSE, 64, &dev, "", error) ||
         !pj_get_str(o, "version", FALSE, 64, &version, "", error) ||
         !pj_get_str(o, "oldest_unsent", TRUE, 40, &oldest, "", error) ||
         !pj_get_str(o, "scanner", TRUE, 500, &scanner, "", error) ||
+        !pj_get_str(o, "database_unwritable", TRUE, PROTOCOL_SENTENCE_MAX, &unwritable, "", error) ||
         !pj_get_int(o, "queue_length", &out->queue_length, "", error) ||
         !pj_get_int(o, "quarantined", &out->quarantined, "", error) ||
         !pj_get_int(o, "clock_offset_s", &out->clock_offset_s, "", error) ||
@@ -362,6 +364,7 @@ gboolean protocol_parse_heartbeat(const char *body, gsize len, ProtocolHeartbeat
     out->version = g_strdup(version);
     out->oldest_unsent = g_strdup(oldest);
     out->scanner = g_strdup(scanner);
+    out->database_unwritable = unwritable && *unwritable ? g_strdup(unwritable) : NULL;
     return TRUE;
 }
 
@@ -371,6 +374,7 @@ void protocol_heartbeat_clear(ProtocolHeartbeat *hb)
     g_clear_pointer(&hb->version, g_free);
     g_clear_pointer(&hb->oldest_unsent, g_free);
     g_clear_pointer(&hb->scanner, g_free);
+    g_clear_pointer(&hb->database_unwritable, g_free);
 }
 
 gboolean protocol_parse_provision(const char *body, gsize len, char **device_id, char **server, char **token,

@@ -34,12 +34,18 @@ char *protocol_build_acks(GPtrArray *events, const ProtocolAck *statuses);
  * error: the kiosk then keeps the events and sends them again. */
 GHashTable *protocol_parse_acks(const char *body, gsize len, GError **error);
 
+/* The longest sentence a heartbeat carries about the kiosk (database_unwritable). */
+#define PROTOCOL_SENTENCE_MAX 1000
+
 typedef struct {
     char *device_id, *version, *oldest_unsent, *scanner;
     gint64 queue_length, quarantined, clock_offset_s, disk_free_mb;
     /* Optional (0 from a kiosk that doesn't send them): questionnaire answers not yet at the
      * centre, and today's answers needing an officer's attention (store_answer_needs_attention). */
     gint64 answers_unsent, answers_attention;
+    /* NULL when the kiosk can save; else why its database cannot be written, one sentence (no
+     * personal data): it is waiting for its owner to be put right and records nothing meanwhile. */
+    char *database_unwritable;
 } ProtocolHeartbeat;
 char *protocol_build_heartbeat(const ProtocolHeartbeat *hb);
 gboolean protocol_parse_heartbeat(const char *body, gsize len, ProtocolHeartbeat *out, GError **error);

@@ -36,6 +36,7 @@ struct Sync {
     gint64 answers_last_seq;    /* the last questionnaire answer in flight */
     char *answers_refused;      /* the centre refused this kiosk's answers: why (until restart) */
     char *roster_error;         /* the last roster page could not be used: why */
+    char *unwritable;           /* the store cannot be written (sync_set_unwritable): why; heartbeats only */
     gint64 counted_us, saved_us;
     SyncDoneFunc once_done;     /* sync_run_once() */
     gpointer once_data;

@@ -34,7 +34,7 @@ void sync_publish(Sync *s, gboolean force)
                              : s->audit_refused ? s->audit_refused
                              : s->enroll_refused ? s->enroll_refused
                                                  : s->answers_refused;
-    if (force || now - s->saved_us > 60 * G_USEC_PER_SEC) {
+    if (!s->unwritable && (force || now - s->saved_us > 60 * G_USEC_PER_SEC)) {
         /* For haazri-ctl sync status, which runs in another process. */
         g_autofree char *contact = g_strdup_printf("%" G_GINT64_FORMAT, s->status.last_contact);
         g_autofree char *offset = g_strdup_printf("%" G_GINT64_FORMAT, s->status.clock_offset_s);
@@ -300,6 +300,10 @@ static void heartbeat(Sync *s)
     g_autofree char *today = clock_today();
     hb.answers_unsent = MAX(0, store_answers_count_unsent(s->store));
     hb.answers_attention = MAX(0, store_answers_count_attention(s->store, today));
+    g_autofree char *unwritable = s->unwritable ? g_utf8_make_valid(s->unwritable, MIN(strlen(s->unwritable),
+                                                                                       PROTOCOL_SENTENCE_MAX - 3))
+                                                : NULL;
+    hb.database_unwritable = unwritable;
     char *scanner = NULL;
     if (s->heartbeat_func) {
         s->heartbeat_func(&hb, s->heartbeat_data);
@@ -319,6 +323,15 @@ void sync_cycle(Sync *s)
     if (s->timer) {
         g_source_remove(s->timer);
         s->timer = 0;
+    }
+    if (s->unwritable) {
+        /* Read-only: only the heartbeat that says so. */
+        gint64 now = g_get_monotonic_time();
+        if (now >= s->next_heartbeat_us)
+            heartbeat(s);
+        else
+            schedule(s, (s->next_heartbeat_us - now) / 1000 + 1);
+        return;
     }
     g_autoptr(GError) error = NULL;
     GPtrArray *batch = store_outbox_next(s->store, 0, s->batch_limit, &error);
@@ -413,6 +426,7 @@ void sync_free(Sync *s)
     g_free(s->secret);
     g_free(s->last_error);
     g_free(s->roster_error);
+    g_free(s->unwritable);
     g_free(s->audit_refused);
     g_free(s->enroll_refused);
     g_free(s->answers_refused);
@@ -437,6 +451,17 @@ void sync_start(Sync *s)
 {
     s->started = TRUE;
     schedule(s, 0);
+}
+
+void sync_set_unwritable(Sync *s, const char *why)
+{
+    if (g_strcmp0(why, s->unwritable) == 0)
+        return;
+    g_free(s->unwritable);
+    s->unwritable = g_strdup(why);
+    s->next_heartbeat_us = 0; /* tell the centre at once */
+    if (s->started && !s->busy)
+        schedule(s, 0);
 }
 
 void sync_poke(Sync *s)

@@ -77,6 +77,12 @@ void sync_subscribe(Sync *sync, SyncStatusFunc func, gpointer user_data);
 void sync_set_heartbeat_func(Sync *sync, SyncHeartbeatFunc func, gpointer user_data);
 /* Runs for ever on the main loop: push, heartbeat, pull, back off on failure. */
 void sync_start(Sync *sync);
+/* The kiosk's database cannot be written (app/main.c waits for its owner to be put right): until
+ * called again with NULL, only heartbeats go, each carrying `why` (one sentence, no personal data)
+ * as "database_unwritable", so the centre sees why the kiosk records nothing. Nothing that would
+ * have to be saved afterwards is exchanged — no check-ins (they could not be marked sent), audit
+ * rows, enrollments, answers or roster pages — and the status for haazri-ctl is not written. */
+void sync_set_unwritable(Sync *sync, const char *why);
 /* Something new to send: send it now — unless backing off after a failure, when the scheduled
  * retry stands. */
 void sync_poke(Sync *sync);

@@ -240,6 +240,22 @@ static void test_contract(void)
     }
     g_assert_cmpint(store_enrollments_count_unsent(store), ==, 0);
     sync_free(sync);
+
+    /* A kiosk waiting for its database's owner to be put right: heartbeats only, saying why. */
+    Sync *waiting = sync_new(&sc, &creds, store, &error);
+    g_assert_no_error(error);
+    sync_set_unwritable(waiting, "/var/lib/haazri/haazri.db cannot be written by this user (it opened read-only)");
+    sync_start(waiting);
+    for (int i = 0; i < 1000; i++) {
+        g_autofree char *told = tu_central_query(spec, "SELECT count(*) FROM devices WHERE heartbeat LIKE "
+                                                       "'%cannot be written%'");
+        if (g_strcmp0(told, "1") == 0)
+            break;
+        tu_run_for(20);
+    }
+    sync_free(waiting);
+    g_assert_cmpstr(tu_central_query(spec, "SELECT count(*) FROM devices WHERE heartbeat LIKE '%cannot be written%'"),
+                    ==, "1");
     g_assert_cmpstr(tu_central_query(spec, "SELECT count(*) FROM events"), ==, "90");
     g_assert_cmpstr(tu_central_query(spec, "SELECT count(*) FROM answers"), ==, "2");
     g_assert_cmpstr(tu_central_query(spec, "SELECT status FROM probationers WHERE case_number = 'LHR-900'"), ==,
