@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app/schedule.h"
+#include "app/store-adms.h"
 #include "app/store-private.h"
 #include "app/store-sync.h"
 
@@ -65,6 +66,7 @@ void store_roster_person_free(StoreRosterPerson *p)
     store_roster_schedule_free(p->schedule);
     if (p->photo)
         g_bytes_unref(p->photo);
+    g_free(p->adms_pin);
     g_free(p);
 }
 
@@ -110,6 +112,59 @@ static gboolean run(Store *s, gint64 *found, const char *sql, const char *types,
         *found = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_finalize(st);
     return rc == SQLITE_DONE || rc == SQLITE_ROW;
+}
+
+/* The centre's ADMS PIN for probationer `id` (NULL: none any more). The centre's wins: one set here
+ * with haazri-ctl adms-pin is replaced, and someone else here holding the same PIN loses it (the
+ * office's attendance server knows one person by it). Each change is audited (actor "central"),
+ * which also sends the name with the PIN to the ADMS server (OPERLOG's USER line). */
+static gboolean apply_adms_pin(Store *s, gint64 id, const StoreRosterPerson *p, StoreRosterStats *stats,
+                               GError **error)
+{
+    if (p->adms_pin && !store_adms_pin_is_valid(p->adms_pin)) {
+        g_set_error(error, STORE_ERROR, STORE_ERROR_INVALID, "the centre's ADMS PIN for case %s is not 1 to 24 "
+                    "letters or digits", p->case_number);
+        return FALSE;
+    }
+    sqlite3_stmt *st = NULL;
+    g_autofree char *held = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT adms_pin FROM probationers WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+        return store_fail(s, error, "read the ADMS PIN");
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        held = store_column_dup(st, 0);
+    sqlite3_finalize(st);
+    if (g_strcmp0(held, p->adms_pin) == 0)
+        return TRUE;
+    if (p->adms_pin) {
+        /* Whoever holds it here loses it first (the PIN is unique on the kiosk too). */
+        if (sqlite3_prepare_v2(s->db, "UPDATE probationers SET adms_pin = NULL WHERE adms_pin = ? AND id <> ? "
+                                      "RETURNING case_number", -1, &st, NULL) != SQLITE_OK)
+            return store_fail(s, error, "clear a clashing ADMS PIN");
+        sqlite3_bind_text(st, 1, p->adms_pin, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, id);
+        g_autofree char *loser = sqlite3_step(st) == SQLITE_ROW ? store_column_dup(st, 0) : NULL;
+        while (sqlite3_step(st) == SQLITE_ROW)
+            ;
+        if (sqlite3_finalize(st) != SQLITE_OK)
+            return store_fail(s, error, "clear a clashing ADMS PIN");
+        if (loser) {
+            g_autofree char *detail = g_strdup_printf("(none): the centre gives PIN %s to case %s", p->adms_pin,
+                                                      p->case_number);
+            if (!store_audit_append(s, "central", "probationer.adms-pin", loser, detail))
+                return store_fail(s, error, "audit an ADMS PIN");
+            stats->adms_pins++;
+        }
+    }
+    if (!run(s, NULL, "UPDATE probationers SET adms_pin = ? WHERE id = ?", "ti", p->adms_pin, id))
+        return store_fail(s, error, "store the centre's ADMS PIN");
+    /* The detail starts with the PIN, as haazri-ctl adms-pin's does; what it replaced follows. */
+    g_autofree char *detail = held ? g_strdup_printf("%s (replaces %s)", p->adms_pin ? p->adms_pin : "(none)", held)
+                                   : g_strdup(p->adms_pin);
+    if (!store_audit_append(s, "central", "probationer.adms-pin", p->case_number, detail))
+        return store_fail(s, error, "audit an ADMS PIN");
+    stats->adms_pins++;
+    return TRUE;
 }
 
 static gboolean apply_person(Store *s, const StoreRosterPerson *p, const char *kiosk_office, const char *now,
@@ -191,7 +246,7 @@ static gboolean apply_person(Store *s, const StoreRosterPerson *p, const char *k
                                          "ib", id, p->photo)
                                    : run(s, NULL, "DELETE FROM photos WHERE probationer_id = ?", "i", id)))
         return store_fail(s, error, "store a photo from the roster");
-    return TRUE;
+    return !p->has_adms_pin || apply_adms_pin(s, id, p, stats, error);
 }
 
 static gboolean apply_message(Store *s, const StoreRosterMessage *m, StoreRosterStats *stats, GError **error)
@@ -242,9 +297,10 @@ gboolean store_apply_roster(Store *s, const StoreRoster *roster, const char *kio
     if (ok) {
         /* Counts only: names and templates never go into the audit trail. */
         g_autofree char *detail = g_strdup_printf("cursor %s: %u added, %u updated, %u deactivated, %u fingers, "
-                                                  "%u schedules, %u messages", cursor, stats->added, stats->updated,
-                                                  stats->deactivated, stats->fingers, stats->schedules, stats->messages);
-        gboolean changed = stats->added || stats->updated || stats->deactivated || stats->messages;
+                                                  "%u schedules, %u messages, %u ADMS PINs", cursor, stats->added,
+                                                  stats->updated, stats->deactivated, stats->fingers, stats->schedules,
+                                                  stats->messages, stats->adms_pins);
+        gboolean changed = stats->added || stats->updated || stats->deactivated || stats->messages || stats->adms_pins;
         ok = run(s, NULL, "INSERT OR REPLACE INTO sync_meta (key, value) VALUES ('roster_cursor', ?)", "t", cursor) &&
              (!changed || store_audit_append(s, "central", "roster.apply", NULL, detail)) &&
              sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;

@@ -34,6 +34,9 @@ typedef struct {
     StoreRosterSchedule *schedule; /* with has_schedule: the new schedule, NULL = none any more */
     gboolean has_photo;      /* FALSE: unchanged */
     GBytes *photo;           /* with has_photo: JPEG or PNG (app/photo.h checked it), NULL = none any more */
+    gboolean has_adms_pin;   /* FALSE: unchanged (the centre says nothing of it) */
+    char *adms_pin;          /* with has_adms_pin: the PIN at the office's ADMS server (store_adms_pin_is_valid),
+                              * NULL = none any more. The centre's wins over one set here (docs/adms.md). */
 } StoreRosterPerson;
 
 typedef struct {
@@ -64,6 +67,7 @@ void store_roster_message_free(StoreRosterMessage *message);
 
 typedef struct {
     guint added, updated, deactivated, fingers, schedules, messages;
+    guint adms_pins;         /* ADMS PINs set or cleared (a clashing one held here included) */
     guint skipped;           /* messages for someone this kiosk doesn't know */
 } StoreRosterStats;
 

@@ -1,5 +1,5 @@
 /* adms — haazri-ctl's side of an ADMS ("iclock") attendance server (sync/adms.h): each
- * probationer's PIN there, and the ADMS lines of `sync status`. */
+ * probationer's PIN there, the ADMS lines of `sync status` and the ADMS pass of `sync now`. */
 #include "ctl/ctl.h"
 
 #include <string.h>
@@ -80,4 +80,50 @@ void ctl_adms_status(Admin *a, JsonBuilder *b)
     printf("ADMS queue:     %" G_GINT64_FORMAT " check-ins waiting\n", pending);
     if (last_error && *last_error)
         printf("ADMS problem:   %s\n", last_error);
+}
+
+typedef struct {
+    GMainLoop *loop;
+    char *error;
+} AdmsWait;
+
+static void on_adms_once(const GError *error, gpointer data)
+{
+    AdmsWait *w = data;
+    w->error = error ? g_strdup(error->message) : NULL;
+    g_main_loop_quit(w->loop);
+}
+
+int ctl_adms_sync_now(Admin *a)
+{
+    g_auto(AdmsConfig) ac;
+    adms_config_init(&ac);
+    g_autoptr(GError) error = NULL;
+    if (!adms_config_load(a->config->keyfile, a->config->path, a->config->device_id, &ac, &error)) {
+        fprintf(stderr, "haazri-ctl sync now: %s\n", error->message);
+        return 1;
+    }
+    if (!*ac.server)
+        return -1;
+    g_autoptr(Adms) adms = adms_new(&ac, a->store, a->config->office, &error);
+    if (!adms) {
+        fprintf(stderr, "haazri-ctl sync now: %s\n", error->message);
+        return 1;
+    }
+    gint64 before = adms_get_status(adms)->pending;
+    AdmsWait w = {.loop = g_main_loop_new(NULL, FALSE)};
+    adms_run_once(adms, on_adms_once, &w);
+    g_main_loop_run(w.loop);
+    g_main_loop_unref(w.loop);
+    const AdmsStatus *st = adms_get_status(adms);
+    /* Delivered = what waited less what still waits (a check-in recorded meanwhile only makes it
+     * smaller, never wrong the other way). */
+    printf("ADMS: %" G_GINT64_FORMAT " check-ins delivered to %s; %" G_GINT64_FORMAT " waiting; serial %s %s\n",
+           MAX(0, before - st->pending), ac.server, st->pending, ac.serial, adms_state_name(st->state));
+    if (w.error) {
+        fprintf(stderr, "haazri-ctl sync now: %s\n", w.error);
+        g_free(w.error);
+        return 1;
+    }
+    return 0;
 }

@@ -71,3 +71,7 @@ int cmd_adms_pin(int argc, char **argv);
 /* The ADMS server's part of `sync status` (ctl/adms.c): printed, or a member of `b` with --json.
  * Nothing when ADMS is off and never ran. */
 void ctl_adms_status(Admin *a, JsonBuilder *b);
+/* `sync now`'s ADMS part: when [adms] names a server, one pass (handshake, the check-ins and officer
+ * actions waiting, one command poll) and one line saying what it did. -1 when ADMS is off, else 0
+ * or 1 (a failure, said on stderr: nothing is lost). */
+int ctl_adms_sync_now(Admin *a);

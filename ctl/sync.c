@@ -9,6 +9,7 @@
 #include "app/store-roster.h"
 #include "app/store-sync.h"
 #include "sync/http.h"
+#include "sync/adms.h"
 #include "sync/json-bounded.h"
 #include "sync/sync.h"
 
@@ -57,10 +58,20 @@ static char *run_once(Admin *a, const SyncConfig *sc, const SyncCredentials *cre
     return w.error;
 }
 
-static int sync_now(Admin *a)
+/* The central server's pass; -1 when this kiosk has none and `quiet` (an ADMS-only kiosk). */
+static int sync_now_central(Admin *a, gboolean quiet)
 {
     g_auto(SyncConfig) sc;
     g_auto(SyncCredentials) creds = {0};
+    if (quiet) {
+        /* An ADMS-only kiosk (never provisioned) has no central server: nothing to say about it. */
+        sync_config_init(&sc);
+        if (sync_config_load(a->config->keyfile, a->config->path, &sc, NULL) && !*sc.server &&
+            !sync_credentials_load(a->config->data_dir, &creds, NULL))
+            return -1;
+        sync_config_clear(&sc);
+        sync_credentials_clear(&creds);
+    }
     if (!load_sync(a->config, &sc, &creds))
         return 2;
     g_autoptr(GError) error = NULL;
@@ -79,6 +90,23 @@ static int sync_now(Admin *a)
         fprintf(stderr, "haazri-ctl sync now: %s\n", failure);
         return 1;
     }
+    return 0;
+}
+
+/* The central server first (its roster may bring ADMS PINs), then the ADMS server when [adms] names
+ * one; each says what it did in one line, and one failing does not stop the other. */
+static int sync_now(Admin *a)
+{
+    g_auto(AdmsConfig) ac;
+    adms_config_init(&ac);
+    gboolean adms_on = adms_config_load(a->config->keyfile, a->config->path, a->config->device_id, &ac, NULL) &&
+                       *ac.server;
+    int central = sync_now_central(a, adms_on);
+    if (central == 2 && !adms_on)
+        return 2;
+    int adms = ctl_adms_sync_now(a);
+    if (central > 0 || adms > 0)
+        return central == 2 && adms < 0 ? 2 : 1;
     return 0;
 }
 
@@ -172,8 +200,9 @@ static int sync_status(Admin *a)
 int cmd_sync(int argc, char **argv)
 {
     if (!parse("sync", "status|now|requeue",
-               "the central server: status (queue, last contact, quarantine), now (send everything "
-               "waiting, then a heartbeat), requeue (send quarantined check-ins again)",
+               "the central server (and the ADMS server, when [adms] names one): status (queue, last "
+               "contact, quarantine), now (send everything waiting, then a heartbeat; deliver the ADMS "
+               "backlog), requeue (send quarantined check-ins again)",
                NULL, TRUE, &argc, &argv))
         return 2;
     const char *action = argc == 2 ? argv[1] : "";

@@ -79,6 +79,13 @@ static const char *const schema[] = {
     "CREATE TABLE IF NOT EXISTS photos ("
     "  case_number TEXT PRIMARY KEY REFERENCES probationers(case_number),"
     "  data_b64 TEXT, bytes BIGINT NOT NULL, loaded_at TEXT NOT NULL)",
+    /* A probationer's PIN at the office's ADMS attendance server (docs/adms.md), the same on every
+     * kiosk. pin NULL: the centre removed it, and says so to the kiosks. A table of its own, as
+     * photos, so a centre made before it gains it with CREATE TABLE IF NOT EXISTS. One person per
+     * PIN within an office is checked at the load (receiver/roster.c). */
+    "CREATE TABLE IF NOT EXISTS adms_pins ("
+    "  case_number TEXT PRIMARY KEY REFERENCES probationers(case_number), pin TEXT)",
+    "CREATE INDEX IF NOT EXISTS adms_pins_by_pin ON adms_pins (pin)",
     /* The questionnaire's answers, one per check-in and question (POST /v1/answers): a re-sent
      * answer finds its row; a changed one (answered again) replaces it if it is newer. */
     "CREATE TABLE IF NOT EXISTS answers ("

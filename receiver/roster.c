@@ -69,6 +69,30 @@ gboolean rx_photo_set(RxDb *db, const char *case_number, GBytes *photo, GError *
     return TRUE;
 }
 
+/* The person's ADMS PIN (NULL: removed), inside the caller's transaction. Another person of the
+ * same office with that PIN is refused: the office's attendance server knows one person by it. */
+static gboolean save_adms_pin(RxDb *db, const StoreRosterPerson *p, GError **error)
+{
+    if (p->adms_pin) {
+        const char *q[] = {p->adms_pin, p->office, p->case_number};
+        g_autoptr(GPtrArray) rows = rx_db_query(db, "SELECT a.case_number FROM adms_pins a JOIN probationers pr ON "
+                                                    "pr.case_number = a.case_number WHERE a.pin = $1 AND pr.office = $2 "
+                                                    "AND a.case_number <> $3 LIMIT 1", q, 3, error);
+        if (!rows)
+            return FALSE;
+        if (rows->len) {
+            g_set_error(error, RX_ERROR, RX_ERROR_CONFLICT, "the ADMS PIN %s is already case %s's at office \"%s\" "
+                        "(one person per PIN at an office's attendance server; give that case another PIN, or "
+                        "\"adms_pin\": null, in the same or an earlier load)", p->adms_pin, RX_CELL(rows, 0, 0),
+                        p->office);
+            return FALSE;
+        }
+    }
+    const char *pp[] = {p->case_number, p->adms_pin};
+    return rx_db_exec(db, "INSERT INTO adms_pins (case_number, pin) VALUES ($1, $2) "
+                          "ON CONFLICT (case_number) DO UPDATE SET pin = excluded.pin", pp, 2, error);
+}
+
 static gboolean load_person(RxDb *db, const StoreRosterPerson *p, GError **error)
 {
     g_autofree char *version = next_version(db, error);
@@ -101,7 +125,8 @@ static gboolean load_person(RxDb *db, const StoreRosterPerson *p, GError **error
     for (guint i = 0; p->fingers && i < p->fingers->len; i++)
         if (upsert_finger(db, p->case_number, g_ptr_array_index(p->fingers, i), error) < 0)
             return FALSE;
-    return !p->has_photo || store_photo(db, p->case_number, p->photo, error);
+    return (!p->has_photo || store_photo(db, p->case_number, p->photo, error)) &&
+           (!p->has_adms_pin || save_adms_pin(db, p, error));
 }
 
 static gboolean load_message(RxDb *db, const StoreRosterMessage *m, GError **error)
@@ -184,6 +209,14 @@ static StoreRosterPerson *read_person(RxDb *db, const char *case_number, GError 
         guchar *raw = g_base64_decode(RX_CELL(photo, 0, 0), &len);
         p->photo = g_bytes_new_take(raw, len);
     }
+    /* The PIN only when the centre has (or removed) one: a PIN set on a kiosk stays otherwise. */
+    g_autoptr(GPtrArray) pin = rx_db_query(db, "SELECT pin FROM adms_pins WHERE case_number = $1", key, 1, error);
+    if (!pin) {
+        store_roster_person_free(p);
+        return NULL;
+    }
+    p->has_adms_pin = pin->len == 1;
+    p->adms_pin = p->has_adms_pin ? g_strdup(RX_CELL(pin, 0, 0)) : NULL;
     p->fingers = g_ptr_array_new_with_free_func((GDestroyNotify)store_roster_finger_free);
     for (guint i = 0; i < fingers->len; i++) {
         StoreRosterFinger *f = g_new0(StoreRosterFinger, 1);

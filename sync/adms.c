@@ -189,6 +189,8 @@ static void handshake(Adms *a)
 
 static gboolean push_attlog(Adms *a)
 {
+    /* `haazri-ctl sync now` (another process) may have delivered some meanwhile: never send them again. */
+    a->attlog_acked = MAX(a->attlog_acked, meta_int(a->store, META_ATTLOG));
     g_autoptr(GError) error = NULL;
     g_autoptr(GPtrArray) punches = store_adms_punches(a->store, a->attlog_acked, (guint)a->config.batch_max, &error);
     if (!punches) {
@@ -221,6 +223,7 @@ static gboolean push_attlog(Adms *a)
  * name that goes with the PIN. */
 static gboolean push_operlog(Adms *a)
 {
+    a->operlog_acked = MAX(a->operlog_acked, meta_int(a->store, META_OPERLOG));
     g_autoptr(GError) error = NULL;
     g_autoptr(GPtrArray) rows = store_audit_after(a->store, a->operlog_acked, (guint)a->config.batch_max, &error);
     if (!rows) {

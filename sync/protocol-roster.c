@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app/schedule.h"
+#include "app/store-adms.h"
 #include "sync/protocol-private.h"
 
 /* A kiosk template is a few kilobytes; one this size is not a fingerprint. */
@@ -121,6 +122,25 @@ static gboolean parse_schedule(JsonObject *o, StoreRosterPerson *p, const char *
     return TRUE;
 }
 
+/* "adms_pin": absent = unchanged; null = none any more; else the PIN at the office's ADMS server,
+ * as the kiosk's own rule has it (app/store-adms.h: 1 to 24 letters or digits). */
+static gboolean parse_adms_pin(JsonObject *o, StoreRosterPerson *p, const char *where, GError **error)
+{
+    const char *pin;
+    if (!json_object_has_member(o, "adms_pin"))
+        return TRUE;
+    if (!pj_get_str(o, "adms_pin", TRUE, 24, &pin, where, error))
+        return FALSE;
+    if (pin && !store_adms_pin_is_valid(pin)) {
+        g_set_error(error, PROTOCOL_ERROR, 1, "%s\"adms_pin\" \"%s\" is not a PIN an ADMS server knows someone by: "
+                    "expected 1 to 24 letters or digits, or null", where, pin);
+        return FALSE;
+    }
+    p->has_adms_pin = TRUE;
+    p->adms_pin = g_strdup(pin);
+    return TRUE;
+}
+
 static StoreRosterPerson *parse_person(JsonObject *o, guint i, GError **error)
 {
     static const char *const statuses[] = {"active", "inactive", NULL};
@@ -152,7 +172,7 @@ static StoreRosterPerson *parse_person(JsonObject *o, guint i, GError **error)
     p->active = strcmp(status, "active") == 0;
     JsonArray *fingers;
     if (!get_array(o, "fingers", TRUE, &fingers, where, error) || !parse_schedule(o, p, where, error) ||
-        !protocol_parse_photo(o, &p->has_photo, &p->photo, where, error))
+        !protocol_parse_photo(o, &p->has_photo, &p->photo, where, error) || !parse_adms_pin(o, p, where, error))
         return NULL;
     if (fingers) {
         p->fingers = g_ptr_array_new_with_free_func((GDestroyNotify)store_roster_finger_free);
@@ -265,6 +285,8 @@ static void add_person(JsonBuilder *b, const StoreRosterPerson *p)
     }
     if (p->has_photo)
         protocol_add_photo(b, p->photo);
+    if (p->has_adms_pin)
+        pj_add_str(b, "adms_pin", p->adms_pin);
     if (p->has_schedule) {
         json_builder_set_member_name(b, "schedule");
         if (!p->schedule) {

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 
 #include "app/config.h"
+#include "app/store-adms.h"
 #include "app/store-roster.h"
 #include "app/store-sync.h"
 #include "sync/sync.h"
@@ -756,6 +757,84 @@ static void test_enrollment_authority(gconstpointer engine)
     tu_receiver_kill(r);
 }
 
+/* `haazri-receiver roster load FILE` that must refuse: its stderr. */
+static char *roster_load_refused(const char *spec, const char *json)
+{
+    g_autofree char *file = g_build_filename(tu_tmpdir(), "refused-roster.json", NULL);
+    g_assert_true(g_file_set_contents(file, json, -1, NULL));
+    const char *build = g_getenv("HAAZRI_BUILD");
+    g_autofree char *exe = g_build_filename(build ? build : "build", "haazri-receiver", NULL);
+    char *argv[] = {exe, "roster", "load", file, "--db", (char *)spec, NULL};
+    char *err = NULL;
+    int status = 0;
+    g_assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err, &status, NULL));
+    g_assert_false(g_spawn_check_wait_status(status, NULL));
+    return err;
+}
+
+static char *kiosk_pin(Kiosk *k, const char *case_number)
+{
+    return store_get_adms_pin(k->store, case_number);
+}
+
+/* ADMS PINs held at the centre reach the kiosk with the roster, and the centre's win: a PIN set on
+ * the kiosk is replaced, someone here holding the centre's PIN for another person loses it, null
+ * removes it, a person the centre says nothing about keeps theirs. Bad PINs, and one PIN for two
+ * people of an office, are refused at the load. */
+static void test_adms_pins(gconstpointer engine)
+{
+    g_autofree char *spec = new_spec(engine, "pins");
+    if (!spec)
+        return;
+    TuReceiver *r = tu_receiver_start(spec, 0, NULL, 0);
+    Kiosk *k = kiosk_new("kiosk-pins", spec, r, NULL);
+    g_autofree char *file = g_build_filename(k->dir, "pins.json", NULL);
+    g_assert_true(g_file_set_contents(file, "{\"probationers\": ["
+        "{\"case_number\": \"LHR-1\", \"name_en\": \"One\", \"office\": \"Lahore\", \"status\": \"active\", \"adms_pin\": \"1001\"},"
+        "{\"case_number\": \"LHR-2\", \"name_en\": \"Two\", \"office\": \"Lahore\", \"status\": \"active\"},"
+        "{\"case_number\": \"LHR-3\", \"name_en\": \"Three\", \"office\": \"Lahore\", \"status\": \"active\", \"adms_pin\": \"3003\"},"
+        "{\"case_number\": \"MUL-1\", \"name_en\": \"Multan\", \"office\": \"Multan\", \"status\": \"active\", \"adms_pin\": \"1001\"}]}",
+        -1, NULL));
+    g_free(tu_receiver_run(spec, "roster", "load", file, NULL));
+    g_assert_cmpint(run_ctl(k->conf, "sync", "now", NULL, NULL), ==, 0);
+    g_autofree char *p1 = kiosk_pin(k, "LHR-1"), *p2 = kiosk_pin(k, "LHR-2"), *p3 = kiosk_pin(k, "LHR-3");
+    g_assert_cmpstr(p1, ==, "1001");
+    g_assert_null(p2);
+    g_assert_cmpstr(p3, ==, "3003");
+
+    /* Set here: LHR-2 gets 2002 and LHR-3 gets 3333 by haazri-ctl adms-pin. */
+    g_autoptr(GError) error = NULL;
+    g_assert_true(store_set_adms_pin(k->store, "LHR-2", "2002", "asma", &error));
+    g_assert_true(store_set_adms_pin(k->store, "LHR-3", "3333", "asma", &error));
+    /* The centre gives 2002 to LHR-1 and removes LHR-3's: the centre's win. LHR-2, of whom the
+     * centre says nothing, loses 2002 all the same: one person per PIN. */
+    g_assert_true(g_file_set_contents(file, "{\"probationers\": ["
+        "{\"case_number\": \"LHR-1\", \"name_en\": \"One\", \"office\": \"Lahore\", \"status\": \"active\", \"adms_pin\": \"2002\"},"
+        "{\"case_number\": \"LHR-3\", \"name_en\": \"Three\", \"office\": \"Lahore\", \"status\": \"active\", \"adms_pin\": null}]}",
+        -1, NULL));
+    g_free(tu_receiver_run(spec, "roster", "load", file, NULL));
+    g_assert_cmpint(run_ctl(k->conf, "sync", "now", NULL, NULL), ==, 0);
+    g_autofree char *q1 = kiosk_pin(k, "LHR-1"), *q2 = kiosk_pin(k, "LHR-2"), *q3 = kiosk_pin(k, "LHR-3");
+    g_assert_cmpstr(q1, ==, "2002");
+    g_assert_null(q2);
+    g_assert_null(q3);
+    g_assert_cmpstr(tu_central_query(k->db, "SELECT group_concat(subject || '=' || detail, ' ') FROM (SELECT * FROM audit "
+                                            "WHERE actor = 'central' AND action = 'probationer.adms-pin' ORDER BY id)"),
+                    ==, "LHR-1=1001 LHR-3=3003 LHR-2=(none): the centre gives PIN 2002 to case LHR-1 "
+                        "LHR-1=2002 (replaces 1001) LHR-3=(none) (replaces 3333)");
+
+    /* Refused at the load, nothing stored: not a PIN; a PIN another person of the office has. */
+    g_autofree char *bad = roster_load_refused(spec, "{\"probationers\": [{\"case_number\": \"LHR-2\", \"name_en\": "
+                                                     "\"Two\", \"office\": \"Lahore\", \"status\": \"active\", \"adms_pin\": \"20 02\"}]}");
+    g_assert_nonnull(strstr(bad, "(case LHR-2): \"adms_pin\" \"20 02\" is not a PIN an ADMS server knows someone by"));
+    g_autofree char *twice = roster_load_refused(spec, "{\"probationers\": [{\"case_number\": \"LHR-2\", \"name_en\": "
+                                                       "\"Two\", \"office\": \"Lahore\", \"status\": \"active\", \"adms_pin\": \"2002\"}]}");
+    g_assert_nonnull(strstr(twice, "the ADMS PIN 2002 is already case LHR-1's at office \"Lahore\""));
+    g_assert_cmpstr(tu_central_query(spec, "SELECT count(*) FROM adms_pins WHERE case_number = 'LHR-2'"), ==, "0");
+    kiosk_free(k);
+    tu_receiver_kill(r);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -788,6 +867,8 @@ int main(int argc, char **argv)
         g_test_add_data_func(h, engines[e], test_enrollments_up);
         g_autofree char *i = g_strdup_printf("/sync/%s/a-kiosk-changes-only-what-the-centre-allows", engines[e]);
         g_test_add_data_func(i, engines[e], test_enrollment_authority);
+        g_autofree char *j = g_strdup_printf("/sync/%s/adms-pins-from-the-centre-win", engines[e]);
+        g_test_add_data_func(j, engines[e], test_adms_pins);
     }
     g_test_add_func("/sync/wrong-certificate-and-plain-http-refused", test_wrong_certificate);
     g_test_add_func("/sync/clock-skew", test_clock_skew);
