@@ -143,12 +143,15 @@ static void test_contract(void)
 
     /* The centre's roster: 250 people (two pages), fingers, schedules, messages for one and all. */
     g_autoptr(GString) json = g_string_new("{\"probationers\": [");
-    for (int i = 0; i < 250; i++)
+    for (int i = 0; i < 250; i++) {
+        /* ADMS PINs: digits, letters and digits, and one removed (null). */
+        g_autofree char *pin = i == 4 ? g_strdup("null") : g_strdup_printf(i % 2 ? "\"%d\"" : "\"P%d\"", 1000 + i);
         g_string_append_printf(json, "{\"case_number\": \"LHR-%d\", \"name_en\": \"Person %d\", \"name_ur\": \"شخص %d\", "
-                               "\"cnic\": %s, \"office\": \"Lahore\", \"status\": \"%s\", "
+                               "\"cnic\": %s, \"office\": \"Lahore\", \"status\": \"%s\", \"adms_pin\": %s, "
                                "\"schedule\": {\"rule\": \"weekly:mon,thu\", \"starts\": \"2026-01-05\", "
                                "\"ends\": null, \"due_by\": \"12:00\"}},",
-                               i, i, i, i == 1 ? "\"3520212345671\"" : "null", i == 2 ? "inactive" : "active");
+                               i, i, i, i == 1 ? "\"3520212345671\"" : "null", i == 2 ? "inactive" : "active", pin);
+    }
     g_autofree char *print = NULL;
     {
         Scanner *scanner = tu_scanner_new(NULL, NULL);
@@ -193,6 +196,8 @@ static void test_contract(void)
     g_assert_no_error(error);
     /* 251 people, less LHR-2: inactive at the centre, and never known here. */
     g_assert_cmpstr(tu_central_query(db, "SELECT count(*) FROM probationers"), ==, "250");
+    g_assert_cmpstr(tu_central_query(db, "SELECT count(adms_pin) FROM probationers"), ==, "248");
+    g_assert_cmpstr(tu_central_query(db, "SELECT adms_pin FROM probationers WHERE case_number = 'LHR-7'"), ==, "1007");
 
     /* Check-ins of every kind, a finger enrolled here for someone new, a deactivation. */
     StoreProbationer known = {0};
