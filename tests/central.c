@@ -12,6 +12,8 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+
 #include "app/store.h"
 
 #include "tests/helpers.h"
@@ -174,6 +176,26 @@ char *tu_central_query(const char *spec, const char *sql)
     return run(argv, FALSE, NULL);
 }
 
+char *tu_central_person(const char *spec, const char *case_number, const char *member)
+{
+    g_autofree char *json = tu_receiver_run(spec, "roster", "show", case_number, NULL);
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_assert_true(json_parser_load_from_data(parser, json, -1, NULL));
+    JsonObject *page = json_node_get_object(json_parser_get_root(parser));
+    JsonObject *person = json_array_get_object_element(json_object_get_array_member(page, "probationers"), 0);
+    if (!g_str_has_prefix(member, "finger:")) {
+        JsonNode *n = json_object_get_member(person, member);
+        return n && !JSON_NODE_HOLDS_NULL(n) ? g_strdup(json_node_get_string(n)) : NULL;
+    }
+    JsonArray *fingers = json_object_get_array_member(person, "fingers");
+    for (guint i = 0; i < json_array_get_length(fingers); i++) {
+        JsonObject *f = json_array_get_object_element(fingers, i);
+        if (g_strcmp0(json_object_get_string_member(f, "finger"), member + strlen("finger:")) == 0)
+            return g_strdup(json_object_get_string_member(f, "template"));
+    }
+    return NULL;
+}
+
 /* ---- PostgreSQL ---- */
 
 static char *pg_dir, *pg_bin, *pg_user, *pg_conninfo;
@@ -256,6 +278,10 @@ const char *tu_postgres(char **why)
         return tu_postgres(why);
     }
     pg_conninfo = g_strdup_printf("host=127.0.0.1 port=%d user=haazri dbname=postgres", port);
+    /* The centre's key (receiver/db.h): with PostgreSQL it would be /var/lib/haazri-receiver's; the
+     * receivers this process starts share one in the test's folder. */
+    g_autofree char *key = g_build_filename(tu_tmpdir(), "centre-pg-store.key", NULL);
+    g_setenv("HAAZRI_RECEIVER_KEY", key, TRUE);
     return pg_conninfo;
 }
 

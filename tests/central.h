@@ -32,6 +32,10 @@ char *tu_receiver_add_device(const char *spec, const char *device, const char *o
 char *tu_receiver_run(const char *spec, ...) G_GNUC_NULL_TERMINATED;
 /* One SQL query against the receiver's storage (sqlite3 or psql), its output trimmed. */
 char *tu_central_query(const char *spec, const char *sql);
+/* What the centre holds about one person, read as an operator does (`haazri-receiver roster show`:
+ * names and templates are sealed in the database): a member ("name_en", "name_ur", "cnic",
+ * "office", "status") or, as "finger:right-index", that finger's template (base64); NULL if absent. */
+char *tu_central_person(const char *spec, const char *case_number, const char *member);
 /* A throwaway PostgreSQL cluster, started once per process (as `nobody` when run as root);
  * NULL with the reason in *why when that is impossible here. */
 const char *tu_postgres(char **why);
