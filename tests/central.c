@@ -285,6 +285,23 @@ const char *tu_postgres(char **why)
     return pg_conninfo;
 }
 
+char *tu_postgres_dump(const char *conninfo)
+{
+    g_assert_nonnull(pg_bin);
+    g_autofree char *exe = g_build_filename(pg_bin, "pg_dump", NULL);
+    char *argv[] = {exe, "-d", (char *)conninfo, NULL};
+    return run(argv, FALSE, NULL);
+}
+
+const char *tu_postgres_data_dir(void)
+{
+    static char *data;
+    g_assert_nonnull(pg_dir);
+    if (!data)
+        data = g_build_filename(pg_dir, "data", NULL);
+    return data;
+}
+
 char *tu_postgres_new_db(const char *name)
 {
     g_assert_nonnull(pg_conninfo);

@@ -39,6 +39,9 @@ char *tu_central_person(const char *spec, const char *case_number, const char *m
 /* A throwaway PostgreSQL cluster, started once per process (as `nobody` when run as root);
  * NULL with the reason in *why when that is impossible here. */
 const char *tu_postgres(char **why);
+/* pg_dump of a database on that cluster (what a backup of it holds), and the cluster's data folder. */
+char *tu_postgres_dump(const char *conninfo);
+const char *tu_postgres_data_dir(void);
 /* A fresh database on that cluster: its conninfo. */
 char *tu_postgres_new_db(const char *name);
 /* Edits the kiosk's audit row `id` behind the triggers' back and recomputes the chain from there, as
