@@ -176,6 +176,26 @@ char *tu_central_query(const char *spec, const char *sql)
     return run(argv, FALSE, NULL);
 }
 
+/* The centre's key for every receiver this process starts (receiver/db.h: with PostgreSQL the
+ * default is /var/lib/haazri-receiver's). Set before main, while the process has one thread. */
+static char *centre_key;
+
+static void remove_centre_key(void)
+{
+    g_autofree char *next = g_strconcat(centre_key, ".new", NULL);
+    unlink(centre_key);
+    unlink(next);
+}
+
+__attribute__((constructor)) static void set_centre_key(void)
+{
+    if (g_getenv("HAAZRI_RECEIVER_KEY"))
+        return;
+    centre_key = g_strdup_printf("%s/haazri-centre-%d.key", g_get_tmp_dir(), (int)getpid());
+    g_setenv("HAAZRI_RECEIVER_KEY", centre_key, TRUE);
+    atexit(remove_centre_key);
+}
+
 char *tu_central_person(const char *spec, const char *case_number, const char *member)
 {
     g_autofree char *json = tu_receiver_run(spec, "roster", "show", case_number, NULL);
@@ -278,10 +298,6 @@ const char *tu_postgres(char **why)
         return tu_postgres(why);
     }
     pg_conninfo = g_strdup_printf("host=127.0.0.1 port=%d user=haazri dbname=postgres", port);
-    /* The centre's key (receiver/db.h): with PostgreSQL it would be /var/lib/haazri-receiver's; the
-     * receivers this process starts share one in the test's folder. */
-    g_autofree char *key = g_build_filename(tu_tmpdir(), "centre-pg-store.key", NULL);
-    g_setenv("HAAZRI_RECEIVER_KEY", key, TRUE);
     return pg_conninfo;
 }
 

@@ -1,5 +1,7 @@
 /* central — the far end of sync for tests: the real receiver (build/haazri-receiver) on 127.0.0.1
- * with a CA and server certificate made here by openssl, and a throwaway PostgreSQL cluster. */
+ * with a CA and server certificate made here by openssl, and a throwaway PostgreSQL cluster. Every
+ * receiver a test process starts seals with one key, $HAAZRI_RECEIVER_KEY, set (to a file in /tmp,
+ * removed at exit) before main unless already set. */
 #pragma once
 
 #include <glib.h>

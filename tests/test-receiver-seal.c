@@ -21,7 +21,6 @@ static GBytes *print; /* a real libfprint template, scanned from FVC images */
 static char *new_spec(const char *engine, const char *name)
 {
     if (strcmp(engine, "sqlite") == 0) {
-        /* A folder of its own: the centre's key is made beside the file. */
         g_autofree char *dir = g_build_filename(tu_tmpdir(), name, NULL);
         g_assert_cmpint(g_mkdir_with_parents(dir, 0700), ==, 0);
         return g_build_filename(dir, "receiver.db", NULL);
@@ -34,12 +33,11 @@ static char *new_spec(const char *engine, const char *name)
     return tu_postgres_new_db(name);
 }
 
-static char *key_path(const char *spec)
+/* The key every receiver of this process uses (tests/central.h). */
+static char *key_path(void)
 {
-    if (g_getenv("HAAZRI_RECEIVER_KEY"))
-        return g_strdup(g_getenv("HAAZRI_RECEIVER_KEY"));
-    g_autofree char *dir = g_path_get_dirname(spec);
-    return g_build_filename(dir, "store.key", NULL);
+    g_assert_nonnull(g_getenv("HAAZRI_RECEIVER_KEY"));
+    return g_strdup(g_getenv("HAAZRI_RECEIVER_KEY"));
 }
 
 static GBytes *photo(void)
@@ -173,7 +171,7 @@ static void test_copy_reveals_nothing(gconstpointer engine)
     assert_copy_reveals_nothing(engine, spec, TRUE);
     assert_reads_back(spec);
     tu_receiver_kill(r);
-    g_autofree char *key = key_path(spec);
+    g_autofree char *key = key_path();
     struct stat st;
     g_assert_cmpint(g_stat(key, &st), ==, 0);
     g_assert_cmpint(st.st_mode & 0777, ==, 0600);
@@ -199,14 +197,14 @@ static void test_wrong_key_refused(void)
 {
     g_autofree char *spec = new_spec("sqlite", "centre_wrongkey");
     load_person(spec);
-    g_autofree char *key = key_path(spec);
+    g_autofree char *key = key_path();
     g_autofree char *saved = NULL;
     gsize len = 0;
     g_assert_true(g_file_get_contents(key, &saved, &len, NULL));
     g_assert_cmpint(g_unlink(key), ==, 0);
     g_autofree char *err = receiver_fails(spec, "roster", "show", "LHR-77");
     g_assert_nonnull(strstr(err, "is not the key this database's names and fingerprints were sealed with"));
-    g_assert_true(g_file_set_contents(key, saved, (gssize)len, NULL));
+    g_assert_true(g_file_set_contents_full(key, saved, (gssize)len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL));
     assert_reads_back(spec);
 }
 
@@ -253,7 +251,7 @@ static void test_rotate(gconstpointer engine)
     if (!spec)
         return;
     load_person(spec);
-    g_autofree char *key = key_path(spec);
+    g_autofree char *key = key_path();
     g_autofree char *old = NULL;
     gsize len = 0;
     g_assert_true(g_file_get_contents(key, &old, &len, NULL));
@@ -265,10 +263,10 @@ static void test_rotate(gconstpointer engine)
     assert_reads_back(spec);
     assert_copy_reveals_nothing(engine, spec, FALSE);
     /* The old key (a backup's) opens nothing any more. */
-    g_assert_true(g_file_set_contents(key, old, (gssize)len, NULL));
+    g_assert_true(g_file_set_contents_full(key, old, (gssize)len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL));
     g_autofree char *err = receiver_fails(spec, "roster", "show", "LHR-77");
     g_assert_nonnull(strstr(err, "is not the key this database's names and fingerprints were sealed with"));
-    g_assert_true(g_file_set_contents(key, now, 32, NULL));
+    g_assert_true(g_file_set_contents_full(key, now, 32, G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL));
     assert_reads_back(spec);
 }
 

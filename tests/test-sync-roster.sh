@@ -39,6 +39,9 @@ cat > "$T/roster.json" <<JSON
                "text_en": "Bring your court order next time.", "text_ur": null}]}
 JSON
 "$R" roster load "$T/roster.json" --db "$RDB" > "$T/load.out" || fail "roster load refused a good roster"
+# Sealed at the centre too (docs/security.md section 7), with its own key made beside the database.
+[ "$(stat -c %a "$T/store.key")" = 600 ] || fail "the centre's store.key is not 0600 beside its database"
+if grep -q "Imran Siddiqui" "$RDB" "$RDB-wal" 2>/dev/null; then fail "a name is in the clear in the centre's database"; fi
 grep -q "loaded 2 probationers (1 fingers) and 1 messages" "$T/load.out" || { cat "$T/load.out"; fail "load summary"; }
 
 say "a roster with a broken template is refused whole, naming the case and the finger"
@@ -138,8 +141,14 @@ say "kiosk C, as a replacement, needs no other kiosk's key (docs/security.md): n
 [ "$(stat -c %a "$T/c/store.key")" = 600 ] && [ "$(stat -c %s "$T/c/store.key")" = 32 ] \
     || fail "kiosk C's store.key is not its own 32-byte 0600 file"
 if cmp -s "$T/b/store.key" "$T/c/store.key"; then fail "kiosk C has kiosk B's key"; fi
-"$BUILD/haazri-ctl" sync now --config "$T/c.conf" > /dev/null 2>&1 || fail "kiosk C's first sync"
-"$BUILD/haazri-ctl" show LHR-301 --config "$T/c.conf" > "$T/c-show.out" 2>&1 || { cat "$T/c-show.out"; fail "show at C"; }
+cat > "$T/second.json" <<JSON
+{"probationers": [{"case_number": "LHR-302", "name_en": "Imran Siddiqui", "name_ur": "عمران صدیقی",
+  "office": "Lahore", "status": "active",
+  "fingers": [{"finger": "right-index", "driver": "virtual_image", "template": "$template"}]}]}
+JSON
+"$R" roster load "$T/second.json" --db "$RDB" > /dev/null || fail "loading LHR-302"
+"$BUILD/haazri-ctl" sync now --config "$T/c.conf" > /dev/null 2>&1 || fail "kiosk C's sync"
+"$BUILD/haazri-ctl" show LHR-302 --config "$T/c.conf" > "$T/c-show.out" 2>&1 || { cat "$T/c-show.out"; fail "show at C"; }
 grep -q "^urdu:    عمران صدیقی$" "$T/c-show.out" && grep -q "^fingers: 1$" "$T/c-show.out" \
     || { cat "$T/c-show.out"; fail "the replacement kiosk did not get the name and finger from the centre"; }
 
