@@ -95,6 +95,61 @@ Seal *seal_load_or_create(const char *path, GError **error)
     return g_steal_pointer(&s);
 }
 
+/* ---- sealing one value ---- */
+
+/* Into `out` (HEADER_LEN + len + TAG_LEN bytes). */
+static void seal_into(const Seal *s, const void *plain, gsize len, gboolean text, const char *column,
+                      unsigned char *out)
+{
+    memcpy(out, MAGIC, MAGIC_LEN);
+    out[MAGIC_LEN] = text ? 't' : 'b';
+    randombytes_buf(out + MAGIC_LEN + 1, NONCE_LEN);
+    crypto_aead_xchacha20poly1305_ietf_encrypt(out + HEADER_LEN, NULL, plain, len, (const unsigned char *)column,
+                                               strlen(column), NULL, out + MAGIC_LEN + 1, s->key);
+}
+
+/* Into `out` (len - HEADER_LEN - TAG_LEN bytes); FALSE when it does not open. */
+static gboolean open_into(const Seal *s, const unsigned char *in, gsize len, const char *column, unsigned char *out)
+{
+    return crypto_aead_xchacha20poly1305_ietf_decrypt(out, NULL, NULL, in + HEADER_LEN, len - HEADER_LEN,
+                                                      (const unsigned char *)column, strlen(column),
+                                                      in + MAGIC_LEN + 1, s->key) == 0;
+}
+
+gboolean seal_is_sealed(const void *data, gsize len)
+{
+    return data && len >= HEADER_LEN + TAG_LEN && memcmp(data, MAGIC, MAGIC_LEN) == 0;
+}
+
+GBytes *seal_value(const Seal *s, const void *plain, gsize len, gboolean text, const char *column)
+{
+    unsigned char *out = g_malloc(HEADER_LEN + len + TAG_LEN);
+    seal_into(s, plain, len, text, column, out);
+    return g_bytes_new_take(out, HEADER_LEN + len + TAG_LEN);
+}
+
+GBytes *seal_open_value(const Seal *s, const void *sealed, gsize len, const char *column, gboolean *text,
+                        GError **error)
+{
+    if (!seal_is_sealed(sealed, len)) {
+        g_set_error(error, SEAL_ERROR, 1, "the %s held is not sealed (the database was changed behind its "
+                    "program's back)", column);
+        return NULL;
+    }
+    gsize out_len = len - HEADER_LEN - TAG_LEN;
+    unsigned char *out = g_malloc(out_len + 1);
+    if (!open_into(s, sealed, len, column, out)) {
+        g_free(out);
+        g_set_error(error, SEAL_ERROR, 1, "a sealed %s does not open with this key (store.key): the key or the "
+                    "database was changed or mixed up", column);
+        return NULL;
+    }
+    out[out_len] = 0; /* a text reads as a C string */
+    if (text)
+        *text = ((const unsigned char *)sealed)[MAGIC_LEN] == 't';
+    return g_bytes_new_take(out, out_len);
+}
+
 /* ---- the SQL functions ---- */
 
 static void do_seal(sqlite3_context *ctx, const Seal *s, sqlite3_value *v, const char *column)
@@ -112,18 +167,13 @@ static void do_seal(sqlite3_context *ctx, const Seal *s, sqlite3_value *v, const
         sqlite3_result_error_nomem(ctx);
         return;
     }
-    memcpy(out, MAGIC, MAGIC_LEN);
-    out[MAGIC_LEN] = type == SQLITE_BLOB ? 'b' : 't';
-    randombytes_buf(out + MAGIC_LEN + 1, NONCE_LEN);
-    crypto_aead_xchacha20poly1305_ietf_encrypt(out + HEADER_LEN, NULL, plain, len, (const unsigned char *)column,
-                                               strlen(column), NULL, out + MAGIC_LEN + 1, s->key);
+    seal_into(s, plain, len, type != SQLITE_BLOB, column, out);
     sqlite3_result_blob64(ctx, out, out_len, sqlite3_free);
 }
 
 static gboolean is_sealed(sqlite3_value *v)
 {
-    return sqlite3_value_type(v) == SQLITE_BLOB && sqlite3_value_bytes(v) >= (int)(HEADER_LEN + TAG_LEN) &&
-           memcmp(sqlite3_value_blob(v), MAGIC, MAGIC_LEN) == 0;
+    return sqlite3_value_type(v) == SQLITE_BLOB && seal_is_sealed(sqlite3_value_blob(v), (gsize)sqlite3_value_bytes(v));
 }
 
 static void do_unseal(sqlite3_context *ctx, const Seal *s, sqlite3_value *v, const char *column)
@@ -133,15 +183,13 @@ static void do_unseal(sqlite3_context *ctx, const Seal *s, sqlite3_value *v, con
         return;
     }
     const unsigned char *in = sqlite3_value_blob(v);
-    gsize len = (gsize)sqlite3_value_bytes(v) - HEADER_LEN - TAG_LEN;
+    gsize in_len = (gsize)sqlite3_value_bytes(v), len = in_len - HEADER_LEN - TAG_LEN;
     unsigned char *out = sqlite3_malloc64(len + 1);
     if (!out) {
         sqlite3_result_error_nomem(ctx);
         return;
     }
-    if (crypto_aead_xchacha20poly1305_ietf_decrypt(out, NULL, NULL, in + HEADER_LEN, len + TAG_LEN,
-                                                   (const unsigned char *)column, strlen(column),
-                                                   in + MAGIC_LEN + 1, s->key) != 0) {
+    if (!open_into(s, in, in_len, column, out)) {
         sqlite3_free(out);
         g_autofree char *msg = g_strdup_printf("a sealed %s does not open with this kiosk's key (store.key): "
                                                "the key or the database was changed or mixed up", column);

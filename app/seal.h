@@ -1,4 +1,5 @@
-/* seal — probationers' names, CNIC and fingerprint templates encrypted at rest in haazri.db.
+/* seal — probationers' names, CNIC, fingerprint templates and photos encrypted at rest, in the
+ * kiosk's haazri.db and (through seal_value/seal_open_value) the centre's database (receiver/db.h).
  *
  * libsodium's XChaCha20-Poly1305 (AEAD) with a 256-bit key kept in its own file beside the database,
  * <data_dir>/store.key (mode 0600, the service user's), never in the database or its backups: a copy
@@ -27,3 +28,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(Seal, seal_free)
 /* seal(value, column) and unseal(value, column) on `db`, with `seal` (borrowed: it must outlive db's
  * use of them); with `next` also reseal(value, column): opened with `seal`, sealed with `next`. */
 gboolean seal_register(Seal *seal, Seal *next, sqlite3 *db, GError **error);
+
+/* The same sealing for values kept outside SQLite's functions (the centre's database, whose
+ * engines only pass text: receiver/db.h stores these bytes base64-encoded). `text` says which type
+ * byte to write, and is read back from it. */
+GBytes *seal_value(const Seal *seal, const void *plain, gsize len, gboolean text, const char *column);
+/* NULL with a sentence naming the column when `sealed` is not sealed or does not open with `seal`. */
+GBytes *seal_open_value(const Seal *seal, const void *sealed, gsize len, const char *column, gboolean *text,
+                        GError **error);
+/* TRUE when `data` has the form of a sealed value (whether or not it opens). */
+gboolean seal_is_sealed(const void *data, gsize len);

@@ -11,6 +11,7 @@ static const char *const RESEAL_SQL =
     "  name_ur = reseal(name_ur, 'name_ur');"
     "UPDATE fingers SET print = reseal(print, 'print');"
     "UPDATE officer_fingers SET print = reseal(print, 'officer_print');"
+    "UPDATE photos SET png = reseal(png, 'photo');"
     "UPDATE sync_meta SET value = reseal(value, 'key_check') WHERE key = 'key_check';";
 
 gboolean store_rotate_key(Store *s, const char *actor, guint *rows, GError **error)

@@ -242,7 +242,7 @@ static gboolean apply_person(Store *s, const StoreRosterPerson *p, const char *k
         stats->schedules++;
     }
     /* The photo the centre holds (checked by the protocol where it arrived). */
-    if (p->has_photo && !(p->photo ? run(s, NULL, "INSERT OR REPLACE INTO photos (probationer_id, png) VALUES (?, ?)",
+    if (p->has_photo && !(p->photo ? run(s, NULL, "INSERT OR REPLACE INTO photos (probationer_id, png) VALUES (?, seal(?, 'photo'))",
                                          "ib", id, p->photo)
                                    : run(s, NULL, "DELETE FROM photos WHERE probationer_id = ?", "i", id)))
         return store_fail(s, error, "store a photo from the roster");

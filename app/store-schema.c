@@ -167,6 +167,8 @@ static const char *const migrations[] = {
     "ALTER TABLE probationers ADD COLUMN adms_pin TEXT"
     "  CHECK (adms_pin IS NULL OR (length(adms_pin) BETWEEN 1 AND 24 AND adms_pin NOT GLOB '*[^0-9A-Za-z]*'));"
     "CREATE UNIQUE INDEX probationers_by_adms_pin ON probationers (adms_pin) WHERE adms_pin IS NOT NULL;",
+    /* 9: photos sealed like names and templates (app/seal.h): a face is personal data too. */
+    "UPDATE photos SET png = seal(png, 'photo');",
 };
 
 int store_schema_latest(void)

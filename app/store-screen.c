@@ -119,14 +119,15 @@ gboolean store_set_photo(Store *s, gint64 probationer_id, GBytes *png, GError **
     if (!png)
         return exec_one(s, "DELETE FROM photos WHERE probationer_id = ?1", "remove the photo", error,
                         bind_args, &a);
-    return exec_one(s, "INSERT OR REPLACE INTO photos (probationer_id, png) VALUES (?1, ?2)",
+    /* Sealed like names and templates (app/seal.h, migration 9). */
+    return exec_one(s, "INSERT OR REPLACE INTO photos (probationer_id, png) VALUES (?1, seal(?2, 'photo'))",
                     "save the photo", error, bind_args, &a);
 }
 
 GBytes *store_get_photo(Store *s, gint64 probationer_id, GError **error)
 {
     GBytes *png = NULL;
-    read_one(s, "SELECT png FROM photos WHERE probationer_id = ?", probationer_id, NULL, &png,
+    read_one(s, "SELECT unseal(png, 'photo') FROM photos WHERE probationer_id = ?", probationer_id, NULL, &png,
              "read the photo", error);
     return png;
 }

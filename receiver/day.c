@@ -107,8 +107,11 @@ static gboolean add_people(RxDb *db, const char *date, GDateTime *now, GHashTabl
             continue;
         RxDayPerson *d = g_new0(RxDayPerson, 1);
         d->case_number = g_strdup(RX_CELL(rows, r, 1));
-        d->name_en = g_strdup(RX_CELL(rows, r, 2));
-        d->name_ur = g_strdup(RX_CELL(rows, r, 3));
+        if (!rx_db_unseal_text(db, "name_en", RX_CELL(rows, r, 2), &d->name_en, error) ||
+            !rx_db_unseal_text(db, "name_ur", RX_CELL(rows, r, 3), &d->name_ur, error)) {
+            person_free(d);
+            return FALSE;
+        }
         d->at = came ? g_strndup(came + 11, 5) : NULL;
         if (!due)
             d->status = RX_DAY_UNSCHEDULED;
@@ -174,8 +177,11 @@ static gboolean add_flags(RxDb *db, const char *date, GHashTable *by_name, GPtrA
     for (guint r = 0; r < rows->len; r++) {
         RxDayPerson *f = g_new0(RxDayPerson, 1);
         f->case_number = g_strdup(RX_CELL(rows, r, 1));
-        f->name_en = g_strdup(RX_CELL(rows, r, 2));
-        f->name_ur = g_strdup(RX_CELL(rows, r, 3));
+        if (!rx_db_unseal_text(db, "name_en", RX_CELL(rows, r, 2), &f->name_en, error) ||
+            !rx_db_unseal_text(db, "name_ur", RX_CELL(rows, r, 3), &f->name_ur, error)) {
+            person_free(f);
+            return FALSE;
+        }
         f->question = g_strdup(RX_CELL(rows, r, 4));
         f->at = RX_CELL(rows, r, 5) ? g_strndup(RX_CELL(rows, r, 5) + 11, 5) : NULL;
         g_ptr_array_add(office_for(by_name, out, RX_CELL(rows, r, 0))->flags, f);

@@ -83,6 +83,8 @@ RxDb *rx_db_open_sqlite(const char *path, GError **error)
     sqlite3_busy_timeout(s->db, 30000);
     if (!sq_exec(&s->base, "PRAGMA journal_mode = WAL", NULL, 0, NULL, NULL, error) ||
         !sq_exec(&s->base, "PRAGMA synchronous = FULL", NULL, 0, NULL, NULL, error) ||
+        /* Freed space is zeroed: a value sealed in place, or a person removed, leaves no clear text. */
+        !sq_exec(&s->base, "PRAGMA secure_delete = ON", NULL, 0, NULL, NULL, error) ||
         !sq_exec(&s->base, "PRAGMA foreign_keys = ON", NULL, 0, NULL, NULL, error)) {
         sq_close(&s->base);
         return NULL;

@@ -99,6 +99,9 @@ static const char *const schema[] = {
     /* Who may read the centre's day page (receiver/web.h): Argon2id hashes. */
     "CREATE TABLE IF NOT EXISTS viewers (name TEXT PRIMARY KEY, pwhash TEXT NOT NULL, created_at TEXT NOT NULL)",
     /* Each kiosk's officer audit trail, as it was hash-chained there. */
+    /* What the receiver knows about its own database: key_check, a known value sealed with the
+     * centre's key (db-seal.c), so a wrong key is refused before anything is read. */
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS audit ("
     "  device_id TEXT NOT NULL REFERENCES devices(id),"
     "  id BIGINT NOT NULL,"
@@ -112,7 +115,7 @@ gboolean rx_db_is_pg_spec(const char *spec)
     return g_str_has_prefix(spec, "postgresql:") || g_str_has_prefix(spec, "postgres:") || strchr(spec, '=') != NULL;
 }
 
-RxDb *rx_db_open(const char *spec, GError **error)
+RxDb *rx_db_open(const char *spec, const char *key_path, GError **error)
 {
     g_autoptr(RxDb) db = rx_db_is_pg_spec(spec) ? rx_db_open_pg(spec, error) : rx_db_open_sqlite(spec, error);
     if (!db)
@@ -120,13 +123,18 @@ RxDb *rx_db_open(const char *spec, GError **error)
     for (gsize i = 0; i < G_N_ELEMENTS(schema); i++)
         if (!rx_db_exec(db, schema[i], NULL, 0, error))
             return NULL;
+    g_autofree char *default_key = key_path ? NULL : rx_db_default_key_path(spec);
+    if (!rx_db_load_key(db, key_path ? key_path : default_key, error))
+        return NULL;
     return g_steal_pointer(&db);
 }
 
 void rx_db_close(RxDb *db)
 {
-    if (db)
-        db->engine->close(db);
+    if (!db)
+        return;
+    seal_free(db->seal);
+    db->engine->close(db);
 }
 
 gboolean rx_db_exec(RxDb *db, const char *sql, const char *const *params, int n, GError **error)

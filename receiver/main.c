@@ -4,13 +4,16 @@
  *   haazri-receiver serve [--db SPEC] [--listen ADDR:PORT] --cert PEM --key PEM
  *   haazri-receiver device add ID --office NAME     prints a one-time provisioning token
  *   haazri-receiver device revoke ID | device list
- *   haazri-receiver roster load FILE.json
+ *   haazri-receiver roster load FILE.json | roster show CASE
+ *   haazri-receiver key rotate                      re-seals names, templates, photos under a new key
  *   haazri-receiver photo CASE FILE.jpg|FILE.png | photo CASE --remove
  *   haazri-receiver viewer add NAME (password on standard input) | viewer remove NAME | viewer list
  *   haazri-receiver export [--office NAME] [--date YYYY-MM-DD] [--format csv|json]
  *   haazri-receiver export --audit [--device ID] [--format csv|json]
  * SPEC is an SQLite file (default /var/lib/haazri-receiver/receiver.db, or $HAAZRI_RECEIVER_DB) or
- * a PostgreSQL connection string ("postgresql://..." or "host=... dbname=..."). */
+ * a PostgreSQL connection string ("postgresql://..." or "host=... dbname=..."). Names, CNIC,
+ * templates and photos in it are sealed with the centre's key, --store-key FILE (default: store.key
+ * beside an SQLite file, /var/lib/haazri-receiver/store.key with PostgreSQL, or $HAAZRI_RECEIVER_KEY). */
 #include <stdio.h>
 #include <string.h>
 
@@ -21,10 +24,12 @@
 #include "receiver/web.h"
 #include "sync/json-bounded.h"
 
-static char *db_spec;
+static char *db_spec, *store_key;
 
 static const GOptionEntry db_entries[] = {
     {"db", 0, 0, G_OPTION_ARG_STRING, &db_spec, "SQLite file or PostgreSQL connection string", "SPEC"},
+    {"store-key", 0, 0, G_OPTION_ARG_FILENAME, &store_key, "the key names, templates and photos are sealed with "
+     "(default: store.key beside an SQLite file; /var/lib/haazri-receiver/store.key with PostgreSQL)", "FILE"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };
 
@@ -44,13 +49,15 @@ static gboolean parse(const char *cmd, const char *summary, const GOptionEntry *
     if (!db_spec)
         db_spec = g_strdup(g_getenv("HAAZRI_RECEIVER_DB") ? g_getenv("HAAZRI_RECEIVER_DB")
                                                           : "/var/lib/haazri-receiver/receiver.db");
+    if (!store_key)
+        store_key = rx_db_default_key_path(db_spec);
     return TRUE;
 }
 
 static RxDb *open_db(void)
 {
     g_autoptr(GError) error = NULL;
-    RxDb *db = rx_db_open(db_spec, &error);
+    RxDb *db = rx_db_open(db_spec, store_key, &error);
     if (!db)
         fprintf(stderr, "haazri-receiver: %s\n", error->message);
     return db;
@@ -96,6 +103,7 @@ static int cmd_serve(int argc, char **argv)
     }
     o.max_buffered = (gsize)buffered_mb << 20;
     o.db_spec = db_spec;
+    o.store_key = store_key;
     if (listen)
         o.listen = listen;
     o.cert_file = cert;
@@ -190,14 +198,36 @@ static int cmd_device(int argc, char **argv)
     return 0;
 }
 
+/* One person as the centre holds them, unsealed, in the loading file's shape: the database itself
+ * shows no name or template any more, so this is how an operator looks. */
+static int roster_show(const char *case_number)
+{
+    g_autoptr(RxDb) db = open_db();
+    if (!db)
+        return 1;
+    g_autoptr(GError) error = NULL;
+    StoreRosterPerson *p = rx_roster_person(db, case_number, &error);
+    if (!p) {
+        fprintf(stderr, "haazri-receiver roster show: %s\n", error ? error->message : "no such case at the centre");
+        return 1;
+    }
+    g_autoptr(StoreRoster) one = store_roster_new();
+    g_ptr_array_add(one->people, p);
+    g_autofree char *json = protocol_build_roster(one);
+    printf("%s\n", json);
+    return 0;
+}
+
 static int cmd_roster(int argc, char **argv)
 {
-    if (!parse("roster", "load FILE.json — publish probationers, fingers, schedules and messages to the kiosks",
-               NULL, &argc, &argv))
+    if (!parse("roster", "load FILE.json | show CASE — publish probationers, fingers, schedules and messages to "
+               "the kiosks, or show one person as the centre holds them", NULL, &argc, &argv))
         return 2;
+    if (argc == 3 && strcmp(argv[1], "show") == 0)
+        return roster_show(argv[2]);
     if (argc != 3 || strcmp(argv[1], "load") != 0) {
         fprintf(stderr, "haazri-receiver roster: expected: load FILE.json (\"-\" reads standard input; "
-                        "the format is in docs/sync.md)\n");
+                        "the format is in docs/sync.md) | show CASE\n");
         return 2;
     }
     g_autofree char *json = NULL;
@@ -345,6 +375,30 @@ static int cmd_export(int argc, char **argv)
     return 0;
 }
 
+/* The centre's key: everything sealed re-sealed under a new one, in one transaction. */
+static int cmd_key(int argc, char **argv)
+{
+    if (!parse("key", "rotate — re-seal names, CNIC, templates and photos under a new key (stop the server "
+               "first: it holds the old key)", NULL, &argc, &argv))
+        return 2;
+    if (argc != 2 || strcmp(argv[1], "rotate") != 0) {
+        fprintf(stderr, "haazri-receiver key: expected: rotate\n");
+        return 2;
+    }
+    g_autoptr(RxDb) db = open_db();
+    if (!db)
+        return 1;
+    g_autoptr(GError) error = NULL;
+    guint values = 0;
+    if (!rx_db_rotate_key(db, store_key, &values, &error)) {
+        fprintf(stderr, "haazri-receiver key rotate: %s\n", error->message);
+        return 1;
+    }
+    printf("%u values re-sealed under a new key in %s; back it up (apart from the database), then start the "
+           "server again\n", values, store_key);
+    return 0;
+}
+
 typedef struct {
     const char *name;
     int (*run)(int argc, char **argv);
@@ -358,6 +412,7 @@ static const Command commands[] = {
     {"photo", cmd_photo, "set (or --remove) a probationer's photo for the kiosks"},
     {"viewer", cmd_viewer, "accounts for the centre's day page: add NAME (password on stdin), remove, list"},
     {"export", cmd_export, "attendance by office and date (or the kiosks' audit trails) as CSV or JSON"},
+    {"key", cmd_key, "rotate: re-seal names, templates and photos under a new key"},
 };
 
 int main(int argc, char **argv)
@@ -380,6 +435,7 @@ int main(int argc, char **argv)
         if (strcmp(argv[1], commands[i].name) == 0) {
             int rc = commands[i].run(argc - 1, argv + 1);
             g_free(db_spec);
+            g_free(store_key);
             return rc;
         }
     fprintf(stderr, "haazri-receiver: unknown command \"%s\" (see --help)\n", argv[1]);

@@ -69,6 +69,8 @@ GHashTable *rx_answers_by_checkin(RxDb *db, const char *office, const char *date
 gboolean rx_roster_load(RxDb *db, const StoreRoster *load, GError **error);
 /* What changed for `office` after version `since`: at most `limit` people and messages, oldest
  * first, each person whole (fingers, schedule); cursor = the last version in the page. */
+/* One person as the centre holds them (unsealed), whole; NULL without `error` when there is none. */
+StoreRosterPerson *rx_roster_person(RxDb *db, const char *case_number, GError **error);
 StoreRoster *rx_roster_changes(RxDb *db, const char *office, gint64 since, guint limit, GError **error);
 /* Stores a kiosk's audit rows (each once, by device and id). A row that doesn't continue the
  * trail the centre holds, or differs from one received before, fails with RX_ERROR_CONFLICT. */
@@ -84,6 +86,7 @@ gboolean rx_ingest_enrollments(RxDb *db, const char *device_id, const char *offi
 /* ---- server.c ---- */
 typedef struct {
     const char *db_spec;
+    const char *store_key;     /* the centre's key file (receiver/db.h); NULL = the default */
     const char *listen;        /* "127.0.0.1:8443"; port 0 = any free port */
     const char *cert_file, *key_file; /* PEM; both NULL only with insecure_http */
     gboolean insecure_http;

@@ -20,18 +20,18 @@ static char *next_version(RxDb *db, GError **error)
     return rows && rows->len ? g_strdup(RX_CELL(rows, 0, 0)) : NULL;
 }
 
-/* Stores a finger (base64, as served); 1 when it was new or differed, 0 when the same, -1 on error. */
+/* Stores a finger, sealed (db-seal.c); 1 when stored, -1 on error. Callers compare with what is
+ * held first (a sealed value differs every time it is sealed, so SQL cannot tell "the same"). */
 static gint64 upsert_finger(RxDb *db, const char *case_number, const StoreRosterFinger *f, GError **error)
 {
     gsize len = 0;
     const guchar *data = g_bytes_get_data(f->print, &len);
-    g_autofree char *b64 = g_base64_encode(data, len);
-    const char *fp[] = {case_number, f->finger, f->driver, b64};
+    g_autofree char *sealed = rx_db_seal(db, "print", data, len, FALSE);
+    const char *fp[] = {case_number, f->finger, f->driver, sealed};
     return rx_db_change(db,
                         "INSERT INTO fingers (case_number, finger, driver, print_b64) VALUES ($1, $2, $3, $4) "
                         "ON CONFLICT (case_number, finger) DO UPDATE SET driver = excluded.driver, "
-                        "print_b64 = excluded.print_b64 "
-                        "WHERE fingers.print_b64 <> excluded.print_b64 OR fingers.driver <> excluded.driver",
+                        "print_b64 = excluded.print_b64",
                         fp, 4, error);
 }
 
@@ -40,7 +40,7 @@ static gboolean store_photo(RxDb *db, const char *case_number, GBytes *photo, GE
 {
     gsize len = 0;
     const guchar *data = photo ? g_bytes_get_data(photo, &len) : NULL;
-    g_autofree char *b64 = photo ? g_base64_encode(data, len) : NULL;
+    g_autofree char *b64 = photo ? rx_db_seal(db, "photo", data, len, FALSE) : NULL;
     g_autofree char *bytes = g_strdup_printf("%zu", len);
     g_autofree char *now = now_iso();
     const char *pp[] = {case_number, b64, bytes, now};
@@ -99,7 +99,9 @@ static gboolean load_person(RxDb *db, const StoreRosterPerson *p, GError **error
     if (!version)
         return FALSE;
     const StoreRosterSchedule *sc = p->schedule;
-    const char *params[] = {p->case_number, p->office, p->cnic, p->name_en, p->name_ur,
+    g_autofree char *cnic = rx_db_seal_text(db, "cnic", p->cnic), *name_en = rx_db_seal_text(db, "name_en", p->name_en),
+                    *name_ur = rx_db_seal_text(db, "name_ur", p->name_ur);
+    const char *params[] = {p->case_number, p->office, cnic, name_en, name_ur,
                             p->active ? "active" : "inactive", p->has_schedule ? "1" : "0",
                             sc ? sc->rule : NULL, sc ? sc->starts : NULL, sc ? sc->ends : NULL,
                             sc ? sc->due_by : NULL, version};
@@ -184,9 +186,12 @@ static StoreRosterPerson *read_person(RxDb *db, const char *case_number, GError 
     StoreRosterPerson *p = g_new0(StoreRosterPerson, 1);
     p->case_number = g_strdup(case_number);
     p->office = g_strdup(RX_CELL(rows, 0, 0));
-    p->cnic = g_strdup(RX_CELL(rows, 0, 1));
-    p->name_en = g_strdup(RX_CELL(rows, 0, 2));
-    p->name_ur = g_strdup(RX_CELL(rows, 0, 3));
+    if (!rx_db_unseal_text(db, "cnic", RX_CELL(rows, 0, 1), &p->cnic, error) ||
+        !rx_db_unseal_text(db, "name_en", RX_CELL(rows, 0, 2), &p->name_en, error) ||
+        !rx_db_unseal_text(db, "name_ur", RX_CELL(rows, 0, 3), &p->name_ur, error)) {
+        store_roster_person_free(p);
+        return NULL;
+    }
     p->active = g_strcmp0(RX_CELL(rows, 0, 4), "active") == 0;
     /* The whole state every time: applying it twice, or after a lost reply, changes nothing. */
     p->has_schedule = TRUE;
@@ -204,10 +209,9 @@ static StoreRosterPerson *read_person(RxDb *db, const char *case_number, GError 
         return NULL;
     }
     p->has_photo = photo->len == 1;
-    if (p->has_photo && RX_CELL(photo, 0, 0)) {
-        gsize len = 0;
-        guchar *raw = g_base64_decode(RX_CELL(photo, 0, 0), &len);
-        p->photo = g_bytes_new_take(raw, len);
+    if (p->has_photo && RX_CELL(photo, 0, 0) && !(p->photo = rx_db_unseal_bytes(db, "photo", RX_CELL(photo, 0, 0), error))) {
+        store_roster_person_free(p);
+        return NULL;
     }
     /* The PIN only when the centre has (or removed) one: a PIN set on a kiosk stays otherwise. */
     g_autoptr(GPtrArray) pin = rx_db_query(db, "SELECT pin FROM adms_pins WHERE case_number = $1", key, 1, error);
@@ -222,12 +226,18 @@ static StoreRosterPerson *read_person(RxDb *db, const char *case_number, GError 
         StoreRosterFinger *f = g_new0(StoreRosterFinger, 1);
         f->finger = g_strdup(RX_CELL(fingers, i, 0));
         f->driver = g_strdup(RX_CELL(fingers, i, 1));
-        gsize len = 0;
-        guchar *raw = g_base64_decode(RX_CELL(fingers, i, 2), &len);
-        f->print = g_bytes_new_take(raw, len);
         g_ptr_array_add(p->fingers, f);
+        if (!(f->print = rx_db_unseal_bytes(db, "print", RX_CELL(fingers, i, 2), error))) {
+            store_roster_person_free(p);
+            return NULL;
+        }
     }
     return p;
+}
+
+StoreRosterPerson *rx_roster_person(RxDb *db, const char *case_number, GError **error)
+{
+    return read_person(db, case_number, error);
 }
 
 StoreRoster *rx_roster_changes(RxDb *db, const char *office, gint64 since, guint limit, GError **error)
@@ -404,7 +414,9 @@ static gboolean ingest_person(RxDb *db, const char *device_id, const char *offic
     gboolean moved = known->len == 0;
     if (moved) {
         g_autofree char *version = next_version(db, error);
-        const char *params[] = {p->case_number, office, p->cnic, p->name_en, p->name_ur, status, version};
+        g_autofree char *cnic = rx_db_seal_text(db, "cnic", p->cnic), *name_en = rx_db_seal_text(db, "name_en", p->name_en),
+                        *name_ur = rx_db_seal_text(db, "name_ur", p->name_ur);
+        const char *params[] = {p->case_number, office, cnic, name_en, name_ur, status, version};
         if (!version || !rx_db_exec(db,
                                     "INSERT INTO probationers (case_number, office, cnic, name_en, name_ur, status, "
                                     "version) VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS BIGINT))",
@@ -429,10 +441,10 @@ static gboolean ingest_person(RxDb *db, const char *device_id, const char *offic
         if (!held)
             return FALSE;
         if (held->len) {
-            gsize len = 0;
-            const guchar *data = g_bytes_get_data(f->print, &len);
-            g_autofree char *b64 = g_base64_encode(data, len);
-            if (g_strcmp0(RX_CELL(held, 0, 0), b64) == 0 && g_strcmp0(RX_CELL(held, 0, 1), f->driver) == 0)
+            g_autoptr(GBytes) held_print = rx_db_unseal_bytes(db, "print", RX_CELL(held, 0, 0), error);
+            if (!held_print)
+                return FALSE;
+            if (g_bytes_equal(held_print, f->print) && g_strcmp0(RX_CELL(held, 0, 1), f->driver) == 0)
                 continue; /* the same again */
             g_autofree char *officer = authorising_officer(db, device_id, p->case_number, f->finger, now, error);
             if (!officer && error && *error)
@@ -445,11 +457,8 @@ static gboolean ingest_person(RxDb *db, const char *device_id, const char *offic
                 continue;
             }
         }
-        gint64 n = upsert_finger(db, p->case_number, f, error);
-        if (n < 0)
+        if (upsert_finger(db, p->case_number, f, error) < 0)
             return FALSE;
-        if (n == 0)
-            continue;
         const char *log[] = {p->case_number, f->finger, device_id, now};
         if (!rx_db_exec(db, "INSERT INTO kiosk_changes (case_number, what, device_id, received_at) VALUES ($1, $2, $3, $4)",
                         log, 4, error))

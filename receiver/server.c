@@ -115,7 +115,7 @@ static RxDb *take_db(Server *s, GError **error)
     g_mutex_unlock(&s->lock);
     if (!open_one)
         return g_async_queue_pop(s->pool);
-    db = rx_db_open(s->o->db_spec, error);
+    db = rx_db_open(s->o->db_spec, s->o->store_key, error);
     if (!db) {
         g_mutex_lock(&s->lock);
         s->opened--;
@@ -538,7 +538,7 @@ int rx_serve(const RxServeOptions *o)
         s.faults = g_strsplit(o->fault_plan, ",", -1);
     g_autoptr(GError) error = NULL;
     /* The first connection creates the schema alone, before any request can race it. */
-    RxDb *first = rx_db_open(o->db_spec, &error);
+    RxDb *first = rx_db_open(o->db_spec, o->store_key, &error);
     if (!first) {
         g_printerr("haazri-receiver: %s\n", error->message);
         return 1;

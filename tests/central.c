@@ -12,6 +12,8 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+
 #include "app/store.h"
 
 #include "tests/helpers.h"
@@ -174,6 +176,46 @@ char *tu_central_query(const char *spec, const char *sql)
     return run(argv, FALSE, NULL);
 }
 
+/* The centre's key for every receiver this process starts (receiver/db.h: with PostgreSQL the
+ * default is /var/lib/haazri-receiver's). Set before main, while the process has one thread. */
+static char *centre_key;
+
+static void remove_centre_key(void)
+{
+    g_autofree char *next = g_strconcat(centre_key, ".new", NULL);
+    unlink(centre_key);
+    unlink(next);
+}
+
+__attribute__((constructor)) static void set_centre_key(void)
+{
+    if (g_getenv("HAAZRI_RECEIVER_KEY"))
+        return;
+    centre_key = g_strdup_printf("%s/haazri-centre-%d.key", g_get_tmp_dir(), (int)getpid());
+    g_setenv("HAAZRI_RECEIVER_KEY", centre_key, TRUE);
+    atexit(remove_centre_key);
+}
+
+char *tu_central_person(const char *spec, const char *case_number, const char *member)
+{
+    g_autofree char *json = tu_receiver_run(spec, "roster", "show", case_number, NULL);
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_assert_true(json_parser_load_from_data(parser, json, -1, NULL));
+    JsonObject *page = json_node_get_object(json_parser_get_root(parser));
+    JsonObject *person = json_array_get_object_element(json_object_get_array_member(page, "probationers"), 0);
+    if (!g_str_has_prefix(member, "finger:")) {
+        JsonNode *n = json_object_get_member(person, member);
+        return n && !JSON_NODE_HOLDS_NULL(n) ? g_strdup(json_node_get_string(n)) : NULL;
+    }
+    JsonArray *fingers = json_object_get_array_member(person, "fingers");
+    for (guint i = 0; i < json_array_get_length(fingers); i++) {
+        JsonObject *f = json_array_get_object_element(fingers, i);
+        if (g_strcmp0(json_object_get_string_member(f, "finger"), member + strlen("finger:")) == 0)
+            return g_strdup(json_object_get_string_member(f, "template"));
+    }
+    return NULL;
+}
+
 /* ---- PostgreSQL ---- */
 
 static char *pg_dir, *pg_bin, *pg_user, *pg_conninfo;
@@ -257,6 +299,23 @@ const char *tu_postgres(char **why)
     }
     pg_conninfo = g_strdup_printf("host=127.0.0.1 port=%d user=haazri dbname=postgres", port);
     return pg_conninfo;
+}
+
+char *tu_postgres_dump(const char *conninfo)
+{
+    g_assert_nonnull(pg_bin);
+    g_autofree char *exe = g_build_filename(pg_bin, "pg_dump", NULL);
+    char *argv[] = {exe, "-d", (char *)conninfo, NULL};
+    return run(argv, FALSE, NULL);
+}
+
+const char *tu_postgres_data_dir(void)
+{
+    static char *data;
+    g_assert_nonnull(pg_dir);
+    if (!data)
+        data = g_build_filename(pg_dir, "data", NULL);
+    return data;
 }
 
 char *tu_postgres_new_db(const char *name)

@@ -1,5 +1,7 @@
 /* central — the far end of sync for tests: the real receiver (build/haazri-receiver) on 127.0.0.1
- * with a CA and server certificate made here by openssl, and a throwaway PostgreSQL cluster. */
+ * with a CA and server certificate made here by openssl, and a throwaway PostgreSQL cluster. Every
+ * receiver a test process starts seals with one key, $HAAZRI_RECEIVER_KEY, set (to a file in /tmp,
+ * removed at exit) before main unless already set. */
 #pragma once
 
 #include <glib.h>
@@ -32,9 +34,16 @@ char *tu_receiver_add_device(const char *spec, const char *device, const char *o
 char *tu_receiver_run(const char *spec, ...) G_GNUC_NULL_TERMINATED;
 /* One SQL query against the receiver's storage (sqlite3 or psql), its output trimmed. */
 char *tu_central_query(const char *spec, const char *sql);
+/* What the centre holds about one person, read as an operator does (`haazri-receiver roster show`:
+ * names and templates are sealed in the database): a member ("name_en", "name_ur", "cnic",
+ * "office", "status") or, as "finger:right-index", that finger's template (base64); NULL if absent. */
+char *tu_central_person(const char *spec, const char *case_number, const char *member);
 /* A throwaway PostgreSQL cluster, started once per process (as `nobody` when run as root);
  * NULL with the reason in *why when that is impossible here. */
 const char *tu_postgres(char **why);
+/* pg_dump of a database on that cluster (what a backup of it holds), and the cluster's data folder. */
+char *tu_postgres_dump(const char *conninfo);
+const char *tu_postgres_data_dir(void);
 /* A fresh database on that cluster: its conninfo. */
 char *tu_postgres_new_db(const char *name);
 /* Edits the kiosk's audit row `id` behind the triggers' back and recomputes the chain from there, as

@@ -4,7 +4,8 @@
 # roster load) with an Urdu name, a schedule and a message; a freshly provisioned kiosk pulls it
 # while provisioning, recognises that finger at its first touch, and the check-in comes back to the
 # centre with the case number. Then the centre deactivates the person: the running kiosk stops
-# recognising them within seconds. The audit trail reaches the centre too, each row once.
+# recognising them within seconds. A kiosk provisioned from a file gets everyone from the centre
+# with a key of its own (none is delivered). The audit trail reaches the centre too, each row once.
 . "$(dirname "$0")/lib.sh"
 R="$BUILD/haazri-receiver"
 RDB="$T/central.db"
@@ -38,6 +39,9 @@ cat > "$T/roster.json" <<JSON
                "text_en": "Bring your court order next time.", "text_ur": null}]}
 JSON
 "$R" roster load "$T/roster.json" --db "$RDB" > "$T/load.out" || fail "roster load refused a good roster"
+# Sealed at the centre too (docs/security.md section 7), with its own key made beside the database.
+[ "$(stat -c %a "$T/store.key")" = 600 ] || fail "the centre's store.key is not 0600 beside its database"
+if grep -q "Imran Siddiqui" "$RDB" "$RDB-wal" 2>/dev/null; then fail "a name is in the clear in the centre's database"; fi
 grep -q "loaded 2 probationers (1 fingers) and 1 messages" "$T/load.out" || { cat "$T/load.out"; fail "load summary"; }
 
 say "a roster with a broken template is refused whole, naming the case and the finger"
@@ -130,6 +134,23 @@ grep -q "is for kiosk \"kiosk-c\", but this kiosk is \"kiosk-b\"" "$T/wrong.out"
     || { cat "$T/c-prov.out"; fail "provisioning from the file failed"; }
 grep -q "registered with $URL" "$T/c-prov.out" || { cat "$T/c-prov.out"; fail "kiosk C not registered"; }
 [ -e "$T/c/provisioned" ] || fail "kiosk C not marked provisioned"
+
+say "kiosk C, as a replacement, needs no other kiosk's key (docs/security.md): none travels, its own is made there"
+[ "$(jq -r 'keys | join(",")' "$T/stick/kiosk-c.json")" = "device_id,expires,office,server,token" ] \
+    || { cat "$T/stick/kiosk-c.json"; fail "the provisioning file carries more than the one-time token"; }
+[ "$(stat -c %a "$T/c/store.key")" = 600 ] && [ "$(stat -c %s "$T/c/store.key")" = 32 ] \
+    || fail "kiosk C's store.key is not its own 32-byte 0600 file"
+if cmp -s "$T/b/store.key" "$T/c/store.key"; then fail "kiosk C has kiosk B's key"; fi
+cat > "$T/second.json" <<JSON
+{"probationers": [{"case_number": "LHR-302", "name_en": "Imran Siddiqui", "name_ur": "عمران صدیقی",
+  "office": "Lahore", "status": "active",
+  "fingers": [{"finger": "right-index", "driver": "virtual_image", "template": "$template"}]}]}
+JSON
+"$R" roster load "$T/second.json" --db "$RDB" > /dev/null || fail "loading LHR-302"
+"$BUILD/haazri-ctl" sync now --config "$T/c.conf" > /dev/null 2>&1 || fail "kiosk C's sync"
+"$BUILD/haazri-ctl" show LHR-302 --config "$T/c.conf" > "$T/c-show.out" 2>&1 || { cat "$T/c-show.out"; fail "show at C"; }
+grep -q "^urdu:    عمران صدیقی$" "$T/c-show.out" && grep -q "^fingers: 1$" "$T/c-show.out" \
+    || { cat "$T/c-show.out"; fail "the replacement kiosk did not get the name and finger from the centre"; }
 
 say "kiosk B's audit trail is at the centre, every row once, chained"
 i=0
