@@ -196,3 +196,4 @@ package-test: deb
 -include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/obj/*/*/*.d)
 # The LED driver's test on a real kernel GPIO chip (qemu + gpio-sim) brings its own rules.
 -include tests/gpio-vm/gpio-vm.mk
+-include tests/camera-vm/camera-vm.mk

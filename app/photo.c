@@ -35,7 +35,7 @@ static gboolean size_ok(int w, int h, GError **error)
 {
     if (w > 0 && h > 0 && w <= PHOTO_MAX_SIDE && h <= PHOTO_MAX_SIDE)
         return TRUE;
-    g_set_error(error, PHOTO_ERROR, 1, "the photo is %dx%d pixels; at most %dx%d are accepted", w, h,
+    g_set_error(error, PHOTO_ERROR, PHOTO_ERROR_TOO_WIDE, "the photo is %dx%d pixels; at most %dx%d are accepted", w, h,
                 PHOTO_MAX_SIDE, PHOTO_MAX_SIDE);
     return FALSE;
 }
@@ -54,7 +54,7 @@ static gboolean read_jpeg(const guint8 *p, gsize n, guint8 **out, int *w, int *h
         jpeg_destroy_decompress(&cinfo);
         g_free(pixels);
         g_free(row);
-        g_set_error(error, PHOTO_ERROR, 1, "the photo is not a readable JPEG (%s)", jerr.message);
+        g_set_error(error, PHOTO_ERROR, PHOTO_ERROR_UNREADABLE, "the photo is not a readable JPEG (%s)", jerr.message);
         return FALSE;
     }
     jpeg_create_decompress(&cinfo);
@@ -90,7 +90,7 @@ static gboolean read_jpeg(const guint8 *p, gsize n, guint8 **out, int *w, int *h
     g_free(row);
     if (warnings > 0) {
         g_free(pixels);
-        g_set_error(error, PHOTO_ERROR, 1, "the photo is not a readable JPEG (it is damaged or cut short)");
+        g_set_error(error, PHOTO_ERROR, PHOTO_ERROR_UNREADABLE, "the photo is not a readable JPEG (it is damaged or cut short)");
         return FALSE;
     }
     if (out)
@@ -104,7 +104,7 @@ static gboolean read_png(const guint8 *p, gsize n, guint8 **out, int *w, int *h,
     memset(&img, 0, sizeof img);
     img.version = PNG_IMAGE_VERSION;
     if (!png_image_begin_read_from_memory(&img, p, n)) {
-        g_set_error(error, PHOTO_ERROR, 1, "the photo is not a readable PNG (%s)", img.message);
+        g_set_error(error, PHOTO_ERROR, PHOTO_ERROR_UNREADABLE, "the photo is not a readable PNG (%s)", img.message);
         return FALSE;
     }
     if (!size_ok((int)img.width, (int)img.height, error)) {
@@ -116,7 +116,7 @@ static gboolean read_png(const guint8 *p, gsize n, guint8 **out, int *w, int *h,
     *h = (int)img.height;
     guint8 *pixels = g_malloc(PNG_IMAGE_SIZE(img));
     if (!png_image_finish_read(&img, NULL, pixels, 0, NULL)) {
-        g_set_error(error, PHOTO_ERROR, 1, "the photo is not a readable PNG (%s)", img.message);
+        g_set_error(error, PHOTO_ERROR, PHOTO_ERROR_UNREADABLE, "the photo is not a readable PNG (%s)", img.message);
         png_image_free(&img);
         g_free(pixels);
         return FALSE;
@@ -133,14 +133,14 @@ static gboolean decode(GBytes *data, PhotoInfo *info, guint8 **out, int *w, int 
     gsize n = 0;
     const guint8 *p = data ? g_bytes_get_data(data, &n) : NULL;
     if (n > PHOTO_MAX_BYTES) {
-        g_set_error(error, PHOTO_ERROR, 1, "the photo is %zu KB; at most %d KB are accepted", (n + 1023) / 1024,
+        g_set_error(error, PHOTO_ERROR, PHOTO_ERROR_TOO_BIG, "the photo is %zu KB; at most %d KB are accepted", (n + 1023) / 1024,
                     PHOTO_MAX_BYTES / 1024);
         return FALSE;
     }
     static const guint8 jpeg_magic[] = {0xff, 0xd8, 0xff}, png_magic[] = {0x89, 'P', 'N', 'G'};
     gboolean jpeg = n >= 3 && memcmp(p, jpeg_magic, 3) == 0, png = n >= 4 && memcmp(p, png_magic, 4) == 0;
     if (!jpeg && !png) {
-        g_set_error(error, PHOTO_ERROR, 1, "the photo is neither a JPEG nor a PNG");
+        g_set_error(error, PHOTO_ERROR, PHOTO_ERROR_NOT_IMAGE, "the photo is neither a JPEG nor a PNG");
         return FALSE;
     }
     if (!(jpeg ? read_jpeg : read_png)(p, n, out, w, h, error))
@@ -166,7 +166,7 @@ GBytes *photo_load_file(const char *path, GError **error)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        g_set_error(error, PHOTO_ERROR, 2, "%s: cannot open the photo: %s", path, g_strerror(errno));
+        g_set_error(error, PHOTO_ERROR, PHOTO_ERROR_OPEN, "%s: cannot open the photo: %s", path, g_strerror(errno));
         return NULL;
     }
     /* One byte more than allowed tells "too big" without reading a huge file. */
@@ -176,7 +176,8 @@ GBytes *photo_load_file(const char *path, GError **error)
     g_autoptr(GBytes) data = g_bytes_new_take(g_steal_pointer(&buf), n);
     g_autoptr(GError) local = NULL;
     if (!photo_check(data, NULL, &local)) {
-        g_set_error(error, PHOTO_ERROR, 1, "%s: %s", path, n > PHOTO_MAX_BYTES ? "the photo is larger than 200 KB; at most 200 KB are accepted" : local->message);
+        g_set_error(error, PHOTO_ERROR, n > PHOTO_MAX_BYTES ? PHOTO_ERROR_TOO_BIG : local->code, "%s: %s", path,
+                    n > PHOTO_MAX_BYTES ? "the photo is larger than 200 KB; at most 200 KB are accepted" : local->message);
         return NULL;
     }
     return g_steal_pointer(&data);

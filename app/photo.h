@@ -11,6 +11,15 @@
 #define PHOTO_MAX_SIDE 1024
 #define PHOTO_ERROR (g_quark_from_static_string("haazri-photo"))
 
+/* What was wrong, so a screen can say it in its own words (the message is English, for logs). */
+typedef enum {
+    PHOTO_ERROR_UNREADABLE = 1, /* JPEG/PNG magic, but it does not decode whole */
+    PHOTO_ERROR_OPEN,           /* the file cannot be opened */
+    PHOTO_ERROR_TOO_BIG,        /* more than PHOTO_MAX_BYTES */
+    PHOTO_ERROR_NOT_IMAGE,      /* neither JPEG nor PNG */
+    PHOTO_ERROR_TOO_WIDE,       /* more than PHOTO_MAX_SIDE pixels a side */
+} PhotoErrorCode;
+
 typedef struct {
     const char *type; /* "jpeg" | "png" (static) */
     int width, height;

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "app/photo-set.h"
 #include "app/photo.h"
 
 int cmd_photo(int argc, char **argv)
@@ -30,10 +31,8 @@ int cmd_photo(int argc, char **argv)
     if (failed)
         return failed;
     StoreProbationer p = {0};
-    g_autofree char *detail = photo ? g_strdup_printf("%zu bytes", g_bytes_get_size(photo)) : g_strdup("removed");
     gboolean ok = store_find_probationer(admin.store, argv[1], &p, &error) &&
-                  store_set_photo(admin.store, p.id, photo, &error) &&
-                  store_audit(admin.store, actor(), "probationer.photo", argv[1], detail, &error);
+                  photo_set_for(admin.store, &p, photo, NULL, actor(), &error);
     store_probationer_clear(&p);
     if (!ok) {
         fprintf(stderr, "haazri-ctl photo: %s\n", error->message);

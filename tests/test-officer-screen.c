@@ -6,17 +6,25 @@
  * enrolled through the scanner and then recognised at check-in; a finger taken again replaces its
  * print and a deactivation is audited; a finger enrolled for someone else is refused; an
  * administrator's device settings change the running kiosk and are audited; an officer with a
- * finger enrolled gets in only with that finger after the PIN; an untouched officer screen gives
- * the kiosk back to check-ins. */
+ * finger enrolled gets in only with that finger after the PIN; a photo picked from the USB stick on
+ * the Enroll screen is shown, kept and audited, and each bad file or missing stick has its own
+ * sentence (screenshots in English and Urdu); an untouched officer screen gives the kiosk back to
+ * check-ins. */
 #include <SDL.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <utime.h>
+
+#include <glib/gstdio.h>
 
 #include "app/checkin.h"
 #include "app/clock-testing.h"
 #include "app/clock.h"
 #include "app/officer.h"
+#include "app/photo-set.h"
+#include "app/photo.h"
 #include "tests/helpers.h"
+#include "ui/image.h"
 #include "ui/officer-private.h"
 #include "ui/screen-private.h"
 
@@ -439,6 +447,132 @@ static void test_duplicate_finger_refused(void)
     g_assert_false(store_find_probationer(store, "LHR-0151", &p, NULL)); /* nobody half-created */
 }
 
+/* ---- a photo from the USB stick ---- */
+
+/* A screenshot named after what it shows and the officer's language ("officer-photo-preview-ur.png"). */
+static void shot(const char *what)
+{
+    g_autofree char *file = g_strdup_printf("officer-photo-%s-%s.png", what, officer()->lang == LANG_UR ? "ur" : "en");
+    const char *dir = g_getenv("HAAZRI_SCREENSHOTS");
+    if (dir)
+        g_mkdir_with_parents(dir, 0755);
+    g_autofree char *path = g_build_filename(dir ? dir : tu_tmpdir(), file, NULL);
+    g_autoptr(GError) error = NULL;
+    g_assert_true(screen_save_png(screen, path, &error));
+    g_test_message("screenshot: %s", path);
+}
+
+/* A file on the stick, `age` minutes old (the list shows the newest first). */
+static void put_on_stick(const char *name, const void *data, gsize len, int age)
+{
+    g_autofree char *path = g_build_filename(stick, name, NULL);
+    g_assert_true(g_file_set_contents(path, data, (gssize)len, NULL));
+    struct utimbuf t = {.actime = 1700000000 - age * 60, .modtime = 1700000000 - age * 60};
+    g_assert_cmpint(utime(path, &t), ==, 0);
+}
+
+static void touch_file(const char *name)
+{
+    GPtrArray *files = officer()->photo_files;
+    g_assert_nonnull(files);
+    for (guint i = 0; i < files->len; i++)
+        if (strcmp(((PhotoFile *)files->pdata[i])->name, name) == 0) {
+            g_autofree char *what = g_strdup_printf("photo:file:%u", i);
+            touch(what);
+            return;
+        }
+    g_error("%s is not listed", name);
+}
+
+static void test_photo_from_stick(void)
+{
+    open_with_f12();
+    touch("menu:enroll");
+    touch("field:case");
+    type("lhr-0150\n");
+    wait_for_view("officer:enroll-form", 1000);
+    touch("photo");
+    wait_for_view("officer:photo", 1000);
+    /* Only the exports' CSVs on the stick so far. */
+    g_assert_cmpint(officer()->photo_note, ==, STR_OFF_PHOTO_NO_IMAGES);
+    /* The stick pulled out. */
+    g_autofree char *away = g_strconcat(stick, ".away", NULL);
+    g_assert_cmpint(g_rename(stick, away), ==, 0);
+    touch("photo:stick");
+    g_assert_cmpint(officer()->photo_note, ==, STR_OFF_NO_STICK);
+    g_assert_cmpint(g_rename(away, stick), ==, 0);
+
+    g_autofree char *portrait_path = tu_data("photos/portrait.jpg");
+    g_autofree char *portrait = NULL;
+    gsize portrait_len = 0;
+    g_assert_true(g_file_get_contents(portrait_path, &portrait, &portrait_len, NULL));
+    put_on_stick("bilal.JPG", portrait, portrait_len, 0);
+    put_on_stick("._bilal.JPG", "mac", 3, 0); /* a Mac's shadow file: not a photo, not listed */
+    put_on_stick("cut.jpg", portrait, portrait_len / 2, 1);
+    put_on_stick("notes.png", "not a picture", 13, 2);
+    g_autofree char *big = g_malloc0(PHOTO_MAX_BYTES + 10 * 1024);
+    memcpy(big, portrait, 4);
+    put_on_stick("scan.jpeg", big, PHOTO_MAX_BYTES + 10 * 1024, 3);
+    /* Too wide: a PNG written by the kiosk's own PNG code. */
+    SDL_Surface *wide = SDL_CreateRGBSurfaceWithFormat(0, 1100, 40, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_FillRect(wide, NULL, SDL_MapRGB(wide->format, 200, 30, 30));
+    g_autofree char *wide_path = g_build_filename(stick, "banner.png", NULL);
+    g_assert_true(image_save_png(wide, wide_path, NULL));
+    SDL_FreeSurface(wide);
+    struct utimbuf t = {.actime = 1700000000 - 240, .modtime = 1700000000 - 240};
+    g_assert_cmpint(utime(wide_path, &t), ==, 0);
+
+    touch("photo:stick");
+    GPtrArray *files = officer()->photo_files;
+    g_assert_cmpuint(files->len, ==, 5);
+    g_assert_cmpstr(((PhotoFile *)files->pdata[0])->name, ==, "bilal.JPG"); /* the newest first */
+    g_assert_cmpint(officer()->photo_note, ==, STR_OFF_PHOTO_CHOOSE);
+    static const struct {
+        const char *file;
+        StringId said;
+    } refused[] = {
+        {"scan.jpeg", STR_OFF_PHOTO_TOO_BIG},
+        {"notes.png", STR_OFF_PHOTO_NOT_IMAGE},
+        {"cut.jpg", STR_OFF_PHOTO_UNREADABLE},
+        {"banner.png", STR_OFF_PHOTO_TOO_WIDE},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(refused); i++) {
+        touch_file(refused[i].file);
+        wait_for_view("officer:photo", 1000); /* nothing offered to keep */
+        g_assert_cmpint(officer()->photo_note, ==, refused[i].said);
+        g_assert_nonnull(strstr(officer_screen_get_result(officer()), refused[i].file));
+    }
+    touch("language");
+    shot("refused");
+    touch("language");
+    shot("refused");
+    g_assert_cmpint(count_audit("probationer.photo", NULL, NULL), ==, 0);
+
+    touch_file("bilal.JPG");
+    wait_for_view("officer:photo-preview", 1000);
+    g_assert_nonnull(officer()->photo_preview);
+    shot("preview");
+    touch("language");
+    shot("preview");
+    touch("photo:save");
+    g_assert_cmpint(officer()->photo_note, ==, STR_OFF_PHOTO_SAVED);
+    shot("kept");
+    touch("language");
+    StoreProbationer p = {0};
+    g_assert_true(store_find_probationer(store, "LHR-0150", &p, NULL));
+    g_autoptr(GBytes) kept = store_get_photo(store, p.id, NULL);
+    store_probationer_clear(&p);
+    g_assert_nonnull(kept);
+    g_assert_cmpmem(g_bytes_get_data(kept, NULL), g_bytes_get_size(kept), portrait, portrait_len);
+    g_autofree char *detail = g_strdup_printf("%zu bytes from the USB stick", portrait_len);
+    g_assert_cmpint(count_audit("probationer.photo", "LHR-0150", detail), ==, 1);
+    touch("back");
+    wait_for_view("officer:enroll-form", 1000);
+    g_assert_true(officer()->found);
+    touch("back");
+    touch("logout");
+}
+
 static void test_idle_gives_kiosk_back(void)
 {
     g_autofree char *view = screen_describe(screen);
@@ -446,7 +580,7 @@ static void test_idle_gives_kiosk_back(void)
     /* Untouched for idle_seconds (15 here): logged out, and the check-in screen by itself. */
     wait_for_view("machine:waiting", 15000 + 10000);
     g_assert_false(checkin_is_paused(machine));
-    g_assert_cmpint(count_audit("officer.logout", "imran", NULL), ==, 4);
+    g_assert_cmpint(count_audit("officer.logout", "imran", NULL), ==, 5);
 }
 
 /* [officer] in haazri.conf: the shipped file gives the defaults; a bad value is one sentence. */
@@ -469,6 +603,12 @@ static void test_config(void)
     g_assert_true(g_key_file_load_from_data(kf, "[officer]\nexport_dir = usb\n", -1, G_KEY_FILE_NONE, NULL));
     g_assert_false(officer_screen_config_load(kf, "haazri.conf", &c, &error));
     g_assert_nonnull(strstr(error->message, "[officer] export_dir = \"usb\" is not valid"));
+    g_clear_error(&error);
+    g_assert_cmpstr(c.camera, ==, "auto");
+    g_assert_true(g_key_file_load_from_data(kf, "[officer]\ncamera = video0\n", -1, G_KEY_FILE_NONE, NULL));
+    g_assert_false(officer_screen_config_load(kf, "haazri.conf", &c, &error));
+    g_assert_cmpstr(error->message, ==, "haazri.conf: [officer] camera = \"video0\" is not valid: expected auto, none or "
+                                        "a device such as /dev/video0");
 }
 
 int main(int argc, char **argv)
@@ -485,7 +625,7 @@ int main(int argc, char **argv)
         "[kiosk]\ndevice_id = test-kiosk\noffice = Test Office\ndata_dir = data\n"
         "[checkin]\nresult_seconds = 1\n[scanner]\nrest_seconds = 1\n"
         "[screen]\nbackend = offscreen\nwidth = %d\nheight = %d\nquestions =\n"
-        "[officer]\nidle_seconds = 15\nexport_dir = %s\n", W, H, stick);
+        "[officer]\nidle_seconds = 15\nexport_dir = %s\ncamera = none\n", W, H, stick);
     g_assert_true(g_file_set_contents(conf, text, -1, NULL));
     g_autoptr(GError) error = NULL;
     config = config_load(conf, &error);
@@ -554,6 +694,7 @@ int main(int argc, char **argv)
     g_test_add_func("/officer-screen/export-to-folder", test_export_to_folder);
     g_test_add_func("/officer-screen/enroll-then-recognised", test_enroll_then_recognised);
     g_test_add_func("/officer-screen/reenroll-and-deactivate", test_reenroll_and_deactivate);
+    g_test_add_func("/officer-screen/photo-from-stick", test_photo_from_stick);
     g_test_add_func("/officer-screen/duplicate-finger-refused", test_duplicate_finger_refused);
     g_test_add_func("/officer-screen/idle-gives-kiosk-back", test_idle_gives_kiosk_back);
     int rc = g_test_run();

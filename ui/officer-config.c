@@ -8,17 +8,18 @@
 
 void officer_screen_config_init(OfficerScreenConfig *c)
 {
-    *c = (OfficerScreenConfig){.idle_s = 120, .export_dir = g_strdup("")};
+    *c = (OfficerScreenConfig){.idle_s = 120, .export_dir = g_strdup(""), .camera = g_strdup("auto")};
 }
 
 void officer_screen_config_clear(OfficerScreenConfig *c)
 {
     g_clear_pointer(&c->export_dir, g_free);
+    g_clear_pointer(&c->camera, g_free);
 }
 
 gboolean officer_screen_config_load(GKeyFile *kf, const char *path, OfficerScreenConfig *c, GError **error)
 {
-    static const char *const known[] = {"idle_seconds", "export_dir", "require_finger", NULL};
+    static const char *const known[] = {"idle_seconds", "export_dir", "require_finger", "camera", NULL};
     g_auto(GStrv) keys = g_key_file_get_keys(kf, "officer", NULL, NULL);
     for (char **k = keys; keys && *k; k++)
         if (!g_strv_contains(known, *k))
@@ -55,6 +56,17 @@ gboolean officer_screen_config_load(GKeyFile *kf, const char *path, OfficerScree
         }
         g_free(c->export_dir);
         c->export_dir = g_steal_pointer(&dir);
+    }
+    g_autofree char *camera = g_key_file_get_string(kf, "officer", "camera", NULL);
+    if (camera) {
+        g_strstrip(camera);
+        if (strcmp(camera, "auto") != 0 && strcmp(camera, "none") != 0 && !g_str_has_prefix(camera, "/dev/")) {
+            g_set_error(error, CONFIG_ERROR, 1, "%s: [officer] camera = \"%s\" is not valid: expected auto, none or a "
+                        "device such as /dev/video0", path ? path : "(defaults)", camera);
+            return FALSE;
+        }
+        g_free(c->camera);
+        c->camera = g_steal_pointer(&camera);
     }
     return TRUE;
 }

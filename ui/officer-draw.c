@@ -357,8 +357,9 @@ static void draw_enroll_form(OfficerScreen *o)
     /* Actions along the bottom. */
     SDL_Rect row = {body.x, body.y + body.h - fh * 12 / 10, body.w, fh * 12 / 10};
     if (o->found) {
-        SDL_Rect a = layout_button(l, &row, 2, 0), b = layout_button(l, &row, 2, 1);
+        SDL_Rect a = layout_button(l, &row, 3, 0), p = layout_button(l, &row, 3, 1), b = layout_button(l, &row, 3, 2);
         od_button(o, a, od_str(o, STR_OFF_REENROLL), OD_GREEN, OD_WHITE, OA_CAPTURE, 0, "capture");
+        od_button(o, p, od_str(o, STR_OFF_PHOTO), OD_ACCENT, OD_WHITE, OA_PHOTO, 0, "photo");
         od_button(o, b, od_str(o, o->person.active ? STR_OFF_DEACTIVATE : STR_OFF_ACTIVATE),
                   o->person.active ? OD_RED : OD_ACCENT, OD_WHITE, OA_SET_ACTIVE, !o->person.active,
                   o->person.active ? "deactivate" : "activate");
@@ -463,6 +464,12 @@ static void draw_enroll_result(OfficerScreen *o)
         detail = strings_translate(o->result_text, o->lang) ? strings_translate(o->result_text, o->lang)
                                                             : o->result_text;
     draw_result(o, od_str(o, STR_OFF_ENROLL), o->result == RESULT_OK, head, detail, OA_BACK, 0);
+    if (o->result == RESULT_OK) { /* the photo next, while the person is still at the desk */
+        SDL_Rect body = od_body(o);
+        int h = od_chip_h(o) * 12 / 10;
+        od_button(o, (SDL_Rect){body.x + body.w - 2 * (body.w / 3) - o->layout->margin, body.y + body.h - h, body.w / 3, h},
+                  od_str(o, STR_OFF_PHOTO), OD_ACCENT, OD_WHITE, OA_PHOTO, 0, "photo");
+    }
 }
 
 /* ---- export ---- */
@@ -525,6 +532,7 @@ void officer_draw(OfficerScreen *o)
     case OV_ENROLL_RESULT: draw_enroll_result(o); break;
     case OV_EXPORT: draw_export(o); break;
     case OV_DEVICE: officer_draw_device(o); break;
+    case OV_PHOTO: officer_draw_photo(o); break;
     }
 }
 

@@ -23,6 +23,7 @@ typedef enum {
     OV_ENROLL_RESULT,
     OV_EXPORT,
     OV_DEVICE,
+    OV_PHOTO,           /* a photo for the person on the Enroll form: from the stick or the camera */
 } OfficerView;
 
 typedef enum { FIELD_SEARCH, FIELD_CASE, FIELD_NAME } OfficerField;
@@ -46,6 +47,11 @@ typedef enum {
     OA_EXPORT,         /* arg: 0 today, 1 seven days, 2 this month, 3 last month */
     OA_LED_TEST,
     OA_SETTING,        /* arg: index into settings_list() */
+    OA_PHOTO,          /* open the photo view for the person on the Enroll form */
+    OA_PHOTO_FILE,     /* arg: index into photo_files */
+    OA_PHOTO_STICK,    /* list the stick again */
+    OA_PHOTO_CAMERA,
+    OA_PHOTO_SAVE,
 } OfficerAction;
 
 typedef struct {
@@ -132,6 +138,15 @@ struct OfficerScreen {
     char *retry_reason;          /* English, from scanner_describe_error */
     GCancellable *enroll_cancel;
 
+    /* A photo for the person on the Enroll form (officer-photo.c) */
+    GPtrArray *photo_files;      /* PhotoFile* on the stick, NULL: no stick */
+    GBytes *photo_new;           /* checked, not yet kept */
+    SDL_Surface *photo_preview;  /* photo_new's pixels, or the person's current photo */
+    const char *photo_source;    /* "the USB stick" | "the camera" (for the audit trail) */
+    StringId photo_note;         /* what the last step came to (STR_COUNT: nothing yet) */
+    gboolean photo_busy;         /* the camera is taking one */
+    char *camera;                /* the camera's device, NULL when none */
+
     /* Results (export, enrollment) */
     OfficerResultKind result;
     char *result_text;           /* English sentence (for logs and tests) */
@@ -179,6 +194,18 @@ void officer_enroll_lookup(OfficerScreen *o);   /* after the case number was typ
 void officer_enroll_start(OfficerScreen *o);
 void officer_enroll_cancel(OfficerScreen *o);
 void officer_enroll_set_active(OfficerScreen *o, gboolean active);
+
+/* officer-photo.c */
+void officer_photo_open(OfficerScreen *o);
+void officer_photo_list(OfficerScreen *o);
+void officer_photo_pick(OfficerScreen *o, guint index);
+void officer_photo_camera(OfficerScreen *o);
+void officer_photo_save(OfficerScreen *o);
+void officer_photo_clear(OfficerScreen *o);
+void officer_draw_photo(OfficerScreen *o);
+
+/* officer-views.c: the folder the USB stick is mounted at ([officer] export_dir when set), or NULL. */
+char *officer_stick_folder(OfficerScreen *o);
 
 /* officer-draw.c: the frame, the PIN, menu, typing, enrollment, export and device views, and the
  * helpers officer-lists.c shares. Rectangles are laid out from the reading side of the officer's

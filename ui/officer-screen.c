@@ -24,6 +24,8 @@ OfficerScreen *officer_screen_new(const OfficerScreenConfig *config, const Offic
     o->config.idle_s = config->idle_s;
     o->config.export_dir = g_strdup(config->export_dir);
     o->config.require_finger = config->require_finger;
+    o->config.camera = g_strdup(config->camera);
+    o->photo_note = STR_COUNT;
     o->parts = *parts;
     o->host = *host;
     o->renderer = renderer;
@@ -51,6 +53,7 @@ static void forget_session(OfficerScreen *o)
     o->pin_note = 0;
     officer_enroll_cancel(o);
     officer_enroll_reset(o);
+    officer_photo_clear(o);
     officer_views_clear(o);
     g_clear_pointer(&o->officers, g_ptr_array_unref);
     officer_clear(&o->who);
@@ -301,6 +304,11 @@ static void go_back(OfficerScreen *o)
         officer_enroll_reset(o);
         officer_go(o, OV_ENROLL_FORM);
         return;
+    case OV_PHOTO: /* back to the person's Enroll form */
+        officer_photo_clear(o);
+        officer_enroll_lookup(o);
+        officer_go(o, OV_ENROLL_FORM);
+        return;
     default:
         officer_go(o, OV_MENU);
     }
@@ -365,6 +373,15 @@ static void act(OfficerScreen *o, const OfficerButton *b)
     case OA_EXPORT: officer_export(o, b->arg); break;
     case OA_LED_TEST: officer_led_test(o); break;
     case OA_SETTING: officer_change_setting(o, (guint)b->arg); break;
+    case OA_PHOTO:
+        if (o->view == OV_ENROLL_RESULT) /* just enrolled: the person is now found */
+            officer_enroll_lookup(o);
+        officer_photo_open(o);
+        break;
+    case OA_PHOTO_FILE: officer_photo_pick(o, (guint)b->arg); break;
+    case OA_PHOTO_STICK: officer_photo_list(o); break;
+    case OA_PHOTO_CAMERA: officer_photo_camera(o); break;
+    case OA_PHOTO_SAVE: officer_photo_save(o); break;
     }
 }
 
@@ -469,6 +486,7 @@ static const char *view_name(OfficerScreen *o)
                                   o->result == RESULT_OK ? "enroll-done" : "enroll-failed";
     case OV_EXPORT: return "export";
     case OV_DEVICE: return "device";
+    case OV_PHOTO: return o->photo_busy ? "photo-taking" : o->photo_new ? "photo-preview" : "photo";
     }
     return "?";
 }

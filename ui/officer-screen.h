@@ -26,6 +26,7 @@ typedef struct {
     char *export_dir;  /* [officer] export_dir: a fixed folder for exports; "" = the USB stick */
     gboolean require_finger; /* [officer] require_finger: after the PIN, every officer's own finger;
                               * false: only of officers who enrolled one (haazri-ctl officer finger) */
+    char *camera;      /* [officer] camera: "auto" (the first V4L2 camera found), "none", or a device */
 } OfficerScreenConfig;
 
 void officer_screen_config_init(OfficerScreenConfig *config);

@@ -138,6 +138,14 @@ void officer_log_newer(OfficerScreen *o)
 
 /* ---- Export ---- */
 
+char *officer_stick_folder(OfficerScreen *o)
+{
+    if (o->config.export_dir && *o->config.export_dir)
+        return g_strdup(o->config.export_dir);
+    g_autoptr(GPtrArray) media = export_find_removable_media();
+    return media->len ? g_strdup(media->pdata[0]) : NULL;
+}
+
 void officer_export(OfficerScreen *o, int range)
 {
     g_autoptr(GDateTime) now = clock_now();
@@ -152,17 +160,11 @@ void officer_export(OfficerScreen *o, int range)
         from = g_date_time_format(last, "%Y-%m-01");
         to = g_date_time_format(last, "%Y-%m-%d");
     }
-    g_autofree char *folder = NULL;
-    if (o->config.export_dir && *o->config.export_dir) {
-        folder = g_strdup(o->config.export_dir);
-    } else {
-        g_autoptr(GPtrArray) media = export_find_removable_media();
-        if (media->len == 0) {
-            officer_set_result(o, RESULT_NO_STICK, "No USB stick found.", NULL);
-            officer_redraw(o);
-            return;
-        }
-        folder = g_strdup(media->pdata[0]);
+    g_autofree char *folder = officer_stick_folder(o);
+    if (!folder) {
+        officer_set_result(o, RESULT_NO_STICK, "No USB stick found.", NULL);
+        officer_redraw(o);
+        return;
     }
     ExportResult r;
     g_autoptr(GError) error = NULL;

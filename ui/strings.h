@@ -147,6 +147,21 @@ typedef enum {
     STR_OFF_FINGER_OF,        /* %d of %d */
     STR_OFF_BY_FINGER,
     STR_OFF_DONE,
+    STR_OFF_PHOTO,            /* the Enroll screen's button and the photo view's title */
+    STR_OFF_PHOTO_STICK,      /* the list's heading */
+    STR_OFF_PHOTO_LOOK_AGAIN,
+    STR_OFF_PHOTO_CAMERA,
+    STR_OFF_PHOTO_TAKING,
+    STR_OFF_PHOTO_SAVE,
+    STR_OFF_PHOTO_SAVED,      /* %s = case number */
+    STR_OFF_PHOTO_CHOOSE,
+    STR_OFF_PHOTO_NO_IMAGES,
+    STR_OFF_PHOTO_TOO_BIG,
+    STR_OFF_PHOTO_NOT_IMAGE,
+    STR_OFF_PHOTO_TOO_WIDE,
+    STR_OFF_PHOTO_UNREADABLE,
+    STR_OFF_PHOTO_CAMERA_FAILED,
+    STR_OFF_PHOTO_SAVE_FAILED,
     STR_COUNT
 } StringId;
 

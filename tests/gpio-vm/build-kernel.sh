@@ -3,10 +3,14 @@
 # a real GPIO character device inside qemu. Debian's stock kernel lacks gpio-sim, and build machines have no
 # GPIO chip, hence the custom kernel. Source: Debian's linux-source-6.1 package (no network besides apt).
 # Prints the bzImage path on its last line. Cache: $HAAZRI_GPIO_VM_CACHE or ~/.cache/haazri-gpio-vm.
+# HAAZRI_VM_VIVID=1 builds (and caches separately) the same kernel with the vivid virtual camera too, for
+# the camera capture test (tests/camera-vm/): a second kernel, so the LED test's stays as small as it was.
 set -euo pipefail
 
 cache=${HAAZRI_GPIO_VM_CACHE:-$HOME/.cache/haazri-gpio-vm}
+vivid=${HAAZRI_VM_VIVID:-0}
 image=$cache/bzImage-6.1-gpiosim
+[[ $vivid == 1 ]] && image=$cache/bzImage-6.1-gpiosim-vivid
 if [[ -s $image ]]; then echo "$image"; exit 0; fi
 
 "$(dirname "$0")/deps.sh"
@@ -53,8 +57,23 @@ CONFIG_GPIO_CDEV=y
 CONFIG_GPIO_CDEV_V1=y
 CONFIG_GPIO_SIM=y
 CFG
+# vivid: a V4L2 webcam in the kernel itself (test pattern frames); it needs the frame-buffer core.
+checks="GPIO_SIM GPIO_CDEV_V1 CONFIGFS_FS BLK_DEV_INITRD"
+if [[ $vivid == 1 ]]; then
+  cat >>.config <<'CFG'
+CONFIG_FB=y
+CONFIG_MEDIA_SUPPORT=y
+CONFIG_MEDIA_SUPPORT_FILTER=y
+CONFIG_MEDIA_CAMERA_SUPPORT=y
+CONFIG_MEDIA_TEST_SUPPORT=y
+CONFIG_VIDEO_DEV=y
+CONFIG_V4L_TEST_DRIVERS=y
+CONFIG_VIDEO_VIVID=y
+CFG
+  checks="$checks VIDEO_DEV VIDEO_VIVID"
+fi
 make -s olddefconfig >>config.log 2>&1 || { cat config.log >&2; exit 1; }
-for opt in GPIO_SIM GPIO_CDEV_V1 CONFIGFS_FS BLK_DEV_INITRD; do
+for opt in $checks; do
   grep -q "^CONFIG_$opt=y" .config || { echo "gpio-vm: kernel config lost CONFIG_$opt" >&2; exit 1; }
 done
 if ! make -j"$(nproc)" bzImage >build.log 2>&1; then tail -n 40 build.log >&2; exit 1; fi
