@@ -9,6 +9,9 @@
  *                   and "0.01 %" mean something (the FVC's 45 first-impression pairs cannot)
  *   1:N:            fingers enrolled from impressions 1-5, impressions 6-8 searched (30 searches),
  *                   the real decision rule, and libfprint's identify on the same gallery
+ *   second opinion: the 1:N protocol again with the kiosk's "touch again" (app/second-opinion.h),
+ *                   the next probe impression as the second touch; and each finger left out of the
+ *                   gallery in turn as an impostor (second_opinion_<set>_* lines)
  *
  * Every image goes through libfprint's virtual_image scanner once (NBIS mindtct); the engine scores
  * the minutiae libfprint hands back. bozorth3's score is not in libfprint's API, but libfprint logs
