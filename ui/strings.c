@@ -205,6 +205,8 @@ static const char *const reasons[][LANG_COUNT] = {
      "یہ انگلی اس کیس نمبر سے میل نہیں کھاتی۔ کوئی اور درج شدہ انگلی لگائیں، یا افسر سے ملیں۔"},
     {"Fingerprint not recognised. Try again, or try another finger.",
      "انگلی کا نشان پہچانا نہیں گیا۔ دوبارہ کوشش کریں، یا دوسری انگلی لگائیں۔"},
+    {"Almost: touch the scanner again with the same finger.",
+     "تقریباً ہو گیا: وہی انگلی دوبارہ سکینر پر لگائیں۔"},
     {"No active probationer has that case number. Check it, or see the officer.",
      "اس کیس نمبر پر کوئی فعال ریکارڈ نہیں۔ نمبر دوبارہ دیکھیں، یا افسر سے ملیں۔"},
     {"No finger is enrolled for that case number. Please see the officer.",
