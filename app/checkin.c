@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "app/second-opinion.h"
+
 struct Checkin {
     const Config *config;
     Store *store;
@@ -10,6 +12,7 @@ struct Checkin {
     Search *search;      /* everyone active */
     Search *one;         /* case-number fallback: one person's fingers, or NULL */
     StoreProbationer one_who;
+    SecondOpinion *second; /* the engine was unsure: the second touch under way, or NULL */
     GArray *listeners;   /* Listener */
 
     CheckinState state;
@@ -42,6 +45,7 @@ static const char *const state_names[] = {
     [CHECKIN_STATE_SCANNER_PROBLEM] = "scanner-problem",
     [CHECKIN_STATE_STORE_PROBLEM] = "store-problem",
     [CHECKIN_STATE_CASE_ENTRY] = "case-entry",
+    [CHECKIN_STATE_TOUCH_AGAIN] = "touch-again",
 };
 
 const char *checkin_state_name(CheckinState state)
@@ -86,6 +90,7 @@ static void stop_scan(Checkin *c)
         g_cancellable_cancel(c->scan_cancel);
         g_clear_object(&c->scan_cancel);
     }
+    g_clear_pointer(&c->second, second_opinion_free); /* an attempt ends with its scan */
 }
 
 static void end_case_entry(Checkin *c)
@@ -180,13 +185,60 @@ static void record(Checkin *c, const SearchResult *r, CheckinMethod method)
 
 static void on_identified(FpPrint *match, FpPrint *probe, const GError *error, gpointer data);
 
+/* What this touch is compared with: the second touch's candidates, the case-number person, or everyone. */
+static GPtrArray *scan_prints(Checkin *c)
+{
+    if (c->second)
+        return second_opinion_get_scan_prints(c->second);
+    return search_get_scan_prints(c->one ? c->one : c->search);
+}
+
 static gboolean on_busy_retry(gpointer data)
 {
     Checkin *c = data;
     c->busy_retry_id = 0;
-    scanner_identify(c->scanner, search_get_scan_prints(c->one ? c->one : c->search), c->scan_cancel,
-                     on_identified, c);
+    scanner_identify(c->scanner, scan_prints(c), c->scan_cancel, on_identified, c);
     return G_SOURCE_REMOVE;
+}
+
+/* Nobody touched again in time: back to waiting (or to sleep, in tap mode), naming nobody. */
+static gboolean on_second_timeout(gpointer data)
+{
+    Checkin *c = data;
+    c->timer_id = 0;
+    g_message("second touch not given in time");
+    if (c->capture == CAPTURE_CONTINUOUS) {
+        end_case_entry(c);
+        listen(c);
+    } else {
+        go_idle(c);
+    }
+    return G_SOURCE_REMOVE;
+}
+
+/* The engine was unsure of the first touch: ask for the same finger again, this time compared by
+ * libfprint's identify (bozorth3) with the engine's best few candidates only. FALSE when their
+ * prints can't be read: the first touch's result then stands. */
+static gboolean ask_second_touch(Checkin *c, const SearchResult *first)
+{
+    double threshold, margin;
+    search_get_rule(c->one ? c->one : c->search, &threshold, &margin);
+    g_autoptr(GError) error = NULL;
+    SecondOpinion *second = second_opinion_new(c->store, first, threshold, margin, &error);
+    if (!second) {
+        g_warning("no second opinion: %s", error->message);
+        return FALSE;
+    }
+    stop_scan(c);
+    clear_timer(c);
+    c->second = second;
+    c->scan_cancel = g_cancellable_new();
+    c->timer_id = g_timeout_add_seconds(c->config->tap_window_s, on_second_timeout, c);
+    CheckinEvent ev = {.state = CHECKIN_STATE_TOUCH_AGAIN, .who = c->one ? &c->one_who : NULL,
+                       .reason = "Almost: touch the scanner again with the same finger."};
+    emit(c, &ev);
+    scanner_identify(c->scanner, scan_prints(c), c->scan_cancel, on_identified, c);
+    return TRUE;
 }
 
 static void on_identified(FpPrint *match, FpPrint *probe, const GError *error, gpointer data)
@@ -222,7 +274,14 @@ static void on_identified(FpPrint *match, FpPrint *probe, const GError *error, g
         return;
     }
     SearchResult r;
-    search_decide(by_case ? c->one : c->search, match, probe, &r);
+    if (c->second) {
+        second_opinion_decide(c->second, match, probe, &r);
+        g_clear_pointer(&c->second, second_opinion_free);
+    } else {
+        search_decide(by_case ? c->one : c->search, match, probe, &r);
+        if (second_opinion_wanted(&r) && ask_second_touch(c, &r))
+            return; /* once per attempt: the second touch decides */
+    }
     record(c, &r, by_case ? CHECKIN_BY_CASE_NUMBER : CHECKIN_BY_FINGER);
     end_case_entry(c);
     after_result(c);
@@ -246,8 +305,7 @@ static void listen(Checkin *c)
      * before: a finger placed earlier is lost by some sensors. One second is the fallback for a
      * driver that never reports it. */
     c->ready_id = g_timeout_add(1000, on_ready_fallback, c);
-    scanner_identify(c->scanner, search_get_scan_prints(c->one ? c->one : c->search), c->scan_cancel,
-                     on_identified, c);
+    scanner_identify(c->scanner, scan_prints(c), c->scan_cancel, on_identified, c);
 }
 
 static void announce_waiting(Checkin *c)
@@ -257,8 +315,8 @@ static void announce_waiting(Checkin *c)
         c->ready_id = 0;
     }
     CheckinState want = c->one ? CHECKIN_STATE_CASE_ENTRY : CHECKIN_STATE_WAITING;
-    if (!c->scan_cancel || c->state == want)
-        return;
+    if (!c->scan_cancel || c->state == want || c->second)
+        return; /* (a second touch was asked for already) */
     if (c->one) {
         CheckinEvent ev = {.state = CHECKIN_STATE_CASE_ENTRY, .who = &c->one_who};
         emit(c, &ev);
@@ -456,7 +514,8 @@ void checkin_on_finger(Checkin *c)
 {
     if (c->paused)
         return; /* an officer's enrollment touch */
-    if (c->state == CHECKIN_STATE_WAITING || c->state == CHECKIN_STATE_CASE_ENTRY) {
+    if (c->state == CHECKIN_STATE_WAITING || c->state == CHECKIN_STATE_CASE_ENTRY ||
+        c->state == CHECKIN_STATE_TOUCH_AGAIN) {
         CheckinEvent ev = {.state = CHECKIN_STATE_SEARCHING, .who = c->one ? &c->one_who : NULL};
         emit(c, &ev);
     }

@@ -4,6 +4,8 @@
  *   idle ──(continuous mode, or a tap)──▶ waiting for finger ──(finger on)──▶ searching
  *   searching ──▶ recorded | already checked in | not recognised | retry (unclear scan)
  *              | scanner problem | store problem          ──(result_seconds)──▶ waiting / idle
+ *   searching ──(the engine unsure)──▶ touch again ──(finger on)──▶ searching ──▶ a result above
+ *              (once per attempt; nobody touches within tap_window_s ──▶ waiting / idle)
  *   any ──(case number typed)──▶ waiting for that person's finger (1:1) ──▶ the results above
  *   scanner hot or unplugged ──▶ resting / scanner problem ──(cooled / plugged back)──▶ waiting
  *
@@ -32,11 +34,12 @@ typedef enum {
     CHECKIN_STATE_SCANNER_PROBLEM, /* no scanner, or it failed */
     CHECKIN_STATE_STORE_PROBLEM,   /* the check-in could not be saved: nothing half-written */
     CHECKIN_STATE_CASE_ENTRY,      /* a case number was entered: waiting for that person's finger */
+    CHECKIN_STATE_TOUCH_AGAIN,     /* the engine was unsure: the same finger once more (app/second-opinion.h) */
 } CheckinState;
 
 typedef struct {
     CheckinState state;
-    const StoreProbationer *who;     /* recorded / already / case entry; else NULL */
+    const StoreProbationer *who;     /* recorded / already / case entry (and its touch again); else NULL */
     const StoreCheckin *checkin;     /* the row written (recorded / already / not recognised) */
     const char *reason;              /* one sentence for a person, or NULL */
     gboolean offer_case_number;      /* enough failed touches: suggest the case-number fallback */

@@ -264,6 +264,21 @@ gsize engine_get_memory(Engine *e)
     return bytes;
 }
 
+/* Keeps the ENGINE_CANDIDATES best fingers in out->candidates, best first (each hit is one finger). */
+static void keep_candidate(EngineResult *out, const ShardHit *hit)
+{
+    guint n = out->n_candidates;
+    if (hit->score <= 0 || (n == ENGINE_CANDIDATES && hit->score <= out->candidates[n - 1].score))
+        return;
+    guint at = MIN(n, ENGINE_CANDIDATES - 1);
+    while (at > 0 && out->candidates[at - 1].score < hit->score) {
+        out->candidates[at] = out->candidates[at - 1];
+        at--;
+    }
+    out->candidates[at] = (EngineCandidate){hit->finger_id, hit->probationer_id, hit->score};
+    out->n_candidates = MIN(n + 1, ENGINE_CANDIDATES);
+}
+
 void engine_search(Engine *e, const EngineTemplate *probe_t, EngineResult *out)
 {
     *out = (EngineResult){0};
@@ -300,6 +315,7 @@ void engine_search(Engine *e, const EngineTemplate *probe_t, EngineResult *out)
         out->scored += job->hits[i]->len;
         for (guint h = 0; h < job->hits[i]->len; h++) {
             ShardHit hit = g_array_index(job->hits[i], ShardHit, h);
+            keep_candidate(out, &hit);
             if (hit.score > best.score) {
                 if (hit.probationer_id != best.probationer_id)
                     second = best;

@@ -131,6 +131,14 @@ guint engine_get_size(Engine *engine);
 /* Bytes the gallery holds (templates, index, bookkeeping), for the memory budget. */
 gsize engine_get_memory(Engine *engine);
 
+/* The best few fingers of a search, for a second opinion when the engine is unsure
+ * (app/second-opinion.h): bozorth3 on a second touch against these only. */
+#define ENGINE_CANDIDATES 5
+typedef struct {
+    gint64 finger_id, probationer_id;
+    double score;
+} EngineCandidate;
+
 typedef struct {
     gboolean match;
     gint64 finger_id, probationer_id;  /* the best candidate (also when it is no match), 0 = none */
@@ -138,6 +146,8 @@ typedef struct {
     gint64 runner_up_probationer_id;   /* best candidate of any other probationer, 0 = none */
     double runner_up_score;
     guint scored;                      /* fingers that got the full matcher (after the pre-filter) */
+    EngineCandidate candidates[ENGINE_CANDIDATES]; /* best distinct fingers, best first */
+    guint n_candidates;
 } EngineResult;
 
 /* Searches the whole gallery, blocking, in parallel on the engine's threads. */

@@ -88,6 +88,7 @@ static EngineTemplate *probe_template(FpPrint *probe, GError **error)
 
 static void engine_result(const EngineResult *r, SearchResult *out)
 {
+    G_STATIC_ASSERT(SEARCH_CANDIDATES == ENGINE_CANDIDATES);
     *out = (SearchResult){
         .decision = r->match ? SEARCH_MATCH : SEARCH_NO_MATCH,
         .probationer_id = r->match ? r->probationer_id : 0,
@@ -95,7 +96,11 @@ static void engine_result(const EngineResult *r, SearchResult *out)
         .score = r->score,
         .runner_up_probationer_id = r->runner_up_probationer_id,
         .runner_up_score = r->runner_up_probationer_id ? r->runner_up_score : -1,
+        .n_candidates = r->n_candidates,
     };
+    for (guint i = 0; i < r->n_candidates; i++)
+        out->candidates[i] = (SearchCandidate){r->candidates[i].finger_id, r->candidates[i].probationer_id,
+                                               r->candidates[i].score};
 }
 
 static void engine_decide(Search *s, FpPrint *match, FpPrint *probe, SearchResult *out)
@@ -312,6 +317,12 @@ Search *search_new_like(Search *other)
     Search *s = search_new(other->backend->name, NULL);
     search_set_rule(s, other->threshold, other->margin);
     return s;
+}
+
+void search_get_rule(Search *s, double *threshold, double *margin)
+{
+    *threshold = s->threshold;
+    *margin = s->margin;
 }
 
 void search_set_rule(Search *s, double threshold, double margin)

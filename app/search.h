@@ -22,6 +22,13 @@ typedef struct Search Search;
 
 typedef enum { SEARCH_NO_MATCH, SEARCH_MATCH } SearchDecision;
 
+/* The engine's best few fingers for a touch (a second opinion's gallery, app/second-opinion.h). */
+#define SEARCH_CANDIDATES 5
+typedef struct {
+    gint64 finger_id, probationer_id;
+    double score;
+} SearchCandidate;
+
 typedef struct {
     SearchDecision decision;
     gint64 probationer_id;          /* 0 when no match */
@@ -29,6 +36,8 @@ typedef struct {
     double score;                   /* < 0: the backend gives none */
     gint64 runner_up_probationer_id;/* 0: none, or the backend can't tell */
     double runner_up_score;         /* < 0: none */
+    SearchCandidate candidates[SEARCH_CANDIDATES]; /* engine: best distinct fingers, best first */
+    guint n_candidates;             /* 0 with the libfprint backend */
 } SearchResult;
 
 /* `backend` is the config's [match] search value. */
@@ -68,6 +77,7 @@ gboolean search_decide_finish(Search *search, GAsyncResult *result, SearchResult
 /* Engine backend: the decision rule (threshold = -log10 of [match] false_match_rate, and margin);
  * the libfprint backend has its scanner driver's own built-in threshold and ignores this. */
 void search_set_rule(Search *search, double threshold, double margin);
+void search_get_rule(Search *search, double *threshold, double *margin);
 /* An empty gallery with the same backend and rule (the case-number check's one-person gallery). */
 Search *search_new_like(Search *other);
 

@@ -9,6 +9,9 @@
  *                   and "0.01 %" mean something (the FVC's 45 first-impression pairs cannot)
  *   1:N:            fingers enrolled from impressions 1-5, impressions 6-8 searched (30 searches),
  *                   the real decision rule, and libfprint's identify on the same gallery
+ *   second opinion: the 1:N protocol again with the kiosk's "touch again" (app/second-opinion.h),
+ *                   the next probe impression as the second touch; and each finger left out of the
+ *                   gallery in turn as an impostor (second_opinion_<set>_* lines)
  *
  * Every image goes through libfprint's virtual_image scanner once (NBIS mindtct); the engine scores
  * the minutiae libfprint hands back. bozorth3's score is not in libfprint's API, but libfprint logs
@@ -26,6 +29,7 @@
 #include <string.h>
 
 #include "app/engine.h"
+#include "app/second-opinion.h"
 #include "tests/bench-common.h"
 #include "tests/helpers.h"
 
@@ -239,6 +243,126 @@ static void report_engine(const Set *s, const EngineCalibration *cal, const char
     sum->wrong = wrong;
 }
 
+/* bozorth3's score of image (g, j) as the probe against enrolled impression (f, i), i < 5 <= j
+ * (the cached all-pairs scores; libfprint computes exactly these in an identify). */
+static double bz3_pair(const Set *s, int g, int j, int f, int i)
+{
+    if (f == g)
+        return s->bz3_gen[g * 28 + i * (2 * IMPRESSIONS - i - 1) / 2 + (j - i - 1)];
+    return s->bz3_imp[(g * IMPRESSIONS + j) * (FINGERS - 1) * IMPRESSIONS + (f < g ? f : f - 1) * IMPRESSIONS + i];
+}
+
+/* What the kiosk's second touch would see (app/second-opinion.c): libfprint's identify against the
+ * first touch's candidates in order names the first finger with an impression bozorth3 scores at
+ * or over its threshold; the engine scores the second touch against each candidate. */
+static guint second_touch(const Set *s, EngineTemplate *const *joined, const EngineResult *first, int g, int j2,
+                          SecondOpinionCandidate *out)
+{
+    gboolean named = FALSE;
+    for (guint c = 0; c < first->n_candidates; c++) {
+        int f = (int)first->candidates[c].finger_id - 101;
+        double bz = 0;
+        for (int i = 0; i < 5; i++)
+            bz = MAX(bz, bz3_pair(s, g, j2, f, i));
+        out[c] = (SecondOpinionCandidate){first->candidates[c].finger_id, first->candidates[c].probationer_id,
+                                          first->candidates[c].score,
+                                          engine_template_match(s->tmpl[g][j2], joined[f]), FALSE};
+        if (!named && bz >= BZ3_THRESHOLD)
+            named = out[c].bozorth3 = TRUE;
+    }
+    return first->n_candidates;
+}
+
+/* Other rules measured beside the kiosk's (docs/search.md says why that one): engine alone, and
+ * bozorth3 confirming the engine's first-touch best without a fused threshold. */
+static int fuse_engine_only(const SecondOpinionCandidate *c, guint n)
+{
+    int best = -1;
+    for (guint i = 0; i < n; i++)
+        if (best < 0 || c[i].first + c[i].second > c[best].first + c[best].second)
+            best = (int)i;
+    if (best < 0 || c[best].first + c[best].second < ENGINE_DEFAULT_THRESHOLD)
+        return -1;
+    for (guint i = 0; i < n; i++)
+        if (c[i].probationer_id != c[best].probationer_id &&
+            c[best].first + c[best].second - c[i].first - c[i].second < ENGINE_DEFAULT_MARGIN)
+            return -1;
+    return best;
+}
+
+static int fuse_bz3_confirms_best(const SecondOpinionCandidate *c, guint n)
+{
+    return n > 0 && c[0].bozorth3 ? 0 : -1;
+}
+
+/* The 1:N protocol with the kiosk's second touch: each probe (f, 6..8) is the first touch; when the
+ * engine is unsure, the next probe impression of the same finger is the second. Impostors: each
+ * finger in turn left out of the gallery, its probes searched among the other nine, second touch
+ * likewise another impression of it. */
+static void report_second_opinion(const Set *s)
+{
+    EngineTemplate *joined[FINGERS];
+    for (int f = 0; f < FINGERS; f++)
+        joined[f] = bench_template_join(s->tmpl[f], 5);
+    enum { RULES = 3 };
+    int found[RULES] = {0}, wrong[RULES] = {0}, imp_wrong[RULES] = {0};
+    int found1 = 0, wrong1 = 0, imp_wrong1 = 0, asked = 0, imp_asked = 0;
+    for (int out = -1; out < FINGERS; out++) { /* -1: everyone enrolled (genuine run) */
+        g_autoptr(Engine) e = engine_new(1);
+        for (int f = 0; f < FINGERS; f++)
+            if (f != out)
+                g_assert_true(engine_add(e, 101 + f, 101 + f, engine_template_copy(joined[f]), NULL));
+        for (int f = out < 0 ? 0 : out; f < (out < 0 ? FINGERS : out + 1); f++)
+            for (int j = 5; j < IMPRESSIONS; j++) {
+                EngineResult r;
+                engine_search(e, s->tmpl[f][j], &r);
+                int named[RULES];
+                for (int k = 0; k < RULES; k++)
+                    named[k] = r.match ? (int)r.probationer_id : 0;
+                if (out < 0) {
+                    found1 += r.match && r.probationer_id == 101 + f;
+                    wrong1 += r.match && r.probationer_id != 101 + f;
+                } else {
+                    imp_wrong1 += r.match;
+                }
+                SearchResult sr = {.decision = r.match ? SEARCH_MATCH : SEARCH_NO_MATCH, .n_candidates = r.n_candidates};
+                for (guint c = 0; c < r.n_candidates; c++)
+                    sr.candidates[c] = (SearchCandidate){r.candidates[c].finger_id, r.candidates[c].probationer_id,
+                                                         r.candidates[c].score};
+                if (second_opinion_wanted(&sr)) {
+                    *(out < 0 ? &asked : &imp_asked) += 1;
+                    SecondOpinionCandidate c[ENGINE_CANDIDATES];
+                    guint n = second_touch(s, joined, &r, f, 5 + (j - 5 + 1) % 3, c);
+                    int w[RULES] = {second_opinion_fuse(c, n, ENGINE_DEFAULT_THRESHOLD, ENGINE_DEFAULT_MARGIN),
+                                    fuse_engine_only(c, n), fuse_bz3_confirms_best(c, n)};
+                    for (int k = 0; k < RULES; k++)
+                        named[k] = w[k] >= 0 ? (int)c[w[k]].probationer_id : 0;
+                }
+                for (int k = 0; k < RULES; k++) {
+                    if (out < 0) {
+                        found[k] += named[k] == 101 + f;
+                        wrong[k] += named[k] && named[k] != 101 + f;
+                    } else {
+                        imp_wrong[k] += named[k] != 0;
+                    }
+                }
+            }
+    }
+    printf("bench: second_opinion_%s_found_without %d of%d\n", s->key, found1, N_PROBES);
+    printf("bench: second_opinion_%s_found %d of%d\n", s->key, found[0], N_PROBES);
+    printf("bench: second_opinion_%s_wrong_without %d of%d\n", s->key, wrong1, N_PROBES);
+    printf("bench: second_opinion_%s_wrong %d of%d\n", s->key, wrong[0], N_PROBES);
+    printf("bench: second_opinion_%s_asked_again %d of%d\n", s->key, asked, N_PROBES);
+    printf("bench: second_opinion_%s_impostor_wrong_without %d of%d\n", s->key, imp_wrong1, N_PROBES);
+    printf("bench: second_opinion_%s_impostor_wrong %d of%d\n", s->key, imp_wrong[0], N_PROBES);
+    printf("bench: second_opinion_%s_impostor_asked_again %d of%d\n", s->key, imp_asked, N_PROBES);
+    printf("# %s other rules: engine alone (fused >= threshold, margin) found %d wrong %d impostor wrong %d; "
+           "bozorth3 confirms the first touch's best found %d wrong %d impostor wrong %d\n",
+           s->key, found[1], wrong[1], imp_wrong[1], found[2], wrong[2], imp_wrong[2]);
+    for (int f = 0; f < FINGERS; f++)
+        engine_template_free(joined[f]);
+}
+
 static int cmp_uint(const void *a, const void *b)
 {
     return (int)*(const guint *)a - (int)*(const guint *)b;
@@ -318,6 +442,7 @@ int main(int argc, char **argv)
         printf("bench: accuracy_%s_libfprint_rank1_found %d of%d\n", s->key, s->lib_found, N_PROBES);
         printf("bench: accuracy_%s_libfprint_rank1_wrong %d of%d\n", s->key, s->lib_wrong, N_PROBES);
         report_engine(s, engine_calibration_default(), "engine", &e);
+        report_second_opinion(s);
         if (n > 1) {
             /* Leave one sensor out: the calibration fitted on every other set's impostor pairs. */
             g_autoptr(GArray) others = g_array_new(FALSE, FALSE, sizeof(EngineMatchStats));

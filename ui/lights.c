@@ -19,6 +19,7 @@ LedsPattern lights_pattern_for(CheckinState state)
     case CHECKIN_STATE_IDLE:
     case CHECKIN_STATE_WAITING:
     case CHECKIN_STATE_CASE_ENTRY:
+    case CHECKIN_STATE_TOUCH_AGAIN: /* a prompt, like "place your finger" */
         break;
     }
     return LEDS_PATTERN_IDLE;

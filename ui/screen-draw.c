@@ -303,6 +303,10 @@ static void draw_machine(Screen *s)
             add_pair(s, items, STR_OR_CASE_NUMBER, l->size_body, TEXT_BOLD, NULL);
         keypad_button = TRUE;
         break;
+    case CHECKIN_STATE_TOUCH_AGAIN:
+        add_pair(s, items, STR_TOUCH_AGAIN, l->size_title, TEXT_BOLD, NULL);
+        add_pair(s, items, STR_SAME_FINGER, l->size_body, TEXT_REGULAR, NULL);
+        break;
     case CHECKIN_STATE_RETRY:
         add_pair(s, items, STR_RETRY, l->size_title, TEXT_BOLD, NULL);
         add_reason(s, items, l->size_body);

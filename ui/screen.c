@@ -200,6 +200,9 @@ static void play_for(Screen *s, CheckinState state)
     case CHECKIN_STATE_CASE_ENTRY:
         screen_say_both(s, strings_name(STR_PLACE_FINGER));
         break;
+    case CHECKIN_STATE_TOUCH_AGAIN:
+        screen_say_both(s, strings_name(STR_TOUCH_AGAIN));
+        break;
     default:
         break;
     }

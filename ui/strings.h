@@ -24,6 +24,8 @@ typedef enum {
     STR_OR_CASE_NUMBER,
     STR_ENTER_CASE_NUMBER,    /* button */
     STR_RETRY,
+    STR_TOUCH_AGAIN,
+    STR_SAME_FINGER,
     STR_RESTING,
     STR_SCANNER_PROBLEM,
     STR_STORE_PROBLEM,

@@ -77,6 +77,9 @@ static void on_event(const CheckinEvent *ev, gpointer data)
                                ev->offer_case_number ? " Or type: c YOUR-CASE-NUMBER" : "");
         print_line("X", text);
         break;
+    case CHECKIN_STATE_TOUCH_AGAIN:
+        print_line("?", "TOUCH AGAIN — the same finger once more / دوبارہ انگلی لگائیں");
+        break;
     case CHECKIN_STATE_RETRY:
         text = g_strdup_printf("TRY AGAIN — %s", ev->reason);
         print_line("!", text);
