@@ -25,11 +25,12 @@ gsize shard_get_memory(Shard *shard);
 /* Gives back spare capacity (after a bulk load). */
 void shard_trim(Shard *shard);
 
-/* The probe's index look-ups, one per (pair, neighbouring cell), repeats allowed: the bucket number
- * in the low 16 bits, the pair's line direction (32 bins) above. */
-GArray *engine_probe_keys(const EngineMinutia *m, guint n);
+/* The probe as the pre-filter scans it, made once per search and read by every shard. */
+typedef struct ProbeIndex ProbeIndex;
+ProbeIndex *engine_probe_index_new(const EngineMinutia *m, guint n);
+void engine_probe_index_free(ProbeIndex *probe_index);
 
-/* Pre-filter by index votes, full matcher on the `candidates` best; hits (every finger that got the
- * full matcher) are appended to `hits`. */
-void shard_search(Shard *shard, const EngineProbe *probe, GArray *keys, guint candidates,
+/* Pre-filter (a turn-and-shift vote per impression), full matcher on the `candidates` best; hits
+ * (every finger that got the full matcher) are appended to `hits`. */
+void shard_search(Shard *shard, const EngineProbe *probe, const ProbeIndex *probe_index, guint candidates,
                   EngineScratch *scratch, GArray *hits);

@@ -22,7 +22,7 @@ struct Engine {
 typedef struct {
     Engine *engine;
     const EngineProbe *probe;
-    GArray *keys;
+    ProbeIndex *probe_index;
     GMutex mutex;
     GCond cond;
     guint pending;
@@ -40,7 +40,7 @@ static void run_shard(gpointer data, guint i)
 {
     SearchJob *job = data;
     EngineScratch *scratch = engine_scratch_new();
-    shard_search(job->engine->shards[i], job->probe, job->keys, CANDIDATES_PER_SHARD, scratch,
+    shard_search(job->engine->shards[i], job->probe, job->probe_index, CANDIDATES_PER_SHARD, scratch,
                  job->hits[i]);
     engine_scratch_free(scratch);
     g_mutex_lock(&job->mutex);
@@ -291,7 +291,7 @@ void engine_search(Engine *e, const EngineTemplate *probe_t, EngineResult *out)
     SearchJob *job = g_malloc0(sizeof *job + e->n_shards * sizeof(GArray *));
     job->engine = e;
     job->probe = &probe;
-    job->keys = engine_probe_keys(probe_t->m, n);
+    job->probe_index = engine_probe_index_new(probe_t->m, n);
     g_mutex_init(&job->mutex);
     g_cond_init(&job->cond);
     job->pending = e->n_shards;
@@ -338,7 +338,7 @@ void engine_search(Engine *e, const EngineTemplate *probe_t, EngineResult *out)
     out->match = best.score >= e->threshold &&
                  (second.score < 0 || best.score - second.score >= e->margin);
     g_rw_lock_reader_unlock(&e->lock);
-    g_array_unref(job->keys);
+    engine_probe_index_free(job->probe_index);
     g_mutex_clear(&job->mutex);
     g_cond_clear(&job->cond);
     g_free(job);

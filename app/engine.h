@@ -9,12 +9,12 @@
  *
  * How (docs/search.md has the numbers):
  *   - a template is preprocessed once when added: minutiae in a compact layout, and every impression's
- *     minutia pairs (distance, both directions relative to the line between them) entered in an
- *     inverted index keyed by those quantised features;
- *   - a search votes through the index (pairs the probe shares with each impression, counted per
- *     implied rotation) to pick a few dozen candidates per shard, then scores those with the full
- *     pair matcher (rotation and translation consensus, one-to-one minutia assignment, and a
- *     structure check: the matched minutiae must agree with each other two by two);
+ *     minutia pairs (distance, both directions relative to the line between them) as 4-byte codes;
+ *   - a search scans every impression's pairs for those the probe also has, each casting a vote for
+ *     the turn and shift that would lay the probe on the impression (a Hough transform), to pick a
+ *     few dozen candidates per shard, then scores those with the full pair matcher (rotation and
+ *     translation consensus, one-to-one minutia assignment, and a structure check: the matched
+ *     minutiae must agree with each other two by two);
  *   - the gallery is split into one shard per core, searched in parallel by a small thread pool;
  *   - add and remove are incremental: a removed finger stops matching at once and its index entries
  *     are swept out later in one pass, never by re-reading templates; start-up adds the whole

@@ -143,6 +143,8 @@ static void measure(Set **sets, guint n, guint k)
             }
             found += r.match && is_own;
             wrong += r.match && !is_own;
+            if (r.match && !is_own && g_getenv("HAAZRI_BENCH_WHY"))
+                fprintf(stderr, "wrong: probe %d named finger %" G_GINT64_FORMAT " score %.2f runner-up %.2f own %.2f\n", p, r.finger_id, r.score, r.runner_up_score, own[p]);
         }
         qsort(lat, PROBES, sizeof lat[0], cmp_double);
         printf("bench: prefilter_recall_%s_%u %.1f %% (%u of %u)\n", s->key, sizes[z],
