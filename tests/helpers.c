@@ -2,6 +2,7 @@
 #include "tests/helpers.h"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 
 #include "drivers/virtual-finger.h"
@@ -220,4 +221,19 @@ gint64 tu_add_probationer(Store *store, int n, const char *name_en, const char *
     gint64 id = store_add_probationer(store, &p, &error);
     g_assert_no_error(error);
     return id;
+}
+
+gboolean tu_checkin_committed(const char *db_path, const char *uuid)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    gboolean found = FALSE;
+    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "SELECT 1 FROM checkins WHERE uuid = ?", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+        found = sqlite3_step(st) == SQLITE_ROW;
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return found;
 }

@@ -38,5 +38,8 @@ GBytes *tu_capture(Scanner *scanner, const char *finger, char *const images[5]);
 /* Enrolls one finger from five images through the scanner and stores it; returns the finger id. */
 gint64 tu_enroll(Scanner *scanner, Store *store, gint64 probationer_id, const char *finger,
                  char *const images[5]);
+/* Whether the check-in `uuid` is committed in the database at `db_path`: looked up through a
+ * separate connection, which sees only committed rows. */
+gboolean tu_checkin_committed(const char *db_path, const char *uuid);
 /* Adds a probationer with a case number derived from `n` ("TEST-<n>"). */
 gint64 tu_add_probationer(Store *store, int n, const char *name_en, const char *name_ur);

@@ -36,22 +36,6 @@ static gboolean is_result(CheckinState s)
            s != CHECKIN_STATE_CASE_ENTRY;
 }
 
-/* Looks the row up through a separate connection: only committed rows are visible there. */
-static gboolean row_committed(const char *uuid)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    gboolean found = FALSE;
-    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(db, "SELECT 1 FROM checkins WHERE uuid = ?", -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
-        found = sqlite3_step(st) == SQLITE_ROW;
-    }
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return found;
-}
-
 static void on_event(const CheckinEvent *ev, gpointer data)
 {
     (void)data;
@@ -69,7 +53,7 @@ static void on_event(const CheckinEvent *ev, gpointer data)
     if (ev->checkin) {
         g_strlcpy(seen.wall_time, ev->checkin->wall_time, sizeof seen.wall_time);
         g_strlcpy(seen.earlier_time, ev->checkin->earlier_time, sizeof seen.earlier_time);
-        seen.row_on_disk = row_committed(ev->checkin->uuid);
+        seen.row_on_disk = tu_checkin_committed(db_path, ev->checkin->uuid);
     }
     g_strlcpy(seen.reason, ev->reason ? ev->reason : "", sizeof seen.reason);
     g_strlcpy(seen.next_due, ev->next_due ? ev->next_due : "", sizeof seen.next_due);

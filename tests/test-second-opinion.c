@@ -37,22 +37,6 @@ static gboolean is_result(CheckinState s)
            s != CHECKIN_STATE_CASE_ENTRY && s != CHECKIN_STATE_TOUCH_AGAIN;
 }
 
-/* Only committed rows are visible through another connection. */
-static gboolean row_committed(const char *uuid)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    gboolean found = FALSE;
-    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(db, "SELECT 1 FROM checkins WHERE uuid = ?", -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
-        found = sqlite3_step(st) == SQLITE_ROW;
-    }
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return found;
-}
-
 static void on_event(const CheckinEvent *ev, gpointer data)
 {
     (void)data;
@@ -69,7 +53,7 @@ static void on_event(const CheckinEvent *ev, gpointer data)
     seen.state = ev->state;
     g_strlcpy(seen.case_number, ev->who ? ev->who->case_number : "", sizeof seen.case_number);
     g_strlcpy(seen.uuid, ev->checkin ? ev->checkin->uuid : "", sizeof seen.uuid);
-    seen.row_on_disk = ev->checkin && row_committed(ev->checkin->uuid);
+    seen.row_on_disk = ev->checkin && tu_checkin_committed(db_path, ev->checkin->uuid);
 }
 
 static void reset(void)
