@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "drivers/virtual-finger.h"
 
@@ -45,8 +46,20 @@ char *tu_fvc(int finger, int impression)
     return tu_data(rel);
 }
 
+/* libfprint's virtual_image driver warns when the hand's previous connection closes after the next
+ * one was accepted ("Error on old connection, ignoring") — harmless, as it says, and seen only when
+ * the machine is loaded; GLib's tests make every warning fatal, so this one alone is let through. */
+static gboolean fatal_unless_old_connection(const gchar *domain, GLogLevelFlags level, const gchar *message,
+                                            gpointer data)
+{
+    (void)level, (void)data;
+    return !(g_strcmp0(domain, "libfprint-virtual_image") == 0 && message &&
+             strstr(message, "Error on old connection, ignoring"));
+}
+
 const char *tu_use_virtual_scanner(void)
 {
+    g_test_log_set_fatal_handler(fatal_unless_old_connection, NULL);
     if (!socket_path) {
         socket_path = g_build_filename(tu_tmpdir(), "scanner.sock", NULL);
         g_setenv("FP_VIRTUAL_IMAGE", socket_path, TRUE);
