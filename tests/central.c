@@ -375,3 +375,15 @@ void tu_rechain_audit(const char *path, gint64 id, const char *detail)
     g_ptr_array_unref(updates);
     sqlite3_close(db);
 }
+
+char *tu_storage_spec(const char *engine, const char *name)
+{
+    if (strcmp(engine, "sqlite") == 0)
+        return g_strdup_printf("%s/%s.db", tu_tmpdir(), name);
+    g_autofree char *why = NULL;
+    if (!tu_postgres(&why)) {
+        g_test_skip(why);
+        return NULL;
+    }
+    return tu_postgres_new_db(name);
+}

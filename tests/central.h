@@ -46,6 +46,9 @@ char *tu_postgres_dump(const char *conninfo);
 const char *tu_postgres_data_dir(void);
 /* A fresh database on that cluster: its conninfo. */
 char *tu_postgres_new_db(const char *name);
+/* The centre's storage for a test: an SQLite file (`engine` "sqlite") or a fresh PostgreSQL
+ * database; NULL, with the test marked skipped, where PostgreSQL can't run here. */
+char *tu_storage_spec(const char *engine, const char *name);
 /* Edits the kiosk's audit row `id` behind the triggers' back and recomputes the chain from there, as
  * a careful tamperer would; sync forgets what it sent, so the whole trail goes again. */
 void tu_rechain_audit(const char *kiosk_db, gint64 id, const char *detail);

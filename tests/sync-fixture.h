@@ -36,19 +36,6 @@ G_GNUC_UNUSED static const char *rx_db_engine_tag(const char *spec)
     return g_str_has_prefix(spec, "host=") ? "pg" : "sq";
 }
 
-/* A storage spec for this test: an SQLite file, or a fresh PostgreSQL database. */
-G_GNUC_UNUSED static char *new_spec(const char *engine, const char *name)
-{
-    if (strcmp(engine, "sqlite") == 0)
-        return g_strdup_printf("%s/%s.db", tu_tmpdir(), name);
-    g_autofree char *why = NULL;
-    if (!tu_postgres(&why)) {
-        g_test_skip(why);
-        return NULL;
-    }
-    return tu_postgres_new_db(name);
-}
-
 G_GNUC_UNUSED static int run_ctl(const char *conf, const char *a, const char *b, const char *c, char **out)
 {
     const char *build = g_getenv("HAAZRI_BUILD");

@@ -31,18 +31,6 @@ typedef struct {
     Sync *sync;
 } Kiosk;
 
-static char *new_spec(const char *engine, const char *name)
-{
-    if (strcmp(engine, "sqlite") == 0)
-        return g_strdup_printf("%s/%s.db", tu_tmpdir(), name);
-    g_autofree char *why = NULL;
-    if (!tu_postgres(&why)) {
-        g_test_skip(why);
-        return NULL;
-    }
-    return tu_postgres_new_db(name);
-}
-
 /* A kiosk provisioned with the receiver by `haazri-ctl provision`, its sync engine in this process. */
 static Kiosk *kiosk_new(const char *device, const char *spec, TuReceiver *r)
 {
@@ -157,7 +145,7 @@ static void assert_exported(const char *spec, const char *uuid, const char *answ
 
 static void test_answers_up(gconstpointer engine)
 {
-    g_autofree char *spec = new_spec(engine, "answers");
+    g_autofree char *spec = tu_storage_spec(engine, "answers");
     if (!spec)
         return;
     /* One office day, whatever today is: the kiosk's records and its heartbeat's count use it. */
@@ -268,7 +256,7 @@ static GBytes *kiosk_photo(Kiosk *k, const char *case_number)
 
 static void test_photo_down(gconstpointer engine)
 {
-    g_autofree char *spec = new_spec(engine, "photos");
+    g_autofree char *spec = tu_storage_spec(engine, "photos");
     if (!spec)
         return;
     TuReceiver *r = tu_receiver_start(spec, 0, NULL, 0);

@@ -8,7 +8,7 @@
  * goes up once, and a trail rewritten on the kiosk is refused by the centre and reported. */
 static void test_roster_and_audit(gconstpointer engine)
 {
-    g_autofree char *spec = new_spec(engine, "roster");
+    g_autofree char *spec = tu_storage_spec(engine, "roster");
     if (!spec)
         return;
     TuReceiver *r = tu_receiver_start(spec, 0, NULL, 0);
@@ -75,7 +75,7 @@ static void test_roster_and_audit(gconstpointer engine)
  * officer's deactivation on one kiosk reaches the others. */
 static void test_enrollments_up(gconstpointer engine)
 {
-    g_autofree char *spec = new_spec(engine, "enrol");
+    g_autofree char *spec = tu_storage_spec(engine, "enrol");
     if (!spec)
         return;
     TuReceiver *r = tu_receiver_start(spec, 0, NULL, 0);
@@ -172,7 +172,7 @@ static void assert_centre_holds(const char *spec, const char *b64)
  * which officer. Every refusal is logged at the centre. */
 static void test_enrollment_authority(gconstpointer engine)
 {
-    g_autofree char *spec = new_spec(engine, "authority");
+    g_autofree char *spec = tu_storage_spec(engine, "authority");
     if (!spec)
         return;
     TuReceiver *r = tu_receiver_start(spec, 0, NULL, 0);
@@ -260,7 +260,7 @@ static char *kiosk_pin(Kiosk *k, const char *case_number)
  * people of an office, are refused at the load. */
 static void test_adms_pins(gconstpointer engine)
 {
-    g_autofree char *spec = new_spec(engine, "pins");
+    g_autofree char *spec = tu_storage_spec(engine, "pins");
     if (!spec)
         return;
     TuReceiver *r = tu_receiver_start(spec, 0, NULL, 0);

@@ -10,7 +10,7 @@
 
 static void test_exactly_once(gconstpointer engine)
 {
-    g_autofree char *spec = new_spec(engine, "once");
+    g_autofree char *spec = tu_storage_spec(engine, "once");
     if (!spec)
         return;
     TuReceiver *r = tu_receiver_start(spec, 0, NULL, 0);
@@ -43,7 +43,7 @@ static void test_exactly_once(gconstpointer engine)
 
 static void test_faults(gconstpointer engine)
 {
-    g_autofree char *spec = new_spec(engine, "faults");
+    g_autofree char *spec = tu_storage_spec(engine, "faults");
     if (!spec)
         return;
     /* Stored-then-lost replies (slow past the kiosk's timeout, cut, garbage) make the kiosk send
@@ -65,7 +65,7 @@ static void test_faults(gconstpointer engine)
 
 static void test_receiver_down(gconstpointer engine)
 {
-    g_autofree char *spec = new_spec(engine, "down");
+    g_autofree char *spec = tu_storage_spec(engine, "down");
     if (!spec)
         return;
     TuReceiver *r = tu_receiver_start(spec, 0, NULL, 0);
@@ -92,7 +92,7 @@ static void test_receiver_down(gconstpointer engine)
 
 static void test_wrong_certificate(void)
 {
-    g_autofree char *spec = new_spec("sqlite", "wrongcert");
+    g_autofree char *spec = tu_storage_spec("sqlite", "wrongcert");
     TuReceiver *r = tu_receiver_start(spec, 0, NULL, 0);
     Kiosk *k = kiosk_new("kiosk-cert", spec, r, NULL);
     kiosk_record(k, 10);
@@ -125,7 +125,7 @@ static void test_wrong_certificate(void)
 
 static void test_clock_skew(void)
 {
-    g_autofree char *spec = new_spec("sqlite", "skew");
+    g_autofree char *spec = tu_storage_spec("sqlite", "skew");
     /* The server's clock is an hour ahead of the kiosk's (or the kiosk's an hour behind). */
     TuReceiver *r = tu_receiver_start(spec, 0, NULL, 3600);
     Kiosk *k = kiosk_new("kiosk-skew", spec, r, NULL);
@@ -149,7 +149,7 @@ static void test_clock_skew(void)
 
 static void test_kill_mid_push(gconstpointer engine)
 {
-    g_autofree char *spec = new_spec(engine, "kill");
+    g_autofree char *spec = tu_storage_spec(engine, "kill");
     if (!spec)
         return;
     /* The first push is stored, then the reply takes 20 s: the kiosk is killed while it waits. */
@@ -181,7 +181,7 @@ static void test_kill_mid_push(gconstpointer engine)
 
 static void test_quarantine(void)
 {
-    g_autofree char *spec = new_spec("sqlite", "quarantine");
+    g_autofree char *spec = tu_storage_spec("sqlite", "quarantine");
     TuReceiver *r = tu_receiver_start(spec, 0, NULL, 0);
     Kiosk *k = kiosk_new("kiosk-quarantine", spec, r, NULL);
     kiosk_record(k, 30);
@@ -207,7 +207,7 @@ static void test_quarantine(void)
  * 50 quarantined in one pass). */
 static void test_wrong_address_quarantines_nothing(void)
 {
-    g_autofree char *spec = new_spec("sqlite", "wrongpath");
+    g_autofree char *spec = tu_storage_spec("sqlite", "wrongpath");
     TuReceiver *r = tu_receiver_start(spec, 0, "proxy400", 0);
     g_autofree char *deep = g_strdup_printf("server = %s/haazri", r->url);
     Kiosk *k = kiosk_new("kiosk-wrongpath", spec, r, deep);
@@ -255,7 +255,7 @@ static void test_wrong_address_quarantines_nothing(void)
 
 static void test_revoked(void)
 {
-    g_autofree char *spec = new_spec("sqlite", "revoked");
+    g_autofree char *spec = tu_storage_spec("sqlite", "revoked");
     TuReceiver *r = tu_receiver_start(spec, 0, NULL, 0);
     Kiosk *k = kiosk_new("kiosk-revoked", spec, r, NULL);
     kiosk_record(k, 10);
@@ -273,7 +273,7 @@ static void test_revoked(void)
 
 static void test_several_kiosks(gconstpointer engine)
 {
-    g_autofree char *spec = new_spec(engine, "several");
+    g_autofree char *spec = tu_storage_spec(engine, "several");
     if (!spec)
         return;
     TuReceiver *r = tu_receiver_start(spec, 0, NULL, 0);
