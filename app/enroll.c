@@ -63,7 +63,10 @@ static void on_identified(FpPrint *match, FpPrint *probe, const GError *error, g
     g_autoptr(GError) dup = g_error_new(STORE_ERROR, STORE_ERROR_EXISTS,
                                         "this finger is already enrolled for case %s (%s); it was not enrolled again",
                                         owner.case_number ? owner.case_number : "?", owner.name_en ? owner.name_en : "?");
-    store_audit(c->store, c->actor, "finger.enroll-refused", c->case_number, dup->message, NULL);
+    /* The audit trail is append-only, hash-chained and goes to the centre in the clear: the case
+     * number, never the name (the officer's sentence above has it). */
+    g_autofree char *detail = g_strdup_printf("already enrolled for case %s", owner.case_number ? owner.case_number : "?");
+    store_audit(c->store, c->actor, "finger.enroll-refused", c->case_number, detail, NULL);
     check_finish(c, dup, owner.case_number);
     store_probationer_clear(&owner);
 }

@@ -28,7 +28,8 @@ static char *col(sqlite3_stmt *st, int i)
 GPtrArray *store_answers_unsent(Store *s, guint limit, GError **error)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT rowid, checkin_uuid, question_id, answer, answered_at FROM checkin_answers "
+    if (sqlite3_prepare_v2(s->db, "SELECT rowid, checkin_uuid, question_id, rtrim(unseal(answer, 'answer')), answered_at "
+                                  "FROM checkin_answers "
                                   "WHERE rowid > ? ORDER BY rowid LIMIT ?", -1, &st, NULL) != SQLITE_OK)
         return store_fail(s, error, "read the answers"), NULL;
     sqlite3_bind_int64(st, 1, sent_seq(s));
@@ -95,8 +96,9 @@ gint64 store_answers_count_attention(Store *s, const char *date)
     /* The rule lives in C (store_answer_needs_attention); SQL only narrows to the day's "yes". */
     sqlite3_stmt *st = NULL;
     gint64 n = 0;
-    if (sqlite3_prepare_v2(s->db, "SELECT a.question_id, a.answer FROM checkin_answers a JOIN checkins c "
-                                  "ON c.uuid = a.checkin_uuid WHERE c.local_date = ? AND a.answer = 'yes'",
+    if (sqlite3_prepare_v2(s->db, "SELECT question_id, answer FROM (SELECT a.question_id, rtrim(unseal(a.answer, "
+                                  "'answer')) AS answer FROM checkin_answers a JOIN checkins c ON c.uuid = a.checkin_uuid "
+                                  "WHERE c.local_date = ?) WHERE answer = 'yes'",
                            -1, &st, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_text(st, 1, date, -1, SQLITE_TRANSIENT);
@@ -112,8 +114,8 @@ gint64 store_answers_count_attention(Store *s, const char *date)
 char *store_answers_yes(Store *s, const char *checkin_uuid, GError **error)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT question_id FROM checkin_answers WHERE checkin_uuid = ? AND answer = 'yes' "
-                                  "ORDER BY rowid", -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->db, "SELECT question_id FROM checkin_answers WHERE checkin_uuid = ? "
+                                  "AND rtrim(unseal(answer, 'answer')) = 'yes' ORDER BY rowid", -1, &st, NULL) != SQLITE_OK)
         return store_fail(s, error, "read the answers"), NULL;
     sqlite3_bind_text(st, 1, checkin_uuid, -1, SQLITE_TRANSIENT);
     g_autoptr(GString) out = g_string_new(NULL);

@@ -12,6 +12,9 @@ static const char *const RESEAL_SQL =
     "UPDATE fingers SET print = reseal(print, 'print');"
     "UPDATE officer_fingers SET print = reseal(print, 'officer_print');"
     "UPDATE photos SET png = reseal(png, 'photo');"
+    "UPDATE messages SET text_en = reseal(text_en, 'message_en'), text_ur = reseal(text_ur, 'message_ur');"
+    "UPDATE officers SET name = reseal(name, 'officer_name');"
+    "UPDATE checkin_answers SET answer = reseal(answer, 'answer');"
     "UPDATE sync_meta SET value = reseal(value, 'key_check') WHERE key = 'key_check';";
 
 gboolean store_rotate_key(Store *s, const char *actor, guint *rows, GError **error)

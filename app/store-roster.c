@@ -270,7 +270,8 @@ static gboolean apply_message(Store *s, const StoreRosterMessage *m, StoreRoster
     }
     /* person 0: for everyone at this office (probationer_id NULL). */
     gboolean ok = run(s, NULL, "INSERT INTO messages (remote_id, probationer_id, text_en, text_ur, valid_until) "
-                               "VALUES (?, nullif(?, 0), ?, ?, ?) ON CONFLICT (remote_id) DO UPDATE SET "
+                               "VALUES (?, nullif(?, 0), seal(?, 'message_en'), seal(?, 'message_ur'), ?) "
+                               "ON CONFLICT (remote_id) DO UPDATE SET "
                                "probationer_id = excluded.probationer_id, text_en = excluded.text_en, "
                                "text_ur = excluded.text_ur, valid_until = excluded.valid_until",
                       "tittt", remote_id, person, m->text_en, m->text_ur, m->valid_until);

@@ -169,6 +169,26 @@ static const char *const migrations[] = {
     "CREATE UNIQUE INDEX probationers_by_adms_pin ON probationers (adms_pin) WHERE adms_pin IS NOT NULL;",
     /* 9: photos sealed like names and templates (app/seal.h): a face is personal data too. */
     "UPDATE photos SET png = seal(png, 'photo');",
+    /* 10: the rest of what is personal sealed too (docs/security.md section 7 lists every column):
+     * messages to a probationer ("Fatima, bring your CNIC"), officers' names, and the answers to
+     * the after-check-in questions ("arrested: yes"). An answer is sealed as 'yes' or 'no ' (padded):
+     * the same length either way, so the ciphertext's length does not tell them apart. The answers'
+     * table is rebuilt: its CHECK (answer IN ('yes', 'no')) cannot hold a sealed value; rowid is kept
+     * (it is the order answers go up to the centre in, store-answers.h). Question ids, case numbers,
+     * times and user names stay in the clear: they are what the store looks rows up by. */
+    "UPDATE messages SET text_en = seal(text_en, 'message_en'), text_ur = seal(text_ur, 'message_ur');"
+    "UPDATE officers SET name = seal(name, 'officer_name');"
+    "CREATE TABLE checkin_answers_sealed ("
+    "  checkin_uuid TEXT NOT NULL REFERENCES checkins(uuid),"
+    "  question_id TEXT NOT NULL,"
+    "  answer BLOB NOT NULL," /* seal('yes' | 'no ', 'answer') */
+    "  answered_at TEXT NOT NULL,"
+    "  PRIMARY KEY (checkin_uuid, question_id));"
+    "INSERT INTO checkin_answers_sealed (rowid, checkin_uuid, question_id, answer, answered_at)"
+    "  SELECT rowid, checkin_uuid, question_id, seal(CASE answer WHEN 'yes' THEN 'yes' ELSE 'no ' END, 'answer'),"
+    "  answered_at FROM checkin_answers;"
+    "DROP TABLE checkin_answers;"
+    "ALTER TABLE checkin_answers_sealed RENAME TO checkin_answers;",
 };
 
 int store_schema_latest(void)

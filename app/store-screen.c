@@ -73,7 +73,7 @@ gboolean store_set_message(Store *s, gint64 probationer_id, const char *text, GE
                         error, bind_args, &a);
     /* Messages from the central roster share the table; the officer's own is 'local:<id>'. */
     return exec_one(s, "INSERT OR REPLACE INTO messages (remote_id, probationer_id, text_en) "
-                       "VALUES ('local:' || ?1, ?1, ?2)",
+                       "VALUES ('local:' || ?1, ?1, seal(?2, 'message_en'))", /* sealed: migration 10 */
                     "save the message", error, bind_args, &a);
 }
 
@@ -82,10 +82,11 @@ char *store_get_message(Store *s, gint64 probationer_id, GError **error)
     char *text = NULL;
     /* The person's own message first; else one the centre sent for everyone at this office. The
      * centre may send it in both languages: both, one a line (the screen puts them in its order). */
-    read_one(s, "SELECT CASE WHEN text_en IS NOT NULL AND text_ur IS NOT NULL AND text_en != text_ur "
-                "THEN text_en || char(10) || text_ur ELSE coalesce(text_en, text_ur) END FROM messages WHERE (probationer_id = ?1 OR probationer_id IS NULL) "
+    read_one(s, "SELECT CASE WHEN en IS NOT NULL AND ur IS NOT NULL AND en != ur THEN en || char(10) || ur "
+                "ELSE coalesce(en, ur) END FROM (SELECT unseal(text_en, 'message_en') AS en, "
+                "unseal(text_ur, 'message_ur') AS ur FROM messages WHERE (probationer_id = ?1 OR probationer_id IS NULL) "
                 "AND (valid_until IS NULL OR valid_until >= ?2) "
-                "ORDER BY probationer_id IS NULL, id DESC LIMIT 1",
+                "ORDER BY probationer_id IS NULL, id DESC LIMIT 1)",
              probationer_id, &text, NULL, "read the message", error);
     return text;
 }
@@ -142,13 +143,14 @@ gboolean store_save_answer(Store *s, const char *checkin_uuid, const char *quest
                            "INSERT OR REPLACE INTO checkin_answers (rowid, checkin_uuid, question_id, answer, "
                            "answered_at) VALUES (max(coalesce((SELECT max(rowid) FROM checkin_answers), 0), "
                            "coalesce((SELECT CAST(value AS INTEGER) FROM sync_meta WHERE key = 'answers_sent_seq'), 0)) + 1, "
-                           "?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+                           "?, ?, seal(?, 'answer'), ?)", -1, &st, NULL) != SQLITE_OK)
         return store_fail(s, error, "save the answer");
     g_autoptr(GDateTime) now = clock_now();
     g_autofree char *at = store_now_iso(now);
     sqlite3_bind_text(st, 1, checkin_uuid, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, question_id, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, yes ? "yes" : "no", -1, SQLITE_STATIC);
+    /* Sealed (migration 10), 'no' padded to the length of 'yes' so the two seal to the same size. */
+    sqlite3_bind_text(st, 3, yes ? "yes" : "no ", -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, at, -1, SQLITE_TRANSIENT);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);

@@ -224,8 +224,9 @@ Store *store_open(const char *path, GError **error)
     }
     if (!store_schema_migrate(s->db, version, store_schema_latest(), error))
         return NULL;
-    if (version < 9 && store_schema_latest() >= 9)
-        /* The clear text that was there (names before 7, photos before 9) is gone from the WAL and the file. */
+    if (version < 10 && store_schema_latest() >= 10)
+        /* The clear text that was there (names before 7, photos before 9, messages, answers and
+         * officers' names before 10) is gone from the WAL and the file. */
         sqlite3_exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
     if (!check_key(s, error))
         return NULL;

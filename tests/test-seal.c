@@ -1,18 +1,26 @@
-/* test-seal — names, CNIC, templates and photos encrypted at rest (issue 16.4): a copy of haazri.db
- * (and its -wal) shows none of them, the store reads them back, the key file is the service user's alone,
- * a wrong key is refused in a sentence, and `key rotate` re-seals everything in one transaction. */
+/* test-seal — names, CNIC, templates, photos, messages, officers' names and the questionnaire's
+ * answers encrypted at rest (issue 16.4): a copy of haazri.db (and its -wal) shows none of them, the
+ * store reads them back, the key file is the service user's alone, a wrong key is refused in a
+ * sentence, and `key rotate` re-seals everything in one transaction. */
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "app/officer.h"
 #include "app/photo.h"
 #include "app/seal.h"
+#include "app/store-answers.h"
+#include "app/store-roster.h"
 #include "app/store-schema.h"
 #include "app/store.h"
 #include "tests/helpers.h"
 
 static const char NAME_EN[] = "Zulfiqar Mehmood Qureshi", NAME_UR[] = "ذوالفقار محمود قریشی", CNIC[] = "3520298765431";
+/* An officer's message to the person, one the centre sent the whole office (both languages), and
+ * the officer's own name: personal text, sealed since schema 10. */
+static const char MESSAGE[] = "Zulfiqar, bring your court order on Monday", OFFICE_EN[] = "Hearing dates moved to Thursday",
+                  OFFICE_UR[] = "اگلی پیشی جمعرات کو ہوگی", OFFICER_NAME[] = "Rukhsana Parveen Abbasi";
 /* Stands for a template: libfprint's header and a run of bytes no sealed value would show. */
 static const guint8 TEMPLATE[] = "FP3\x01\x02\x03templatebytes-minutiae-0123456789-abcdefghij";
 
@@ -74,6 +82,96 @@ static void assert_nothing_in_clear(const char *dir)
     g_assert_null(memmem(raw->data, raw->len, TEMPLATE + 6, 20));
     g_assert_null(memmem(raw->data, raw->len, "FP3", 3));
     assert_photo_absent(raw);
+    g_assert_null(memmem(raw->data, raw->len, MESSAGE, strlen(MESSAGE)));
+    g_assert_null(memmem(raw->data, raw->len, "court order", 11));
+    g_assert_null(memmem(raw->data, raw->len, OFFICE_EN, strlen(OFFICE_EN)));
+    g_assert_null(memmem(raw->data, raw->len, OFFICE_UR, strlen(OFFICE_UR)));
+    g_assert_null(memmem(raw->data, raw->len, OFFICER_NAME, strlen(OFFICER_NAME)));
+    g_assert_null(memmem(raw->data, raw->len, "Rukhsana", 8));
+}
+
+/* The answers as whoever copied the files sees them (plain SQLite, no key): every one sealed, and
+ * a "yes" as long as a "no" — three bytes are too short to look for in the raw file. */
+static void assert_answers_sealed(const char *dir, guint expected)
+{
+    g_autofree char *copy = g_build_filename(dir, "copied", NULL);
+    g_assert_cmpint(g_mkdir_with_parents(copy, 0700), ==, 0);
+    const char *names[] = {"haazri.db", "haazri.db-wal"};
+    for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autofree char *from = g_build_filename(dir, names[i], NULL), *to = g_build_filename(copy, names[i], NULL);
+        g_autofree char *data = NULL;
+        gsize len = 0;
+        g_unlink(to);
+        if (g_file_get_contents(from, &data, &len, NULL))
+            g_assert_true(g_file_set_contents(to, data, (gssize)len, NULL));
+    }
+    g_autofree char *path = g_build_filename(copy, "haazri.db", NULL);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_prepare_v2(db, "SELECT answer FROM checkin_answers", -1, &st, NULL), ==, SQLITE_OK);
+    guint n = 0;
+    int size = -1;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        g_assert_true(seal_is_sealed(sqlite3_column_blob(st, 0), (gsize)sqlite3_column_bytes(st, 0)));
+        if (size >= 0)
+            g_assert_cmpint(sqlite3_column_bytes(st, 0), ==, size);
+        size = sqlite3_column_bytes(st, 0);
+        n++;
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    g_assert_cmpuint(n, ==, expected);
+}
+
+/* What the check-in screen, the officer's views and sync read: the message, the officer's name, the
+ * answers (a "yes" to "arrested", a "no" to "address_changed"). */
+static void assert_personal_text_reads_back(Store *s, gint64 person)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *own = store_get_message(s, person, &error);
+    g_assert_cmpstr(own, ==, MESSAGE);
+    g_autofree char *office = store_get_message(s, person + 1000, &error); /* someone with no message of their own */
+    g_autofree char *both = g_strconcat(OFFICE_EN, "\n", OFFICE_UR, NULL);
+    g_assert_cmpstr(office, ==, both);
+    g_autoptr(GPtrArray) officers = officer_list(s, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(officers->len, ==, 1);
+    g_assert_cmpstr(((Officer *)officers->pdata[0])->name, ==, OFFICER_NAME);
+    g_autoptr(GPtrArray) answers = store_answers_unsent(s, 10, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(answers->len, ==, 2);
+    const StoreAnswer *arrested = answers->pdata[0], *moved = answers->pdata[1];
+    g_assert_cmpstr(arrested->question_id, ==, "arrested");
+    g_assert_cmpstr(arrested->answer, ==, "yes");
+    g_assert_cmpstr(moved->question_id, ==, "address_changed");
+    g_assert_cmpstr(moved->answer, ==, "no");
+    g_autofree char *yes = store_answers_yes(s, arrested->checkin_uuid, &error);
+    g_assert_cmpstr(yes, ==, "arrested");
+}
+
+/* The message, officer and answers of add_person(), through the product's own calls. */
+static void add_personal_text(Store *s, gint64 id)
+{
+    g_autoptr(GError) error = NULL;
+    g_assert_true(store_set_message(s, id, MESSAGE, &error));
+    g_autoptr(StoreRoster) r = store_roster_new();
+    r->cursor = 1;
+    StoreRosterMessage *m = g_new0(StoreRosterMessage, 1);
+    m->id = g_strdup("office-1");
+    m->text_en = g_strdup(OFFICE_EN);
+    m->text_ur = g_strdup(OFFICE_UR);
+    g_ptr_array_add(r->messages, m);
+    StoreRosterStats stats;
+    g_assert_true(store_apply_roster(s, r, "Lahore", &stats, &error));
+    g_assert_no_error(error);
+    g_assert_cmpint(officer_add(s, "rukhsana", OFFICER_NAME, OFFICER_ROLE_OFFICER, "482913", "test", &error), >, 0);
+    g_assert_no_error(error);
+    StoreCheckin c = {.probationer_id = id, .method = CHECKIN_BY_FINGER, .score = -1, .device_id = "k1"};
+    g_assert_true(store_record_checkin(s, &c, &error));
+    g_assert_true(store_save_answer(s, c.uuid, "arrested", TRUE, &error));
+    g_assert_true(store_save_answer(s, c.uuid, "address_changed", FALSE, &error));
+    g_assert_no_error(error);
 }
 
 static gint64 add_person(Store *s)
@@ -88,6 +186,7 @@ static gint64 add_person(Store *s)
     g_assert_no_error(error);
     g_autoptr(GBytes) face = photo();
     g_assert_true(store_set_photo(s, id, face, &error));
+    add_personal_text(s, id);
     return id;
 }
 
@@ -115,6 +214,7 @@ static void assert_reads_back(Store *s)
     g_autoptr(GBytes) want = photo();
     g_assert_nonnull(face);
     g_assert_true(g_bytes_equal(face, want));
+    assert_personal_text_reads_back(s, p.id);
     store_probationer_clear(&p);
 }
 
@@ -127,8 +227,10 @@ static void test_copy_reveals_nothing(void)
     add_person(s);
     /* While it runs (the WAL not yet folded in) and after it closed. */
     assert_nothing_in_clear(dir);
+    assert_answers_sealed(dir, 2);
     store_close(s);
     assert_nothing_in_clear(dir);
+    assert_answers_sealed(dir, 2);
     s = open_in(dir, &error);
     g_assert_no_error(error);
     assert_reads_back(s);
@@ -180,9 +282,11 @@ static void test_rotate(void)
     guint rows = 0;
     g_assert_true(store_rotate_key(s, "test", &rows, &error));
     g_assert_no_error(error);
-    g_assert_cmpuint(rows, >=, 4); /* the person, the finger, the photo, the key check */
+    /* the person, the finger, the photo, 2 messages, the officer, 2 answers, the key check */
+    g_assert_cmpuint(rows, >=, 9);
     assert_reads_back(s);
     assert_nothing_in_clear(dir);
+    assert_answers_sealed(dir, 2);
     g_assert_true(store_verify_audit(s, &error));
     store_close(s);
     g_autofree char *now = NULL;
@@ -247,6 +351,52 @@ static void test_photo_sealed_by_migration(void)
     assert_photo_absent(raw);
 }
 
+/* A database from before messages, officers' names and answers were sealed (schema 9, as that
+ * version wrote them): the next open seals them, the screen and the officer's views read them back,
+ * and their clear text is gone from the file and the WAL. */
+static void test_personal_text_sealed_by_migration(void)
+{
+    g_autofree char *dir = dir_for("text-migrate");
+    g_autofree char *path = g_build_filename(dir, "haazri.db", NULL);
+    g_autofree char *key = g_build_filename(dir, STORE_KEY_FILE, NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Seal) seal = seal_load_or_create(key, &error);
+    g_assert_no_error(error);
+    sqlite3 *db = NULL;
+    g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+    g_assert_true(seal_register(seal, NULL, db, &error));
+    g_assert_true(store_schema_migrate(db, 0, 9, &error));
+    g_assert_no_error(error);
+    sqlite3_exec(db, "PRAGMA application_id = 1212242514", NULL, NULL, NULL);
+    g_autofree char *rows = g_strdup_printf(
+        "INSERT INTO probationers (case_number, name_en, office, created_at, updated_at) VALUES ('OLD-1', "
+        "  seal('Kept Person', 'name_en'), 'Lahore', '2026-01-01T09:00:00+05:00', '2026-01-01T09:00:00+05:00');"
+        "INSERT INTO messages (remote_id, probationer_id, text_en) VALUES ('local:1', 1, '%s');"
+        "INSERT INTO messages (remote_id, probationer_id, text_en, text_ur) VALUES ('central:office-1', NULL, '%s', '%s');"
+        "INSERT INTO officers (username, name, role, pin_hash, created_at) VALUES ('rukhsana', '%s', 'officer', "
+        "  'x', '2026-01-01T09:00:00+05:00');"
+        "INSERT INTO checkins (uuid, probationer_id, method, result, wall_time, wall_utc_us, local_date, mono_us, "
+        "  boot_id, device_id) VALUES ('u-1', 1, 'finger', 'recorded', '2026-01-02T09:00:00+05:00', 1, '2026-01-02', "
+        "  1, 'b', 'k1');"
+        "INSERT INTO checkin_answers (checkin_uuid, question_id, answer, answered_at) VALUES "
+        "  ('u-1', 'arrested', 'yes', '2026-01-02T09:00:10+05:00'),"
+        "  ('u-1', 'address_changed', 'no', '2026-01-02T09:00:20+05:00');",
+        MESSAGE, OFFICE_EN, OFFICE_UR, OFFICER_NAME);
+    g_assert_cmpint(sqlite3_exec(db, rows, NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close(db);
+
+    Store *s = store_open(path, &error);
+    g_assert_no_error(error);
+    assert_personal_text_reads_back(s, 1);
+    store_close(s);
+    g_autoptr(GByteArray) raw = raw_files(dir);
+    g_assert_null(memmem(raw->data, raw->len, "court order", 11));
+    g_assert_null(memmem(raw->data, raw->len, OFFICE_EN, strlen(OFFICE_EN)));
+    g_assert_null(memmem(raw->data, raw->len, OFFICE_UR, strlen(OFFICE_UR)));
+    g_assert_null(memmem(raw->data, raw->len, "Rukhsana", 8));
+    assert_answers_sealed(dir, 2);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -254,5 +404,6 @@ int main(int argc, char **argv)
     g_test_add_func("/seal/wrong-key-refused", test_wrong_key_refused);
     g_test_add_func("/seal/rotate", test_rotate);
     g_test_add_func("/seal/photo-sealed-by-migration", test_photo_sealed_by_migration);
+    g_test_add_func("/seal/personal-text-sealed-by-migration", test_personal_text_sealed_by_migration);
     return g_test_run();
 }
