@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app/schedule.h"
+#include "app/store-answers.h"
 #include "receiver/web.h"
 #include "sync/json-bounded.h"
 
@@ -169,12 +170,18 @@ static gboolean add_flags(RxDb *db, const char *date, GHashTable *by_name, GPtrA
 {
     const char *p[] = {date};
     g_autoptr(GPtrArray) rows = rx_db_query(db,
-        "SELECT e.office, e.case_number, p.name_en, p.name_ur, a.question_id, e.wall_time FROM answers a "
+        "SELECT e.office, e.case_number, p.name_en, p.name_ur, a.question_id, e.wall_time, a.answer FROM answers a "
         "JOIN events e ON e.uuid = a.checkin_uuid LEFT JOIN probationers p ON p.case_number = e.case_number "
-        "WHERE a.attention = 1 AND e.local_date = $1 ORDER BY e.wall_utc_us", p, 1, error);
+        "WHERE e.local_date = $1 ORDER BY e.wall_utc_us, a.question_id", p, 1, error);
     if (!rows)
         return FALSE;
     for (guint r = 0; r < rows->len; r++) {
+        /* Answers are sealed (db-seal.c): which need an officer is decided here, on the day's few. */
+        g_autofree char *answer = NULL;
+        if (!rx_db_unseal_text(db, "answer", RX_CELL(rows, r, 6), &answer, error))
+            return FALSE;
+        if (!store_answer_needs_attention(RX_CELL(rows, r, 4), g_strchomp(answer)))
+            continue;
         RxDayPerson *f = g_new0(RxDayPerson, 1);
         f->case_number = g_strdup(RX_CELL(rows, r, 1));
         if (!rx_db_unseal_text(db, "name_en", RX_CELL(rows, r, 2), &f->name_en, error) ||

@@ -1,5 +1,6 @@
-/* db-seal — probationers' names, CNIC, fingerprint templates and photos sealed in the centre's
- * database (issue 16.4), with app/seal.h: the kiosk's sealing, one implementation. See db.h.
+/* db-seal — probationers' names, CNIC, fingerprint templates, photos, messages and the
+ * questionnaire's answers sealed in the centre's database (issue 16.4), with app/seal.h: the kiosk's
+ * sealing, one implementation. See db.h.
  *
  * Both engines only pass text, so a sealed value is stored as the base64 of app/seal.h's bytes
  * ("HZS1", type, nonce, ciphertext, tag); templates and photos are sealed as their raw bytes (the
@@ -15,20 +16,48 @@
 
 #define KEY_CHECK "haazri-receiver key check"
 
-/* Every sealed column: its table, the table's key, and whether it holds bytes (base64 before
- * sealing) or text. The associated data is the kiosk's name for the same value. */
+/* Which columns a database has sealed (meta.seal_generation; absent with a key_check: 1). 1: names,
+ * CNIC, templates, photos. 2: messages and the answers. A database at an earlier generation has the
+ * later columns sealed at its next open, in one transaction, as the first sealing did. */
+#define SEAL_GENERATION 2
+
+/* Every sealed column: its table, the table's key, whether it holds bytes (base64 before sealing)
+ * or text, and the generation that sealed it. The associated data is the kiosk's name for the same
+ * value. */
 typedef struct {
     const char *table, *keys, *where, *after, *column, *ad;
     gboolean bytes;
+    int since;
 } SealedColumn;
 
 static const SealedColumn sealed_columns[] = {
-    {"probationers", "case_number", "case_number = $1", "case_number > $1", "cnic", "cnic", FALSE},
-    {"probationers", "case_number", "case_number = $1", "case_number > $1", "name_en", "name_en", FALSE},
-    {"probationers", "case_number", "case_number = $1", "case_number > $1", "name_ur", "name_ur", FALSE},
+    {"probationers", "case_number", "case_number = $1", "case_number > $1", "cnic", "cnic", FALSE, 1},
+    {"probationers", "case_number", "case_number = $1", "case_number > $1", "name_en", "name_en", FALSE, 1},
+    {"probationers", "case_number", "case_number = $1", "case_number > $1", "name_ur", "name_ur", FALSE, 1},
     {"fingers", "case_number, finger", "case_number = $1 AND finger = $2", "(case_number, finger) > ($1, $2)",
-     "print_b64", "print", TRUE},
-    {"photos", "case_number", "case_number = $1", "case_number > $1", "data_b64", "photo", TRUE},
+     "print_b64", "print", TRUE, 1},
+    {"photos", "case_number", "case_number = $1", "case_number > $1", "data_b64", "photo", TRUE, 1},
+    {"messages", "id", "id = $1", "id > $1", "text_en", "message_en", FALSE, 2},
+    {"messages", "id", "id = $1", "id > $1", "text_ur", "message_ur", FALSE, 2},
+    {"answers", "checkin_uuid, question_id", "checkin_uuid = $1 AND question_id = $2",
+     "(checkin_uuid, question_id) > ($1, $2)", "answer", "answer", FALSE, 2},
+};
+
+/* The answers' table as generation 2 has it (db.c makes a new one so): an old one's
+ * CHECK (answer IN ('yes', 'no')) cannot hold a sealed value, and its `attention` flag said in the
+ * clear who answered "arrested: yes". Copied over with "no" padded to "no " (one length for both
+ * answers, so a sealed answer's length does not tell them apart), then sealed like the rest. */
+static const char *const REBUILD_ANSWERS[] = {
+    "CREATE TABLE answers_sealed ("
+    "  checkin_uuid TEXT NOT NULL, question_id TEXT NOT NULL,"
+    "  device_id TEXT NOT NULL REFERENCES devices(id), office TEXT NOT NULL,"
+    "  answer TEXT NOT NULL,"
+    "  answered_at TEXT NOT NULL, received_at TEXT NOT NULL,"
+    "  PRIMARY KEY (checkin_uuid, question_id))",
+    "INSERT INTO answers_sealed SELECT checkin_uuid, question_id, device_id, office, "
+    "  CASE answer WHEN 'no' THEN 'no ' ELSE answer END, answered_at, received_at FROM answers",
+    "DROP TABLE answers",
+    "ALTER TABLE answers_sealed RENAME TO answers",
 };
 
 static char *seal_with(const Seal *seal, const char *column, const void *plain, gsize len, gboolean text)
@@ -92,12 +121,15 @@ static char *reseal_one(const SealedColumn *c, const Seal *from, const Seal *to,
     return plain ? seal_with(to, c->ad, g_bytes_get_data(plain, NULL), g_bytes_get_size(plain), text) : NULL;
 }
 
-/* Re-seals every value of every sealed column inside the caller's transaction, a page of rows
- * at a time (photos make a column large: a province's would not fit in memory at once). */
-static gboolean reseal_all(RxDb *db, const Seal *from, const Seal *to, guint *values, GError **error)
+/* Re-seals every value of every sealed column of generation `since` or later inside the caller's
+ * transaction, a page of rows at a time (photos make a column large: a province's would not fit in
+ * memory at once). */
+static gboolean reseal_all(RxDb *db, const Seal *from, const Seal *to, int since, guint *values, GError **error)
 {
     for (gsize i = 0; i < G_N_ELEMENTS(sealed_columns); i++) {
         const SealedColumn *c = &sealed_columns[i];
+        if (c->since < since)
+            continue;
         int nkeys = strchr(c->keys, ',') ? 2 : 1;
         g_autofree char *page_sql = g_strdup_printf("SELECT %s, %s FROM %s WHERE %s IS NOT NULL AND %s ORDER BY %s "
                                                     "LIMIT 256", c->keys, c->column, c->table, c->column, c->after,
@@ -141,7 +173,7 @@ static void scrub_old_values(RxDb *db)
         rx_db_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, 0, NULL);
         return;
     }
-    rx_db_exec(db, "VACUUM FULL probationers, fingers, photos", NULL, 0, NULL);
+    rx_db_exec(db, "VACUUM FULL probationers, fingers, photos, messages, answers", NULL, 0, NULL);
 }
 
 static gboolean key_opens(const Seal *seal, const char *check)
@@ -157,6 +189,28 @@ static char *read_key_check(RxDb *db, GError **error)
     if (!rows)
         return NULL;
     return g_strdup(rows->len ? RX_CELL(rows, 0, 0) : "");
+}
+
+static int read_generation(RxDb *db, GError **error)
+{
+    g_autoptr(GPtrArray) rows = rx_db_query(db, "SELECT value FROM meta WHERE key = 'seal_generation'", NULL, 0, error);
+    if (!rows)
+        return -1;
+    return rows->len ? (int)g_ascii_strtoll(RX_CELL(rows, 0, 0), NULL, 10) : 1;
+}
+
+/* What was still in the clear sealed, inside the caller's transaction: every column of generation
+ * `since` or later (1: a database never sealed, or a new one), the answers' table rebuilt first. */
+static gboolean seal_clear_columns(RxDb *db, int since, guint *values, GError **error)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(REBUILD_ANSWERS); i++)
+        if (!rx_db_exec(db, REBUILD_ANSWERS[i], NULL, 0, error))
+            return FALSE;
+    g_autofree char *generation = g_strdup_printf("%d", SEAL_GENERATION);
+    const char *p[] = {generation};
+    return reseal_all(db, NULL, db->seal, since, values, error) &&
+           rx_db_exec(db, "INSERT INTO meta (key, value) VALUES ('seal_generation', $1) ON CONFLICT (key) "
+                          "DO UPDATE SET value = excluded.value", p, 1, error);
 }
 
 /* The database sealed for the first time: a database of a version before sealing (its names and
@@ -175,13 +229,39 @@ static gboolean seal_first_time(RxDb *db, GError **error)
         rx_db_rollback(db); /* another process sealed it just now */
         return TRUE;
     }
-    if (n < 0 || !reseal_all(db, NULL, db->seal, &values, error) || !rx_db_commit(db, error)) {
+    if (n < 0 || !seal_clear_columns(db, 1, &values, error) || !rx_db_commit(db, error)) {
         rx_db_rollback(db);
         g_prefix_error(error, "sealing the names and fingerprints held in the clear: ");
         return FALSE;
     }
     if (values)
         scrub_old_values(db);
+    return TRUE;
+}
+
+/* A database sealed by an earlier version: the columns sealed since (messages, answers) are sealed
+ * now, in one transaction. The generation row is claimed first, so a second process opening it at
+ * the same moment waits, then finds it done and changes nothing. */
+static gboolean seal_new_columns(RxDb *db, int generation, GError **error)
+{
+    g_autofree char *next = g_strdup_printf("%d", SEAL_GENERATION);
+    const char *p[] = {next};
+    guint values = 0;
+    if (!rx_db_begin(db, error))
+        return FALSE;
+    gint64 n = rx_db_change(db, "INSERT INTO meta (key, value) VALUES ('seal_generation', $1) ON CONFLICT (key) "
+                                "DO UPDATE SET value = excluded.value WHERE CAST(meta.value AS INTEGER) < "
+                                "CAST(excluded.value AS INTEGER)", p, 1, error);
+    if (n == 0) {
+        rx_db_rollback(db);
+        return TRUE;
+    }
+    if (n < 0 || !seal_clear_columns(db, generation + 1, &values, error) || !rx_db_commit(db, error)) {
+        rx_db_rollback(db);
+        g_prefix_error(error, "sealing the messages and answers held in the clear: ");
+        return FALSE;
+    }
+    scrub_old_values(db);
     return TRUE;
 }
 
@@ -222,7 +302,8 @@ gboolean rx_db_load_key(RxDb *db, const char *key_path, GError **error)
                     "--store-key)", key_path);
         return FALSE;
     }
-    return TRUE;
+    int generation = read_generation(db, error);
+    return generation >= SEAL_GENERATION || (generation > 0 && seal_new_columns(db, generation, error));
 }
 
 gboolean rx_db_rotate_key(RxDb *db, const char *key_path, guint *values, GError **error)
@@ -239,7 +320,7 @@ gboolean rx_db_rotate_key(RxDb *db, const char *key_path, guint *values, GError 
     const char *p[] = {check};
     if (!rx_db_begin(db, error))
         goto fail;
-    if (!reseal_all(db, db->seal, next, values, error) ||
+    if (!reseal_all(db, db->seal, next, 1, values, error) ||
         !rx_db_exec(db, "UPDATE meta SET value = $1 WHERE key = 'key_check'", p, 1, error) ||
         !rx_db_commit(db, error)) {
         rx_db_rollback(db);

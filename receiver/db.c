@@ -70,7 +70,7 @@ static const char *const schema[] = {
     "CREATE TABLE IF NOT EXISTS finger_authority ("
     "  device_id TEXT NOT NULL, audit_id BIGINT NOT NULL, case_number TEXT NOT NULL, finger TEXT NOT NULL,"
     "  actor TEXT NOT NULL, received_at TEXT NOT NULL, PRIMARY KEY (device_id, audit_id))",
-    "CREATE TABLE IF NOT EXISTS messages ("
+    "CREATE TABLE IF NOT EXISTS messages (" /* text_en, text_ur sealed (db-seal.c) */
     "  id TEXT PRIMARY KEY, office TEXT NOT NULL, case_number TEXT, text_en TEXT, text_ur TEXT,"
     "  valid_until TEXT, withdrawn INTEGER NOT NULL DEFAULT 0, version BIGINT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS messages_by_office ON messages (office, version)",
@@ -87,15 +87,16 @@ static const char *const schema[] = {
     "  case_number TEXT PRIMARY KEY REFERENCES probationers(case_number), pin TEXT)",
     "CREATE INDEX IF NOT EXISTS adms_pins_by_pin ON adms_pins (pin)",
     /* The questionnaire's answers, one per check-in and question (POST /v1/answers): a re-sent
-     * answer finds its row; a changed one (answered again) replaces it if it is newer. */
+     * answer finds its row; a changed one (answered again) replaces it if it is newer. The answer is
+     * sealed (db-seal.c, "yes" or "no " padded to one length); whether an officer must act is
+     * worked out from it when read (store_answer_needs_attention), never stored in the clear.
+     * db-seal.c's RX_ANSWERS_TABLE is the same shape: keep them together. */
     "CREATE TABLE IF NOT EXISTS answers ("
     "  checkin_uuid TEXT NOT NULL, question_id TEXT NOT NULL,"
     "  device_id TEXT NOT NULL REFERENCES devices(id), office TEXT NOT NULL,"
-    "  answer TEXT NOT NULL CHECK (answer IN ('yes', 'no')),"
-    "  attention INTEGER NOT NULL,"     /* store_answer_needs_attention(): 1 = an officer must act */
+    "  answer TEXT NOT NULL,"
     "  answered_at TEXT NOT NULL, received_at TEXT NOT NULL,"
     "  PRIMARY KEY (checkin_uuid, question_id))",
-    "CREATE INDEX IF NOT EXISTS answers_by_office ON answers (office, attention)",
     /* Who may read the centre's day page (receiver/web.h): Argon2id hashes. */
     "CREATE TABLE IF NOT EXISTS viewers (name TEXT PRIMARY KEY, pwhash TEXT NOT NULL, created_at TEXT NOT NULL)",
     /* Each kiosk's officer audit trail, as it was hash-chained there. */

@@ -26,7 +26,7 @@ typedef struct {
 
 struct RxDb {
     const RxDbEngine *engine;
-    Seal *seal; /* the centre's key (db-seal.c): names, CNIC, templates and photos are sealed with it */
+    Seal *seal; /* the centre's key (db-seal.c): names, CNIC, templates, photos, messages, answers */
 };
 
 /* Opens (and creates or migrates the schema of) the storage named by `spec`, with the centre's key
@@ -45,12 +45,13 @@ gboolean rx_db_commit(RxDb *db, GError **error);
 void rx_db_rollback(RxDb *db);
 
 /* ---- sealed values (db-seal.c) ----
- * Probationers' cnic, name_en and name_ur, fingers.print_b64 and photos.data_b64 are sealed
- * (app/seal.h, XChaCha20-Poly1305) and stored as base64 text; everything else is in the clear. */
+ * Probationers' cnic, name_en and name_ur, fingers.print_b64, photos.data_b64, messages.text_en and
+ * text_ur and answers.answer are sealed (app/seal.h, XChaCha20-Poly1305) and stored as base64 text;
+ * everything else is in the clear (docs/security.md section 7 says why, column by column). */
 /* $HAAZRI_RECEIVER_KEY, else store.key beside an SQLite file, else /var/lib/haazri-receiver/store.key. */
 char *rx_db_default_key_path(const char *spec);
-/* Loads the key; a database never sealed (new, or from a version that kept names in the clear) is
- * sealed now, in one transaction. A key that does not open the database is refused in a sentence. */
+/* Loads the key; a database never sealed (new, or from a version that kept names in the clear), or
+ * sealed before messages and answers were, is sealed now, in one transaction. A key that does not open the database is refused in a sentence. */
 gboolean rx_db_load_key(RxDb *db, const char *key_path, GError **error);
 /* The stored (base64) form of a value sealed for `column`; NULL for NULL. */
 char *rx_db_seal(RxDb *db, const char *column, const void *plain, gsize len, gboolean text);

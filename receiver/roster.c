@@ -136,8 +136,10 @@ static gboolean load_message(RxDb *db, const StoreRosterMessage *m, GError **err
     g_autofree char *version = next_version(db, error);
     if (!version)
         return FALSE;
-    const char *params[] = {m->id, m->office, m->case_number, m->text_en, m->text_ur, m->valid_until,
-                            m->withdrawn ? "1" : "0", version};
+    /* A message's text is personal ("Fatima, bring your CNIC"): sealed like the names (db-seal.c). */
+    g_autofree char *en = rx_db_seal_text(db, "message_en", m->text_en);
+    g_autofree char *ur = rx_db_seal_text(db, "message_ur", m->text_ur);
+    const char *params[] = {m->id, m->office, m->case_number, en, ur, m->valid_until, m->withdrawn ? "1" : "0", version};
     return rx_db_exec(db,
                       "INSERT INTO messages (id, office, case_number, text_en, text_ur, valid_until, withdrawn, version) "
                       "VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS INTEGER), CAST($8 AS BIGINT)) "
@@ -287,8 +289,11 @@ StoreRoster *rx_roster_changes(RxDb *db, const char *office, gint64 since, guint
         StoreRosterMessage *m = g_new0(StoreRosterMessage, 1);
         m->id = g_strdup(key);
         m->case_number = g_strdup(RX_CELL(rows, 0, 0));
-        m->text_en = g_strdup(RX_CELL(rows, 0, 1));
-        m->text_ur = g_strdup(RX_CELL(rows, 0, 2));
+        if (!rx_db_unseal_text(db, "message_en", RX_CELL(rows, 0, 1), &m->text_en, error) ||
+            !rx_db_unseal_text(db, "message_ur", RX_CELL(rows, 0, 2), &m->text_ur, error)) {
+            store_roster_message_free(m);
+            return NULL;
+        }
         m->valid_until = g_strdup(RX_CELL(rows, 0, 3));
         m->withdrawn = g_strcmp0(RX_CELL(rows, 0, 4), "1") == 0;
         g_ptr_array_add(r->messages, m);

@@ -1,9 +1,10 @@
 /* test-receiver-seal — the centre's database sealed at rest (receiver/db-seal.c, issue 16.4), on
  * SQLite and PostgreSQL: a copy of the database (SQLite's file and -wal; PostgreSQL's pg_dump and
- * data folder) shows no name, CNIC, template or photo; the receiver reads them back; its key file is
- * 0600; a wrong key is refused in a sentence; a database of a version before sealing is sealed at
- * its next open; `key rotate` re-seals everything. Roster pages, the day page and the export over
- * sealed data are the other receiver tests (test-sync, test-centre-page, test-receiver). */
+ * data folder) shows no name, CNIC, template, photo, message or answer; the receiver reads them
+ * back; its key file is 0600; a wrong key is refused in a sentence; a database of a version before
+ * sealing (or before messages and answers were sealed) is sealed at its next open; `key rotate`
+ * re-seals everything. Roster pages, the day page and the export over sealed data are the other
+ * receiver tests (test-sync, test-sync-people, test-centre-page, test-receiver). */
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -16,6 +17,8 @@
 #include "tests/helpers.h"
 
 static const char NAME_EN[] = "Zulfiqar Mehmood Qureshi", NAME_UR[] = "ذوالفقار محمود قریشی", CNIC[] = "3520298765431";
+/* A message for the person, in both languages: personal text, sealed too. */
+static const char MESSAGE[] = "Zulfiqar, bring your court order on Monday", MESSAGE_UR[] = "اگلی پیشی جمعرات کو ہوگی";
 static GBytes *print; /* a real libfprint template, scanned from FVC images */
 
 static char *new_spec(const char *engine, const char *name)
@@ -61,7 +64,9 @@ static void load_person(const char *spec)
     g_autofree char *json = g_strdup_printf(
         "{\"probationers\": [{\"case_number\": \"LHR-77\", \"name_en\": \"%s\", \"name_ur\": \"%s\", \"cnic\": \"%s\", "
         "\"office\": \"Lahore\", \"status\": \"active\", \"fingers\": [{\"finger\": \"right-index\", \"driver\": "
-        "\"virtual_image\", \"template\": \"%s\"}]}]}", NAME_EN, NAME_UR, CNIC, b64);
+        "\"virtual_image\", \"template\": \"%s\"}]}], \"messages\": [{\"id\": \"m1\", \"office\": \"Lahore\", "
+        "\"case_number\": \"LHR-77\", \"text_en\": \"%s\", \"text_ur\": \"%s\"}]}", NAME_EN, NAME_UR, CNIC, b64,
+        MESSAGE, MESSAGE_UR);
     g_autofree char *file = g_build_filename(tu_tmpdir(), "omis-seal.json", NULL);
     g_assert_true(g_file_set_contents(file, json, -1, NULL));
     g_free(tu_receiver_run(spec, "roster", "load", file, NULL));
@@ -97,6 +102,9 @@ static void assert_absent(const void *raw, gsize len, const char *what)
     g_assert_null(memmem(raw, len, "Zulfiqar", 8));
     g_assert_null(memmem(raw, len, NAME_UR, strlen(NAME_UR)));
     g_assert_null(memmem(raw, len, CNIC, strlen(CNIC)));
+    g_assert_null(memmem(raw, len, MESSAGE, strlen(MESSAGE)));
+    g_assert_null(memmem(raw, len, "court order", 11));
+    g_assert_null(memmem(raw, len, MESSAGE_UR, strlen(MESSAGE_UR)));
     g_autoptr(GBytes) face = photo();
     GBytes *values[] = {print, face};
     for (gsize i = 0; i < G_N_ELEMENTS(values); i++) {
@@ -150,9 +158,10 @@ static void assert_copy_reveals_nothing(const char *engine, const char *spec, gb
         return;
     }
     g_autofree char *files = tu_central_query(spec, "SELECT pg_relation_filepath(oid) FROM pg_class WHERE relname IN "
-                                                    "('probationers', 'fingers', 'photos') UNION ALL SELECT "
-                                                    "pg_relation_filepath(reltoastrelid) FROM pg_class WHERE relname IN "
-                                                    "('probationers', 'fingers', 'photos') AND reltoastrelid <> 0");
+                                                    "('probationers', 'fingers', 'photos', 'messages', 'answers') UNION "
+                                                    "ALL SELECT pg_relation_filepath(reltoastrelid) FROM pg_class WHERE "
+                                                    "relname IN ('probationers', 'fingers', 'photos', 'messages', "
+                                                    "'answers') AND reltoastrelid <> 0");
     g_auto(GStrv) lines = g_strsplit(files, "\n", -1);
     for (guint i = 0; lines[i]; i++) {
         g_autofree char *path = g_build_filename(tu_postgres_data_dir(), lines[i], NULL);
@@ -208,23 +217,29 @@ static void test_wrong_key_refused(void)
     assert_reads_back(spec);
 }
 
-/* A database of a receiver from before sealing: names and templates in the clear, no key check.
- * Made as that version wrote it: today's tables without `meta`, rows in the clear. */
-static void make_clear_database(const char *engine, const char *spec)
+/* A message, a check-in and its two answers as a receiver from before their sealing wrote them:
+ * the message's text in the clear, the answers' table with its CHECK and `attention` flag. */
+static char *clear_messages_and_answers_sql(void)
 {
-    g_free(tu_receiver_run(spec, "device", "list", NULL)); /* the tables */
-    g_autofree char *b64 = b64_of(print);
-    g_autoptr(GBytes) face = photo();
-    g_autofree char *face64 = b64_of(face);
-    g_autofree char *sql = g_strdup_printf(
-        "DROP TABLE meta;"
-        "INSERT INTO probationers (case_number, office, cnic, name_en, name_ur, status, version) "
-        "VALUES ('LHR-77', 'Lahore', '%s', '%s', '%s', 'active', 1);"
-        "INSERT INTO fingers (case_number, finger, driver, print_b64) VALUES ('LHR-77', 'right-index', "
-        "'virtual_image', '%s');"
-        "INSERT INTO photos (case_number, data_b64, bytes, loaded_at) VALUES ('LHR-77', '%s', %zu, "
-        "'2026-01-01T09:00:00Z');"
-        "UPDATE roster_seq SET value = 1", CNIC, NAME_EN, NAME_UR, b64, face64, g_bytes_get_size(face));
+    return g_strdup_printf(
+        "INSERT INTO messages (id, office, case_number, text_en, text_ur, withdrawn, version) "
+        "VALUES ('m1', 'Lahore', 'LHR-77', '%s', '%s', 0, 1);"
+        "INSERT INTO events (uuid, device_id, office, type, case_number, finger, method, result, score, wall_time, "
+        "wall_utc_us, local_date, mono_us, boot_id, clock_offset_s, received_at) VALUES ('u-1', 'k1', 'Lahore', "
+        "'checkin', 'LHR-77', 'right-index', 'finger', 'recorded', 40, '2026-01-02T09:00:00+05:00', "
+        "1767326400000000, '2026-01-02', 1, 'b', 0, '2026-01-02T04:00:01Z');"
+        "DROP TABLE answers;"
+        "CREATE TABLE answers (checkin_uuid TEXT NOT NULL, question_id TEXT NOT NULL,"
+        "  device_id TEXT NOT NULL REFERENCES devices(id), office TEXT NOT NULL,"
+        "  answer TEXT NOT NULL CHECK (answer IN ('yes', 'no')), attention INTEGER NOT NULL,"
+        "  answered_at TEXT NOT NULL, received_at TEXT NOT NULL, PRIMARY KEY (checkin_uuid, question_id));"
+        "INSERT INTO answers VALUES ('u-1', 'arrested', 'k1', 'Lahore', 'yes', 1, '2026-01-02T09:00:10+05:00', "
+        "'2026-01-02T04:00:11Z'), ('u-1', 'address_changed', 'k1', 'Lahore', 'no', 0, "
+        "'2026-01-02T09:00:20+05:00', '2026-01-02T04:00:21Z');", MESSAGE, MESSAGE_UR);
+}
+
+static void exec_sql(const char *engine, const char *spec, const char *sql)
+{
     if (strcmp(engine, "sqlite") != 0) {
         g_free(tu_central_query(spec, sql));
         return;
@@ -235,6 +250,54 @@ static void make_clear_database(const char *engine, const char *spec)
     sqlite3_close(db);
 }
 
+/* The message and the answers sealed (base64 of "HZS1"…), a "yes" as long as a "no"; the answers
+ * read back for OMIS (the export), "arrested: yes" flagged for an officer. */
+static void assert_messages_and_answers_sealed(const char *spec)
+{
+    g_autofree char *messages = tu_central_query(spec, "SELECT count(*) FROM messages WHERE text_en LIKE 'SFpTM%' "
+                                                       "AND text_ur LIKE 'SFpTM%'");
+    g_assert_cmpstr(messages, ==, "1");
+    g_autofree char *answers = tu_central_query(spec, "SELECT count(*) || ' ' || "
+                                                   "count(DISTINCT length(rtrim(answer, '='))) FROM "
+                                                      "answers WHERE answer LIKE 'SFpTM%'");
+    g_assert_cmpstr(answers, ==, "2 1");
+    g_autofree char *csv = tu_receiver_run(spec, "export", "--date", "2026-01-02", "--format", "csv", NULL);
+    g_assert_nonnull(strstr(csv, ",address_changed=no;arrested=yes,arrested=yes"));
+}
+
+/* A database of a receiver from before sealing: names and templates in the clear, no key check.
+ * Made as that version wrote it: today's tables without `meta`, rows in the clear. */
+static void make_clear_database(const char *engine, const char *spec)
+{
+    g_free(tu_receiver_add_device(spec, "k1", "Lahore")); /* the tables, and the kiosk of the answers */
+    g_autofree char *b64 = b64_of(print);
+    g_autoptr(GBytes) face = photo();
+    g_autofree char *face64 = b64_of(face);
+    g_autofree char *more = clear_messages_and_answers_sql();
+    g_autofree char *sql = g_strdup_printf(
+        "DROP TABLE meta;"
+        "INSERT INTO probationers (case_number, office, cnic, name_en, name_ur, status, version) "
+        "VALUES ('LHR-77', 'Lahore', '%s', '%s', '%s', 'active', 1);"
+        "INSERT INTO fingers (case_number, finger, driver, print_b64) VALUES ('LHR-77', 'right-index', "
+        "'virtual_image', '%s');"
+        "INSERT INTO photos (case_number, data_b64, bytes, loaded_at) VALUES ('LHR-77', '%s', %zu, "
+        "'2026-01-01T09:00:00Z');"
+        "UPDATE roster_seq SET value = 1;%s", CNIC, NAME_EN, NAME_UR, b64, face64, g_bytes_get_size(face), more);
+    exec_sql(engine, spec, sql);
+}
+
+/* A database sealed by the receiver before messages and answers were (no seal_generation): the
+ * names sealed, the message and the answers in the clear. */
+static void make_names_only_sealed_database(const char *engine, const char *spec)
+{
+    g_free(tu_receiver_add_device(spec, "k1", "Lahore"));
+    load_person(spec);
+    g_autofree char *more = clear_messages_and_answers_sql();
+    g_autofree char *sql = g_strdup_printf("DELETE FROM meta WHERE key = 'seal_generation'; DELETE FROM messages;%s",
+                                           more);
+    exec_sql(engine, spec, sql);
+}
+
 static void test_clear_database_sealed_at_open(gconstpointer engine)
 {
     g_autofree char *spec = new_spec(engine, "centre_migrate");
@@ -243,6 +306,18 @@ static void test_clear_database_sealed_at_open(gconstpointer engine)
     make_clear_database(engine, spec);
     assert_reads_back(spec); /* the first open seals it, then reads it */
     assert_copy_reveals_nothing(engine, spec, FALSE);
+    assert_messages_and_answers_sealed(spec);
+}
+
+static void test_messages_and_answers_sealed_at_open(gconstpointer engine)
+{
+    g_autofree char *spec = new_spec(engine, "centre_migrate2");
+    if (!spec)
+        return;
+    make_names_only_sealed_database(engine, spec);
+    assert_reads_back(spec); /* the next open seals what was left in the clear */
+    assert_copy_reveals_nothing(engine, spec, FALSE);
+    assert_messages_and_answers_sealed(spec);
 }
 
 static void test_rotate(gconstpointer engine)
@@ -256,7 +331,8 @@ static void test_rotate(gconstpointer engine)
     gsize len = 0;
     g_assert_true(g_file_get_contents(key, &old, &len, NULL));
     g_autofree char *said = tu_receiver_run(spec, "key", "rotate", NULL);
-    g_assert_nonnull(strstr(said, "5 values re-sealed")); /* the CNIC, two names, the template, the photo */
+    /* the CNIC, two names, the template, the photo, the message in two languages */
+    g_assert_nonnull(strstr(said, "7 values re-sealed"));
     g_autofree char *now = NULL;
     g_assert_true(g_file_get_contents(key, &now, NULL, NULL));
     g_assert_true(memcmp(now, old, 32) != 0);
@@ -287,9 +363,13 @@ int main(int argc, char **argv)
         g_autofree char *a = g_strdup_printf("/receiver-seal/%s/copy-reveals-nothing", engines[e]);
         g_autofree char *b = g_strdup_printf("/receiver-seal/%s/clear-database-sealed-at-open", engines[e]);
         g_autofree char *c = g_strdup_printf("/receiver-seal/%s/rotate", engines[e]);
+        g_autofree char *d = g_strdup_printf("/receiver-seal/%s/messages-and-answers-sealed-at-open", engines[e]);
         g_test_add_data_func(a, engines[e], test_copy_reveals_nothing);
         g_test_add_data_func(b, engines[e], test_clear_database_sealed_at_open);
         g_test_add_data_func(c, engines[e], test_rotate);
+        /* After copy-reveals-nothing: it reads PostgreSQL's whole data folder, where the clear rows
+         * this writes (as an old version would have) stay in the WAL. */
+        g_test_add_data_func(d, engines[e], test_messages_and_answers_sealed_at_open);
     }
     g_test_add_func("/receiver-seal/wrong-key-refused", test_wrong_key_refused);
     return g_test_run();

@@ -202,9 +202,22 @@ static void test_answers(void)
     g_assert_cmpstr(none, ==, "0");
     for (int i = 0; i < 2; i++)
         g_assert_cmpint(post("/v1/answers", "multan-3", secret, good, strlen(good), TRUE, NULL), ==, 200);
-    g_autofree char *one = tu_central_query(spec, "SELECT question_id || '=' || answer || ' attention ' || attention "
-                                                  "|| ' ' || device_id FROM answers");
-    g_assert_cmpstr(one, ==, "arrested=yes attention 1 multan-3");
+    g_autofree char *one = tu_central_query(spec, "SELECT question_id || ' ' || device_id FROM answers");
+    g_assert_cmpstr(one, ==, "arrested multan-3");
+    /* Sealed in the database (receiver/db-seal.c): base64 of "HZS1"…, never the answer itself, and
+     * a "no" as long as a "yes" (its length would tell them apart). */
+    g_autofree char *no = g_strdup_printf("{\"device_id\": \"multan-3\", \"answers\": [{\"checkin_uuid\": \"%s\", "
+                                          "\"question_id\": \"address_changed\", \"answer\": \"no\", \"answered_at\": "
+                                          "\"2026-11-22T09:15:50+05:00\"}]}", uuid);
+    g_assert_cmpint(post("/v1/answers", "multan-3", secret, no, strlen(no), TRUE, NULL), ==, 200);
+    g_autofree char *held = tu_central_query(spec, "SELECT count(*) || ' ' || "
+                                                   "count(DISTINCT length(rtrim(answer, '='))) FROM "
+                                                   "answers WHERE answer LIKE 'SFpTM%'");
+    g_assert_cmpstr(held, ==, "2 1");
+    /* Read back for OMIS: the answers, "arrested: yes" flagged for an officer. */
+    g_autofree char *csv = tu_receiver_run(spec, "export", "--office", "Multan", "--date", "2026-11-22", "--format",
+                                           "csv", NULL);
+    g_assert_nonnull(strstr(csv, ",address_changed=no;arrested=yes,arrested=yes"));
 }
 
 

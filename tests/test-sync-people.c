@@ -35,6 +35,15 @@ static void test_roster_and_audit(gconstpointer engine)
     g_assert_cmpstr(p449.name_ur, ==, "شخص 449"); /* sealed in the file, read through the store */
     store_probationer_clear(&p449);
     g_assert_cmpstr(tu_central_query(k->db, "SELECT count(*) FROM messages"), ==, "2");
+    /* Messages are sealed at the centre and on the kiosk; the check-in screen reads them. */
+    g_assert_cmpstr(tu_central_query(spec, "SELECT count(*) FROM messages WHERE text_en = 'See me'"), ==, "0");
+    StoreProbationer p7 = {0};
+    g_assert_true(store_find_probationer(k->store, "LHR-7", &p7, NULL));
+    g_autofree char *own = store_get_message(k->store, p7.id, NULL);
+    g_assert_cmpstr(own, ==, "See me");
+    g_autofree char *office = store_get_message(k->store, p7.id + 1, NULL);
+    g_assert_cmpstr(office, ==, "دفتر جمعہ کو بند ہے");
+    store_probationer_clear(&p7);
     g_autofree char *seq = tu_central_query(spec, "SELECT value FROM roster_seq");
     g_assert_cmpstr(tu_central_query(k->db, "SELECT value FROM sync_meta WHERE key = 'roster_cursor'"), ==, seq);
     /* Three pages were pulled, each applied in its own transaction: three audit rows. */
