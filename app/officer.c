@@ -85,7 +85,9 @@ gint64 officer_add(Store *s, const char *username, const char *name, OfficerRole
         return 0;
     g_autoptr(GDateTime) now = clock_now();
     g_autofree char *at = store_now_iso(now);
-    if (!run(s, "INSERT INTO officers (username, name, role, pin_hash, created_at) VALUES (?, seal(?, 'officer_name'), ?, ?, ?)", error,
+    /* The officer's full name is sealed (app/seal.h, migration 10); the user name is the key. */
+    if (!run(s, "INSERT INTO officers (username, name, role, pin_hash, created_at) "
+                "VALUES (?, seal(?, 'officer_name'), ?, ?, ?)", error,
              "add the officer", username, name, officer_role_name(role), hash, at, NULL)) {
         if (g_error_matches(*error, STORE_ERROR, STORE_ERROR_EXISTS)) {
             g_clear_error(error);
@@ -154,8 +156,8 @@ OfficerLoginResult officer_login(Store *s, const char *username, const char *pin
     *retry_after_s = 0;
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db,
-                           "SELECT id, unseal(name, 'officer_name'), role, pin_hash, failed_pins, locked_until_us FROM officers "
-                           "WHERE username = ? AND status = 'active'",
+                           "SELECT id, unseal(name, 'officer_name'), role, pin_hash, failed_pins, locked_until_us "
+                           "FROM officers WHERE username = ? AND status = 'active'",
                            -1, &st, NULL) != SQLITE_OK)
         return store_fail(s, error, "check the PIN"), OFFICER_LOGIN_UNKNOWN;
     sqlite3_bind_text(st, 1, username, -1, SQLITE_TRANSIENT);
@@ -254,8 +256,8 @@ OfficerLoginResult officer_finger_result(Store *s, const Officer *who, gboolean 
 GPtrArray *officer_list(Store *s, GError **error)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT id, username, unseal(name, 'officer_name'), role, status FROM officers ORDER BY username", -1, &st,
-                           NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->db, "SELECT id, username, unseal(name, 'officer_name'), role, status FROM officers "
+                                  "ORDER BY username", -1, &st, NULL) != SQLITE_OK)
         return store_fail(s, error, "list officers"), NULL;
     GPtrArray *list = g_ptr_array_new_with_free_func((GDestroyNotify)officer_free);
     while (sqlite3_step(st) == SQLITE_ROW) {

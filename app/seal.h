@@ -1,5 +1,6 @@
 /* seal — probationers' names, CNIC, fingerprint templates and photos, messages to them, their answers
- * to the after-check-in questions and officers' names encrypted at rest, in the kiosk's haazri.db and (through seal_value/seal_open_value) the centre's database (receiver/db.h).
+ * to the after-check-in questions and officers' names encrypted at rest, in the kiosk's haazri.db
+ * and (through seal_value/seal_open_value) the centre's database (receiver/db.h).
  *
  * libsodium's XChaCha20-Poly1305 (AEAD) with a 256-bit key kept in its own file beside the database,
  * <data_dir>/store.key (mode 0600, the service user's), never in the database or its backups: a copy

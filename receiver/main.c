@@ -5,7 +5,7 @@
  *   haazri-receiver device add ID --office NAME     prints a one-time provisioning token
  *   haazri-receiver device revoke ID | device list
  *   haazri-receiver roster load FILE.json | roster show CASE
- *   haazri-receiver key rotate                      re-seals names, templates, photos under a new key
+ *   haazri-receiver key rotate                      re-seals names, templates, photos, messages, answers
  *   haazri-receiver photo CASE FILE.jpg|FILE.png | photo CASE --remove
  *   haazri-receiver viewer add NAME (password on standard input) | viewer remove NAME | viewer list
  *   haazri-receiver export [--office NAME] [--date YYYY-MM-DD] [--format csv|json]
