@@ -169,6 +169,10 @@ static const char *const migrations[] = {
     "CREATE UNIQUE INDEX probationers_by_adms_pin ON probationers (adms_pin) WHERE adms_pin IS NOT NULL;",
     /* 9: photos sealed like names and templates (app/seal.h): a face is personal data too. */
     "UPDATE photos SET png = seal(png, 'photo');",
+    /* 10: each finger's search index (engine_get_index()), sealed like its print: building it was
+     * most of the start-up, so it is saved after it is first built (app/search.c). A cache: NULL
+     * until then, cleared when the print changes, and rebuilt whenever it is not this print's. */
+    "ALTER TABLE fingers ADD COLUMN search_index BLOB;",
 };
 
 int store_schema_latest(void)
