@@ -42,6 +42,7 @@ typedef struct {
     gint64 finger_id, probationer_id;
     EngineTemplate *t; /* NULL: removed */
     guint32 first_entry; /* its impressions are entries first_entry .. + t->n_impressions */
+    guint64 print_hash;  /* of the print it was parsed from: names it in a saved index */
 } Slot;
 
 /* One impression's pair, as the pre-filter needs it. */
@@ -115,9 +116,60 @@ void shard_free(Shard *s)
     g_free(s);
 }
 
-void shard_add(Shard *s, gint64 finger_id, gint64 probationer_id, EngineTemplate *t)
+/* A finger's index saved for the next start-up (shard_get_index): the pairs of each impression,
+ * exactly as shard_add() builds them, after a header naming the recipe and the print they came from.
+ *   "HZIX" | recipe (u32) | print hash (u64) | impressions (u8) | pairs per impression (u16 each) |
+ *   the pairs (cell u16, phi u8, first minutia u8); little-endian.
+ * The recipe changes whenever what a pair or a cell means changes, so an index saved by another
+ * version of the engine is never read as this one's: it is built again. */
+#define SAVED_MAGIC "HZIX"
+#define SAVED_FORMAT 1 /* bump when engine_pairs_build() changes what it chooses */
+#define SAVED_RECIPE                                                                                 \
+    ((guint32)SAVED_FORMAT << 24 | (guint32)INDEX_NEIGHBOURS << 20 | (guint32)ENGINE_KEY_D_STEP << 14 | \
+     (guint32)ENGINE_KEY_D_BINS << 7 | (guint32)ENGINE_KEY_A_BINS)
+#define SAVED_HEADER (4 + 4 + 8 + 1)
+
+/* The saved pairs of a finger, when they are this template's under this recipe: NULL otherwise. */
+static const guint8 *saved_pairs(GBytes *saved, guint64 print_hash, const EngineTemplate *t,
+                                 guint16 *counts)
 {
-    Slot slot = {finger_id, probationer_id, t, s->entries->len};
+    gsize len = 0;
+    const guint8 *b = saved ? g_bytes_get_data(saved, &len) : NULL;
+    guint n = t->n_impressions;
+    if (!b || len < SAVED_HEADER + 2 * n || memcmp(b, SAVED_MAGIC, 4) != 0)
+        return NULL;
+    guint32 recipe;
+    guint64 hash;
+    memcpy(&recipe, b + 4, 4);
+    memcpy(&hash, b + 8, 8);
+    if (GUINT32_FROM_LE(recipe) != SAVED_RECIPE || GUINT64_FROM_LE(hash) != print_hash || b[16] != n)
+        return NULL;
+    gsize total = 0;
+    for (guint k = 0; k < n; k++) {
+        guint16 c;
+        memcpy(&c, b + SAVED_HEADER + 2 * k, 2);
+        counts[k] = GUINT16_FROM_LE(c);
+        total += counts[k];
+    }
+    if (len != SAVED_HEADER + 2 * n + 4 * total)
+        return NULL;
+    /* Bounded like anything read from disk: a cell and a minutia that exist. */
+    const guint8 *pairs = b + SAVED_HEADER + 2 * n;
+    for (guint k = 0, p = 0; k < n; k++) {
+        guint nm = t->start[k + 1] - t->start[k];
+        for (guint end = p + counts[k]; p < end; p++)
+            if ((guint)(pairs[4 * p] | pairs[4 * p + 1] << 8) >= ENGINE_KEYS || pairs[4 * p + 3] >= nm)
+                return NULL;
+    }
+    return pairs;
+}
+
+gboolean shard_add(Shard *s, gint64 finger_id, gint64 probationer_id, EngineTemplate *t, GBytes *saved,
+                   guint64 print_hash)
+{
+    Slot slot = {finger_id, probationer_id, t, s->entries->len, print_hash};
+    guint16 counts[ENGINE_MAX_IMPRESSIONS];
+    const guint8 *from = saved_pairs(saved, print_hash, t, counts);
     EnginePair pairs[ENGINE_MAX_MINUTIAE * ENGINE_NEIGHBOURS];
     for (guint k = 0; k < t->n_impressions; k++) {
         const EngineMinutia *m = &t->m[t->start[k]];
@@ -128,19 +180,59 @@ void shard_add(Shard *s, gint64 finger_id, gint64 probationer_id, EngineTemplate
             sx += m[i].x, sy += m[i].y;
         if (nm > 0)
             entry.cx = (gint16)(sx / nm), entry.cy = (gint16)(sy / nm);
-        guint n = engine_pairs_build(m, nm, INDEX_NEIGHBOURS, FALSE, pairs);
-        for (guint p = 0; p < n; p++) {
-            gint cell = engine_pair_key(pairs[p].d, pairs[p].ai, pairs[p].aj);
-            if (cell < 0)
-                continue;
-            IndexPair ip = {(guint16)cell, pairs[p].phi, pairs[p].i};
-            g_array_append_val(s->pairs, ip);
-            entry.n_pairs++;
+        if (from) {
+            g_array_set_size(s->pairs, s->pairs->len + counts[k]);
+            IndexPair *ip = &g_array_index(s->pairs, IndexPair, entry.first_pair);
+            for (guint p = 0; p < counts[k]; p++, from += 4)
+                ip[p] = (IndexPair){(guint16)(from[0] | from[1] << 8), from[2], from[3]};
+            entry.n_pairs = counts[k];
+        } else {
+            guint n = engine_pairs_build(m, nm, INDEX_NEIGHBOURS, FALSE, pairs);
+            for (guint p = 0; p < n; p++) {
+                gint cell = engine_pair_key(pairs[p].d, pairs[p].ai, pairs[p].aj);
+                if (cell < 0)
+                    continue;
+                IndexPair ip = {(guint16)cell, pairs[p].phi, pairs[p].i};
+                g_array_append_val(s->pairs, ip);
+                entry.n_pairs++;
+            }
         }
         g_array_append_val(s->entries, entry);
     }
     g_array_append_val(s->slots, slot);
     s->alive++;
+    return from != NULL;
+}
+
+GBytes *shard_get_index(Shard *s, gint64 finger_id)
+{
+    for (guint i = 0; i < s->slots->len; i++) {
+        const Slot *slot = &g_array_index(s->slots, Slot, i);
+        if (slot->finger_id != finger_id || !slot->t)
+            continue;
+        const Entry *entries = &g_array_index(s->entries, Entry, slot->first_entry);
+        guint n = slot->t->n_impressions, total = 0;
+        for (guint k = 0; k < n; k++)
+            total += entries[k].n_pairs;
+        gsize len = SAVED_HEADER + 2 * n + 4 * total;
+        guint8 *b = g_malloc(len), *w = b + SAVED_HEADER + 2 * n;
+        guint32 recipe = GUINT32_TO_LE(SAVED_RECIPE);
+        guint64 hash = GUINT64_TO_LE(slot->print_hash);
+        memcpy(b, SAVED_MAGIC, 4);
+        memcpy(b + 4, &recipe, 4);
+        memcpy(b + 8, &hash, 8);
+        b[16] = (guint8)n;
+        for (guint k = 0; k < n; k++) {
+            guint16 c = GUINT16_TO_LE((guint16)entries[k].n_pairs);
+            memcpy(b + SAVED_HEADER + 2 * k, &c, 2);
+            const IndexPair *ip = &g_array_index(s->pairs, IndexPair, entries[k].first_pair);
+            for (guint p = 0; p < entries[k].n_pairs; p++, w += 4)
+                w[0] = (guint8)(ip[p].cell & 0xff), w[1] = (guint8)(ip[p].cell >> 8), w[2] = ip[p].phi,
+                w[3] = ip[p].i;
+        }
+        return g_bytes_new_take(b, len);
+    }
+    return NULL;
 }
 
 /* Renumbers live slots and their entries from 0 and drops dead ones' pairs. */
@@ -360,6 +452,11 @@ static float entry_rank(const ProbeIndex *pi, const Entry *entry, const IndexPai
                         Match *matches, float floor)
 {
     guint turns[TURN_BINS] = {0}, n = 0;
+    /* The impression's minutiae are read below only if it passes the turn bound: they live apart
+     * from the pairs and used to miss the cache there, so their first lines are fetched now, while
+     * the pairs are counted (a prefetch past the end of an allocation is harmless). */
+    for (int line = 0; line < 8; line++)
+        __builtin_prefetch((const char *)entry->m + 64 * line);
     for (guint32 r = entry->first_pair; r < entry->first_pair + entry->n_pairs; r++) {
         const IndexPair *gp = &pairs[r];
         if (!(pi->occupied[gp->cell >> 6] & (G_GUINT64_CONSTANT(1) << (gp->cell & 63))))

@@ -14,8 +14,14 @@ typedef struct {
 
 Shard *shard_new(void);
 void shard_free(Shard *shard);
-/* Takes `template`. */
-void shard_add(Shard *shard, gint64 finger_id, gint64 probationer_id, EngineTemplate *template);
+/* Takes `template`. Its pairs come from `saved` (shard_get_index() of the same print, whose hash is
+ * `print_hash`) when that is this print's under this version's recipe; else they are built, and
+ * FALSE is returned: the caller may save shard_get_index() for the next start-up. */
+gboolean shard_add(Shard *shard, gint64 finger_id, gint64 probationer_id, EngineTemplate *template,
+                   GBytes *saved, guint64 print_hash);
+/* What shard_add() built for a finger, to be saved and given back at the next start-up; NULL when
+ * the finger is not in this shard. */
+GBytes *shard_get_index(Shard *shard, gint64 finger_id);
 /* Returns whether it was there. */
 gboolean shard_remove_finger(Shard *shard, gint64 finger_id);
 /* Appends the finger ids of that probationer to `removed` (gint64) and removes them. */

@@ -5,16 +5,58 @@
 #include "app/engine-private.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define PAIR_MIN_D 6    /* closer minutiae are usually one ridge break seen twice */
 #define PAIR_MAX_D 220
 
+/* Direction and length of the line between two minutiae, for |dx|, |dy| <= PAIR_MAX_D: looked up,
+ * not computed. libm's atan2 and sqrt were most of the cost of start-up (every impression of 20,000
+ * fingers); the tables hold exactly what they gave (test-engine checks every entry against them),
+ * for one quadrant: the others follow by symmetry, and -atan2(y, x) is exactly atan2(-y, x). */
+#define SIDE (PAIR_MAX_D + 1)
+static guint8 table_angle[SIDE * SIDE]; /* round(atan2(y, x) in 256ths of a turn), 0..64 */
+static guint8 table_length[SIDE * SIDE]; /* round(sqrt(x² + y²)), or 0 beyond PAIR_MAX_D */
+
+static void tables_build(void)
+{
+    for (int y = 0; y < SIDE; y++)
+        for (int x = 0; x < SIDE; x++) {
+            double a = atan2((double)y, (double)x);
+            table_angle[y * SIDE + x] = (guint8)lround(a * (ENGINE_ANGLE_UNITS / (2 * G_PI)));
+            long d = lround(sqrt((double)(x * x + y * y)));
+            table_length[y * SIDE + x] = (guint8)(d <= PAIR_MAX_D ? d : 0);
+        }
+}
+
+static void tables_ensure(void)
+{
+    static gsize done = 0;
+    if (g_once_init_enter(&done)) {
+        tables_build();
+        g_once_init_leave(&done, 1);
+    }
+}
+
+/* The quadrant's angle v of (|dx|, |dy|) turned out to (dx, dy): atan2's own symmetries. */
 static inline guint8 angle_of(int dx, int dy)
 {
-    double a = atan2((double)dy, (double)dx); /* -pi..pi */
-    int u = (int)lround(a * (ENGINE_ANGLE_UNITS / (2 * G_PI)));
-    return (guint8)(u & 0xff);
+    int v = table_angle[abs(dy) * SIDE + abs(dx)];
+    int u = dx >= 0 ? v : ENGINE_ANGLE_UNITS / 2 - v;
+    return (guint8)((dy >= 0 ? u : -u) & 0xff);
+}
+
+guint8 engine_pair_angle(int dx, int dy)
+{
+    tables_ensure();
+    return angle_of(dx, dy);
+}
+
+guint engine_pair_length(int dx, int dy)
+{
+    tables_ensure();
+    return table_length[abs(dy) * SIDE + abs(dx)];
 }
 
 guint engine_pairs_build(const EngineMinutia *m, guint n, guint neighbours, gboolean directed,
@@ -26,6 +68,7 @@ guint engine_pairs_build(const EngineMinutia *m, guint n, guint neighbours, gboo
      * than its worst neighbour so far (a third of the distances on FVC prints). A distance is kept
      * as (d² << 8 | index), so that ties go to the lower index whatever the visiting order. */
     guint8 near[ENGINE_MAX_MINUTIAE][ENGINE_NEIGHBOURS], n_near[ENGINE_MAX_MINUTIAE];
+    tables_ensure();
     neighbours = MIN(neighbours, ENGINE_NEIGHBOURS);
     int lo_x = G_MAXINT, hi_x = G_MININT, lo_y = G_MAXINT, hi_y = G_MININT;
     for (guint i = 0; i < n; i++) {
@@ -95,7 +138,7 @@ guint engine_pairs_build(const EngineMinutia *m, guint n, guint neighbours, gboo
             continue;
         seen[bit / 64] |= G_GUINT64_CONSTANT(1) << (bit % 64);
         int dx = m[j].x - m[i].x, dy = m[j].y - m[i].y;
-        guint d = (guint)lround(sqrt((double)(dx * dx + dy * dy)));
+        guint d = table_length[abs(dy) * SIDE + abs(dx)]; /* a neighbour is within PAIR_MAX_D */
         guint8 phi = angle_of(dx, dy);
         tmp[np++] = (EnginePair){(guint16)d, (guint8)(m[i].t - phi), (guint8)(m[j].t - phi), phi,
                                  (guint8)i, (guint8)j, 0};

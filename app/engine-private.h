@@ -42,6 +42,10 @@ typedef struct {
 #define ENGINE_NEIGHBOURS 8
 guint engine_pairs_build(const EngineMinutia *m, guint n, guint neighbours, gboolean directed,
                          EnginePair *out);
+/* What engine_pairs_build() takes a line (dx, dy) to be, |dx|, |dy| <= 220: its direction in 256ths
+ * of a turn and its rounded length (0 when longer than 220), both from tables (test-engine-pairs). */
+guint8 engine_pair_angle(int dx, int dy);
+guint engine_pair_length(int dx, int dy);
 
 /* Similarity of a probe impression (its directed pairs) and a gallery impression (its undirected
  * pairs): 0 (nothing in common) .. about 100 (the same print). */

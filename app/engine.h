@@ -117,13 +117,20 @@ gboolean engine_add_print(Engine *engine, gint64 finger_id, gint64 probationer_i
 /* One finger of a bulk load. */
 typedef struct {
     gint64 finger_id, probationer_id;
-    GBytes *print; /* fp_print_serialize() output (borrowed) */
-    GError *error; /* out: why it was refused, NULL when added; the caller frees it */
+    GBytes *print;    /* fp_print_serialize() output (borrowed) */
+    GError *error;    /* out: why it was refused, NULL when added; the caller frees it */
+    GBytes *index;    /* engine_get_index() of this print at an earlier start, or NULL (borrowed) */
+    gboolean indexed; /* out: added, and its index built anew (none given, or not this print's) */
 } EngineLoadItem;
 /* Adds many fingers at once, as at start-up: parsing and indexing run on every shard's thread in
  * parallel. A refused print (malformed, foreign, a finger id already present) gets its reason in
  * its item and the rest load anyway. Returns how many were added. */
 guint engine_add_prints(Engine *engine, EngineLoadItem *items, guint n);
+/* A finger's pre-filter index as built from its print: saved beside the print (app/search.c) and
+ * given back in EngineLoadItem.index, it spares the next start-up building it — most of the
+ * start-up's work. Only ever used for the very print it was built from, by an engine that builds it
+ * the same way; anything else is rebuilt. NULL when the finger is not in the gallery. */
+GBytes *engine_get_index(Engine *engine, gint64 finger_id);
 gboolean engine_remove_finger(Engine *engine, gint64 finger_id);
 /* Every finger of that probationer; returns how many. */
 guint engine_remove_probationer(Engine *engine, gint64 probationer_id);

@@ -198,23 +198,48 @@ static void add_from_store(gint64 finger_id, gint64 probationer_id, const char *
     }
 }
 
-static void collect_from_store(gint64 finger_id, gint64 probationer_id, const char *finger, GBytes *print,
+static void collect_from_store(gint64 finger_id, gint64 probationer_id, GBytes *print, GBytes *index,
                                gpointer data)
 {
-    (void)finger;
-    EngineLoadItem item = {finger_id, probationer_id, g_bytes_ref(print), NULL};
+    EngineLoadItem item = {finger_id, probationer_id, g_bytes_ref(print), NULL,
+                           index ? g_bytes_ref(index) : NULL, FALSE};
     g_array_append_val((GArray *)data, item);
 }
 
-/* The engine loads the whole gallery in one call, parsing and indexing on every core: one finger
- * at a time, 20,000 took seconds at start-up (docs/search.md). */
+/* Indexes the engine had to build (first start, new fingers, a new engine version) are saved for
+ * the next start-up. A cache: when the database can't take them, nothing is lost but time. */
+static void save_built_indexes(Search *s, Store *store, const EngineLoadItem *it, guint n)
+{
+    g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+    g_autoptr(GPtrArray) indexes = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+    for (guint i = 0; i < n; i++) {
+        GBytes *index = it[i].indexed ? engine_get_index(s->engine, it[i].finger_id) : NULL;
+        if (!index)
+            continue;
+        g_array_append_val(ids, it[i].finger_id);
+        g_ptr_array_add(indexes, index);
+    }
+    g_autoptr(GError) error = NULL;
+    if (!store_save_search_indexes(store, (gint64 *)ids->data, (GBytes **)indexes->pdata, ids->len, &error))
+        g_message("search: %s; the next start-up builds the index of %u fingers again", error->message,
+                  ids->len);
+    else if (ids->len > 0)
+        g_message("search: index of %u finger%s built and saved for the next start-up", ids->len,
+                  ids->len == 1 ? "" : "s");
+}
+
+/* The engine loads the whole gallery in one call, parsing and indexing on every core, from each
+ * finger's saved index where it has one: building them all took seconds at start-up
+ * (docs/search.md). */
 static gboolean engine_load(Search *s, Store *store, guint *skipped, GError **error)
 {
     g_autoptr(GArray) items = g_array_new(FALSE, FALSE, sizeof(EngineLoadItem));
-    gboolean ok = store_foreach_active_finger(store, collect_from_store, items, error);
+    gboolean ok = store_foreach_active_finger_indexed(store, collect_from_store, items, error);
     EngineLoadItem *it = (EngineLoadItem *)items->data;
-    if (ok)
+    if (ok) {
         engine_add_prints(s->engine, it, items->len);
+        save_built_indexes(s, store, it, items->len);
+    }
     for (guint i = 0; i < items->len; i++) {
         if (ok && it[i].error) {
             g_warning("search: enrolled finger %" G_GINT64_FORMAT " can't be searched: %s; %s",
@@ -223,6 +248,8 @@ static gboolean engine_load(Search *s, Store *store, guint *skipped, GError **er
         }
         g_clear_error(&it[i].error);
         g_bytes_unref(it[i].print);
+        if (it[i].index)
+            g_bytes_unref(it[i].index);
     }
     return ok;
 }

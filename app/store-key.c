@@ -9,7 +9,7 @@
 static const char *const RESEAL_SQL =
     "UPDATE probationers SET cnic_sealed = reseal(cnic_sealed, 'cnic'), name_en = reseal(name_en, 'name_en'),"
     "  name_ur = reseal(name_ur, 'name_ur');"
-    "UPDATE fingers SET print = reseal(print, 'print');"
+    "UPDATE fingers SET print = reseal(print, 'print'), search_index = reseal(search_index, 'search_index');"
     "UPDATE officer_fingers SET print = reseal(print, 'officer_print');"
     "UPDATE photos SET png = reseal(png, 'photo');"
     "UPDATE messages SET text_en = reseal(text_en, 'message_en'), text_ur = reseal(text_ur, 'message_ur');"

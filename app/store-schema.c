@@ -189,6 +189,10 @@ static const char *const migrations[] = {
     "  answered_at FROM checkin_answers;"
     "DROP TABLE checkin_answers;"
     "ALTER TABLE checkin_answers_sealed RENAME TO checkin_answers;",
+    /* 11: each finger's search index (engine_get_index()), sealed like its print: building it was
+     * most of the start-up, so it is saved after it is first built (app/search.c). A cache: NULL
+     * until then, cleared when the print changes, and rebuilt whenever it is not this print's. */
+    "ALTER TABLE fingers ADD COLUMN search_index BLOB;",
 };
 
 int store_schema_latest(void)

@@ -120,6 +120,15 @@ typedef void (*StoreFingerFunc)(gint64 finger_id, gint64 probationer_id, const c
 /* Calls `func` for every finger of every active probationer (the search gallery). */
 gboolean store_foreach_active_finger(Store *store, StoreFingerFunc func, gpointer user_data,
                                      GError **error);
+/* The same with each finger's saved search index (engine_get_index(); NULL when none was saved). */
+typedef void (*StoreIndexedFingerFunc)(gint64 finger_id, gint64 probationer_id, GBytes *print,
+                                       GBytes *index, gpointer user_data);
+gboolean store_foreach_active_finger_indexed(Store *store, StoreIndexedFingerFunc func, gpointer user_data,
+                                             GError **error);
+/* Saves search indexes beside their fingers' prints, sealed like them, in one transaction: what the
+ * next start-up reads instead of building (app/search.c). Not a change to the gallery. */
+gboolean store_save_search_indexes(Store *store, const gint64 *finger_ids, GBytes *const *indexes, guint n,
+                                   GError **error);
 /* Fingers of one probationer (for 1:1 verify by case number). */
 gboolean store_foreach_finger_of(Store *store, gint64 probationer_id, StoreFingerFunc func,
                                  gpointer user_data, GError **error);

@@ -197,6 +197,27 @@ G_GNUC_UNUSED static GVariant *bench_print_variant(gint32 type, GVariant *payloa
                          G_MININT32, NULL, payload);
 }
 
+/* fp_print_serialize()'s bytes for a template's minutiae: what a kiosk stores for that finger. */
+G_GNUC_UNUSED static GBytes *bench_blob_of_template(const EngineTemplate *src)
+{
+    GVariantBuilder imps;
+    g_variant_builder_init(&imps, G_VARIANT_TYPE("a(aiaiai)"));
+    for (guint k = 0; k < engine_template_get_impressions(src); k++) {
+        guint n = engine_template_get_minutiae(src, k);
+        g_autofree gint32 *x = g_new(gint32, MAX(n, 1)), *y = g_new(gint32, MAX(n, 1)), *t = g_new(gint32, MAX(n, 1));
+        for (guint i = 0; i < n; i++) {
+            engine_template_get_minutia(src, k, i, &x[i], &y[i], &t[i]);
+            if (t[i] > 180)
+                t[i] -= 360; /* libfprint keeps -179..180 */
+        }
+        g_variant_builder_add(&imps, "(@ai@ai@ai)",
+                              g_variant_new_fixed_array(G_VARIANT_TYPE_INT32, x, n, sizeof(gint32)),
+                              g_variant_new_fixed_array(G_VARIANT_TYPE_INT32, y, n, sizeof(gint32)),
+                              g_variant_new_fixed_array(G_VARIANT_TYPE_INT32, t, n, sizeof(gint32)));
+    }
+    return bench_blob_from_variant(bench_print_variant(2, g_variant_new("(@a(aiaiai))", g_variant_builder_end(&imps))));
+}
+
 /* An FpPrint holding the impressions of `n` single-scan prints: what enrolling those n scans makes,
  * without scanning again. Built through the serialized form, which is stable (fprintd stores it). */
 G_GNUC_UNUSED static FpPrint *bench_print_join(FpPrint *const *parts, guint n)

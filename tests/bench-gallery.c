@@ -16,6 +16,7 @@
  *
  * Uses the scans bench-accuracy caches in $HAAZRI_BUILD/bench-cache (it runs first in make bench);
  * a set without them is scanned here. Prints `bench: KEY VALUE UNIT`. */
+#include "app/search.h"
 #include "tests/bench-common.h"
 
 #define FINGERS 10
@@ -157,6 +158,45 @@ static void measure(Set **sets, guint n, guint k)
     g_rand_free(rng);
 }
 
+/* Start-up with 20,000 fingers of the densest set's kind (issue 21: dense prints cost more to
+ * index): the same gallery as measure(), sealed in a real haazri.db, loaded as the kiosk loads it —
+ * the first start builds and saves every finger's index, later starts read it back. */
+static void measure_startup(Set **sets, guint n, guint k)
+{
+    const Set *s = sets[k];
+    g_autoptr(GPtrArray) others = g_ptr_array_new();
+    for (guint o = 0; o < n; o++)
+        for (int f = 0; o != k && f < FINGERS; f++)
+            g_ptr_array_add(others, sets[o]->enrolled[f]);
+    g_autofree char *path = g_build_filename(tu_tmpdir(), "bench-gallery-startup.db", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Store) store = store_open(path, &error);
+    g_assert_no_error(error);
+    GRand *rng = g_rand_new_with_seed(21);
+    g_assert_true(store_bulk_begin(store, &error));
+    for (guint i = 0; i < 20000; i++) {
+        EngineTemplate *t = i < FINGERS                  ? engine_template_copy(s->enrolled[i])
+                            : i < FINGERS + others->len ? engine_template_copy(others->pdata[i - FINGERS])
+                                                         : transformed(rng, others->pdata[i % others->len]);
+        g_autoptr(GBytes) blob = bench_blob_of_template(t);
+        engine_template_free(t);
+        gint64 id = tu_add_probationer(store, (int)i + 1, "Bench Person", NULL);
+        g_assert_cmpint(store_add_finger(store, id, "right-index", blob, "virtual_image", &error), >, 0);
+    }
+    g_assert_true(store_bulk_commit(store, &error));
+    g_rand_free(rng);
+    const char *label[] = {"first_start_ms", "ms"};
+    for (int run = 0; run < 2; run++) {
+        g_autoptr(Search) search = search_new("engine", &error);
+        gint64 t0 = g_get_monotonic_time();
+        g_assert_true(search_load(search, store, NULL, &error));
+        printf("bench: load_20000_%s_%s %.0f ms (%u minutiae per scan; %s)\n", s->key, label[run],
+               (g_get_monotonic_time() - t0) / 1000.0, s->minutiae_median,
+               run ? "the kiosk's start-up: sealed prints and saved indexes" : "indexes built and saved");
+        g_assert_cmpuint(search_get_size(search), ==, 20000);
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_autoptr(GPtrArray) dirs = argc > 1 ? g_ptr_array_new_with_free_func(g_free) : bench_default_sets();
@@ -177,6 +217,12 @@ int main(int argc, char **argv)
         printf("bench: gallery_%s_minutiae_median %u count\n", sets[k]->key, sets[k]->minutiae_median);
         measure(sets, n, k);
     }
+    guint densest = 0;
+    for (guint k = 1; k < n; k++)
+        if (sets[k]->minutiae_median > sets[densest]->minutiae_median)
+            densest = k;
+    if (n > 0 && (!only || strcmp(only, sets[densest]->key) == 0))
+        measure_startup(sets, n, densest);
     for (guint k = 0; k < n; k++) {
         for (int f = 0; f < FINGERS; f++)
             engine_template_free(sets[k]->enrolled[f]);

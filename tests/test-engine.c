@@ -237,10 +237,10 @@ static void test_bulk_load(void)
         bench_blob_from_variant(bench_print_variant(1, g_variant_new("(s)", "on-chip-id")));
     EngineLoadItem items[13];
     for (int f = 0; f < 10; f++)
-        items[f] = (EngineLoadItem){1000 + f, 101 + f, enrolled[f], NULL};
-    items[10] = (EngineLoadItem){2000, 201, junk, NULL};
-    items[11] = (EngineLoadItem){2001, 202, raw, NULL};
-    items[12] = (EngineLoadItem){1003, 203, enrolled[5], NULL}; /* finger 1003 again */
+        items[f] = (EngineLoadItem){.finger_id = 1000 + f, .probationer_id = 101 + f, .print = enrolled[f]};
+    items[10] = (EngineLoadItem){.finger_id = 2000, .probationer_id = 201, .print = junk};
+    items[11] = (EngineLoadItem){.finger_id = 2001, .probationer_id = 202, .print = raw};
+    items[12] = (EngineLoadItem){.finger_id = 1003, .probationer_id = 203, .print = enrolled[5]}; /* 1003 again */
     g_assert_cmpuint(engine_add_prints(e, items, 13), ==, 10);
     for (int f = 0; f < 10; f++)
         g_assert_no_error(items[f].error);
@@ -259,7 +259,7 @@ static void test_bulk_load(void)
     g_assert_cmpint(r.probationer_id, ==, 104);
     g_assert_cmpint(r.finger_id, ==, 1003);
     /* A bulk load into a gallery that already has fingers adds to it. */
-    EngineLoadItem more = {3000, 301, enrolled[9], NULL};
+    EngineLoadItem more = {.finger_id = 3000, .probationer_id = 301, .print = enrolled[9]};
     g_assert_cmpuint(engine_add_prints(e, &more, 1), ==, 1);
     g_assert_cmpuint(engine_get_size(e), ==, 12);
 }

@@ -1,0 +1,232 @@
+/* test-engine-startup — what a kiosk's start-up builds and reads back. Building every finger's
+ * pre-filter pairs was most of the start-up: the pairs' directions and lengths now come from tables,
+ * and each finger's index is saved beside its print (sealed) and read back at the next start. Both
+ * must change nothing about who is found: the tables are checked entry by entry against libm, and a
+ * gallery loaded from saved indexes must search exactly like one that built them — while an index
+ * that is not this print's, or not this version's, is never used. */
+#include <math.h>
+#include <string.h>
+
+#include "app/engine-private.h"
+#include "app/search.h"
+#include "tests/bench-common.h"
+
+#define MAX_D 220
+
+static EngineTemplate *scan[10][8]; /* fingers 101..110, impressions 1..8 */
+static GBytes *enrolled[10];        /* impressions 1-5 as libfprint serializes an enrollment */
+
+static void test_angles_are_libm_atan2(void)
+{
+    guint wrong = 0;
+    for (int dy = -MAX_D; dy <= MAX_D; dy++)
+        for (int dx = -MAX_D; dx <= MAX_D; dx++) {
+            if (dx == 0 && dy == 0)
+                continue;
+            double a = atan2((double)dy, (double)dx);
+            guint8 want = (guint8)(lround(a * (ENGINE_ANGLE_UNITS / (2 * G_PI))) & 0xff);
+            if (engine_pair_angle(dx, dy) != want && wrong++ < 5)
+                g_printerr("angle of (%d, %d): table %u, atan2 %u\n", dx, dy, engine_pair_angle(dx, dy), want);
+        }
+    g_assert_cmpuint(wrong, ==, 0);
+    /* And the four directions a person would check by hand. */
+    g_assert_cmpuint(engine_pair_angle(10, 0), ==, 0);
+    g_assert_cmpuint(engine_pair_angle(0, 10), ==, 64);
+    g_assert_cmpuint(engine_pair_angle(-10, 0), ==, 128);
+    g_assert_cmpuint(engine_pair_angle(0, -10), ==, 192);
+}
+
+static void test_lengths_are_libm_sqrt(void)
+{
+    guint wrong = 0;
+    for (int dy = -MAX_D; dy <= MAX_D; dy++)
+        for (int dx = -MAX_D; dx <= MAX_D; dx++) {
+            long d = lround(sqrt((double)(dx * dx + dy * dy)));
+            wrong += engine_pair_length(dx, dy) != (d <= MAX_D ? (guint)d : 0);
+        }
+    g_assert_cmpuint(wrong, ==, 0);
+    g_assert_cmpuint(engine_pair_length(3, 4), ==, 5);
+    g_assert_cmpuint(engine_pair_length(-156, 156), ==, 0); /* 220.6 rounds to 221: too long for a pair */
+}
+
+/* Loads the ten fingers in one call, each with the saved index given (or none); `indexed` gets
+ * which ones the engine had to build. */
+static Engine *load(GBytes *const *index, gboolean *indexed)
+{
+    Engine *e = engine_new(2);
+    EngineLoadItem items[10];
+    for (int f = 0; f < 10; f++)
+        items[f] = (EngineLoadItem){.finger_id = 1000 + f, .probationer_id = 101 + f, .print = enrolled[f],
+                                    .index = index ? index[f] : NULL};
+    g_assert_cmpuint(engine_add_prints(e, items, 10), ==, 10);
+    for (int f = 0; f < 10; f++)
+        indexed[f] = items[f].indexed;
+    return e;
+}
+
+/* Every probe (impressions 6-8 of every finger) gets the same answer from both galleries. */
+static void assert_same_answers(Engine *a, Engine *b)
+{
+    for (int f = 0; f < 10; f++)
+        for (int i = 5; i < 8; i++) {
+            EngineResult ra, rb;
+            engine_search(a, scan[f][i], &ra);
+            engine_search(b, scan[f][i], &rb);
+            g_assert_cmpint(ra.finger_id, ==, rb.finger_id);
+            g_assert_cmpint(ra.match, ==, rb.match);
+            g_assert_cmpfloat(ra.score, ==, rb.score);
+            g_assert_cmpfloat(ra.runner_up_score, ==, rb.runner_up_score);
+        }
+}
+
+static void test_saved_index_is_used(void)
+{
+    gboolean indexed[10];
+    g_autoptr(Engine) built = load(NULL, indexed);
+    GBytes *index[10];
+    for (int f = 0; f < 10; f++) {
+        g_assert_true(indexed[f]); /* nothing saved yet: built */
+        index[f] = engine_get_index(built, 1000 + f);
+        g_assert_nonnull(index[f]);
+    }
+    g_assert_null(engine_get_index(built, 4242));
+    g_autoptr(Engine) read = load(index, indexed);
+    for (int f = 0; f < 10; f++) {
+        g_assert_false(indexed[f]); /* read back, not built */
+        g_autoptr(GBytes) again = engine_get_index(read, 1000 + f);
+        g_assert_true(g_bytes_equal(again, index[f]));
+    }
+    assert_same_answers(built, read);
+    /* The gallery found its people at all (same answers could be the same wrong ones). */
+    EngineResult r;
+    engine_search(read, scan[6][7], &r);
+    g_assert_true(r.match);
+    g_assert_cmpint(r.probationer_id, ==, 107);
+    for (int f = 0; f < 10; f++)
+        g_bytes_unref(index[f]);
+}
+
+/* A copy of `b` with byte `at` replaced (or cut short there when `cut`). */
+static GBytes *altered(GBytes *b, gsize at, guint8 value, gboolean cut)
+{
+    GByteArray *copy = g_bytes_unref_to_array(g_bytes_ref(b));
+    g_assert_cmpuint(at, <, copy->len);
+    if (cut)
+        g_byte_array_set_size(copy, (guint)at);
+    else
+        copy->data[at] = value;
+    return g_byte_array_free_to_bytes(copy);
+}
+
+static void test_stale_index_is_rebuilt(void)
+{
+    gboolean indexed[10];
+    g_autoptr(Engine) built = load(NULL, indexed);
+    GBytes *good[10], *index[10];
+    for (int f = 0; f < 10; f++)
+        good[f] = index[f] = engine_get_index(built, 1000 + f);
+    index[0] = g_bytes_ref(good[1]);                     /* another finger's print */
+    index[2] = altered(good[2], g_bytes_get_size(good[2]) - 5, 0, TRUE); /* cut short */
+    index[3] = altered(good[3], 17 + 2 * 5 + 1, 0xff, FALSE); /* first pair's cell: none such */
+    index[4] = altered(good[4], 7, 0x7f, FALSE);          /* saved by another engine version */
+    index[5] = g_bytes_new_static("junk", 4);
+    g_autoptr(Engine) read = load(index, indexed);
+    for (int f = 0; f < 10; f++) {
+        gboolean damaged = f == 0 || (f >= 2 && f <= 5);
+        g_assert_cmpint(indexed[f], ==, damaged);
+    }
+    assert_same_answers(built, read);
+    for (int f = 0; f < 10; f++) {
+        if (index[f] != good[f])
+            g_bytes_unref(index[f]);
+        g_bytes_unref(good[f]);
+    }
+}
+
+static void count_saved(gint64 finger_id, gint64 probationer_id, GBytes *print, GBytes *index, gpointer data)
+{
+    (void)finger_id, (void)probationer_id, (void)print;
+    *(guint *)data += index != NULL;
+}
+
+static guint saved_in(Store *store)
+{
+    guint saved = 0;
+    g_autoptr(GError) error = NULL;
+    g_assert_true(store_foreach_active_finger_indexed(store, count_saved, &saved, &error));
+    return saved;
+}
+
+/* The kiosk's path: the first start builds and saves every index, sealed; a re-enrolled finger's
+ * index goes with its old print; the next start saves only what it had to build. */
+static void test_store_keeps_the_index(void)
+{
+    g_autofree char *db = g_build_filename(tu_tmpdir(), "startup.db", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Store) store = store_open(db, &error);
+    g_assert_no_error(error);
+    for (int f = 0; f < 10; f++) {
+        gint64 pid = tu_add_probationer(store, 101 + f, "Test Person", "ٹیسٹ");
+        g_assert_cmpint(store_add_finger(store, pid, "right-index", enrolled[f], "virtual_image", &error), >, 0);
+    }
+    g_assert_cmpuint(saved_in(store), ==, 0);
+    gint64 version = store_get_gallery_version(store);
+    {
+        g_autoptr(Search) search = search_new("engine", &error);
+        g_assert_true(search_load(search, store, NULL, &error));
+        g_assert_cmpuint(search_get_size(search), ==, 10);
+    }
+    g_assert_cmpuint(saved_in(store), ==, 10);
+    /* Saving a cache is not a change to who can be found. */
+    g_assert_cmpint(store_get_gallery_version(store), ==, version);
+    /* Sealed like the print: the file holds no index in the clear (its header is plain text). */
+    g_autofree char *bytes = NULL;
+    gsize len = 0;
+    g_assert_true(g_file_get_contents(db, &bytes, &len, NULL));
+    g_assert_null(memmem(bytes, len, "HZIX", 4));
+
+    g_assert_true(store_replace_finger(store, 1, "right-index", enrolled[0], "virtual_image", &error));
+    g_assert_no_error(error);
+    g_assert_cmpuint(saved_in(store), ==, 9);
+    {
+        g_autoptr(Search) search = search_new("engine", &error);
+        g_assert_true(search_load(search, store, NULL, &error));
+        g_assert_cmpuint(search_get_size(search), ==, 10);
+    }
+    g_assert_cmpuint(saved_in(store), ==, 10);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/engine-startup/angles-are-libm-atan2", test_angles_are_libm_atan2);
+    g_test_add_func("/engine-startup/lengths-are-libm-sqrt", test_lengths_are_libm_sqrt);
+    if (!g_test_subprocess()) {
+        Scanner *scanner = tu_scanner_new(NULL, NULL);
+        for (int f = 0; f < 10; f++) {
+            FpPrint *prints[8];
+            for (int i = 0; i < 8; i++) {
+                g_autofree char *png = tu_fvc(101 + f, i + 1);
+                g_autoptr(GPtrArray) empty = g_ptr_array_new();
+                g_autoptr(FpPrint) none = bench_identify(scanner, png, empty, &prints[i]);
+                g_assert_nonnull(prints[i]);
+                scan[f][i] = bench_template_from_print(prints[i]);
+            }
+            g_autoptr(FpPrint) joined = bench_print_join(prints, 5);
+            enrolled[f] = bench_serialize(joined);
+            for (int i = 0; i < 8; i++)
+                g_object_unref(prints[i]);
+        }
+        scanner_free(scanner);
+    }
+    g_test_add_func("/engine-startup/saved-index-is-used", test_saved_index_is_used);
+    g_test_add_func("/engine-startup/stale-index-is-rebuilt", test_stale_index_is_rebuilt);
+    g_test_add_func("/engine-startup/store-keeps-the-index", test_store_keeps_the_index);
+    int rc = g_test_run();
+    for (int f = 0; f < 10; f++) {
+        g_clear_pointer(&enrolled[f], g_bytes_unref);
+        for (int i = 0; i < 8; i++)
+            g_clear_pointer(&scan[f][i], engine_template_free);
+    }
+    return rc;
+}
