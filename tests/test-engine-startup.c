@@ -194,6 +194,16 @@ static void test_store_keeps_the_index(void)
         g_assert_cmpuint(search_get_size(search), ==, 10);
     }
     g_assert_cmpuint(saved_in(store), ==, 10);
+    /* A new key re-seals the indexes with the prints: the next start still reads them. */
+    guint rows = 0;
+    g_assert_true(store_rotate_key(store, "test", &rows, &error));
+    g_assert_no_error(error);
+    g_assert_cmpuint(saved_in(store), ==, 10);
+    {
+        g_autoptr(Search) search = search_new("engine", &error);
+        g_assert_true(search_load(search, store, NULL, &error));
+        g_assert_cmpuint(search_get_size(search), ==, 10);
+    }
 }
 
 int main(int argc, char **argv)
