@@ -1,0 +1,198 @@
+/* match-report — the scanner's own numbers from the enrolled gallery. See match-report.h. */
+#include "app/match-report.h"
+
+#include "app/clock.h"
+#include "app/engine.h"
+
+typedef struct {
+    GPtrArray *templates; /* EngineTemplate* */
+    GArray *people;       /* gint64 */
+    guint unreadable;
+} Gallery;
+
+static void collect(gint64 finger_id, gint64 probationer_id, const char *finger, GBytes *print, gpointer data)
+{
+    (void)finger_id, (void)finger;
+    Gallery *g = data;
+    EngineTemplate *t = engine_template_parse(g_bytes_get_data(print, NULL), g_bytes_get_size(print), NULL);
+    if (!t) {
+        g->unreadable++; /* match-on-chip or damaged: the engine can't compare it */
+        return;
+    }
+    g_ptr_array_add(g->templates, t);
+    g_array_append_val(g->people, probationer_id);
+}
+
+/* Fewer comparisons than this say nothing either way. */
+#define JUDGE_MIN_COMPARISONS 10
+
+const char *match_report_judge(const MatchReport *r)
+{
+    if (r->genuine >= JUDGE_MIN_COMPARISONS && r->genuine_median < r->threshold)
+        return "most enrolled fingers score below the threshold against their own other touches: the "
+               "scanner's prints are too poor (clean the glass, check the scanner) or the fingers were "
+               "enrolled carelessly; many people will not be recognised";
+    if (r->impostor >= JUDGE_MIN_COMPARISONS && r->genuine >= JUDGE_MIN_COMPARISONS &&
+        r->impostor_max >= r->genuine_median)
+        return "a stranger's finger scores as high as a typical genuine one: enrolled prints are too poor "
+               "to tell people apart reliably";
+    return NULL;
+}
+
+gboolean match_report_compute(Store *store, double threshold, MatchReport *out, GError **error)
+{
+    *out = (MatchReport){0};
+    Gallery g = {g_ptr_array_new_with_free_func((GDestroyNotify)engine_template_free),
+                 g_array_new(FALSE, FALSE, sizeof(gint64)), 0};
+    gboolean ok = store_foreach_active_finger(store, collect, &g, error);
+    if (ok) {
+        EngineReport r;
+        engine_report_gallery((EngineTemplate *const *)g.templates->pdata, (const gint64 *)g.people->data,
+                              g.templates->len, threshold, &r);
+        *out = (MatchReport){
+            .fingers = r.fingers, .poor_fingers = r.poor_fingers, .unreadable = g.unreadable,
+            .genuine = r.genuine, .impostor = r.impostor,
+            .genuine_median = r.genuine_median, .genuine_p10 = r.genuine_p10,
+            .impostor_max = r.impostor_max, .impostor_p99 = r.impostor_p99, .threshold = threshold,
+            .false_matches = r.false_matches, .false_non_matches = r.false_non_matches,
+            .false_match_rate = r.impostor ? (double)r.false_matches / r.impostor : 0,
+            .false_non_match_rate = r.genuine ? (double)r.false_non_matches / r.genuine : 0,
+        };
+        out->warning = g_strdup(match_report_judge(out));
+        g_autoptr(GDateTime) now = clock_now_utc();
+        g_autofree char *at = g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
+        g_strlcpy(out->computed_at, at, sizeof out->computed_at);
+    }
+    g_ptr_array_unref(g.templates);
+    g_array_unref(g.people);
+    return ok;
+}
+
+MatchReport *match_report_copy(const MatchReport *report)
+{
+    MatchReport *copy = g_new(MatchReport, 1);
+    *copy = *report;
+    copy->warning = g_strdup(report->warning);
+    return copy;
+}
+
+void match_report_clear(MatchReport *report)
+{
+    g_clear_pointer(&report->warning, g_free);
+}
+
+void match_report_free(MatchReport *report)
+{
+    if (!report)
+        return;
+    match_report_clear(report);
+    g_free(report);
+}
+
+/* ---- the kiosk's reporter ---- */
+
+struct MatchReporter {
+    char *db_path;
+    double threshold;
+    gint64 interval_us;
+    gint64 reported_version; /* the gallery version of the latest report (or the one under way) */
+    gint64 started_us;       /* monotonic; 0 = never */
+    GThread *thread;         /* a computation under way, NULL when none */
+    MatchReport *latest;
+    /* Between the thread and the main loop: */
+    GMutex lock;
+    gboolean done;
+    MatchReport *result; /* NULL when it failed */
+};
+
+static gpointer compute_thread(gpointer data)
+{
+    MatchReporter *r = data;
+    g_autoptr(GError) error = NULL;
+    MatchReport *report = NULL;
+    /* A connection of its own: the main loop's one stays free for check-ins (SQLite in WAL mode
+     * lets this read beside them). */
+    g_autoptr(Store) store = store_open(r->db_path, &error);
+    if (store) {
+        report = g_new0(MatchReport, 1);
+        if (!match_report_compute(store, r->threshold, report, &error))
+            g_clear_pointer(&report, match_report_free);
+    }
+    if (!report)
+        g_warning("match report: %s", error->message);
+    g_mutex_lock(&r->lock);
+    r->result = report;
+    r->done = TRUE;
+    g_mutex_unlock(&r->lock);
+    return NULL;
+}
+
+MatchReporter *match_reporter_new(const char *db_path, double threshold, guint interval_s)
+{
+    MatchReporter *r = g_new0(MatchReporter, 1);
+    r->db_path = g_strdup(db_path);
+    r->threshold = threshold;
+    r->interval_us = (gint64)interval_s * G_USEC_PER_SEC;
+    r->reported_version = G_MININT64;
+    g_mutex_init(&r->lock);
+    return r;
+}
+
+/* The thread has finished (or `wait`): take its report. */
+static void collect_result(MatchReporter *r, gboolean wait)
+{
+    if (!r->thread)
+        return;
+    g_mutex_lock(&r->lock);
+    gboolean done = r->done;
+    g_mutex_unlock(&r->lock);
+    if (!done && !wait)
+        return;
+    g_thread_join(g_steal_pointer(&r->thread));
+    r->done = FALSE;
+    if (r->result) {
+        match_report_free(r->latest);
+        r->latest = g_steal_pointer(&r->result);
+    } else {
+        r->reported_version = G_MININT64; /* it failed: try again after the interval */
+    }
+}
+
+gboolean match_reporter_poll(MatchReporter *r, gint64 gallery_version)
+{
+    collect_result(r, FALSE);
+    gint64 now = g_get_monotonic_time();
+    if (r->thread || gallery_version == r->reported_version ||
+        (r->started_us && now - r->started_us < r->interval_us))
+        return FALSE;
+    g_autoptr(GError) error = NULL;
+    r->thread = g_thread_try_new("match-report", compute_thread, r, &error);
+    if (!r->thread) {
+        g_warning("match report: cannot start its thread: %s", error->message);
+        return FALSE;
+    }
+    r->reported_version = gallery_version;
+    r->started_us = now;
+    return TRUE;
+}
+
+void match_reporter_wait(MatchReporter *r)
+{
+    collect_result(r, TRUE);
+}
+
+MatchReport *match_reporter_get_latest(MatchReporter *r)
+{
+    return r->latest ? match_report_copy(r->latest) : NULL;
+}
+
+void match_reporter_free(MatchReporter *r)
+{
+    if (!r)
+        return;
+    collect_result(r, TRUE);
+    match_report_free(r->latest);
+    g_mutex_clear(&r->lock);
+    g_free(r->db_path);
+    g_free(r);
+}
