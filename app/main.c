@@ -411,7 +411,7 @@ int main(int argc, char **argv)
     g_message("gallery: %u enrolled fingers (%u unreadable, skipped), search: %s",
               search_get_size(search), skipped, config->search);
     g_autoptr(MatchReporter) reporter = match_reporter_new(db_path, config->match_threshold,
-                                                           MATCH_REPORT_INTERVAL_S);
+                                                           MATCH_REPORT_KIOSK_FINGERS, MATCH_REPORT_INTERVAL_S);
     match_reporter_poll(reporter, store_get_gallery_version(store));
 
     ScannerCallbacks scanner_cb = {.state_changed = on_scanner_state, .finger_needed = on_finger_needed,

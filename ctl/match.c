@@ -19,7 +19,7 @@ int cmd_match(int argc, char **argv)
     g_autoptr(GError) error = NULL;
     const Config *c = admin.config;
     MatchReport r;
-    if (!match_report_compute(admin.store, c->match_threshold, &r, &error)) {
+    if (!match_report_compute(admin.store, c->match_threshold, 0, &r, &error)) {
         fprintf(stderr, "haazri-ctl match: %s\n", error->message);
         return 1;
     }

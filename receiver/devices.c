@@ -149,7 +149,7 @@ MatchReport *rx_device_match(const char *heartbeat)
 
 char *rx_device_match_summary(const MatchReport *m)
 {
-    return g_strdup_printf("%u enrolled fingers (%u poor); a finger's own touches score %.1f (median, lowest "
+    return g_strdup_printf("%u fingers compared (%u poor); a finger's own touches score %.1f (median, lowest "
                            "tenth %.1f), strangers at most %.1f; at threshold %.1f: false matches %.2f %%, "
                            "false non-matches %.1f %% (measured %s)",
                            m->fingers, m->poor_fingers, m->genuine_median, m->genuine_p10, m->impostor_max,

@@ -31,7 +31,7 @@ static void add_match_report(ProtocolHeartbeat *hb, gpointer store)
 {
     g_autoptr(MatchReport) m = g_new0(MatchReport, 1);
     g_autoptr(GError) error = NULL;
-    g_assert_true(match_report_compute(store, 6, m, &error));
+    g_assert_true(match_report_compute(store, 6, 0, m, &error));
     hb->match = g_steal_pointer(&m);
 }
 static char *tools; /* scripts/node-tools.sh's folder: Redocly, ajv */

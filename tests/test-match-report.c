@@ -63,7 +63,7 @@ static void test_reporter(void)
     for (int f = 0; f < 4; f++)
         enroll(store, f + 1, good[f]);
 
-    g_autoptr(MatchReporter) reporter = match_reporter_new(db, ENGINE_DEFAULT_THRESHOLD, 3600);
+    g_autoptr(MatchReporter) reporter = match_reporter_new(db, ENGINE_DEFAULT_THRESHOLD, 0, 3600);
     /* Started, not waited for: nothing to show until the thread is done and collected. */
     g_assert_true(match_reporter_poll(reporter, store_get_gallery_version(store)));
     g_assert_null(match_reporter_get_latest(reporter));
@@ -86,10 +86,16 @@ static void test_reporter(void)
 
     /* The same numbers as `haazri-ctl match report` computes, blocking. */
     MatchReport direct;
-    g_assert_true(match_report_compute(store, ENGINE_DEFAULT_THRESHOLD, &direct, &error));
+    g_assert_true(match_report_compute(store, ENGINE_DEFAULT_THRESHOLD, 0, &direct, &error));
     g_assert_cmpuint(direct.genuine, ==, m->genuine);
     g_assert_cmpfloat(direct.genuine_median, ==, m->genuine_median);
     match_report_clear(&direct);
+    /* A sample (the kiosk's, at 20,000 fingers): spread over the gallery, at most that many. */
+    MatchReport sample;
+    g_assert_true(match_report_compute(store, ENGINE_DEFAULT_THRESHOLD, 3, &sample, &error));
+    g_assert_cmpuint(sample.fingers, ==, 2); /* every second of 4 */
+    g_assert_cmpuint(sample.genuine, ==, 20);
+    match_report_clear(&sample);
 
     /* Nothing changed: nothing computed again. The gallery changed within the hour: it waits. */
     g_assert_false(match_reporter_poll(reporter, store_get_gallery_version(store)));
@@ -99,7 +105,7 @@ static void test_reporter(void)
     g_assert_cmpuint(still->fingers, ==, 4);
 
     /* With no interval to wait, the change is measured; the poor finger is counted as such. */
-    g_autoptr(MatchReporter) eager = match_reporter_new(db, ENGINE_DEFAULT_THRESHOLD, 0);
+    g_autoptr(MatchReporter) eager = match_reporter_new(db, ENGINE_DEFAULT_THRESHOLD, 0, 0);
     g_autoptr(MatchReport) now = report_of(eager, store);
     g_assert_cmpuint(now->fingers, ==, 5);
     g_assert_cmpuint(now->poor_fingers, ==, 1);
@@ -144,7 +150,7 @@ static Kiosk *kiosk_reporting(const char *name, const char *spec, TuReceiver *r,
     Kiosk *k = kiosk_new(name, spec, r, NULL);
     for (int i = 0; i < n; i++)
         enroll(k->store, i + 1, prints[i]);
-    *reporter = match_reporter_new(k->db, k->config->match_threshold, 3600);
+    *reporter = match_reporter_new(k->db, k->config->match_threshold, MATCH_REPORT_KIOSK_FINGERS, 3600);
     g_autoptr(MatchReport) m = report_of(*reporter, k->store);
     k->heartbeat = on_heartbeat;
     k->heartbeat_data = *reporter;
@@ -168,12 +174,12 @@ static void test_centre_sees_report(gconstpointer engine)
     g_autofree char *expect = g_strdup_printf("%s ", k->device);
     const char *mine = strstr(list, expect);
     g_assert_nonnull(mine);
-    g_assert_nonnull(strstr(mine, "    scanner: 4 enrolled fingers (0 poor); a finger's own touches score "));
+    g_assert_nonnull(strstr(mine, "    scanner: 4 fingers compared (0 poor); a finger's own touches score "));
     g_assert_nonnull(strstr(mine, "at threshold 6.0: false matches 0.00 %"));
     g_assert_null(strstr(list, "SCANNER WARNING"));
     g_autofree char *page = day_page(spec, r);
-    g_autofree char *row = g_strdup_printf("<tr data-kiosk-scanner=\"%s\"><td colspan=4>scanner check: 4 enrolled "
-                                           "fingers (0 poor)", k->device);
+    g_autofree char *row = g_strdup_printf("<tr data-kiosk-scanner=\"%s\"><td colspan=4>scanner check: 4 fingers "
+                                           "compared (0 poor)", k->device);
     g_assert_nonnull(strstr(page, row));
 
     kiosk_free(k);
@@ -192,7 +198,7 @@ static void test_centre_hears_warning(gconstpointer engine)
     Kiosk *k = kiosk_reporting("scanner-poor", spec, r, prints, 3, &reporter);
 
     g_autofree char *list = tu_receiver_run(spec, "device", "list", NULL);
-    g_assert_nonnull(strstr(list, "    scanner: 3 enrolled fingers (2 poor)"));
+    g_assert_nonnull(strstr(list, "    scanner: 3 fingers compared (2 poor)"));
     g_assert_nonnull(strstr(list, "    SCANNER WARNING: most enrolled fingers score below the threshold against "
                                   "their own other touches"));
     /* In red on the day page: the row is marked and the warning flagged. */

@@ -93,11 +93,11 @@ day_page | grep -q "not saving check-ins" && fail "the day page still shows the 
 say "the running kiosk measured its scanner on its enrolled finger (off its main loop): the centre shows it"
 scanner_line() { "$R" device list --db "$RDB" | grep "^    scanner: " || true; }
 i=0; while [ -z "$(scanner_line)" ]; do i=$((i + 1)); [ $i -gt 100 ] && fail "no scanner report at the centre: $("$R" device list --db "$RDB")"; sleep 0.1; done
-scanner_line | grep -q "scanner: 1 enrolled fingers (0 poor); a finger's own touches score " \
+scanner_line | grep -q "scanner: 1 fingers compared (0 poor); a finger's own touches score " \
     || fail "device list: $(scanner_line)"
 [ "$(sqlite3 "$RDB" "SELECT json_extract(heartbeat, '$.match.genuine') FROM devices")" -gt 0 ] \
     || fail "heartbeat: $(sqlite3 "$RDB" "SELECT heartbeat FROM devices")"
-day_page | grep -q "data-kiosk-scanner=\"test-kiosk\"><td colspan=4>scanner check: 1 enrolled fingers" \
+day_page | grep -q "data-kiosk-scanner=\"test-kiosk\"><td colspan=4>scanner check: 1 fingers compared" \
     || fail "the day page does not show the scanner check: $(day_page | tail -c 800)"
 kill "$KIOSK_PID"; wait "$KIOSK_PID" 2>/dev/null || true; KIOSK_PID=
 [ -z "$(foreign)" ] || fail "files the service user does not own: $(foreign)"
