@@ -483,7 +483,7 @@ int main(int argc, char **argv)
     g_message("shutting down");
     g_clear_pointer(&sync, sync_free);
     sync_view.reporter = NULL;
-    g_clear_pointer(&reporter, match_reporter_free); /* waits for a report under way */
+    g_clear_pointer(&reporter, match_reporter_free); /* a report under way is left to finish alone */
     g_clear_pointer(&adms, adms_free);
     g_clear_pointer(&health, health_free);
     g_clear_pointer(&term, term_free);

@@ -103,6 +103,26 @@ void match_report_free(MatchReport *report)
 
 /* ---- the kiosk's reporter ---- */
 
+/* One computation, shared by its thread and the reporter. The reporter never waits for it at
+ * shutdown: it gives it up (`abandoned`) and the thread frees it when done, or the process ends
+ * first (a read-only connection killed mid-read harms nothing). */
+typedef struct {
+    char *db_path;
+    double threshold;
+    guint max_fingers;
+    GMutex lock;
+    gboolean done, abandoned;
+    MatchReport *result; /* NULL when it failed */
+} Job;
+
+static void job_free(Job *job)
+{
+    g_mutex_clear(&job->lock);
+    match_report_free(job->result);
+    g_free(job->db_path);
+    g_free(job);
+}
+
 struct MatchReporter {
     char *db_path;
     double threshold;
@@ -110,37 +130,45 @@ struct MatchReporter {
     gint64 interval_us;
     gint64 reported_version; /* the gallery version of the latest report (or the one under way) */
     gint64 started_us;       /* monotonic; 0 = never */
-    GThread *thread;         /* a computation under way, NULL when none */
+    GThread *thread;         /* a computation under way (its job), NULL when none */
+    Job *job;
     MatchReport *latest;
-    /* Between the thread and the main loop: */
-    GMutex lock;
-    gboolean done;
-    MatchReport *result; /* NULL when it failed */
 };
+
+static gboolean job_abandoned(Job *job)
+{
+    g_mutex_lock(&job->lock);
+    gboolean abandoned = job->abandoned;
+    g_mutex_unlock(&job->lock);
+    return abandoned;
+}
 
 static gpointer compute_thread(gpointer data)
 {
-    MatchReporter *r = data;
+    Job *job = data;
     g_autoptr(GError) error = NULL;
     MatchReport *report = NULL;
-    /* Minutes of one core at 20,000 fingers even sampled (docs/search.md): the engine's search
-     * threads and the screen come first. Linux sets a thread's nice value by its id. */
+    /* Tens of seconds of one core even sampled (docs/search.md): the engine's search threads and
+     * the screen come first. Linux sets a thread's nice value by its id. */
     if (setpriority(PRIO_PROCESS, (id_t)gettid(), 19) != 0)
         g_debug("match report: could not lower its thread's priority");
     /* A connection of its own: the main loop's one stays free for check-ins (SQLite in WAL mode
      * lets this read beside them). */
-    g_autoptr(Store) store = store_open(r->db_path, &error);
+    g_autoptr(Store) store = job_abandoned(job) ? NULL : store_open(job->db_path, &error);
     if (store) {
         report = g_new0(MatchReport, 1);
-        if (!match_report_compute(store, r->threshold, r->max_fingers, report, &error))
+        if (!match_report_compute(store, job->threshold, job->max_fingers, report, &error))
             g_clear_pointer(&report, match_report_free);
     }
-    if (!report)
+    g_mutex_lock(&job->lock);
+    if (!report && !job->abandoned) /* else the kiosk is stopping (its data folder may be gone) */
         g_warning("match report: %s", error->message);
-    g_mutex_lock(&r->lock);
-    r->result = report;
-    r->done = TRUE;
-    g_mutex_unlock(&r->lock);
+    job->result = report;
+    job->done = TRUE;
+    gboolean abandoned = job->abandoned;
+    g_mutex_unlock(&job->lock);
+    if (abandoned)
+        job_free(job);
     return NULL;
 }
 
@@ -152,7 +180,6 @@ MatchReporter *match_reporter_new(const char *db_path, double threshold, guint m
     r->max_fingers = max_fingers;
     r->interval_us = (gint64)interval_s * G_USEC_PER_SEC;
     r->reported_version = G_MININT64;
-    g_mutex_init(&r->lock);
     return r;
 }
 
@@ -161,19 +188,20 @@ static void collect_result(MatchReporter *r, gboolean wait)
 {
     if (!r->thread)
         return;
-    g_mutex_lock(&r->lock);
-    gboolean done = r->done;
-    g_mutex_unlock(&r->lock);
+    g_mutex_lock(&r->job->lock);
+    gboolean done = r->job->done;
+    g_mutex_unlock(&r->job->lock);
     if (!done && !wait)
         return;
     g_thread_join(g_steal_pointer(&r->thread));
-    r->done = FALSE;
-    if (r->result) {
+    Job *job = g_steal_pointer(&r->job);
+    if (job->result) {
         match_report_free(r->latest);
-        r->latest = g_steal_pointer(&r->result);
+        r->latest = g_steal_pointer(&job->result);
     } else {
         r->reported_version = G_MININT64; /* it failed: try again after the interval */
     }
+    job_free(job);
 }
 
 gboolean match_reporter_poll(MatchReporter *r, gint64 gallery_version)
@@ -183,12 +211,19 @@ gboolean match_reporter_poll(MatchReporter *r, gint64 gallery_version)
     if (r->thread || gallery_version == r->reported_version ||
         (r->started_us && now - r->started_us < r->interval_us))
         return FALSE;
+    Job *job = g_new0(Job, 1);
+    job->db_path = g_strdup(r->db_path);
+    job->threshold = r->threshold;
+    job->max_fingers = r->max_fingers;
+    g_mutex_init(&job->lock);
     g_autoptr(GError) error = NULL;
-    r->thread = g_thread_try_new("match-report", compute_thread, r, &error);
+    r->thread = g_thread_try_new("match-report", compute_thread, job, &error);
     if (!r->thread) {
         g_warning("match report: cannot start its thread: %s", error->message);
+        job_free(job);
         return FALSE;
     }
+    r->job = job;
     r->reported_version = gallery_version;
     r->started_us = now;
     return TRUE;
@@ -208,9 +243,18 @@ void match_reporter_free(MatchReporter *r)
 {
     if (!r)
         return;
-    collect_result(r, TRUE);
+    collect_result(r, FALSE);
+    if (r->thread) { /* still computing: let it finish alone, so that stopping the kiosk never waits */
+        g_mutex_lock(&r->job->lock);
+        gboolean done = r->job->done;
+        r->job->abandoned = !done;
+        g_mutex_unlock(&r->job->lock);
+        if (done)
+            collect_result(r, TRUE);
+        else
+            g_thread_unref(g_steal_pointer(&r->thread));
+    }
     match_report_free(r->latest);
-    g_mutex_clear(&r->lock);
     g_free(r->db_path);
     g_free(r);
 }

@@ -62,6 +62,7 @@ gboolean match_reporter_poll(MatchReporter *reporter, gint64 gallery_version);
 void match_reporter_wait(MatchReporter *reporter);
 /* The latest report (a copy), or NULL before the first is done. */
 MatchReport *match_reporter_get_latest(MatchReporter *reporter);
-/* Waits for a computation under way, then frees. */
+/* Never waits: a computation under way finishes alone and is dropped (stopping the kiosk must not
+ * wait tens of seconds). */
 void match_reporter_free(MatchReporter *reporter);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MatchReporter, match_reporter_free)

@@ -109,6 +109,11 @@ static void test_reporter(void)
     g_autoptr(MatchReport) now = report_of(eager, store);
     g_assert_cmpuint(now->fingers, ==, 5);
     g_assert_cmpuint(now->poor_fingers, ==, 1);
+
+    /* Stopped while it computes (the kiosk shutting down): freed at once, the thread ends alone. */
+    MatchReporter *stopping = match_reporter_new(db, ENGINE_DEFAULT_THRESHOLD, 0, 0);
+    g_assert_true(match_reporter_poll(stopping, store_get_gallery_version(store)));
+    match_reporter_free(stopping);
 }
 
 /* What the kiosk's main adds to every heartbeat: its latest report. */
