@@ -101,7 +101,7 @@ typedef struct {
 } GalleryWatch;
 
 /* The scanner's own numbers from the enrolled fingers (app/match-report.h), for the centre: again
- * when the gallery changed, at most this often (seconds each time at 20,000 fingers, on a thread). */
+ * when the gallery changed, at most this often (tens of seconds of one core each time, on a thread). */
 #define MATCH_REPORT_INTERVAL_S 3600
 
 /* Enrollments and deactivations made from haazri-ctl (or by sync) reach the kiosk within seconds. */
