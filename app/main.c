@@ -12,6 +12,7 @@
 #include "app/config.h"
 #include "app/health.h"
 #include "app/log.h"
+#include "app/match-report.h"
 #include "app/search.h"
 #include "app/service.h"
 #include "app/settings.h"
@@ -96,7 +97,12 @@ typedef struct {
     Search *search;
     Store *store;
     Checkin *checkin;
+    MatchReporter *reporter;
 } GalleryWatch;
+
+/* The scanner's own numbers from the enrolled fingers (app/match-report.h), for the centre: again
+ * when the gallery changed, at most this often (tens of seconds of one core each time, on a thread). */
+#define MATCH_REPORT_INTERVAL_S 3600
 
 /* Enrollments and deactivations made from haazri-ctl (or by sync) reach the kiosk within seconds. */
 static gboolean on_gallery_poll(gpointer data)
@@ -107,6 +113,7 @@ static gboolean on_gallery_poll(gpointer data)
         checkin_on_gallery_changed(w->checkin);
     else if (error)
         g_warning("could not reload the enrolled fingers: %s", error->message);
+    match_reporter_poll(w->reporter, store_get_gallery_version(w->store));
     return G_SOURCE_CONTINUE;
 }
 
@@ -118,6 +125,7 @@ static struct {
     Leds *leds;
     Scanner *scanner;
     const char *data_dir;
+    MatchReporter *reporter; /* NULL while the kiosk waits for a writable database */
 } sync_view;
 
 static void on_sync_status(const SyncStatus *st, gpointer data)
@@ -138,6 +146,8 @@ static void on_heartbeat(ProtocolHeartbeat *hb, gpointer data)
     HealthDisk disk;
     if (health_check_disk(sync_view.data_dir, 0, &disk, NULL))
         hb->disk_free_mb = (gint64)(disk.free_bytes >> 20);
+    if (sync_view.reporter)
+        hb->match = match_reporter_get_latest(sync_view.reporter); /* the latest, in every heartbeat */
 }
 
 /* A check-in was written (committed, queued in the same transaction): send it soon. */
@@ -400,6 +410,9 @@ int main(int argc, char **argv)
     }
     g_message("gallery: %u enrolled fingers (%u unreadable, skipped), search: %s",
               search_get_size(search), skipped, config->search);
+    g_autoptr(MatchReporter) reporter = match_reporter_new(db_path, config->match_threshold,
+                                                           MATCH_REPORT_KIOSK_FINGERS, MATCH_REPORT_INTERVAL_S);
+    match_reporter_poll(reporter, store_get_gallery_version(store));
 
     ScannerCallbacks scanner_cb = {.state_changed = on_scanner_state, .finger_needed = on_finger_needed,
                                    .finger_on = on_finger};
@@ -438,6 +451,7 @@ int main(int argc, char **argv)
     sync_view.leds = leds;
     sync_view.scanner = scanner;
     sync_view.data_dir = config->data_dir;
+    sync_view.reporter = reporter;
     g_autoptr(Sync) sync = start_sync(config, &sync_config, store, NULL);
     if (sync) {
         checkin_subscribe(checkin, on_checkin_for_sync, sync);
@@ -450,7 +464,7 @@ int main(int argc, char **argv)
     g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
     g_unix_signal_add(SIGINT, on_signal, loop);
     g_unix_signal_add(SIGTERM, on_signal, loop);
-    GalleryWatch watch = {search, store, checkin};
+    GalleryWatch watch = {search, store, checkin, reporter};
     guint gallery_poll = g_timeout_add_seconds(3, on_gallery_poll, &watch);
     checkin_start(checkin);
     g_autofree char *status = g_strdup_printf("%u fingers enrolled; scanner: %s", search_get_size(search),
@@ -468,6 +482,8 @@ int main(int argc, char **argv)
     g_source_remove(gallery_poll);
     g_message("shutting down");
     g_clear_pointer(&sync, sync_free);
+    sync_view.reporter = NULL;
+    g_clear_pointer(&reporter, match_reporter_free); /* a report under way is left to finish alone */
     g_clear_pointer(&adms, adms_free);
     g_clear_pointer(&health, health_free);
     g_clear_pointer(&term, term_free);

@@ -26,6 +26,7 @@ static void kiosk_free(RxDayKiosk *k)
     g_free(k->last_seen);
     g_free(k->scanner);
     g_free(k->unwritable);
+    match_report_free(k->match);
     g_free(k);
 }
 
@@ -161,6 +162,7 @@ static gboolean add_kiosks(RxDb *db, GHashTable *by_name, GPtrArray *out, GError
             k->scanner = g_strdup(scanner);
         }
         k->unwritable = rx_device_unwritable(hb);
+        k->match = rx_device_match(hb);
         g_ptr_array_add(office_for(by_name, out, RX_CELL(rows, r, 0))->kiosks, k);
     }
     return TRUE;

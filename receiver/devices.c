@@ -137,6 +137,25 @@ char *rx_device_unwritable(const char *heartbeat)
     return why;
 }
 
+MatchReport *rx_device_match(const char *heartbeat)
+{
+    ProtocolHeartbeat hb;
+    if (!heartbeat || !protocol_parse_heartbeat(heartbeat, strlen(heartbeat), &hb, NULL))
+        return NULL;
+    MatchReport *match = g_steal_pointer(&hb.match);
+    protocol_heartbeat_clear(&hb);
+    return match;
+}
+
+char *rx_device_match_summary(const MatchReport *m)
+{
+    return g_strdup_printf("%u fingers compared (%u poor); a finger's own touches score %.1f (median, lowest "
+                           "tenth %.1f), strangers at most %.1f; at threshold %.1f: false matches %.2f %%, "
+                           "false non-matches %.1f %% (measured %s)",
+                           m->fingers, m->poor_fingers, m->genuine_median, m->genuine_p10, m->impostor_max,
+                           m->threshold, 100 * m->false_match_rate, 100 * m->false_non_match_rate, m->computed_at);
+}
+
 gboolean rx_device_provision(RxDb *db, const char *id, const char *token, char **secret, char **office,
                              GError **error)
 {

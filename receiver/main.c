@@ -194,6 +194,14 @@ static int cmd_device(int argc, char **argv)
         g_autofree char *unwritable = rx_device_unwritable(RX_CELL(rows, i, 5));
         if (unwritable)
             printf("    NOT SAVING CHECK-INS: %s\n", unwritable);
+        /* Its scanner, as its own enrolled fingers measure it (numbers only). */
+        g_autoptr(MatchReport) match = rx_device_match(RX_CELL(rows, i, 5));
+        if (match) {
+            g_autofree char *summary = rx_device_match_summary(match);
+            printf("    scanner: %s\n", summary);
+            if (match->warning)
+                printf("    SCANNER WARNING: %s\n", match->warning);
+        }
     }
     return 0;
 }

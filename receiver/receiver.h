@@ -30,6 +30,12 @@ GPtrArray *rx_device_list(RxDb *db, GError **error);
 /* From a device's last heartbeat (as stored): why its database cannot be written — it is waiting
  * for its owner to be put right and records nothing — or NULL when it can (or nobody knows). */
 char *rx_device_unwritable(const char *heartbeat);
+/* From a device's last heartbeat: what its enrolled fingers say about its scanner (the kiosk sends
+ * its latest report in every heartbeat, app/match-report.h), or NULL when it sent none. */
+MatchReport *rx_device_match(const char *heartbeat);
+/* That report in one line for an officer: fingers, genuine and stranger scores, the error rates at
+ * the kiosk's threshold, when it was measured (the warning is not in it: it stands on its own). */
+char *rx_device_match_summary(const MatchReport *match);
 /* Exchanges a provisioning token for the device's secret (shown this once, stored only hashed). */
 gboolean rx_device_provision(RxDb *db, const char *id, const char *token, char **secret, char **office,
                              GError **error);

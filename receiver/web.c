@@ -134,6 +134,16 @@ static char *page_html(GPtrArray *offices, const char *date, const char *only)
                 g_string_append_printf(o, "<tr class=missing data-kiosk-problem=\"%s\"><td colspan=4>"
                                           "<span class=flag>not saving check-ins</span> %s</td></tr>", id, why);
             }
+            if (ki->match) {
+                /* Its scanner as its enrolled fingers measure it; red when they can't be told apart. */
+                g_autofree char *summary = rx_device_match_summary(ki->match);
+                g_autofree char *numbers = g_markup_escape_text(summary, -1);
+                g_autofree char *warning = g_markup_escape_text(ki->match->warning ? ki->match->warning : "", -1);
+                g_string_append_printf(o, "<tr%s data-kiosk-scanner=\"%s\"><td colspan=4>%s%s%s %s</td></tr>",
+                                       *warning ? " class=missing" : "", id,
+                                       *warning ? "<span class=flag>scanner: " : "scanner check", warning,
+                                       *warning ? "</span>" : ":", numbers);
+            }
         }
         g_string_append(o, "</table></div></section>");
     }

@@ -25,6 +25,7 @@ typedef struct {
     char *id, *last_seen, *scanner;
     gint64 queue, attention; /* from the last heartbeat; -1 when unknown */
     char *unwritable;        /* from the last heartbeat: why it saves nothing, or NULL */
+    MatchReport *match;      /* from the last heartbeat: its scanner's numbers, or NULL */
 } RxDayKiosk;
 
 typedef struct {

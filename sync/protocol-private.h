@@ -25,3 +25,8 @@ gboolean pj_valid_date(const char *s); /* YYYY-MM-DD, a real day */
  * a JPEG or PNG that app/photo.h accepts (checked here, the sentence naming the person). */
 gboolean protocol_parse_photo(JsonObject *o, gboolean *has_photo, GBytes **photo, const char *where, GError **error);
 void protocol_add_photo(JsonBuilder *b, GBytes *photo);
+
+/* The heartbeat's "match" object (protocol-match.c): absent or null = no report (`*match` NULL);
+ * else every member checked, the sentence naming it ("match": "genuine_median" ...). */
+gboolean protocol_parse_match(JsonObject *heartbeat, MatchReport **match, GError **error);
+void protocol_add_match(JsonBuilder *b, const MatchReport *match);

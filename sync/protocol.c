@@ -334,6 +334,8 @@ char *protocol_build_heartbeat(const ProtocolHeartbeat *hb)
     pj_add_int(b, "answers_unsent", hb->answers_unsent);
     pj_add_int(b, "answers_attention", hb->answers_attention);
     pj_add_str(b, "database_unwritable", hb->database_unwritable);
+    if (hb->match)
+        protocol_add_match(b, hb->match);
     json_builder_end_object(b);
     return pj_finish(b);
 }
@@ -358,7 +360,8 @@ gboolean protocol_parse_heartbeat(const char *body, gsize len, ProtocolHeartbeat
     if ((json_object_has_member(o, "answers_unsent") &&
          !pj_get_int(o, "answers_unsent", &out->answers_unsent, "", error)) ||
         (json_object_has_member(o, "answers_attention") &&
-         !pj_get_int(o, "answers_attention", &out->answers_attention, "", error)))
+         !pj_get_int(o, "answers_attention", &out->answers_attention, "", error)) ||
+        !protocol_parse_match(o, &out->match, error))
         return FALSE;
     out->device_id = g_strdup(dev);
     out->version = g_strdup(version);
@@ -375,6 +378,7 @@ void protocol_heartbeat_clear(ProtocolHeartbeat *hb)
     g_clear_pointer(&hb->oldest_unsent, g_free);
     g_clear_pointer(&hb->scanner, g_free);
     g_clear_pointer(&hb->database_unwritable, g_free);
+    g_clear_pointer(&hb->match, match_report_free);
 }
 
 gboolean protocol_parse_provision(const char *body, gsize len, char **device_id, char **server, char **token,

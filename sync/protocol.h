@@ -13,6 +13,7 @@
 
 #include <glib.h>
 
+#include "app/match-report.h"
 #include "app/store-answers.h"
 #include "app/store-roster.h"
 #include "app/store-sync.h"
@@ -46,6 +47,9 @@ typedef struct {
     /* NULL when the kiosk can save; else why its database cannot be written, one sentence (no
      * personal data): it is waiting for its owner to be put right and records nothing meanwhile. */
     char *database_unwritable;
+    /* NULL until the kiosk has measured its scanner on its enrolled fingers (app/match-report.h),
+     * and from a kiosk too old to: the "match" object, numbers and one warning sentence only. */
+    MatchReport *match;
 } ProtocolHeartbeat;
 char *protocol_build_heartbeat(const ProtocolHeartbeat *hb);
 gboolean protocol_parse_heartbeat(const char *body, gsize len, ProtocolHeartbeat *out, GError **error);

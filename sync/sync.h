@@ -65,8 +65,8 @@ typedef struct {
 
 typedef struct Sync Sync;
 typedef void (*SyncStatusFunc)(const SyncStatus *status, gpointer user_data);
-/* Fills what only the kiosk knows into the heartbeat: hb->scanner (newly allocated sentence) and
- * hb->disk_free_mb. */
+/* Fills what only the kiosk knows into the heartbeat: hb->scanner (newly allocated sentence),
+ * hb->disk_free_mb and hb->match (newly allocated, app/match-report.h; NULL: none yet). */
 typedef void (*SyncHeartbeatFunc)(ProtocolHeartbeat *hb, gpointer user_data);
 
 /* Borrows store (same thread). `config->server` or `creds->server` must be set. */

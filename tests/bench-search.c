@@ -14,6 +14,7 @@
  *
  * Prints `bench: KEY VALUE UNIT`. Alone: make build/tests/bench-search &&
  * HAAZRI_TESTDATA=tests/data build/tests/bench-search */
+#include "app/match-report.h"
 #include "app/search.h"
 #include "app/second-opinion.h"
 #include "tests/bench-common.h"
@@ -224,6 +225,18 @@ int main(int argc, char **argv)
                    "indexes read, unsealed, loaded)\n",
                    (g_get_monotonic_time() - t0) / 1000.0);
             g_assert_cmpuint(search_get_size(search), ==, blobs->len);
+            /* The kiosk's scanner report over the same database (app/match-report.h), as its thread
+             * computes it: read and unseal every finger, then of its sample each one's touches
+             * against each other (5 x 4 / 2 = 10 comparisons a finger, and 20 for the enrollment
+             * check) and the first 200 against each other. */
+            MatchReport report;
+            t0 = g_get_monotonic_time();
+            g_assert_true(match_report_compute(store, ENGINE_DEFAULT_THRESHOLD, MATCH_REPORT_KIOSK_FINGERS, &report,
+                                               &error));
+            printf("bench: match_report_kiosk_20000_ms %.0f ms (a sample of %u fingers: %u genuine, %u impostor "
+                   "comparisons, one core, off the main loop)\n", (g_get_monotonic_time() - t0) / 1000.0,
+                   report.fingers, report.genuine, report.impostor);
+            match_report_clear(&report);
             /* The second opinion at 20,000, the kiosk's path (app/checkin.c): a first touch searched,
              * its five best fingers read from this store, then touch 2 to decision — the scan,
              * libfprint's identify (bozorth3) against those five, the engine's scores, the fused

@@ -29,6 +29,8 @@ typedef struct {
     SyncStatus seen;
     char *seen_error;
     gboolean drained;
+    SyncHeartbeatFunc heartbeat; /* what the kiosk's main adds to its heartbeats (may be NULL) */
+    gpointer heartbeat_data;
 } Kiosk;
 
 G_GNUC_UNUSED static const char *rx_db_engine_tag(const char *spec)
@@ -118,6 +120,8 @@ G_GNUC_UNUSED static void kiosk_start_sync(Kiosk *k)
     k->sync = sync_new(&sc, &creds, k->store, &error);
     g_assert_no_error(error);
     sync_subscribe(k->sync, on_status, k);
+    if (k->heartbeat)
+        sync_set_heartbeat_func(k->sync, k->heartbeat, k->heartbeat_data);
     k->drained = FALSE;
     sync_start(k->sync);
 }

@@ -6,9 +6,9 @@
  * bodies too) against the document's schemas with ajv. The run goes through every endpoint and
  * every reply the document lists: provisioning with a wrong token and a right one, the roster in
  * two pages, check-ins (the first pushes met by a 500 and a 503), a check-in the centre refuses, the
- * audit trail and a rewritten one (409), enrollments, heartbeats, a revoked device; then requests
- * made wrong on purpose (no credentials, not JSON, a foreign encoding, too big, a bad cursor) whose
- * replies must still be as documented. Any disagreement fails the test with the exchange and what
+ * audit trail and a rewritten one (409), enrollments, heartbeats (with the scanner's match report),
+ * a revoked device; then requests made wrong on purpose (no credentials, not JSON, a foreign
+ * encoding, too big, a bad cursor) whose replies must still be as documented. Any disagreement fails the test with the exchange and what
  * differed; so does a documented reply that was never seen. */
 #include <curl/curl.h>
 #include <signal.h>
@@ -18,12 +18,22 @@
 #include <sys/wait.h>
 
 #include "app/config.h"
+#include "app/match-report.h"
 #include "app/store-roster.h"
 #include "sync/sync.h"
 #include "tests/central.h"
 #include "tests/helpers.h"
 
 static char *top;   /* the source tree */
+
+/* The heartbeat's "match" object, from this kiosk's enrolled fingers (app/match-report.h). */
+static void add_match_report(ProtocolHeartbeat *hb, gpointer store)
+{
+    g_autoptr(MatchReport) m = g_new0(MatchReport, 1);
+    g_autoptr(GError) error = NULL;
+    g_assert_true(match_report_compute(store, 6, 0, m, &error));
+    hb->match = g_steal_pointer(&m);
+}
 static char *tools; /* scripts/node-tools.sh's folder: Redocly, ajv */
 
 static char *run_out(char **argv, int *status)
@@ -235,15 +245,18 @@ static void test_contract(void)
     g_assert_no_error(error);
     Seen seen = {0};
     sync_subscribe(sync, on_status, &seen);
+    sync_set_heartbeat_func(sync, add_match_report, store); /* as the kiosk's main does */
     sync_start(sync);
     g_assert_true(tu_run_until(&seen.drained, 60000));
     for (int i = 0; i < 1000; i++) {
-        g_autofree char *hb = tu_central_query(spec, "SELECT heartbeat IS NOT NULL FROM devices");
+        g_autofree char *hb = tu_central_query(spec, "SELECT heartbeat LIKE '%\"match\":{\"fingers\":%' FROM devices");
         if (g_strcmp0(hb, "1") == 0 && store_enrollments_count_unsent(store) == 0)
             break;
         tu_run_for(20);
     }
     g_assert_cmpint(store_enrollments_count_unsent(store), ==, 0);
+    g_assert_cmpstr(tu_central_query(spec, "SELECT heartbeat LIKE '%\"match\":{\"fingers\":%' FROM devices"), ==,
+                    "1");
     sync_free(sync);
 
     /* A kiosk waiting for its database's owner to be put right: heartbeats only, saying why. */

@@ -4,7 +4,8 @@
 # write its database never says it is ready — one sentence, systemd's status, the amber light —
 # and starts by itself once the owner is put right. Meanwhile it still sends heartbeats to its real
 # centre (haazri-receiver over TLS on 127.0.0.1), saying why it saves nothing; the centre shows that
-# (device list, the day page) until the owner is put right. The service user here is `nobody`.
+# (device list, the day page) until the owner is put right. Once running, it measures its scanner on
+# its enrolled fingers and the centre shows that too. The service user here is `nobody`.
 . "$(dirname "$0")/lib.sh"
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (to run commands as root and the kiosk as another user)"; exit 77; }
 CTL="$BUILD/haazri-ctl"
@@ -88,6 +89,16 @@ i=0; while [ -n "$(unwritable)" ]; do i=$((i + 1)); [ $i -gt 100 ] && fail "stil
 [ "$(sqlite3 "$RDB" "SELECT json_type(heartbeat, '$.database_unwritable') FROM devices")" = null ] \
     || fail "heartbeat: $(sqlite3 "$RDB" "SELECT heartbeat FROM devices")"
 day_page | grep -q "not saving check-ins" && fail "the day page still shows the kiosk not saving"
+
+say "the running kiosk measured its scanner on its enrolled finger (off its main loop): the centre shows it"
+scanner_line() { "$R" device list --db "$RDB" | grep "^    scanner: " || true; }
+i=0; while [ -z "$(scanner_line)" ]; do i=$((i + 1)); [ $i -gt 100 ] && fail "no scanner report at the centre: $("$R" device list --db "$RDB")"; sleep 0.1; done
+scanner_line | grep -q "scanner: 1 fingers compared (0 poor); a finger's own touches score " \
+    || fail "device list: $(scanner_line)"
+[ "$(sqlite3 "$RDB" "SELECT json_extract(heartbeat, '$.match.genuine') FROM devices")" -gt 0 ] \
+    || fail "heartbeat: $(sqlite3 "$RDB" "SELECT heartbeat FROM devices")"
+day_page | grep -q "data-kiosk-scanner=\"test-kiosk\"><td colspan=4>scanner check: 1 fingers compared" \
+    || fail "the day page does not show the scanner check: $(day_page | tail -c 800)"
 kill "$KIOSK_PID"; wait "$KIOSK_PID" 2>/dev/null || true; KIOSK_PID=
 [ -z "$(foreign)" ] || fail "files the service user does not own: $(foreign)"
 echo "owner checks passed"

@@ -3,7 +3,8 @@
  * types, another device's events, bodies too big (or too big once unzipped), reused provisioning
  * tokens, bodies nested 100,000 deep, values json-glib would store wrong (a number beyond 64 bits, a
  * NUL inside a case number, a negative score), gzip bombs from strangers; and it keeps serving
- * kiosks while a thousand idle connections sit open. Real server on 127.0.0.1 over TLS, real HTTP
+ * kiosks while a thousand idle connections sit open. A heartbeat's scanner report ("match") is
+ * checked member by member. Real server on 127.0.0.1 over TLS, real HTTP
  * client (sync/http). */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -296,6 +297,48 @@ static void test_hostile_bodies(void)
 }
 
 /* A TCP connection from `source` (another loopback address) that sends nothing. */
+/* A heartbeat's "match" report (what the kiosk's enrolled fingers say about its scanner): every
+ * member checked, a wrong one refused naming it, and the report the centre keeps is the last good one. */
+static void test_heartbeat_match(void)
+{
+    g_autofree char *secret = provision("multan-7");
+    MatchReport m = {.fingers = 40, .poor_fingers = 2, .genuine = 400, .impostor = 780, .genuine_median = 31.5,
+                     .genuine_p10 = 12.25, .impostor_max = 5.5, .impostor_p99 = 3.25, .threshold = 6,
+                     .false_match_rate = 0.5, .false_non_match_rate = 0.25, .computed_at = "2026-12-04T10:00:00Z"};
+    ProtocolHeartbeat hb = {.device_id = "multan-7", .version = "1.0", .match = &m};
+    g_autofree char *good = protocol_build_heartbeat(&hb);
+    g_assert_cmpint(post("/v1/heartbeat", "multan-7", secret, good, strlen(good), FALSE, NULL), ==, 200);
+    hb.match = NULL; /* a kiosk that has not measured yet, or is too old to */
+    g_autofree char *none = protocol_build_heartbeat(&hb);
+    g_assert_cmpint(post("/v1/heartbeat", "multan-7", secret, none, strlen(none), FALSE, NULL), ==, 200);
+    g_assert_cmpint(post("/v1/heartbeat", "multan-7", secret, good, strlen(good), FALSE, NULL), ==, 200);
+    g_autofree char *kept = tu_central_query(spec, "SELECT heartbeat FROM devices WHERE id = 'multan-7'");
+    g_assert_nonnull(strstr(kept, "\"match\":{\"fingers\":40,\"poor_fingers\":2,\"genuine\":400,"));
+
+    struct { const char *from, *to, *reason; } wrong[] = {
+        {"\"match\":{", "\"match\":[1],\"x\":{", "\"match\" must be an object or null"},
+        {"\"fingers\":40", "\"fingers\":-1", "\"match\": \"fingers\" must be a whole number from 0 to"},
+        {"\"poor_fingers\":2", "\"poor_fingers\":41", "\"match\": \"poor_fingers\" (41) is more than \"fingers\" (40)"},
+        {"\"genuine\":400", "\"genuine\":\"400\"", "\"match\": \"genuine\" must be a whole number"},
+        {"\"genuine_median\":31.5", "\"genuine_median\":null", "\"match\": \"genuine_median\" must be a number from 0 to 1000"},
+        {"\"impostor_p99\":3.25,", "", "\"match\": \"impostor_p99\" must be a number from 0 to 1000"},
+        {"\"false_non_match_rate\":0.25", "\"false_non_match_rate\":3.75",
+         "\"match\": \"false_non_match_rate\" must be a number from 0 to 1"},
+        {"\"warning\":null", "\"warning\":7", "\"match\": \"warning\" must be a string or null"},
+        {"\"2026-12-04T10:00:00Z\"", "\"yesterday\"", "\"match\": \"computed_at\" must be an ISO 8601 time"},
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(wrong); i++) {
+        g_assert_nonnull(strstr(good, wrong[i].from));
+        g_autofree char *bad = replace(good, wrong[i].from, wrong[i].to);
+        g_autofree char *reason = NULL;
+        g_assert_cmpint(post("/v1/heartbeat", "multan-7", secret, bad, strlen(bad), FALSE, &reason), ==, 400);
+        if (!strstr(reason, wrong[i].reason))
+            g_error("%s: the reason was \"%s\"", wrong[i].to, reason);
+    }
+    g_autofree char *after = tu_central_query(spec, "SELECT heartbeat FROM devices WHERE id = 'multan-7'");
+    g_assert_cmpstr(after, ==, kept);
+}
+
 static int idle_connection(int port, const char *source)
 {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -372,6 +415,7 @@ int main(int argc, char **argv)
     g_test_add_func("/receiver/hostile-bodies-get-a-400-and-the-server-stays-up", test_hostile_bodies);
     g_test_add_func("/receiver/idle-connections-do-not-lock-kiosks-out", test_idle_connections);
     g_test_add_func("/receiver/answers-checked-and-stored-once", test_answers);
+    g_test_add_func("/receiver/heartbeat-match-report-checked-member-by-member", test_heartbeat_match);
     int rc = g_test_run();
     http_free(http);
     tu_receiver_kill(rx);
