@@ -1,7 +1,7 @@
 /* enroll — duplicate check, capture and saving. See enroll.h. */
 #include "app/enroll.h"
 
-#include "app/engine.h"
+#include "app/engine/engine.h"
 #include "app/search.h"
 
 #define BUSY_RETRY_MS 20

@@ -9,7 +9,7 @@
 
 #include <glib.h>
 
-#include "app/store.h"
+#include "app/store/store.h"
 #include "drivers/scanner.h"
 
 /* `owner_case` is the case the finger belongs to, with a STORE_ERROR_EXISTS error; else NULL. */

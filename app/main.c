@@ -15,7 +15,7 @@
 #include "app/search.h"
 #include "app/service.h"
 #include "app/settings.h"
-#include "app/store.h"
+#include "app/store/store.h"
 #include "app/version.h"
 #include "drivers/leds.h"
 #include "drivers/scanner.h"

@@ -16,7 +16,7 @@
 #include <fprint.h>
 #include <glib.h>
 
-#include "app/store.h"
+#include "app/store/store.h"
 
 typedef struct Search Search;
 

@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#include "app/engine.h"
+#include "app/engine/engine.h"
 
 typedef struct {
     GPtrArray *templates; /* EngineTemplate* */

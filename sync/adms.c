@@ -3,8 +3,8 @@
 
 #include <string.h>
 
-#include "app/store-adms.h"
-#include "app/store-sync.h"
+#include "app/store/store-adms.h"
+#include "app/store/store-sync.h"
 #include "app/version.h"
 #include "sync/adms-proto.h"
 #include "sync/http.h"

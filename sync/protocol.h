@@ -13,9 +13,9 @@
 
 #include <glib.h>
 
-#include "app/store-answers.h"
-#include "app/store-roster.h"
-#include "app/store-sync.h"
+#include "app/store/store-answers.h"
+#include "app/store/store-roster.h"
+#include "app/store/store-sync.h"
 
 #define PROTOCOL_ERROR (g_quark_from_static_string("haazri-protocol"))
 

@@ -28,7 +28,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app/engine.h"
+#include "app/engine/engine.h"
 #include "app/second-opinion.h"
 #include "tests/bench-common.h"
 #include "tests/helpers.h"

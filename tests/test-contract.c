@@ -18,7 +18,7 @@
 #include <sys/wait.h>
 
 #include "app/config.h"
-#include "app/store-roster.h"
+#include "app/store/store-roster.h"
 #include "sync/sync.h"
 #include "tests/central.h"
 #include "tests/helpers.h"

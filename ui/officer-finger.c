@@ -5,7 +5,7 @@
  * must, the screen asks for it and libfprint compares the touch with that officer's prints only
  * (one or two: bozorth3's 1:few is what it is good at, whatever [match] search is). A wrong finger
  * counts like a wrong PIN, with the same lockout; each outcome is audited (app/officer.c). */
-#include "app/engine.h"
+#include "app/engine/engine.h"
 #include "ui/officer-private.h"
 
 #include "ui/icons.h"

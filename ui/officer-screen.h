@@ -14,7 +14,7 @@
 #include <glib.h>
 
 #include "app/checkin.h"
-#include "app/store.h"
+#include "app/store/store.h"
 #include "drivers/leds.h"
 #include "drivers/scanner.h"
 #include "ui/layout.h"

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "app/export.h"
-#include "app/store-answers.h"
+#include "app/store/store-answers.h"
 #include "ui/image.h"
 #include "app/health.h"
 #include "app/schedule.h"

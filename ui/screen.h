@@ -15,7 +15,7 @@
 #include <glib.h>
 
 #include "app/checkin.h"
-#include "app/store.h"
+#include "app/store/store.h"
 #include "ui/officer-screen.h"
 #include "ui/sound.h"
 #include "ui/strings.h"

@@ -1,5 +1,5 @@
 /* store-checkin — recording check-ins durably, listing them, and the hash-chained audit trail. */
-#include "app/store-private.h"
+#include "app/store/store-private.h"
 #include "app/clock.h"
 
 #include <string.h>

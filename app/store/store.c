@@ -1,6 +1,6 @@
 /* store — opening the database safely, probationers and fingers. Check-ins and the audit trail are in
  * store-checkin.c. See store.h. */
-#include "app/store-private.h"
+#include "app/store/store-private.h"
 #include "app/clock.h"
 
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* store-key — rotating the key of the sealed names and templates (app/seal.h). See store.h. */
-#include "app/store-private.h"
+#include "app/store/store-private.h"
 
 #include <stdio.h>
 

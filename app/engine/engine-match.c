@@ -13,7 +13,7 @@
  *
  * Tolerances were set on the bundled FVC2002 DB2_B set and checked against the FVC protocol
  * (docs/search.md); skin stretches, so the distance tolerance grows with the distance. */
-#include "app/engine-private.h"
+#include "app/engine/engine-private.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,9 +1,9 @@
 /* store-private — what store.c and store-checkin.c share; nothing outside app/store*.c includes it. */
 #pragma once
 
-#include "app/store-schema.h"
+#include "app/store/store-schema.h"
 #include "app/seal.h"
-#include "app/store.h"
+#include "app/store/store.h"
 
 struct Store {
     sqlite3 *db;

@@ -1,10 +1,10 @@
 /* store-adms — PINs at the ADMS server, what goes there, what its commands change. See store-adms.h. */
-#include "app/store-adms.h"
+#include "app/store/store-adms.h"
 
 #include <string.h>
 
 #include "app/clock.h"
-#include "app/store-private.h"
+#include "app/store/store-private.h"
 
 GPtrArray *store_adms_punches(Store *s, gint64 after_id, guint limit, GError **error)
 {

@@ -20,7 +20,7 @@
  *
  * Removal marks a slot dead (its impressions are skipped at once); when dead slots pass a quarter of
  * the shard, one pass renumbers the slots and drops their pairs. Templates are never re-read. */
-#include "app/engine-index.h"
+#include "app/engine/engine-index.h"
 
 #include <math.h>
 #include <string.h>

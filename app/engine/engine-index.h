@@ -3,7 +3,7 @@
  * time for writing, by any number for searching. */
 #pragma once
 
-#include "app/engine-private.h"
+#include "app/engine/engine-private.h"
 
 typedef struct Shard Shard;
 

@@ -1,14 +1,14 @@
 /* store-roster — the centre's roster applied to the store. See store-roster.h. */
-#include "app/store-roster.h"
+#include "app/store/store-roster.h"
 #include "app/clock.h"
 
 #include <stdarg.h>
 #include <string.h>
 
 #include "app/schedule.h"
-#include "app/store-adms.h"
-#include "app/store-private.h"
-#include "app/store-sync.h"
+#include "app/store/store-adms.h"
+#include "app/store/store-private.h"
+#include "app/store/store-sync.h"
 
 /* ---- the structures ---- */
 

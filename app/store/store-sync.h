@@ -7,7 +7,7 @@
  * ('quarantined', with the reason). The roster the server sends is applied by store_apply_roster(). */
 #pragma once
 
-#include "app/store.h"
+#include "app/store/store.h"
 
 typedef struct {
     gint64 id;           /* the checkins row: the order events happened in */

@@ -14,7 +14,7 @@
  * much". The threshold is then a false-match rate ([match] false_match_rate), the same number on any
  * scanner; the bench checks the estimate against the impostor pairs it did not see
  * (leave-one-sensor-out). */
-#include "app/engine-private.h"
+#include "app/engine/engine-private.h"
 
 #include <math.h>
 

@@ -2,7 +2,7 @@
  * count) and what its questionnaire writes (answers stored with the check-in). Schema version 5. */
 #include "app/roster.h"
 #include "app/clock.h"
-#include "app/store-private.h"
+#include "app/store/store-private.h"
 
 /* Runs one statement with up to two parameters bound by the caller's function; TRUE when done. */
 static gboolean exec_one(Store *s, const char *sql, const char *doing, GError **error,

@@ -1,7 +1,7 @@
 /* store-settings — the settings an administrator changed on the kiosk (schema version 6). Which
  * names and values are allowed is app/settings.c's business; this file only keeps them, each change
  * in the same transaction as its audit row. */
-#include "app/store-private.h"
+#include "app/store/store-private.h"
 #include "app/clock.h"
 
 void store_setting_free(StoreSetting *s)

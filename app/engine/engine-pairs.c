@@ -2,7 +2,7 @@
  * (engine-index.c) work on: each minutia with its nearest neighbours, described by the distance and
  * both directions relative to the line between them, which don't change when a finger is moved or
  * turned. Built for every impression added and for every candidate scored, so it is kept cheap. */
-#include "app/engine-private.h"
+#include "app/engine/engine-private.h"
 
 #include <math.h>
 #include <string.h>

@@ -1,9 +1,9 @@
 /* store-sync — outbox, quarantine and sync bookkeeping. See store-sync.h. */
-#include "app/store-sync.h"
+#include "app/store/store-sync.h"
 
 #include <stdarg.h>
 
-#include "app/store-private.h"
+#include "app/store/store-private.h"
 
 GPtrArray *store_outbox_next(Store *s, gint64 after_id, guint limit, GError **error)
 {

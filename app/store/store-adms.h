@@ -8,8 +8,8 @@
  * other, and either can be down while the other works. */
 #pragma once
 
-#include "app/store.h"
-#include "app/store-sync.h"
+#include "app/store/store.h"
+#include "app/store/store-sync.h"
 
 /* One ATTLOG line's worth: a counted check-in (recorded or duplicate) of someone with a PIN. */
 typedef struct {

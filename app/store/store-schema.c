@@ -3,7 +3,7 @@
  * PRAGMA user_version holds the version a database is at; opening runs every later migration in one
  * transaction. Never edit a released migration: add the next one. tests/test-store.c migrates a
  * database from every earlier version and checks that nothing is lost. */
-#include "app/store-schema.h"
+#include "app/store/store-schema.h"
 
 static const char *const migrations[] = {
     /* 1: the check-in core. */

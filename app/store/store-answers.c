@@ -1,8 +1,8 @@
 /* store-answers — the questionnaire's answers up to the centre and into the officer's views. See
  * store-answers.h. The table is checkin_answers (schema version 5, app/store-schema.c). */
-#include "app/store-answers.h"
-#include "app/store-private.h"
-#include "app/store-sync.h"
+#include "app/store/store-answers.h"
+#include "app/store/store-private.h"
+#include "app/store/store-sync.h"
 
 #include <string.h>
 

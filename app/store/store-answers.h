@@ -8,7 +8,7 @@
  * higher sequence (store_save_answer), so a changed answer goes up again. */
 #pragma once
 
-#include "app/store.h"
+#include "app/store/store.h"
 
 typedef struct {
     gint64 seq;          /* the order answers were given (their rowid) */

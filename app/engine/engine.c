@@ -1,5 +1,5 @@
 /* engine — the gallery in shards, searched in parallel; the decision rule. See engine.h. */
-#include "app/engine-index.h"
+#include "app/engine/engine-index.h"
 
 #include <string.h>
 

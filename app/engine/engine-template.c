@@ -5,7 +5,7 @@
  * (type 2) the data is (a(aiaiai)): per impression, equal-length x, y and theta columns. GVariant
  * reads malformed bytes safely (it substitutes defaults), so every check below is about meaning:
  * the right types, equal columns, sane ranges. */
-#include "app/engine-private.h"
+#include "app/engine/engine-private.h"
 
 #include <string.h>
 

@@ -12,7 +12,7 @@
  * page never overwrites such a finger before that. */
 #pragma once
 
-#include "app/store.h"
+#include "app/store/store.h"
 
 typedef struct {
     char *finger;   /* e.g. right-index */

@@ -2,7 +2,7 @@
  * and the shard index. Not for callers: they use app/engine.h. */
 #pragma once
 
-#include "app/engine.h"
+#include "app/engine/engine.h"
 
 /* libfprint's xyt_struct holds at most 200 minutiae per impression (MAX_BOZORTH_MINUTIAE): a
  * template with more was not written by libfprint. */
