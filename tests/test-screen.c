@@ -481,7 +481,7 @@ static void test_every_reason_translated(void)
             g_autofree char *sentence = g_match_info_fetch(m, 1);
             if (strcmp(sentence, "unknown") != 0) {
                 if (!strings_translate(sentence, LANG_UR))
-                    g_error("no Urdu for \"%s\" (%s): add it to ui/strings.c", sentence, sources[i]);
+                    g_error("no Urdu for \"%s\" (%s): add it to app/strings.c", sentence, sources[i]);
                 found++;
             }
             g_match_info_next(m, NULL);

@@ -1,6 +1,6 @@
 /* officer-draw — officer mode's frame and views (the lists are in officer-lists.c). One language at
  * a time, the officer's choice (the toggle in the top bar), laid out from that language's reading
- * side. Words come from ui/strings.c, sizes from ui/layout.c, symbols from ui/icons.c. */
+ * side. Words come from app/strings.c, sizes from ui/layout.c, symbols from ui/icons.c. */
 #include "ui/officer-private.h"
 
 #include <string.h>

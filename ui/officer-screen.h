@@ -18,7 +18,7 @@
 #include "drivers/leds.h"
 #include "drivers/scanner.h"
 #include "ui/layout.h"
-#include "ui/strings.h"
+#include "app/strings.h"
 #include "ui/text.h"
 
 typedef struct {

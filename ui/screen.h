@@ -18,7 +18,7 @@
 #include "app/store/store.h"
 #include "ui/officer-screen.h"
 #include "ui/sound.h"
-#include "ui/strings.h"
+#include "app/strings.h"
 
 typedef struct {
     char *id;                  /* stored with the answer, e.g. "address_changed" */

@@ -3,7 +3,7 @@
  * Urdu is written as a person at a district office would say it, not word for word. Numbers and
  * case numbers inside Urdu sentences stay in Western digits (as on Pakistani forms and receipts);
  * ui/text.c lays such runs out left-to-right inside the right-to-left line. */
-#include "ui/strings.h"
+#include "app/strings.h"
 
 #include <string.h>
 
