@@ -14,7 +14,7 @@
 #include <glib.h>
 
 #include "app/store/store-answers.h"
-#include "app/store/store-roster.h"
+#include "sync/roster-page.h"
 #include "app/store/store-sync.h"
 
 #define PROTOCOL_ERROR (g_quark_from_static_string("haazri-protocol"))
