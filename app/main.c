@@ -26,7 +26,7 @@
 #include "drivers/virtual-hand.h"
 #include "sync/adms.h"
 #include "sync/sync.h"
-#include "ui/lights.h"
+#include "app/lights.h"
 #include "ui/screen.h"
 #include "ui/sound.h"
 #include "ui/term.h"

@@ -1,5 +1,5 @@
 /* lights — check-in states to LED patterns. See lights.h. */
-#include "ui/lights.h"
+#include "app/lights.h"
 
 LedsPattern lights_pattern_for(CheckinState state)
 {
