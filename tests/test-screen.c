@@ -384,8 +384,7 @@ static void render_officer(Store *ostore, Lang first, int w, int h, int *compare
     officer_touch(screen, "export:today");
     g_assert_nonnull(strstr(officer_screen_get_result(o), "5 check-ins written to"));
     save(screen, prefix, "export-done", compared);
-    g_free(o->config.export_dir);
-    o->config.export_dir = g_strdup("/nonexistent/usb-stick"); /* as if the stick was pulled out */
+    officer_session_set_export_dir(o->session, "/nonexistent/usb-stick"); /* as if the stick was pulled out */
     officer_touch(screen, "export:week");
     g_assert_cmpint(o->result, ==, RESULT_NO_STICK);
     save(screen, prefix, "export-nostick", compared);

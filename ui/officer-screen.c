@@ -1,4 +1,5 @@
-/* officer-screen — lifecycle, the PIN screen and every input. See officer-screen.h. */
+/* officer-screen — lifecycle, the PIN screen, every input, and the session's events handed to the
+ * view they concern. See officer-screen.h. */
 #include "ui/officer-private.h"
 #include "app/clock.h"
 
@@ -16,6 +17,24 @@ const OfficerFinger officer_fingers[OFFICER_FINGERS] = {
 
 /* ---- lifecycle ---- */
 
+static void on_session_event(const OfficerEvent *ev, gpointer data)
+{
+    OfficerScreen *o = data;
+    switch (ev->kind) {
+    case OFFICER_EVENT_FINGER_AGAIN:
+    case OFFICER_EVENT_SIGNED_IN:
+    case OFFICER_EVENT_PIN_AGAIN: officer_finger_on_event(o, ev); break;
+    case OFFICER_EVENT_ENROLL_CHECKING:
+    case OFFICER_EVENT_ENROLL_UNCLEAR:
+    case OFFICER_EVENT_ENROLL_CAPTURING:
+    case OFFICER_EVENT_ENROLL_TOUCH:
+    case OFFICER_EVENT_ENROLL_DONE: officer_enroll_on_event(o, ev); break;
+    case OFFICER_EVENT_LED_TEST_DONE:
+    case OFFICER_EVENT_SETTING_CHANGED: officer_device_on_event(o, ev); break;
+    case OFFICER_EVENT_PHOTO_TAKEN: officer_photo_on_event(o, ev); break;
+    }
+}
+
 OfficerScreen *officer_screen_new(const OfficerScreenConfig *config, const OfficerScreenParts *parts,
                                   const OfficerScreenHost *host, SDL_Renderer *renderer, Text *text,
                                   const Layout *layout, Lang first)
@@ -27,6 +46,8 @@ OfficerScreen *officer_screen_new(const OfficerScreenConfig *config, const Offic
     o->config.camera = g_strdup(config->camera);
     o->photo_note = STR_COUNT;
     o->parts = *parts;
+    o->session = officer_session_new(parts, config->require_finger, config->export_dir, config->camera,
+                                     on_session_event, o);
     o->host = *host;
     o->renderer = renderer;
     o->text = text;
@@ -39,7 +60,7 @@ OfficerScreen *officer_screen_new(const OfficerScreenConfig *config, const Offic
 
 static void stop_timers(OfficerScreen *o)
 {
-    guint *ids[] = {&o->idle_id, &o->tick_id, &o->led_id};
+    guint *ids[] = {&o->idle_id, &o->tick_id};
     for (size_t i = 0; i < G_N_ELEMENTS(ids); i++)
         if (*ids[i]) {
             g_source_remove(*ids[i]);
@@ -74,6 +95,7 @@ void officer_screen_free(OfficerScreen *o)
         return;
     stop_timers(o);
     forget_session(o);
+    officer_session_free(o->session);
     g_array_unref(o->pages);
     officer_screen_config_clear(&o->config);
     g_free(o);
@@ -87,7 +109,7 @@ void officer_redraw(OfficerScreen *o)
 
 gboolean officer_is_admin(OfficerScreen *o)
 {
-    return o->who.username && o->who.role == OFFICER_ROLE_ADMIN;
+    return officer_session_is_admin(o->session);
 }
 
 static gboolean on_idle_timeout(gpointer data)
@@ -133,6 +155,21 @@ void officer_set_result(OfficerScreen *o, OfficerResultKind kind, const char *en
     o->result_arg = g_strdup(arg);
 }
 
+void officer_show_report(OfficerScreen *o, const OfficerReport *r)
+{
+    OfficerResultKind kind = RESULT_NONE;
+    switch (r->outcome) {
+    case OFFICER_OUTCOME_NONE: kind = RESULT_NONE; break;
+    case OFFICER_OUTCOME_OK: kind = RESULT_OK; break;
+    case OFFICER_OUTCOME_DUPLICATE: kind = RESULT_DUPLICATE; break;
+    case OFFICER_OUTCOME_NO_STICK: kind = RESULT_NO_STICK; break;
+    case OFFICER_OUTCOME_FULL: kind = RESULT_FULL; break;
+    case OFFICER_OUTCOME_READ_ONLY: kind = RESULT_READ_ONLY; break;
+    case OFFICER_OUTCOME_FAILED: kind = RESULT_FAILED; break;
+    }
+    officer_set_result(o, kind, r->text, r->arg);
+}
+
 static gboolean on_tick(gpointer data)
 {
     OfficerScreen *o = data;
@@ -148,18 +185,7 @@ void officer_screen_open(OfficerScreen *o)
     if (o->view != OV_CLOSED)
         return;
     forget_session(o);
-    if (o->parts.checkin)
-        checkin_pause(o->parts.checkin);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) all = officer_list(o->parts.store, &error);
-    o->officers = g_ptr_array_new_with_free_func((GDestroyNotify)officer_free);
-    if (!all)
-        g_warning("officer mode: %s", error->message);
-    for (guint i = 0; all && i < all->len; i++) {
-        Officer *of = all->pdata[i];
-        if (of->active)
-            g_ptr_array_add(o->officers, g_steal_pointer(&all->pdata[i]));
-    }
+    o->officers = officer_session_open(o->session);
     if (o->officers->len == 1)
         o->chosen = 0;
     g_message("officer mode: PIN screen");
@@ -171,13 +197,10 @@ void officer_screen_close(OfficerScreen *o)
 {
     if (o->view == OV_CLOSED)
         return;
-    if (o->who.username)
-        store_audit(o->parts.store, o->who.username, "officer.logout", o->who.username, NULL, NULL);
+    officer_session_close(o->session); /* logs out, resumes check-ins */
     stop_timers(o);
     forget_session(o);
     o->view = OV_CLOSED;
-    if (o->parts.checkin)
-        checkin_resume(o->parts.checkin);
     if (o->host.closed)
         o->host.closed(o->host.data);
 }
@@ -200,22 +223,23 @@ static void check_pin(OfficerScreen *o)
         return;
     const Officer *of = o->officers->pdata[o->chosen];
     int retry_after = 0;
-    g_autoptr(GError) error = NULL;
-    Officer who = {0};
+    OfficerRefusal refusal;
     /* Argon2id takes a moment on purpose; the screen shows the PIN dots until it answers. */
-    OfficerLoginResult r = officer_login(o->parts.store, of->username, o->pin.text, &who, &retry_after, &error);
+    OfficerPinResult r = officer_session_enter_pin(o->session, of->username, o->pin.text, &retry_after, &refusal);
     keypad_clear(&o->pin);
-    if (error)
-        g_warning("officer mode: %s", error->message);
-    o->wrong_pin = r != OFFICER_LOGIN_OK;
+    o->wrong_pin = r == OFFICER_PIN_WRONG;
     o->pin_note = 0;
     officer_set_locked(o, retry_after);
-    if (r != OFFICER_LOGIN_OK) {
-        officer_redraw(o);
-        return;
+    switch (r) {
+    case OFFICER_PIN_WRONG: officer_redraw(o); break;
+    case OFFICER_PIN_SIGNED_IN: officer_signed_in(o); break;
+    case OFFICER_PIN_FINGER: officer_finger_begin(o); break;
+    case OFFICER_PIN_REFUSED:
+        /* Required but impossible: not in, and said why (the PIN was right, so no lockout). */
+        o->pin_note = refusal == OFFICER_REFUSED_NO_FINGER ? STR_OFF_FINGER_NEEDED : STR_OFF_FINGER_NO_SCANNER;
+        officer_go(o, OV_PIN);
+        break;
     }
-    if (!officer_finger_begin(o, &who))
-        officer_signed_in(o, &who);
 }
 
 void officer_set_locked(OfficerScreen *o, int retry_after_s)
@@ -225,12 +249,19 @@ void officer_set_locked(OfficerScreen *o, int retry_after_s)
         o->tick_id = g_timeout_add_seconds(1, on_tick, o);
 }
 
-void officer_signed_in(OfficerScreen *o, Officer *who)
+void officer_copy(Officer *to, const Officer *from)
 {
-    officer_clear(&o->who);
-    o->who = *who;
-    *who = (Officer){0};
-    g_message("officer mode: %s signed in (%s)", o->who.username, officer_role_name(o->who.role));
+    officer_clear(to);
+    if (!from)
+        return;
+    *to = *from;
+    to->username = g_strdup(from->username);
+    to->name = g_strdup(from->name);
+}
+
+void officer_signed_in(OfficerScreen *o)
+{
+    officer_copy(&o->who, officer_session_get_officer(o->session));
     officer_go(o, OV_MENU);
 }
 
