@@ -1,6 +1,7 @@
-/* officer-private — what the officer-mode files share: officer-screen.c (lifecycle, PIN, input, the
- * session's events), officer-views.c (today, history, log, export), officer-finger.c, officer-enroll.c,
- * officer-device.c, officer-photo.c (each view's touches and events) and officer-draw.c (drawing).
+/* officer-private — what the officer-mode files share: officer-screen.c (lifecycle, the session's
+ * events), officer-input.c (PIN, typing, buttons, keys), officer-views.c (today, history, log,
+ * export), officer-finger.c, officer-enroll.c, officer-device.c, officer-photo.c (each view's touches
+ * and events) and officer-draw.c (drawing).
  * The decisions are the session's (app/officer-session.h): these hold what is shown. */
 #pragma once
 
@@ -155,6 +156,8 @@ struct OfficerScreen {
 
 /* officer-screen.c */
 void officer_go(OfficerScreen *o, OfficerView view);
+/* An input: the inactivity timer starts again. */
+void officer_touched(OfficerScreen *o);
 void officer_redraw(OfficerScreen *o);
 void officer_set_result(OfficerScreen *o, OfficerResultKind kind, const char *english, const char *arg);
 /* A report of the session's (export, enrollment, a setting) as the result shown. */
