@@ -1,5 +1,8 @@
 /* store — opening the database safely, probationers and fingers. Check-ins and the audit trail are in
- * store-checkin.c. See store.h. */
+ * store-checkin.c. See store.h.
+ *
+ * Longer than the ~500 lines the style guide asks: opening (pragmas, migrations, the key) and the
+ * probationer and finger rows share the private statements; split when the sealing work lands. */
 #include "app/store/store-private.h"
 #include "app/clock.h"
 
