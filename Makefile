@@ -22,7 +22,7 @@ override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I. $(SAN)
 override LDFLAGS += $(SAN) -pthread
 
 MAINS    := app/main.c drivers/finger-tool.c
-LIB_SRC  := $(filter-out $(MAINS),$(wildcard app/*.c drivers/*.c ui/*.c sync/*.c))
+LIB_SRC  := $(filter-out $(MAINS),$(wildcard app/*.c app/*/*.c drivers/*.c ui/*.c sync/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_SRC := $(wildcard tests/test-*.c)
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)

@@ -17,7 +17,7 @@
 
 #include "app/config.h"
 #include "app/search.h"
-#include "app/store.h"
+#include "app/store/store.h"
 #include "drivers/scanner.h"
 
 typedef struct Checkin Checkin;

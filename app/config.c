@@ -166,7 +166,7 @@ static gboolean read_file(Config *c, GKeyFile *kf, GError **error)
     if (strcmp(c->search, "libfprint") != 0 && strcmp(c->search, "engine") != 0)
         return bad_value(c, "match", "search", c->search, "\"libfprint\" or \"engine\"", error);
     /* The engine's score is -log10 of the chance that a different finger shares this much
-     * (app/engine-score.c): the threshold is a false-match rate, the same on every scanner. */
+     * (app/engine/engine-score.c): the threshold is a false-match rate, the same on every scanner. */
     double fmr = c->match_false_match_rate;
     if (!read_double(c, kf, "match", "false_match_rate", 1e-12, 0.01, &fmr, error) ||
         !read_double(c, kf, "match", "margin", 0, 12, &c->match_margin, error))

@@ -1,7 +1,7 @@
 /* enroll — duplicate check, capture and saving. See enroll.h. */
 #include "app/enroll.h"
 
-#include "app/engine.h"
+#include "app/engine/engine.h"
 #include "app/search.h"
 
 #define BUSY_RETRY_MS 20
@@ -218,4 +218,200 @@ gint64 enroll_save(Store *store, gint64 existing_id, const EnrollPerson *person,
         return 0;
     }
     return id;
+}
+
+/* ---- the whole flow ---- */
+
+struct EnrollRun {
+    Scanner *scanner;
+    Store *store;
+    gint64 existing_id;
+    char *case_number, *name_en, *name_ur, *cnic, *office, *actor;
+    GStrv fingers;
+    guint n, at;
+    int max_unclear, unclear;
+    int stages;
+    GCancellable *cancellable;
+    GPtrArray *prints;
+    EnrollEventFunc func;
+    gpointer user_data;
+    gboolean cancelled; /* no more events; the step in flight frees the run when it ends */
+    gboolean starting;  /* inside enroll_run_start: an end reached at once is freed there */
+    gboolean finished;
+};
+
+static void run_free(EnrollRun *r)
+{
+    g_free(r->case_number);
+    g_free(r->name_en);
+    g_free(r->name_ur);
+    g_free(r->cnic);
+    g_free(r->office);
+    g_free(r->actor);
+    g_strfreev(r->fingers);
+    g_clear_object(&r->cancellable);
+    g_ptr_array_unref(r->prints);
+    g_free(r);
+}
+
+/* The run has nothing in flight any more: freed (by enroll_run_start when it ended at once). */
+static void run_release(EnrollRun *r)
+{
+    if (r->starting)
+        r->finished = TRUE;
+    else
+        run_free(r);
+}
+
+static void run_emit(EnrollRun *r, EnrollEvent *ev)
+{
+    ev->finger = r->at;
+    ev->finger_name = r->at < r->n ? r->fingers[r->at] : NULL;
+    if (!ev->stages)
+        ev->stages = r->stages;
+    r->func(ev, r->user_data);
+}
+
+/* The end: one ENROLL_DONE, then the run is gone. */
+static void run_finish(EnrollRun *r, gint64 id, const GError *error, EnrollStep at, const char *owner_case)
+{
+    EnrollEvent ev = {.kind = ENROLL_DONE, .id = id, .enrolled = id ? r->prints->len : 0, .error = error,
+                      .at = at, .owner_case = owner_case};
+    if (!r->cancelled)
+        run_emit(r, &ev);
+    run_release(r);
+}
+
+static void run_next(EnrollRun *r);
+
+static void run_save(EnrollRun *r)
+{
+    g_autoptr(GError) error = NULL;
+    FpDevice *dev = scanner_get_device(r->scanner);
+    EnrollPerson who = {.case_number = r->case_number, .name_en = r->name_en, .name_ur = r->name_ur,
+                        .cnic = r->cnic, .office = r->office};
+    gint64 id = enroll_save(r->store, r->existing_id, &who, r->fingers, r->prints,
+                            dev ? fp_device_get_driver(dev) : "unknown", r->actor, &error);
+    run_finish(r, id, error, ENROLL_AT_SAVE, NULL);
+}
+
+static void on_run_captured(FpPrint *print, const GError *error, gpointer data)
+{
+    EnrollRun *r = data;
+    if (r->cancelled) {
+        run_release(r);
+        return;
+    }
+    if (error) {
+        run_finish(r, 0, error, ENROLL_AT_CAPTURE, NULL);
+        return;
+    }
+    g_ptr_array_add(r->prints, g_object_ref(print));
+    r->at++;
+    if (r->at < r->n)
+        run_next(r);
+    else
+        run_save(r);
+}
+
+static void on_run_touch(int stage, int stages, const GError *retry, gpointer data)
+{
+    EnrollRun *r = data;
+    if (r->cancelled)
+        return;
+    EnrollEvent ev = {.kind = ENROLL_TOUCH, .stage = stage, .stages = stages, .retry = retry};
+    run_emit(r, &ev);
+}
+
+static void on_run_checked(const GError *error, const char *owner_case, gpointer data)
+{
+    EnrollRun *r = data;
+    if (r->cancelled) {
+        run_release(r);
+        return;
+    }
+    if (error && error->domain == FP_DEVICE_RETRY) {
+        EnrollEvent ev = {.kind = ENROLL_UNCLEAR, .retry = error};
+        run_emit(r, &ev);
+        if (r->cancelled) {
+            run_release(r);
+            return;
+        }
+        if (r->max_unclear && ++r->unclear >= r->max_unclear) {
+            g_autoptr(GError) three = g_error_new(FP_DEVICE_RETRY, FP_DEVICE_RETRY_GENERAL,
+                                                  "three unclear touches; try again");
+            run_finish(r, 0, three, ENROLL_AT_CHECK, NULL);
+            return;
+        }
+        enroll_check_finger(r->scanner, r->store, r->existing_id, r->case_number, r->actor, r->cancellable,
+                            on_run_checked, r);
+        return;
+    }
+    if (error) {
+        run_finish(r, 0, error, ENROLL_AT_CHECK, owner_case);
+        return;
+    }
+    EnrollEvent ev = {.kind = ENROLL_CAPTURING};
+    run_emit(r, &ev);
+    if (r->cancelled) {
+        run_release(r);
+        return;
+    }
+    enroll_capture(r->scanner, scanner_finger_parse(r->fingers[r->at]), r->cancellable, on_run_touch,
+                   on_run_captured, r);
+}
+
+/* The next finger: its duplicate check first. */
+static void run_next(EnrollRun *r)
+{
+    r->unclear = 0;
+    EnrollEvent ev = {.kind = ENROLL_CHECKING};
+    run_emit(r, &ev);
+    if (r->cancelled) {
+        run_release(r);
+        return;
+    }
+    enroll_check_finger(r->scanner, r->store, r->existing_id, r->case_number, r->actor, r->cancellable,
+                        on_run_checked, r);
+}
+
+EnrollRun *enroll_run_start(Scanner *scanner, Store *store, gint64 existing_id, const EnrollPerson *person,
+                            char *const *fingers, const char *actor, int max_unclear, EnrollEventFunc func,
+                            gpointer user_data)
+{
+    EnrollRun *r = g_new0(EnrollRun, 1);
+    r->scanner = scanner;
+    r->store = store;
+    r->existing_id = existing_id;
+    r->case_number = g_strdup(person->case_number);
+    r->name_en = g_strdup(person->name_en);
+    r->name_ur = g_strdup(person->name_ur);
+    r->cnic = g_strdup(person->cnic);
+    r->office = g_strdup(person->office);
+    r->actor = g_strdup(actor);
+    r->fingers = g_strdupv((char **)fingers);
+    r->n = g_strv_length(r->fingers);
+    r->max_unclear = max_unclear;
+    FpDevice *dev = scanner_get_device(scanner);
+    r->stages = dev ? fp_device_get_nr_enroll_stages(dev) : 0;
+    r->cancellable = g_cancellable_new();
+    r->prints = g_ptr_array_new_with_free_func(g_object_unref);
+    r->func = func;
+    r->user_data = user_data;
+    r->starting = TRUE;
+    run_next(r);
+    r->starting = FALSE;
+    if (r->finished) { /* ended at once (e.g. the gallery could not be read): ENROLL_DONE came already */
+        run_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void enroll_run_cancel(EnrollRun *run)
+{
+    if (!run || run->cancelled)
+        return;
+    run->cancelled = TRUE;
+    g_cancellable_cancel(run->cancellable);
 }

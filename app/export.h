@@ -7,7 +7,7 @@
 
 #include <glib.h>
 
-#include "app/store.h"
+#include "app/store/store.h"
 
 /* Failures to write carry the errno as their code (ENOSPC: full, EROFS: read-only, ...), so a
  * screen can say which it was in its own words. */

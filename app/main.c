@@ -1,8 +1,10 @@
 /* haazri — the check-in kiosk.
  *
  * The table of contents: load config → open store (and lay its device settings over the config) →
- * load the search gallery → look for the scanner → build the check-in machine → attach the view
- * and the lights → run one main loop → close in reverse. */
+ * wait until the database can be written (app/ready) → load the search gallery → look for the
+ * scanner → build the check-in machine → attach the view, the lights and the officer screens → start
+ * the links out (app/uplink) → run one main loop → close in reverse. The only file of app/ that
+ * may see ui/: it wires the screens to the machine. */
 #include <errno.h>
 #include <glib-unix.h>
 #include <stdio.h>
@@ -13,66 +15,44 @@
 #include "app/health.h"
 #include "app/log.h"
 #include "app/match-report.h"
+#include "app/ready.h"
 #include "app/search.h"
 #include "app/service.h"
 #include "app/settings.h"
-#include "app/store.h"
+#include "app/store/store.h"
+#include "app/uplink.h"
 #include "app/version.h"
 #include "drivers/leds.h"
 #include "drivers/scanner.h"
-#include "drivers/virtual-finger.h"
+#include "drivers/virtual-hand.h"
 #include "sync/adms.h"
 #include "sync/sync.h"
-#include "ui/lights.h"
+#include "app/lights.h"
 #include "ui/screen.h"
 #include "ui/sound.h"
 #include "ui/term.h"
 
 static Checkin *machine; /* set once built; the scanner may report before that */
 
-/* The demo's virtual hand: a finger "placed" while the sensor isn't waiting is held until it is. */
-static struct {
-    char *pending;  /* image to place when the sensor next asks */
-    gboolean ready; /* the sensor asked and got nothing yet */
-} hand;
-
-static void on_scanner_state(ScannerState state, const char *why, gpointer data)
+/* The scanner's news goes to the demo's hand first (it places a held finger when the sensor asks),
+ * then to the machine. */
+static void on_scanner_state(ScannerState state, const char *why, gpointer hand)
 {
-    (void)data;
-    hand.ready = FALSE;
+    virtual_hand_sensor_busy(hand);
     if (machine)
         checkin_on_scanner_state(machine, state, why);
 }
 
-static void hand_place(const char *png)
+static void on_finger_needed(gpointer hand)
 {
-    const char *sock = g_getenv("FP_VIRTUAL_IMAGE");
-    g_free(hand.pending);
-    hand.pending = NULL;
-    if (hand.ready && sock) {
-        hand.ready = FALSE;
-        virtual_finger_send_png_async(sock, png, NULL, NULL);
-    } else {
-        hand.pending = g_strdup(png);
-    }
-}
-
-static void on_finger_needed(gpointer data)
-{
-    (void)data;
-    hand.ready = TRUE;
-    if (hand.pending) {
-        g_autofree char *png = g_steal_pointer(&hand.pending);
-        hand_place(png);
-    }
+    virtual_hand_sensor_waiting(hand);
     if (machine)
         checkin_on_finger_needed(machine);
 }
 
-static void on_finger(gpointer data)
+static void on_finger(gpointer hand)
 {
-    (void)data;
-    hand.ready = FALSE;
+    virtual_hand_sensor_busy(hand);
     if (machine)
         checkin_on_finger(machine);
 }
@@ -117,15 +97,11 @@ static gboolean on_gallery_poll(gpointer data)
     return G_SOURCE_CONTINUE;
 }
 
-/* ---- sync with the central server (sync/) ---- */
-
+/* How the link to the central server is doing, on the terminal, the lights and the screen. */
 static struct {
     Term *term;
     Screen *screen; /* may be NULL: no display */
     Leds *leds;
-    Scanner *scanner;
-    const char *data_dir;
-    MatchReporter *reporter; /* NULL while the kiosk waits for a writable database */
 } sync_view;
 
 static void on_sync_status(const SyncStatus *st, gpointer data)
@@ -138,177 +114,10 @@ static void on_sync_status(const SyncStatus *st, gpointer data)
         screen_set_online(sync_view.screen, st->online);
 }
 
-static void on_heartbeat(ProtocolHeartbeat *hb, gpointer data)
-{
-    (void)data;
-    const char *name = sync_view.scanner ? scanner_get_name(sync_view.scanner) : NULL;
-    hb->scanner = g_strdup(name ? name : sync_view.scanner ? "no scanner" : "not opened yet");
-    HealthDisk disk;
-    if (health_check_disk(sync_view.data_dir, 0, &disk, NULL))
-        hb->disk_free_mb = (gint64)(disk.free_bytes >> 20);
-    if (sync_view.reporter)
-        hb->match = match_reporter_get_latest(sync_view.reporter); /* the latest, in every heartbeat */
-}
-
-/* A check-in was written (committed, queued in the same transaction): send it soon. */
-static void on_checkin_for_sync(const CheckinEvent *ev, gpointer sync)
-{
-    if (ev->checkin)
-        sync_poke(sync);
-}
-
-/* An answer to the questionnaire was stored: send it soon too. */
-static void on_answer_for_sync(gpointer sync)
-{
-    sync_poke(sync);
-}
-
-/* NULL when this kiosk has no central server (not provisioned): it works alone, queueing.
- * `unwritable`: the database cannot be written (why): heartbeats only, saying so. */
-static Sync *start_sync(const Config *config, const SyncConfig *sc, Store *store, const char *unwritable)
-{
-    g_auto(SyncCredentials) creds = {0};
-    g_autoptr(GError) error = NULL;
-    if (!sync_credentials_load(config->data_dir, &creds, &error)) {
-        g_message("sync: off — %s", error->message);
-        return NULL;
-    }
-    Sync *sync = sync_new(sc, &creds, store, &error);
-    if (!sync) {
-        g_message("sync: off — %s", error->message);
-        return NULL;
-    }
-    if (unwritable) {
-        sync_set_unwritable(sync, unwritable);
-    } else {
-        sync_subscribe(sync, on_sync_status, NULL);
-    }
-    sync_set_heartbeat_func(sync, on_heartbeat, NULL);
-    sync_start(sync);
-    return sync;
-}
-
-/* The same for an ADMS attendance server, its own target with its own queue position. */
-static void on_checkin_for_adms(const CheckinEvent *ev, gpointer adms)
-{
-    if (ev->checkin)
-        adms_poke(adms);
-}
-
-/* NULL when [adms] names no server. Its state goes to the store for the Device view and haazri-ctl. */
-static Adms *start_adms(const Config *config, const AdmsConfig *ac, Store *store)
-{
-    if (!*ac->server) {
-        g_autoptr(GError) error = NULL;
-        if (!store_set_meta(store, &error, "adms.state", "", NULL)) /* off: no stale state on the screen */
-            g_warning("adms: %s", error->message);
-        return NULL;
-    }
-    g_autoptr(GError) error = NULL;
-    Adms *adms = adms_new(ac, store, config->office, &error);
-    if (!adms) {
-        g_message("adms: off — %s", error->message);
-        return NULL;
-    }
-    g_message("adms: pushing to %s as serial %s", ac->server, ac->serial);
-    adms_start(adms);
-    return adms;
-}
-
 static gboolean on_signal(gpointer loop)
 {
     g_main_loop_quit(loop);
     return G_SOURCE_CONTINUE;
-}
-
-/* The demo's virtual hand (only with --demo-images and the virtual_image scanner):
- * 1..10 place sample finger 101..110 (an impression that was not enrolled), n an unknown finger,
- * u unplugs the scanner. */
-static void on_demo_command(const char *line, gpointer images_dir)
-{
-    const char *sock = g_getenv("FP_VIRTUAL_IMAGE");
-    g_autofree char *png = NULL;
-    gint64 n;
-    if (g_ascii_string_to_signed(line, 10, 1, 10, &n, NULL))
-        png = g_strdup_printf("%s/fvc2002-db2b/%d_7.png", (char *)images_dir, 100 + (int)n);
-    else if (g_strcmp0(line, "n") == 0)
-        png = g_strdup_printf("%s/nist/whorl.png", (char *)images_dir);
-    else if (g_strcmp0(line, "u") == 0 && sock) {
-        g_autoptr(GError) error = NULL;
-        g_autoptr(VirtualFinger) f = virtual_finger_connect(sock, 500, &error);
-        if (!f || !virtual_finger_unplug(f, &error))
-            g_printerr("demo: %s\n", error->message);
-        return;
-    } else {
-        g_printerr("demo: type 1-10 (a sample finger), n (unknown finger), u (unplug), t (touch), "
-                   "c CASE (case number)\n");
-        return;
-    }
-    hand_place(png);
-}
-
-/* A database this user cannot write (made root's by an installer's command) would open read-only
- * and end every touch in NOT SAVED behind a screen that looks ready. So: no "ready" until a real write
- * commits; meanwhile one sentence on stderr and in systemd's status, and the amber light, checked
- * again every few seconds (opening it again) so that fixing the owner is enough. The centre hears
- * it too: heartbeats only, saying why (sync_set_unwritable), from the read-only store. */
-typedef struct {
-    GMainLoop *loop;
-    Store *probe;         /* the database opened again, writable at last; NULL while waiting */
-    const char *db_path;
-    gboolean broken;      /* it could not be opened at all any more */
-} WriteWait;
-
-static gboolean on_write_check(gpointer data)
-{
-    WriteWait *w = data;
-    g_autoptr(GError) error = NULL;
-    /* SQLite keeps a file it opened read-only read-only: open it again. */
-    Store *probe = store_open(w->db_path, &error);
-    if (!probe) {
-        g_printerr("haazri: %s\n", error->message);
-        w->broken = TRUE;
-    } else if (store_check_writable(probe, w->db_path, NULL)) {
-        w->probe = probe;
-    } else {
-        store_close(probe);
-        return G_SOURCE_CONTINUE;
-    }
-    g_main_loop_quit(w->loop);
-    return G_SOURCE_REMOVE;
-}
-
-typedef enum { WAIT_READY, WAIT_BROKEN, WAIT_STOPPED } WaitResult;
-
-static WaitResult wait_until_writable(Store **store, const char *db_path, const LedsConfig *leds_config,
-                                      const Config *config, const SyncConfig *sync_config)
-{
-    g_autoptr(GError) error = NULL;
-    if (store_check_writable(*store, db_path, &error))
-        return WAIT_READY;
-    g_printerr("haazri: not ready: %s\n", error->message);
-    g_autofree char *status = g_strdup_printf("not ready: %s", error->message);
-    service_notify_status(status);
-    g_autoptr(Leds) leds = leds_new(leds_config, NULL);
-    leds_set_offline(leds, TRUE); /* steady amber: something needs someone's attention */
-    Sync *sync = start_sync(config, sync_config, *store, error->message);
-    WriteWait w = {.loop = g_main_loop_new(NULL, FALSE), .db_path = db_path};
-    guint check = g_timeout_add_seconds(2, on_write_check, &w);
-    guint sigint = g_unix_signal_add(SIGINT, on_signal, w.loop);
-    guint sigterm = g_unix_signal_add(SIGTERM, on_signal, w.loop);
-    g_main_loop_run(w.loop);
-    g_source_remove(sigint);
-    g_source_remove(sigterm);
-    if (!w.probe && !w.broken)
-        g_source_remove(check); /* stopped by a signal */
-    g_main_loop_unref(w.loop);
-    sync_free(sync); /* it read the read-only store; the kiosk's own sync starts on the writable one */
-    if (!w.probe)
-        return w.broken ? WAIT_BROKEN : WAIT_STOPPED;
-    g_clear_pointer(store, store_close);
-    *store = w.probe;
-    g_message("the database can be written now; starting");
-    return WAIT_READY;
 }
 
 int main(int argc, char **argv)
@@ -369,8 +178,7 @@ int main(int argc, char **argv)
         g_printerr("haazri: %s\n", error->message);
         return 2;
     }
-    sync_view.data_dir = config->data_dir;
-    WaitResult waited = wait_until_writable(&store, db_path, &leds_config, config, &sync_config);
+    WaitResult waited = ready_wait_writable(&store, db_path, &leds_config, config, &sync_config);
     if (waited != WAIT_READY)
         return waited == WAIT_BROKEN ? 1 : 0;
 
@@ -414,14 +222,15 @@ int main(int argc, char **argv)
                                                            MATCH_REPORT_KIOSK_FINGERS, MATCH_REPORT_INTERVAL_S);
     match_reporter_poll(reporter, store_get_gallery_version(store));
 
+    g_autoptr(VirtualHand) hand = virtual_hand_new(demo_images);
     ScannerCallbacks scanner_cb = {.state_changed = on_scanner_state, .finger_needed = on_finger_needed,
                                    .finger_on = on_finger};
-    g_autoptr(Scanner) scanner = scanner_new(config->scanner_driver, config->scanner_device, &scanner_cb, NULL);
+    g_autoptr(Scanner) scanner = scanner_new(config->scanner_driver, config->scanner_device, &scanner_cb, hand);
     /* Give a plugged-in scanner a moment to open, so the first screen isn't "scanner problem". */
     scanner_wait_ready(scanner, 3000, NULL);
     g_autoptr(Checkin) checkin = checkin_new(config, store, scanner, search);
     machine = checkin;
-    g_autoptr(Term) term = term_new(checkin, config->office, demo_images ? on_demo_command : NULL, demo_images);
+    g_autoptr(Term) term = term_new(checkin, config->office, demo_images ? virtual_hand_command : NULL, hand);
     g_autoptr(Health) health = health_new(config->data_dir, (guint)config->disk_warn_mb, 60, on_disk, term);
     /* No chip, wrong line, busy line: one warning and a kiosk without lights, never a stop. */
     g_autoptr(Leds) leds = leds_new(&leds_config, NULL);
@@ -449,17 +258,10 @@ int main(int argc, char **argv)
     sync_view.term = term;
     sync_view.screen = screen;
     sync_view.leds = leds;
-    sync_view.scanner = scanner;
-    sync_view.data_dir = config->data_dir;
-    sync_view.reporter = reporter;
-    g_autoptr(Sync) sync = start_sync(config, &sync_config, store, NULL);
-    if (sync) {
-        checkin_subscribe(checkin, on_checkin_for_sync, sync);
-        checkin_on_answered(checkin, on_answer_for_sync, sync);
-    }
-    g_autoptr(Adms) adms = start_adms(config, &adms_config, store);
-    if (adms)
-        checkin_subscribe(checkin, on_checkin_for_adms, adms);
+    uplink_set_match_reporter(reporter); /* the latest report, in every heartbeat */
+    g_autoptr(Sync) sync = uplink_start_sync(config, &sync_config, store, scanner, NULL, on_sync_status, NULL);
+    g_autoptr(Adms) adms = uplink_start_adms(config, &adms_config, store);
+    uplink_follow(checkin, sync, adms);
 
     g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
     g_unix_signal_add(SIGINT, on_signal, loop);
@@ -482,7 +284,7 @@ int main(int argc, char **argv)
     g_source_remove(gallery_poll);
     g_message("shutting down");
     g_clear_pointer(&sync, sync_free);
-    sync_view.reporter = NULL;
+    uplink_set_match_reporter(NULL);
     g_clear_pointer(&reporter, match_reporter_free); /* a report under way is left to finish alone */
     g_clear_pointer(&adms, adms_free);
     g_clear_pointer(&health, health_free);
@@ -492,6 +294,5 @@ int main(int argc, char **argv)
     machine = NULL;
     g_clear_pointer(&checkin, checkin_free);
     g_clear_pointer(&leds, leds_free); /* lights off */
-    g_clear_pointer(&hand.pending, g_free);
     return 0;
 }

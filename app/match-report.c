@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "app/clock.h"
-#include "app/engine.h"
+#include "app/engine/engine.h"
 
 typedef struct {
     GPtrArray *templates; /* EngineTemplate* */

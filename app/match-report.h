@@ -17,7 +17,7 @@
 
 #include <glib.h>
 
-#include "app/store.h"
+#include "app/store/store.h"
 
 typedef struct {
     guint fingers, poor_fingers;        /* compared (a sample: max_fingers); poor: today's enrollment

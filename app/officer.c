@@ -5,7 +5,7 @@
 #include <sodium.h>
 #include <string.h>
 
-#include "app/store-private.h"
+#include "app/store/store-private.h"
 
 #define LOCK_FIRST_S 30
 #define LOCK_MAX_S 3600

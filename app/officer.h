@@ -10,7 +10,7 @@
 
 #include <glib.h>
 
-#include "app/store.h"
+#include "app/store/store.h"
 
 #define OFFICER_FREE_ATTEMPTS 3
 #define OFFICER_PIN_MIN 6

@@ -11,7 +11,7 @@
 
 #include <glib.h>
 
-#include "app/store.h"
+#include "app/store/store.h"
 
 #define PHOTO_SCAN_MAX 500
 

@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "app/store-private.h"
+#include "app/store/store-private.h"
 
 static const char *const status_names[] = {"present", "late", "expected", "missing", "unscheduled"};
 

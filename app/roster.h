@@ -5,7 +5,7 @@
 #include <glib.h>
 
 #include "app/schedule.h"
-#include "app/store.h"
+#include "app/store/store.h"
 
 typedef enum {
     ROSTER_PRESENT,     /* due and checked in on time */

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "app/engine.h"
+#include "app/engine/engine.h"
 
 #define SEARCH_ERROR (g_quark_from_static_string("haazri-search"))
 

@@ -5,7 +5,7 @@
  *     costs ~2.35 ms per enrolled template on FVC2002 images and returns the *first* template over its
  *     threshold, not the best; it reports no score and no runner-up. Fine for an office's first
  *     hundreds of probationers, and the only choice for match-on-chip scanners.
- *   - "engine" (the default): Haazri's own search (app/engine.h) over the minutiae libfprint
+ *   - "engine" (the default): Haazri's own search (app/engine/engine.h) over the minutiae libfprint
  *     extracted: the best score over the whole gallery, a threshold and a margin over the runner-up;
  *     ~500x faster at 10,000+ fingers and at least as accurate as bozorth3 on the bundled set
  *     (docs/search.md). The scanner identifies against an empty gallery just to hand back the probe.
@@ -16,7 +16,7 @@
 #include <fprint.h>
 #include <glib.h>
 
-#include "app/store.h"
+#include "app/store/store.h"
 
 typedef struct Search Search;
 

@@ -1,7 +1,7 @@
 /* second-opinion — a second touch against the engine's best few fingers. See second-opinion.h. */
 #include "app/second-opinion.h"
 
-#include "app/engine.h"
+#include "app/engine/engine.h"
 
 #define SECOND_OPINION_ERROR (g_quark_from_static_string("haazri-second-opinion"))
 

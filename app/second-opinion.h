@@ -17,7 +17,7 @@
 #include <glib.h>
 
 #include "app/search.h"
-#include "app/store.h"
+#include "app/store/store.h"
 
 /* Scores below this on the first touch are strangers, not unsure genuine touches: asking them to
  * touch again would only delay "not recognised". 2 = one comparison of different fingers in a

@@ -9,7 +9,7 @@
 
 #include <glib.h>
 
-#include "app/store.h"
+#include "app/store/store.h"
 
 typedef struct {
     const char *name;            /* group.key, e.g. "scanner.capture" */

@@ -6,7 +6,7 @@
 #include <glib.h>
 
 #include "app/config.h"
-#include "app/store.h"
+#include "app/store/store.h"
 
 typedef struct {
     const char *version;

@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "app/store-adms.h"
+#include "app/store/store-adms.h"
 #include "sync/adms.h"
 
 int cmd_adms_pin(int argc, char **argv)

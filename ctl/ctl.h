@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "app/config.h"
-#include "app/store.h"
+#include "app/store/store.h"
 #include "drivers/scanner.h"
 
 extern char *ctl_config_path; /* --config */

@@ -6,7 +6,7 @@
 #include "app/settings.h"
 #include "app/status.h"
 #include "drivers/leds.h"
-#include "ui/strings.h"
+#include "app/strings.h"
 
 /* ---- status ---- */
 

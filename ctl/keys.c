@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "app/store-roster.h"
+#include "app/store/store-roster.h"
 #include "sync/protocol.h"
 
 int cmd_key(int argc, char **argv)

@@ -85,45 +85,46 @@ FpPrint *ctl_capture_finger(Scanner *scanner, const char *finger, GError **error
     return w.print;
 }
 
+/* The enrollment flow (app/enroll.c, the same one the kiosk's officer screens use), said on stdout:
+ * the prompts come from on_finger_needed, when the sensor is ready for the touch. */
 typedef struct {
     GMainLoop *loop;
+    gint64 id;
     GError *error;
-} CheckWait;
+    EnrollStep at;
+    char *finger;       /* the one it stopped at */
+} EnrollWaitAll;
 
-static void on_checked(const GError *error, const char *owner_case, gpointer data)
+static void on_enroll_event(const EnrollEvent *ev, gpointer data)
 {
-    (void)owner_case;
-    CheckWait *w = data;
-    w->error = error ? g_error_copy(error) : NULL;
-    g_main_loop_quit(w->loop);
-}
-
-/* The duplicate-finger check (app/enroll.c, the same one the kiosk's officer screens use), with
- * up to three touches for unclear ones. */
-static gboolean check_not_enrolled(Scanner *scanner, Store *store, gint64 self_id, const char *case_number,
-                                   const char *finger, GError **error)
-{
-    for (int attempt = 0; attempt < 3; attempt++) {
-        prompt.finger = finger;
+    EnrollWaitAll *w = data;
+    switch (ev->kind) {
+    case ENROLL_CHECKING:
+        prompt.finger = ev->finger_name;
         prompt.checking = TRUE;
-        g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
-        CheckWait w = {.loop = loop};
-        enroll_check_finger(scanner, store, self_id, case_number, actor(), NULL, on_checked, &w);
-        g_main_loop_run(loop);
+        break;
+    case ENROLL_UNCLEAR: /* up to three touches for unclear ones */
+        printf("  touch not usable: %s\n", scanner_describe_error(ev->retry));
+        break;
+    case ENROLL_CAPTURING:
         prompt.checking = FALSE;
-        if (w.error && w.error->domain == FP_DEVICE_RETRY) {
-            printf("  touch not usable: %s\n", scanner_describe_error(w.error));
-            g_clear_error(&w.error);
-            continue;
-        }
-        if (w.error) {
-            g_propagate_error(error, w.error);
-            return FALSE;
-        }
-        return TRUE;
+        prompt.finger = ev->finger_name;
+        prompt.touch = 0;
+        prompt.touches = ev->stages;
+        break;
+    case ENROLL_TOUCH:
+        on_progress(ev->stage, ev->stages, ev->retry, NULL);
+        break;
+    case ENROLL_DONE:
+        prompt.checking = FALSE;
+        prompt.finger = NULL; /* the run's own copy: gone after this */
+        w->id = ev->id;
+        w->error = ev->error ? g_error_copy(ev->error) : NULL;
+        w->at = ev->at;
+        w->finger = g_strdup(ev->finger_name);
+        g_main_loop_quit(w->loop);
+        break;
     }
-    g_set_error(error, FP_DEVICE_RETRY, FP_DEVICE_RETRY_GENERAL, "three unclear touches; try again");
-    return FALSE;
 }
 
 int cmd_enroll(int argc, char **argv)
@@ -179,33 +180,26 @@ int cmd_enroll(int argc, char **argv)
         store_probationer_clear(&p);
         return 1;
     }
-    g_autoptr(GPtrArray) prints = g_ptr_array_new_with_free_func(g_object_unref);
-    for (char **f = fingers; *f; f++) {
-        if (!check_not_enrolled(scanner, store, exists ? p.id : 0, case_number, *f, &error)) {
-            fprintf(stderr, "haazri-ctl enroll: %s\n", error->message);
-            store_probationer_clear(&p);
-            return 1;
-        }
-        FpPrint *print = ctl_capture_finger(scanner, *f, &error);
-        if (!print) {
-            fprintf(stderr, "haazri-ctl enroll: %s\n", error->message);
-            store_probationer_clear(&p);
-            return 1;
-        }
-        g_ptr_array_add(prints, print);
-    }
-
     EnrollPerson who = {.case_number = case_number, .name_en = name, .name_ur = name_ur, .cnic = cnic,
                         .office = office ? office : config->office};
-    if (!enroll_save(store, exists ? p.id : 0, &who, fingers, prints, fp_device_get_driver(scanner_get_device(scanner)),
-                     actor(), &error)) {
-        fprintf(stderr, "haazri-ctl enroll: %s\n", error->message);
-        store_probationer_clear(&p);
+    g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
+    EnrollWaitAll w = {.loop = loop};
+    enroll_run_start(scanner, store, exists ? p.id : 0, &who, fingers, actor(), 3, on_enroll_event, &w);
+    g_main_loop_run(loop);
+    store_probationer_clear(&p);
+    if (w.error) {
+        if (w.at == ENROLL_AT_CAPTURE)
+            fprintf(stderr, "haazri-ctl enroll: the %s finger was not enrolled: %s\n", w.finger,
+                    scanner_describe_error(w.error));
+        else
+            fprintf(stderr, "haazri-ctl enroll: %s\n", w.error->message);
+        g_clear_error(&w.error);
+        g_free(w.finger);
         return 1;
     }
+    g_free(w.finger);
     for (char **f = fingers; *f; f++)
         printf("Enrolled %s for case %s.\n", *f, case_number);
-    store_probationer_clear(&p);
     return 0;
 }
 

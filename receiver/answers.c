@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "app/clock.h"
-#include "app/store-answers.h"
+#include "app/store/store-answers.h"
 #include "receiver/receiver.h"
 
 gboolean rx_ingest_answers(RxDb *db, const char *device_id, const char *office, GPtrArray *answers, guint *stored,

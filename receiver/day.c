@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "app/schedule.h"
-#include "app/store-answers.h"
+#include "app/store/store-answers.h"
 #include "receiver/web.h"
 #include "sync/json-bounded.h"
 

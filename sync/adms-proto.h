@@ -5,7 +5,7 @@
 
 #include <glib.h>
 
-#include "app/store-adms.h"
+#include "app/store/store-adms.h"
 
 #define ADMS_MAX_REPLY (64u * 1024)  /* a reply body past this is refused (Http's limit) */
 #define ADMS_MAX_LINE 1024           /* a longer line is not read */

@@ -11,7 +11,7 @@
 
 #include <glib.h>
 
-#include "app/store.h"
+#include "app/store/store.h"
 
 typedef struct {
     char *server;        /* base URL, e.g. http://10.0.0.5:8081; "" = ADMS off */

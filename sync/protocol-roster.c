@@ -2,11 +2,11 @@
  * protocol.h. */
 #include <fprint.h>
 
-#include "app/engine.h"
+#include "app/engine/engine.h"
 #include <string.h>
 
 #include "app/schedule.h"
-#include "app/store-adms.h"
+#include "app/store/store-adms.h"
 #include "sync/protocol-private.h"
 
 /* A kiosk template is a few kilobytes; one this size is not a fingerprint. */

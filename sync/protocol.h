@@ -14,9 +14,9 @@
 #include <glib.h>
 
 #include "app/match-report.h"
-#include "app/store-answers.h"
-#include "app/store-roster.h"
-#include "app/store-sync.h"
+#include "app/store/store-answers.h"
+#include "sync/roster-page.h"
+#include "app/store/store-sync.h"
 
 #define PROTOCOL_ERROR (g_quark_from_static_string("haazri-protocol"))
 

@@ -5,9 +5,9 @@
 
 #include <string.h>
 
-#include "app/store-answers.h"
-#include "app/store-roster.h"
-#include "app/store-sync.h"
+#include "app/store/store-answers.h"
+#include "app/store/store-roster.h"
+#include "app/store/store-sync.h"
 
 /* Audit rows per push: a day of officer work is a few dozen. */
 #define AUDIT_BATCH 200

@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "app/clock.h"
-#include "app/store-answers.h"
-#include "app/store-roster.h"
-#include "app/store-sync.h"
+#include "app/store/store-answers.h"
+#include "app/store/store-roster.h"
+#include "app/store/store-sync.h"
 #include "app/version.h"
 /* A server asking for more than an hour is obeyed for an hour: the office may have fixed it. */
 #define MAX_RETRY_AFTER_MS (3600 * 1000)

@@ -24,7 +24,7 @@
 
 #include <glib.h>
 
-#include "app/store.h"
+#include "app/store/store.h"
 #include "sync/protocol.h"
 
 typedef struct {

@@ -28,7 +28,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app/engine.h"
+#include "app/engine/engine.h"
 #include "app/second-opinion.h"
 #include "tests/bench-common.h"
 #include "tests/helpers.h"
@@ -411,7 +411,7 @@ int main(int argc, char **argv)
         fclose(fp);
     }
 
-    if (n > 1) { /* what the default calibration (app/engine-score.c) should be */
+    if (n > 1) { /* what the default calibration (app/engine/engine-score.c) should be */
         g_autoptr(GArray) all = g_array_new(FALSE, FALSE, sizeof(EngineMatchStats));
         for (guint o = 0; o < n; o++)
             g_array_append_vals(all, sets[o]->imp, N_IMPOSTOR);

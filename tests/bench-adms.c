@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "app/store-adms.h"
+#include "app/store/store-adms.h"
 #include "sync/adms.h"
 #include "tests/helpers.h"
 

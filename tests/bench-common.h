@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/engine.h"
+#include "app/engine/engine.h"
 #include "tests/helpers.h"
 
 typedef struct {

@@ -16,7 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "app/store-sync.h"
+#include "app/store/store-sync.h"
 #include "sync/http.h"
 #include "sync/protocol.h"
 #include "tests/central.h"

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 
 #include "app/roster.h"
-#include "app/store-private.h"
+#include "app/store/store-private.h"
 #include "tests/helpers.h"
 
 enum { PEOPLE = 3000, ROWS = 1000000, RUNS = 20 };

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "app/photo.h"
-#include "app/store.h"
+#include "app/store/store.h"
 #include "tests/helpers.h"
 
 enum { PEOPLE = 2800 };

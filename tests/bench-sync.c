@@ -16,9 +16,9 @@
 
 #include "app/config.h"
 #include "app/seal.h"
-#include "app/store-sync.h"
+#include "app/store/store-sync.h"
 #include "sync/sync.h"
-#include "app/store-roster.h"
+#include "app/store/store-roster.h"
 #include "tests/bench-common.h"
 #include "tests/central.h"
 

@@ -14,7 +14,7 @@
 
 #include <json-glib/json-glib.h>
 
-#include "app/store.h"
+#include "app/store/store.h"
 
 #include "tests/helpers.h"
 

@@ -4,7 +4,7 @@
 
 #include <glib.h>
 
-#include "app/store.h"
+#include "app/store/store.h"
 #include "drivers/scanner.h"
 
 /* A fresh folder under the system temp dir, removed (with contents) at exit. */

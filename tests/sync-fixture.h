@@ -12,9 +12,9 @@
 #include <sys/wait.h>
 
 #include "app/config.h"
-#include "app/store-adms.h"
-#include "app/store-roster.h"
-#include "app/store-sync.h"
+#include "app/store/store-adms.h"
+#include "app/store/store-roster.h"
+#include "app/store/store-sync.h"
 #include "sync/sync.h"
 #include "tests/central.h"
 #include "tests/helpers.h"

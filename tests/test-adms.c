@@ -9,8 +9,8 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
-#include "app/store-adms.h"
-#include "app/store-sync.h"
+#include "app/store/store-adms.h"
+#include "app/store/store-sync.h"
 #include "sync/adms-proto.h"
 #include "sync/adms.h"
 #include "tests/helpers.h"

@@ -14,7 +14,7 @@
 
 #include "app/clock.h"
 #include "app/config.h"
-#include "app/store-sync.h"
+#include "app/store/store-sync.h"
 #include "sync/sync.h"
 #include "tests/central.h"
 #include "tests/helpers.h"

@@ -19,7 +19,7 @@
 
 #include "app/config.h"
 #include "app/match-report.h"
-#include "app/store-roster.h"
+#include "app/store/store-roster.h"
 #include "sync/sync.h"
 #include "tests/central.h"
 #include "tests/helpers.h"

@@ -7,7 +7,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "app/engine-private.h"
+#include "app/engine/engine-private.h"
 #include "app/search.h"
 #include "tests/bench-common.h"
 

@@ -6,7 +6,7 @@
  * a warning, in red on the day page. */
 #include <string.h>
 
-#include "app/engine.h"
+#include "app/engine/engine.h"
 #include "app/match-report.h"
 #include "tests/sync-fixture.h"
 

@@ -193,7 +193,7 @@ static void test_officer_finger(void)
     wait_for_view("machine:waiting", 10000);
 
     /* Every officer must give a finger; Imran has none enrolled. */
-    officer()->config.require_finger = TRUE;
+    officer_session_set_require_finger(officer()->session, TRUE);
     finger_event(SDL_FINGERDOWN, W - 5, 5);
     wait_for_view("officer:pin", 10000);
     finger_event(SDL_FINGERUP, W - 5, 5);
@@ -203,7 +203,7 @@ static void test_officer_finger(void)
     g_assert_cmpint(officer()->pin_note, ==, STR_OFF_FINGER_NEEDED);
     g_assert_cmpint(count_audit("officer.login-refused", "imran", "no finger enrolled"), ==, 1);
     g_assert_null(officer()->who.username);
-    officer()->config.require_finger = FALSE;
+    officer_session_set_require_finger(officer()->session, FALSE);
 }
 
 static void test_right_pin_opens_menu(void)

@@ -6,7 +6,7 @@
 #include "app/officer.h"
 #include "app/clock-testing.h" /* to wait out a lockout without waiting */
 #include "app/clock.h"
-#include "app/store-private.h"
+#include "app/store/store-private.h"
 #include "tests/helpers.h"
 
 static Store *store;

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "app/checkin.h"
-#include "app/store-answers.h"
+#include "app/store/store-answers.h"
 #include "tests/helpers.h"
 #include "ui/screen.h"
 

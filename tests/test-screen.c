@@ -384,8 +384,7 @@ static void render_officer(Store *ostore, Lang first, int w, int h, int *compare
     officer_touch(screen, "export:today");
     g_assert_nonnull(strstr(officer_screen_get_result(o), "5 check-ins written to"));
     save(screen, prefix, "export-done", compared);
-    g_free(o->config.export_dir);
-    o->config.export_dir = g_strdup("/nonexistent/usb-stick"); /* as if the stick was pulled out */
+    officer_session_set_export_dir(o->session, "/nonexistent/usb-stick"); /* as if the stick was pulled out */
     officer_touch(screen, "export:week");
     g_assert_cmpint(o->result, ==, RESULT_NO_STICK);
     save(screen, prefix, "export-nostick", compared);
@@ -481,7 +480,7 @@ static void test_every_reason_translated(void)
             g_autofree char *sentence = g_match_info_fetch(m, 1);
             if (strcmp(sentence, "unknown") != 0) {
                 if (!strings_translate(sentence, LANG_UR))
-                    g_error("no Urdu for \"%s\" (%s): add it to ui/strings.c", sentence, sources[i]);
+                    g_error("no Urdu for \"%s\" (%s): add it to app/strings.c", sentence, sources[i]);
                 found++;
             }
             g_match_info_next(m, NULL);

@@ -10,10 +10,10 @@
 #include "app/officer.h"
 #include "app/photo.h"
 #include "app/seal.h"
-#include "app/store-answers.h"
-#include "app/store-roster.h"
-#include "app/store-schema.h"
-#include "app/store.h"
+#include "app/store/store-answers.h"
+#include "app/store/store-roster.h"
+#include "app/store/store-schema.h"
+#include "app/store/store.h"
 #include "tests/helpers.h"
 
 static const char NAME_EN[] = "Zulfiqar Mehmood Qureshi", NAME_UR[] = "ذوالفقار محمود قریشی", CNIC[] = "3520298765431";

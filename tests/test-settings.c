@@ -8,7 +8,7 @@
 
 #include "app/config.h"
 #include "app/settings.h"
-#include "app/store-private.h"
+#include "app/store/store-private.h"
 #include "tests/helpers.h"
 
 static char *conf_path;

@@ -4,9 +4,9 @@
 #include <sqlite3.h>
 #include <string.h>
 
-#include "app/store-private.h"
-#include "app/store-roster.h"
-#include "app/store-sync.h"
+#include "app/store/store-private.h"
+#include "app/store/store-roster.h"
+#include "app/store/store-sync.h"
 #include "sync/protocol.h"
 #include "tests/bench-common.h"
 

@@ -6,7 +6,7 @@
 #include "app/clock-testing.h"
 #include "app/clock.h"
 #include "app/seal.h"
-#include "app/store-private.h" /* the size cap below needs the connection */
+#include "app/store/store-private.h" /* the size cap below needs the connection */
 #include "tests/helpers.h"
 
 static char *new_db_path(const char *name)

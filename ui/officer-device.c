@@ -1,60 +1,41 @@
 /* officer-device — the administrators' Device view: what the kiosk is and holds, the light test,
- * and the settings that can be changed on the kiosk itself (app/settings.h). */
+ * and the settings that can be changed on the kiosk itself (app/settings.h). The session reads the
+ * facts, runs the test and changes the settings (app/officer-session-tools.c). */
 #include "ui/officer-private.h"
 
 #include <string.h>
 
-#include "app/health.h"
 #include "app/settings.h"
-#include "sync/adms.h"
 
-static gboolean on_led_red(gpointer data)
-{
-    OfficerScreen *o = data;
-    o->led_id = 0;
-    leds_show(o->parts.leds, LEDS_PATTERN_FAIL);
-    o->led_testing = FALSE;
-    officer_redraw(o);
-    return G_SOURCE_REMOVE;
-}
-
-/* Green (the "checked in" pattern), then red: the two an installer must see work. The full wiring
- * test, line by line, is `haazri-ctl leds test` with the kiosk stopped. */
+/* Green, then red (the session runs it and audits it). */
 void officer_led_test(OfficerScreen *o)
 {
-    if (!o->parts.leds || o->led_id)
+    if (!officer_session_led_test(o->session))
         return;
-    store_audit(o->parts.store, o->who.username ? o->who.username : "kiosk", "device.led-test", NULL, NULL, NULL);
-    leds_show(o->parts.leds, LEDS_PATTERN_OK);
     o->led_testing = TRUE;
-    o->led_id = g_timeout_add(1500, on_led_red, o);
     officer_redraw(o);
 }
 
-/* A tap on a setting moves it to its next choice: stored and audited first (it must survive a power
- * cut), then applied to the running kiosk by the host. Administrators only. */
+/* A tap on a setting moves it to its next choice (the session stores and audits it first, then the
+ * host applies it to the running kiosk). Administrators only. */
 void officer_change_setting(OfficerScreen *o, guint index)
 {
-    guint n;
-    const SettingInfo *all = settings_list(&n);
-    if (!officer_is_admin(o) || !o->parts.settings || index >= n)
+    OfficerReport r = {0};
+    if (!officer_session_change_setting(o->session, index, &r))
         return;
-    const SettingInfo *info = &all[index];
-    g_autofree char *current = settings_get(o->parts.settings, info->name);
-    const char *next = settings_next_choice(info->name, current);
-    g_autoptr(GError) error = NULL;
-    if (!settings_set(o->parts.store, o->who.username, info->name, next, &error)) {
-        g_warning("officer %s could not change %s: %s", o->who.username, info->name, error->message);
-        officer_set_result(o, RESULT_FAILED, error->message, NULL);
-        officer_redraw(o);
-        return;
-    }
-    settings_put(o->parts.settings, info->name, next);
-    g_message("officer %s set %s to %s", o->who.username, info->name, next);
-    if (o->host.apply_setting)
-        o->host.apply_setting(info->name, next, o->host.data);
-    officer_set_result(o, RESULT_NONE, NULL, NULL);
+    officer_show_report(o, &r);
+    officer_report_clear(&r);
     officer_redraw(o);
+}
+
+void officer_device_on_event(OfficerScreen *o, const OfficerEvent *ev)
+{
+    if (ev->kind == OFFICER_EVENT_LED_TEST_DONE) {
+        o->led_testing = FALSE;
+        officer_redraw(o);
+    } else if (ev->kind == OFFICER_EVENT_SETTING_CHANGED && o->host.apply_setting) {
+        o->host.apply_setting(ev->name, ev->value, o->host.data);
+    }
 }
 
 /* A device setting's name and value as the officer reads them. */
@@ -90,26 +71,25 @@ void officer_draw_device(OfficerScreen *o)
     const Layout *l = o->layout;
     officer_draw_top(o, od_str(o, STR_OFF_DEVICE_TITLE), TRUE);
     SDL_Rect body = od_body(o);
-    StoreSummary sum = {0};
-    store_get_summary(o->parts.store, &sum, NULL);
-    const char *scanner = o->parts.scanner ? scanner_get_name(o->parts.scanner) : NULL;
-    HealthDisk disk = {0};
-    gboolean have_disk = o->parts.data_dir && health_check_disk(o->parts.data_dir, 0, &disk, NULL);
+    g_auto(OfficerDeviceFacts) facts = {0};
+    officer_session_read_device(o->session, &facts);
+    const StoreSummary sum = facts.summary;
+    const char *scanner = facts.scanner;
     g_autofree char *enrolled = g_strdup_printf("%" G_GINT64_FORMAT " / %" G_GINT64_FORMAT, sum.probationers_active,
                                                 sum.fingers);
     g_autofree char *today = g_strdup_printf("%" G_GINT64_FORMAT, sum.checkins_today);
     g_autofree char *unsent = g_strdup_printf("%" G_GINT64_FORMAT, sum.pending);
-    g_autofree char *free_mb = have_disk ? g_strdup_printf("%" G_GUINT64_FORMAT " MB", disk.free_bytes >> 20)
-                                         : g_strdup("?");
+    g_autofree char *free_mb = facts.have_disk ? g_strdup_printf("%" G_GUINT64_FORMAT " MB", facts.disk_free_bytes >> 20)
+                                               : g_strdup("?");
     /* An ADMS attendance server, when this kiosk pushes to one: its state and what it has not got. */
-    g_autofree char *adms_state = NULL, *adms_error = NULL, *adms = NULL;
-    gint64 adms_pending = 0;
-    if (adms_read_status(o->parts.store, &adms_state, &adms_pending, &adms_error)) {
+    g_autofree char *adms = NULL;
+    const char *adms_state = facts.adms_state;
+    if (adms_state) {
         StringId word = strcmp(adms_state, "approved") == 0           ? STR_OFF_ADMS_APPROVED
                         : strcmp(adms_state, "waiting approval") == 0 ? STR_OFF_ADMS_WAITING
                         : strcmp(adms_state, "down") == 0             ? STR_OFF_ADMS_DOWN
                                                                       : STR_OFF_ADMS_STARTING;
-        adms = g_strdup_printf("%s · %" G_GINT64_FORMAT, od_str(o, word), adms_pending);
+        adms = g_strdup_printf("%s · %" G_GINT64_FORMAT, od_str(o, word), facts.adms_pending);
     }
     struct { StringId label; const char *value; } lines[] = {
         {STR_OFF_DEV_ID, o->parts.device_id}, {STR_OFF_DEV_SCANNER, scanner ? scanner : od_str(o, STR_OFF_NO_SCANNER)},
@@ -130,7 +110,7 @@ void officer_draw_device(OfficerScreen *o)
     }
     int bh = od_chip_h(o) * 12 / 10;
     SDL_Rect row = {body.x, body.y + body.h - bh, col_w, bh};
-    if (o->parts.leds)
+    if (officer_session_has_leds(o->session))
         od_button(o, row, od_str(o, STR_OFF_LED_TEST), OD_ACCENT, OD_WHITE, OA_LED_TEST, 0, "led-test");
     SDL_Rect note = {body.x, y + l->margin / 2, col_w, row.y - y - l->margin};
     if (o->led_testing)

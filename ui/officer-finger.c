@@ -1,153 +1,56 @@
-/* officer-finger — the officer's own finger after the PIN (officer-private.h).
- *
- * A PIN can be watched over a shoulder; a finger can't be. When the officer who typed the right PIN
- * has a finger enrolled (haazri-ctl officer finger), or [officer] require_finger says every officer
- * must, the screen asks for it and libfprint compares the touch with that officer's prints only
- * (one or two: bozorth3's 1:few is what it is good at, whatever [match] search is). A wrong finger
- * counts like a wrong PIN, with the same lockout; each outcome is audited (app/officer.c). */
-#include "app/engine.h"
+/* officer-finger — the officer's own finger after the PIN (officer-private.h): the screen asking for
+ * it, and what each touch came to. Whose finger it must be, the matching, the lockout and the audit
+ * are the officer session's (app/officer-session.c). */
 #include "ui/officer-private.h"
 
 #include "ui/icons.h"
 
-#define BUSY_RETRY_MS 20
-
-/* The one identify in flight: its screen, or NULL once cancelled (the callback then only frees). */
-typedef struct {
-    OfficerScreen *o;
-} Job;
-static Job *job;
-
-static void listen_for_finger(OfficerScreen *o);
-
-static gboolean on_busy(gpointer data)
+void officer_finger_begin(OfficerScreen *o)
 {
-    Job *j = data;
-    OfficerScreen *o = j->o;
-    if (job == j)
-        job = NULL;
-    g_free(j);
-    if (o)
-        listen_for_finger(o);
-    return G_SOURCE_REMOVE;
-}
-
-static void on_identified(FpPrint *match, FpPrint *probe, const GError *error, gpointer data)
-{
-    (void)probe;
-    Job *j = data;
-    OfficerScreen *o = j->o;
-    /* The check-in machine let go of the scanner a moment ago: wait that out. */
-    if (o && g_error_matches(error, FP_DEVICE_ERROR, FP_DEVICE_ERROR_BUSY)) {
-        g_timeout_add(BUSY_RETRY_MS, on_busy, j);
-        return;
-    }
-    if (job == j)
-        job = NULL;
-    g_free(j);
-    if (!o)
-        return;
-    if (error && error->domain == FP_DEVICE_RETRY) {
-        g_free(o->finger_reason);
-        o->finger_reason = g_strdup(scanner_describe_error(error));
-        o->finger_note = 0;
-        listen_for_finger(o);
-        officer_redraw(o);
-        return;
-    }
-    if (error) {
-        g_warning("officer mode: the officer's finger could not be read: %s", error->message);
-        officer_finger_cancel(o);
-        o->pin_note = STR_OFF_FINGER_NO_SCANNER;
-        officer_go(o, OV_PIN);
-        return;
-    }
-    int retry_after = 0;
-    g_autoptr(GError) failed = NULL;
-    OfficerLoginResult r = officer_finger_result(o->parts.store, &o->pending, match != NULL, &retry_after, &failed);
-    if (failed)
-        g_warning("officer mode: %s", failed->message);
-    g_clear_pointer(&o->finger_reason, g_free);
-    if (r == OFFICER_LOGIN_OK) {
-        Officer who = o->pending;
-        o->pending = (Officer){0};
-        officer_finger_cancel(o);
-        officer_signed_in(o, &who);
-        return;
-    }
-    g_message("officer mode: a finger that is not %s's", o->pending.username);
-    if (retry_after > 0) { /* locked: back to the PIN screen, which counts down */
-        officer_finger_cancel(o);
-        officer_set_locked(o, retry_after);
-        officer_go(o, OV_PIN);
-        return;
-    }
-    o->finger_note = STR_OFF_FINGER_WRONG;
-    listen_for_finger(o);
-    officer_redraw(o);
-}
-
-static void listen_for_finger(OfficerScreen *o)
-{
-    job = g_new0(Job, 1);
-    job->o = o;
-    scanner_identify(o->parts.scanner, o->own_prints, o->finger_cancel, on_identified, job);
-}
-
-gboolean officer_finger_begin(OfficerScreen *o, Officer *who)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) blobs = officer_get_fingers(o->parts.store, who->id, &error);
-    if (error)
-        g_warning("officer mode: %s", error->message);
-    guint n = blobs ? blobs->len : 0;
-    if (n == 0 && !o->config.require_finger)
-        return FALSE;
-    o->pending = *who;
-    *who = (Officer){0};
-    o->own_prints = g_ptr_array_new_with_free_func(g_object_unref);
-    for (guint i = 0; i < n; i++) {
-        gsize len;
-        const guchar *data = g_bytes_get_data(blobs->pdata[i], &len);
-        /* An unreadable template of one's own counts as none (libfprint aborts on a damaged frame). */
-        FpPrint *p = engine_template_check(data, len, NULL) ? fp_print_deserialize(data, len, NULL) : NULL;
-        if (p)
-            g_ptr_array_add(o->own_prints, p);
-    }
-    StringId refusal = o->own_prints->len == 0 ? STR_OFF_FINGER_NEEDED
-                       : !o->parts.scanner || scanner_get_state(o->parts.scanner) != SCANNER_READY
-                           ? STR_OFF_FINGER_NO_SCANNER
-                           : 0;
-    if (refusal) {
-        /* Required but impossible: not in, and said why (the PIN was right, so no lockout). */
-        store_audit(o->parts.store, "kiosk", "officer.login-refused", o->pending.username,
-                    refusal == STR_OFF_FINGER_NEEDED ? "no finger enrolled" : "scanner not ready", NULL);
-        officer_finger_cancel(o);
-        o->pin_note = refusal;
-        officer_go(o, OV_PIN);
-        return TRUE;
-    }
-    o->finger_cancel = g_cancellable_new();
+    officer_copy(&o->pending, officer_session_get_pending(o->session));
     o->finger_note = 0;
-    listen_for_finger(o);
     officer_go(o, OV_FINGER);
-    return TRUE;
 }
 
 void officer_finger_cancel(OfficerScreen *o)
 {
-    if (job && job->o == o) {
-        job->o = NULL;
-        job = NULL;
-    }
-    if (o->finger_cancel) {
-        g_cancellable_cancel(o->finger_cancel);
-        g_clear_object(&o->finger_cancel);
-    }
-    g_clear_pointer(&o->own_prints, g_ptr_array_unref);
+    officer_session_cancel_finger(o->session);
     g_clear_pointer(&o->finger_reason, g_free);
     o->finger_note = 0;
     officer_clear(&o->pending);
+}
+
+void officer_finger_on_event(OfficerScreen *o, const OfficerEvent *ev)
+{
+    switch (ev->kind) {
+    case OFFICER_EVENT_FINGER_AGAIN:
+        if (ev->wrong) {
+            g_clear_pointer(&o->finger_reason, g_free);
+            o->finger_note = STR_OFF_FINGER_WRONG;
+        } else {
+            g_free(o->finger_reason);
+            o->finger_reason = g_strdup(ev->reason);
+            o->finger_note = 0;
+        }
+        officer_redraw(o);
+        break;
+    case OFFICER_EVENT_SIGNED_IN:
+        officer_finger_cancel(o);
+        officer_signed_in(o);
+        break;
+    case OFFICER_EVENT_PIN_AGAIN: /* refused, or locked: the PIN screen counts down */
+        officer_finger_cancel(o);
+        if (ev->refusal == OFFICER_REFUSED_NO_SCANNER)
+            o->pin_note = STR_OFF_FINGER_NO_SCANNER;
+        else if (ev->refusal == OFFICER_REFUSED_NO_FINGER)
+            o->pin_note = STR_OFF_FINGER_NEEDED;
+        if (ev->retry_after_s > 0)
+            officer_set_locked(o, ev->retry_after_s);
+        officer_go(o, OV_PIN);
+        break;
+    default:
+        break;
+    }
 }
 
 void officer_draw_finger(OfficerScreen *o)

@@ -1,7 +1,7 @@
 /* officer-lists — the officer's lists: Today (counts and the roster), one person's history, and the
  * Log with its filters and pages. Columns run from the reading side of the officer's language. */
 #include "ui/officer-private.h"
-#include "app/store-answers.h"
+#include "app/store/store-answers.h"
 #include "app/clock.h"
 
 #include <string.h>

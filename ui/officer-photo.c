@@ -2,31 +2,18 @@
  * Export writes to) or taken with the kiosk's webcam, shown before it is kept, and kept through
  * app/photo-set.c like haazri-ctl photo's (checked by app/photo.h, audited as probationer.photo). Every
  * way it can go wrong has its own sentence: no stick, no photo on it, too big (told from the file's
- * size before a byte is read), not a JPEG or PNG, too many pixels, damaged, no picture from the camera. */
+ * size before a byte is read), not a JPEG or PNG, too many pixels, damaged, no picture from the camera.
+ * The camera and the keeping are the officer session's (app/officer-session-tools.c). */
 #include "ui/officer-private.h"
 
 #include <string.h>
 
 #include "app/photo-set.h"
 #include "app/photo.h"
-#include "drivers/camera.h"
 #include "ui/icons.h"
 #include "ui/image.h"
 
 enum { PHOTO_LIST_SHOWN = 5 }; /* the newest five: the one just copied on is at the top */
-
-/* The camera's frame is taken on a worker thread (it blocks up to CAMERA_TIMEOUT_S). Leaving the
- * view forgets the screen (o = NULL); the worker's reply then only frees the job. */
-typedef struct {
-    OfficerScreen *o;
-} CameraJob;
-
-static CameraJob *camera_job;
-
-static const char *actor(OfficerScreen *o)
-{
-    return o->who.username ? o->who.username : "kiosk";
-}
 
 static void forget_new(OfficerScreen *o)
 {
@@ -37,10 +24,7 @@ static void forget_new(OfficerScreen *o)
 
 void officer_photo_clear(OfficerScreen *o)
 {
-    if (camera_job && camera_job->o == o) {
-        camera_job->o = NULL;
-        camera_job = NULL;
-    }
+    officer_session_photo_cancel(o->session); /* leaving the view forgets a photo being taken */
     o->photo_busy = FALSE;
     forget_new(o);
     g_clear_pointer(&o->photo_files, g_ptr_array_unref);
@@ -87,10 +71,7 @@ void officer_photo_open(OfficerScreen *o)
     if (!o->found)
         return;
     officer_photo_clear(o);
-    if (g_strcmp0(o->config.camera, "auto") == 0)
-        o->camera = camera_find();
-    else if (o->config.camera && g_str_has_prefix(o->config.camera, "/dev/"))
-        o->camera = g_strdup(o->config.camera);
+    o->camera = officer_session_find_camera(o->session);
     officer_go(o, OV_PHOTO);
     officer_photo_list(o);
 }
@@ -147,36 +128,16 @@ void officer_photo_pick(OfficerScreen *o, guint index)
     offer(o, photo, "the USB stick");
 }
 
-static void on_captured(GObject *source, GAsyncResult *result, gpointer data)
+void officer_photo_on_event(OfficerScreen *o, const OfficerEvent *ev)
 {
-    (void)source;
-    CameraJob *job = data;
-    OfficerScreen *o = job->o;
-    if (camera_job == job)
-        camera_job = NULL;
-    g_free(job);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GBytes) photo = g_task_propagate_pointer(G_TASK(result), &error);
-    if (!o)
+    if (ev->kind != OFFICER_EVENT_PHOTO_TAKEN)
         return;
     o->photo_busy = FALSE;
-    if (!photo) {
-        note(o, STR_OFF_PHOTO_CAMERA_FAILED, error->message);
+    if (!ev->photo) {
+        note(o, STR_OFF_PHOTO_CAMERA_FAILED, ev->reason);
         return;
     }
-    offer(o, photo, "the camera");
-}
-
-static void capture_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancel)
-{
-    (void)source;
-    (void)cancel;
-    GError *error = NULL;
-    GBytes *photo = camera_capture_jpeg(data, &error);
-    if (photo)
-        g_task_return_pointer(task, photo, (GDestroyNotify)g_bytes_unref);
-    else
-        g_task_return_error(task, error);
+    offer(o, ev->photo, "the camera");
 }
 
 void officer_photo_camera(OfficerScreen *o)
@@ -187,12 +148,7 @@ void officer_photo_camera(OfficerScreen *o)
     show_current(o);
     o->photo_busy = TRUE;
     note(o, STR_OFF_PHOTO_TAKING, NULL);
-    camera_job = g_new0(CameraJob, 1);
-    camera_job->o = o;
-    GTask *task = g_task_new(NULL, NULL, on_captured, camera_job);
-    g_task_set_task_data(task, g_strdup(o->camera), g_free);
-    g_task_run_in_thread(task, capture_thread);
-    g_object_unref(task);
+    officer_session_take_photo(o->session, o->camera);
 }
 
 void officer_photo_save(OfficerScreen *o)
@@ -200,7 +156,7 @@ void officer_photo_save(OfficerScreen *o)
     if (!o->photo_new || !o->found)
         return;
     g_autoptr(GError) error = NULL;
-    if (!photo_set_for(o->parts.store, &o->person, o->photo_new, o->photo_source, actor(o), &error)) {
+    if (!officer_session_keep_photo(o->session, &o->person, o->photo_new, o->photo_source, &error)) {
         note(o, STR_OFF_PHOTO_SAVE_FAILED, error->message);
         return;
     }

@@ -1,6 +1,8 @@
-/* officer-private — what the officer-mode files share: officer-screen.c (lifecycle, PIN, input),
- * officer-views.c (today, history, log, export, device), officer-enroll.c (enrollment) and
- * officer-draw.c (drawing). */
+/* officer-private — what the officer-mode files share: officer-screen.c (lifecycle, the session's
+ * events), officer-input.c (PIN, typing, buttons, keys), officer-views.c (today, history, log,
+ * export), officer-finger.c, officer-enroll.c, officer-device.c, officer-photo.c (each view's touches
+ * and events) and officer-draw.c (drawing).
+ * The decisions are the session's (app/officer-session.h): these hold what is shown. */
 #pragma once
 
 #include "app/officer.h"
@@ -75,7 +77,8 @@ extern const OfficerFinger officer_fingers[OFFICER_FINGERS];
 
 struct OfficerScreen {
     OfficerScreenConfig config;  /* own copy */
-    OfficerScreenParts parts;
+    OfficerScreenParts parts;    /* for what the views read (the store, the settings in force) */
+    OfficerSession *session;     /* what officer mode decides and does */
     OfficerScreenHost host;
     SDL_Renderer *renderer;
     Text *text;
@@ -85,7 +88,7 @@ struct OfficerScreen {
     OfficerView view;
     OfficerButton buttons[OFFICER_MAX_BUTTONS];
     int n_buttons;
-    guint idle_id, tick_id, led_id;
+    guint idle_id, tick_id;
 
     /* PIN */
     GPtrArray *officers;         /* Officer*, active ones */
@@ -93,13 +96,11 @@ struct OfficerScreen {
     Keypad pin;
     gboolean wrong_pin;
     gint64 locked_until_us;      /* monotonic; 0 = not locked */
-    Officer who;                 /* logged in (who.username NULL: nobody) */
+    Officer who;                 /* logged in (who.username NULL: nobody), as the session says */
     StringId pin_note;           /* why the PIN screen is shown again (0: nothing to say) */
 
     /* The finger after the PIN */
-    Officer pending;             /* PIN accepted, finger not yet */
-    GPtrArray *own_prints;       /* FpPrint*, the pending officer's enrolled fingers */
-    GCancellable *finger_cancel;
+    Officer pending;             /* PIN accepted, finger not yet, as the session says */
     StringId finger_note;        /* the last touch's outcome (0: none yet) */
     char *finger_reason;         /* an unclear touch's reason (English, translated when drawn) */
 
@@ -130,13 +131,11 @@ struct OfficerScreen {
     guint finger_mask;           /* which officer_fingers to capture */
     char *form_note;             /* a sentence for the form (English; see enroll) */
     StringId form_note_id;
-    GPtrArray *prints;           /* FpPrint* captured so far */
     GPtrArray *finger_names;     /* char*, the fingers being captured, in order */
     guint finger_at;
     gboolean checking;           /* the duplicate-check touch, before the capture */
     int stage, stages;
-    char *retry_reason;          /* English, from scanner_describe_error */
-    GCancellable *enroll_cancel;
+    char *retry_reason;          /* English, why the last touch was not usable */
 
     /* A photo for the person on the Enroll form (officer-photo.c) */
     GPtrArray *photo_files;      /* PhotoFile* on the stick, NULL: no stick */
@@ -157,13 +156,19 @@ struct OfficerScreen {
 
 /* officer-screen.c */
 void officer_go(OfficerScreen *o, OfficerView view);
+/* An input: the inactivity timer starts again. */
+void officer_touched(OfficerScreen *o);
 void officer_redraw(OfficerScreen *o);
 void officer_set_result(OfficerScreen *o, OfficerResultKind kind, const char *english, const char *arg);
+/* A report of the session's (export, enrollment, a setting) as the result shown. */
+void officer_show_report(OfficerScreen *o, const OfficerReport *report);
 gboolean officer_is_admin(OfficerScreen *o);
 /* A lockout of `retry_after_s` (0: none) on the PIN screen, counting down. */
 void officer_set_locked(OfficerScreen *o, int retry_after_s);
-/* Takes `who`: signed in, the menu. */
-void officer_signed_in(OfficerScreen *o, Officer *who);
+/* The session signed an officer in: the menu. */
+void officer_signed_in(OfficerScreen *o);
+/* `to` becomes a copy of `from` (NULL: cleared). */
+void officer_copy(Officer *to, const Officer *from);
 
 /* officer-views.c: loading what a view shows, and the views' own actions. */
 void officer_load_today(OfficerScreen *o);
@@ -177,14 +182,16 @@ void officer_views_clear(OfficerScreen *o);
 int officer_rows_per_page(OfficerScreen *o);
 
 /* officer-finger.c: the officer's own finger after the PIN. */
-/* Takes `who` (PIN accepted). FALSE when no finger step is needed: the caller signs them in. */
-gboolean officer_finger_begin(OfficerScreen *o, Officer *who);
+/* The session asks for the finger of the officer whose PIN was right. */
+void officer_finger_begin(OfficerScreen *o);
 void officer_finger_cancel(OfficerScreen *o);
+void officer_finger_on_event(OfficerScreen *o, const OfficerEvent *ev);
 void officer_draw_finger(OfficerScreen *o);
 
 /* officer-device.c: the administrators' Device view. */
 void officer_draw_device(OfficerScreen *o);
 void officer_led_test(OfficerScreen *o);
+void officer_device_on_event(OfficerScreen *o, const OfficerEvent *ev);
 /* The next choice of device setting `index` (settings_list()), stored, audited and applied. */
 void officer_change_setting(OfficerScreen *o, guint index);
 
@@ -194,6 +201,7 @@ void officer_enroll_lookup(OfficerScreen *o);   /* after the case number was typ
 void officer_enroll_start(OfficerScreen *o);
 void officer_enroll_cancel(OfficerScreen *o);
 void officer_enroll_set_active(OfficerScreen *o, gboolean active);
+void officer_enroll_on_event(OfficerScreen *o, const OfficerEvent *ev);
 
 /* officer-photo.c */
 void officer_photo_open(OfficerScreen *o);
@@ -203,8 +211,9 @@ void officer_photo_camera(OfficerScreen *o);
 void officer_photo_save(OfficerScreen *o);
 void officer_photo_clear(OfficerScreen *o);
 void officer_draw_photo(OfficerScreen *o);
+void officer_photo_on_event(OfficerScreen *o, const OfficerEvent *ev);
 
-/* officer-views.c: the folder the USB stick is mounted at ([officer] export_dir when set), or NULL. */
+/* The folder the USB stick is mounted at ([officer] export_dir when set), or NULL (the session's). */
 char *officer_stick_folder(OfficerScreen *o);
 
 /* officer-draw.c: the frame, the PIN, menu, typing, enrollment, export and device views, and the

@@ -1,4 +1,5 @@
-/* officer-screen — lifecycle, the PIN screen and every input. See officer-screen.h. */
+/* officer-screen — lifecycle, the session's events handed to the view they concern, results, and
+ * what the tests ask. Inputs are officer-input.c's. See officer-screen.h. */
 #include "ui/officer-private.h"
 #include "app/clock.h"
 
@@ -16,6 +17,24 @@ const OfficerFinger officer_fingers[OFFICER_FINGERS] = {
 
 /* ---- lifecycle ---- */
 
+static void on_session_event(const OfficerEvent *ev, gpointer data)
+{
+    OfficerScreen *o = data;
+    switch (ev->kind) {
+    case OFFICER_EVENT_FINGER_AGAIN:
+    case OFFICER_EVENT_SIGNED_IN:
+    case OFFICER_EVENT_PIN_AGAIN: officer_finger_on_event(o, ev); break;
+    case OFFICER_EVENT_ENROLL_CHECKING:
+    case OFFICER_EVENT_ENROLL_UNCLEAR:
+    case OFFICER_EVENT_ENROLL_CAPTURING:
+    case OFFICER_EVENT_ENROLL_TOUCH:
+    case OFFICER_EVENT_ENROLL_DONE: officer_enroll_on_event(o, ev); break;
+    case OFFICER_EVENT_LED_TEST_DONE:
+    case OFFICER_EVENT_SETTING_CHANGED: officer_device_on_event(o, ev); break;
+    case OFFICER_EVENT_PHOTO_TAKEN: officer_photo_on_event(o, ev); break;
+    }
+}
+
 OfficerScreen *officer_screen_new(const OfficerScreenConfig *config, const OfficerScreenParts *parts,
                                   const OfficerScreenHost *host, SDL_Renderer *renderer, Text *text,
                                   const Layout *layout, Lang first)
@@ -27,6 +46,8 @@ OfficerScreen *officer_screen_new(const OfficerScreenConfig *config, const Offic
     o->config.camera = g_strdup(config->camera);
     o->photo_note = STR_COUNT;
     o->parts = *parts;
+    o->session = officer_session_new(parts, config->require_finger, config->export_dir, config->camera,
+                                     on_session_event, o);
     o->host = *host;
     o->renderer = renderer;
     o->text = text;
@@ -39,7 +60,7 @@ OfficerScreen *officer_screen_new(const OfficerScreenConfig *config, const Offic
 
 static void stop_timers(OfficerScreen *o)
 {
-    guint *ids[] = {&o->idle_id, &o->tick_id, &o->led_id};
+    guint *ids[] = {&o->idle_id, &o->tick_id};
     for (size_t i = 0; i < G_N_ELEMENTS(ids); i++)
         if (*ids[i]) {
             g_source_remove(*ids[i]);
@@ -74,6 +95,7 @@ void officer_screen_free(OfficerScreen *o)
         return;
     stop_timers(o);
     forget_session(o);
+    officer_session_free(o->session);
     g_array_unref(o->pages);
     officer_screen_config_clear(&o->config);
     g_free(o);
@@ -87,7 +109,7 @@ void officer_redraw(OfficerScreen *o)
 
 gboolean officer_is_admin(OfficerScreen *o)
 {
-    return o->who.username && o->who.role == OFFICER_ROLE_ADMIN;
+    return officer_session_is_admin(o->session);
 }
 
 static gboolean on_idle_timeout(gpointer data)
@@ -105,7 +127,7 @@ static gboolean on_idle_timeout(gpointer data)
 }
 
 /* Every input restarts the inactivity timer. */
-static void touched(OfficerScreen *o)
+void officer_touched(OfficerScreen *o)
 {
     if (o->idle_id)
         g_source_remove(o->idle_id);
@@ -113,14 +135,12 @@ static void touched(OfficerScreen *o)
     o->idle_id = g_timeout_add_seconds((guint)s, on_idle_timeout, o);
 }
 
-static void touched(OfficerScreen *o);
-
 void officer_go(OfficerScreen *o, OfficerView view)
 {
     o->view = view;
     o->first_row = 0;
     if (o->idle_id) /* a new view (e.g. an enrollment's result) gets the whole time to be read */
-        touched(o);
+        officer_touched(o);
     officer_redraw(o);
 }
 
@@ -131,6 +151,21 @@ void officer_set_result(OfficerScreen *o, OfficerResultKind kind, const char *en
     o->result_text = g_strdup(english);
     g_free(o->result_arg);
     o->result_arg = g_strdup(arg);
+}
+
+void officer_show_report(OfficerScreen *o, const OfficerReport *r)
+{
+    OfficerResultKind kind = RESULT_NONE;
+    switch (r->outcome) {
+    case OFFICER_OUTCOME_NONE: kind = RESULT_NONE; break;
+    case OFFICER_OUTCOME_OK: kind = RESULT_OK; break;
+    case OFFICER_OUTCOME_DUPLICATE: kind = RESULT_DUPLICATE; break;
+    case OFFICER_OUTCOME_NO_STICK: kind = RESULT_NO_STICK; break;
+    case OFFICER_OUTCOME_FULL: kind = RESULT_FULL; break;
+    case OFFICER_OUTCOME_READ_ONLY: kind = RESULT_READ_ONLY; break;
+    case OFFICER_OUTCOME_FAILED: kind = RESULT_FAILED; break;
+    }
+    officer_set_result(o, kind, r->text, r->arg);
 }
 
 static gboolean on_tick(gpointer data)
@@ -148,36 +183,22 @@ void officer_screen_open(OfficerScreen *o)
     if (o->view != OV_CLOSED)
         return;
     forget_session(o);
-    if (o->parts.checkin)
-        checkin_pause(o->parts.checkin);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) all = officer_list(o->parts.store, &error);
-    o->officers = g_ptr_array_new_with_free_func((GDestroyNotify)officer_free);
-    if (!all)
-        g_warning("officer mode: %s", error->message);
-    for (guint i = 0; all && i < all->len; i++) {
-        Officer *of = all->pdata[i];
-        if (of->active)
-            g_ptr_array_add(o->officers, g_steal_pointer(&all->pdata[i]));
-    }
+    o->officers = officer_session_open(o->session);
     if (o->officers->len == 1)
         o->chosen = 0;
     g_message("officer mode: PIN screen");
     officer_go(o, OV_PIN);
-    touched(o);
+    officer_touched(o);
 }
 
 void officer_screen_close(OfficerScreen *o)
 {
     if (o->view == OV_CLOSED)
         return;
-    if (o->who.username)
-        store_audit(o->parts.store, o->who.username, "officer.logout", o->who.username, NULL, NULL);
+    officer_session_close(o->session); /* logs out, resumes check-ins */
     stop_timers(o);
     forget_session(o);
     o->view = OV_CLOSED;
-    if (o->parts.checkin)
-        checkin_resume(o->parts.checkin);
     if (o->host.closed)
         o->host.closed(o->host.data);
 }
@@ -192,31 +213,7 @@ const char *officer_screen_get_result(OfficerScreen *o)
     return o->result_text;
 }
 
-/* ---- PIN ---- */
-
-static void check_pin(OfficerScreen *o)
-{
-    if (o->chosen < 0 || (guint)o->chosen >= o->officers->len)
-        return;
-    const Officer *of = o->officers->pdata[o->chosen];
-    int retry_after = 0;
-    g_autoptr(GError) error = NULL;
-    Officer who = {0};
-    /* Argon2id takes a moment on purpose; the screen shows the PIN dots until it answers. */
-    OfficerLoginResult r = officer_login(o->parts.store, of->username, o->pin.text, &who, &retry_after, &error);
-    keypad_clear(&o->pin);
-    if (error)
-        g_warning("officer mode: %s", error->message);
-    o->wrong_pin = r != OFFICER_LOGIN_OK;
-    o->pin_note = 0;
-    officer_set_locked(o, retry_after);
-    if (r != OFFICER_LOGIN_OK) {
-        officer_redraw(o);
-        return;
-    }
-    if (!officer_finger_begin(o, &who))
-        officer_signed_in(o, &who);
-}
+/* ---- signing in (the PIN and finger are checked by the session) ---- */
 
 void officer_set_locked(OfficerScreen *o, int retry_after_s)
 {
@@ -225,246 +222,20 @@ void officer_set_locked(OfficerScreen *o, int retry_after_s)
         o->tick_id = g_timeout_add_seconds(1, on_tick, o);
 }
 
-void officer_signed_in(OfficerScreen *o, Officer *who)
+void officer_copy(Officer *to, const Officer *from)
 {
-    officer_clear(&o->who);
-    o->who = *who;
-    *who = (Officer){0};
-    g_message("officer mode: %s signed in (%s)", o->who.username, officer_role_name(o->who.role));
+    officer_clear(to);
+    if (!from)
+        return;
+    *to = *from;
+    to->username = g_strdup(from->username);
+    to->name = g_strdup(from->name);
+}
+
+void officer_signed_in(OfficerScreen *o)
+{
+    officer_copy(&o->who, officer_session_get_officer(o->session));
     officer_go(o, OV_MENU);
-}
-
-static void pin_key(OfficerScreen *o, const char *key)
-{
-    gboolean locked = o->locked_until_us > g_get_monotonic_time();
-    if (locked || o->chosen < 0)
-        return;
-    if (g_strcmp0(key, "-") == 0 || g_strcmp0(key, "/") == 0)
-        return;
-    if (g_ascii_isdigit(key[0]) && strlen(o->pin.text) >= OFFICER_PIN_MAX)
-        return;
-    o->wrong_pin = FALSE;
-    if (keypad_press(&o->pin, key) == KEYPAD_DONE)
-        check_pin(o);
-    officer_redraw(o);
-}
-
-/* ---- typing ---- */
-
-static void start_typing(OfficerScreen *o, OfficerField field)
-{
-    const char *now = field == FIELD_SEARCH ? o->search : field == FIELD_CASE ? o->case_number : o->name_en;
-    keyboard_set(&o->keyboard, now, field == FIELD_NAME ? KEYBOARD_WORDS : KEYBOARD_UPPER);
-    o->field = field;
-    o->typing_from = o->view;
-    officer_go(o, OV_TYPING);
-}
-
-static void finish_typing(OfficerScreen *o)
-{
-    char *to = o->field == FIELD_SEARCH ? o->search : o->field == FIELD_CASE ? o->case_number : o->name_en;
-    g_strlcpy(to, g_strstrip(o->keyboard.text), KEYBOARD_MAX + 1);
-    officer_go(o, o->typing_from);
-    if (o->field == FIELD_SEARCH)
-        officer_load_log(o, 0);
-    else if (o->field == FIELD_CASE)
-        officer_enroll_lookup(o);
-}
-
-static void keyboard_key(OfficerScreen *o, const char *key)
-{
-    if (keyboard_press(&o->keyboard, key) == KEYBOARD_DONE)
-        finish_typing(o);
-    officer_redraw(o);
-}
-
-/* ---- actions ---- */
-
-static void go_back(OfficerScreen *o)
-{
-    switch (o->view) {
-    case OV_PIN:
-        officer_screen_close(o);
-        return;
-    case OV_FINGER:
-        officer_finger_cancel(o);
-        officer_go(o, OV_PIN);
-        return;
-    case OV_HISTORY:
-        officer_go(o, OV_TODAY);
-        return;
-    case OV_TYPING:
-        officer_go(o, o->typing_from);
-        return;
-    case OV_ENROLL_PROGRESS:
-        officer_enroll_cancel(o);
-        officer_go(o, OV_ENROLL_FORM);
-        return;
-    case OV_ENROLL_RESULT:
-        officer_enroll_reset(o);
-        officer_go(o, OV_ENROLL_FORM);
-        return;
-    case OV_PHOTO: /* back to the person's Enroll form */
-        officer_photo_clear(o);
-        officer_enroll_lookup(o);
-        officer_go(o, OV_ENROLL_FORM);
-        return;
-    default:
-        officer_go(o, OV_MENU);
-    }
-}
-
-static void open_view(OfficerScreen *o, OfficerView v)
-{
-    officer_set_result(o, RESULT_NONE, NULL, NULL);
-    if (v == OV_TODAY)
-        officer_load_today(o);
-    else if (v == OV_LOG) {
-        o->search[0] = '\0';
-        officer_load_log(o, 0);
-    } else if (v == OV_ENROLL_FORM)
-        officer_enroll_reset(o);
-    else if (v == OV_DEVICE && !officer_is_admin(o))
-        return; /* administrators only */
-    officer_go(o, v);
-}
-
-static void act(OfficerScreen *o, const OfficerButton *b)
-{
-    switch (b->action) {
-    case OA_OFFICER:
-        o->chosen = b->arg;
-        keypad_clear(&o->pin);
-        o->wrong_pin = FALSE;
-        o->locked_until_us = 0;
-        officer_redraw(o);
-        break;
-    case OA_GO: open_view(o, (OfficerView)b->arg); break;
-    case OA_BACK: go_back(o); break;
-    case OA_LOGOUT: officer_screen_close(o); break;
-    case OA_LANGUAGE:
-        o->lang = o->lang == LANG_UR ? LANG_EN : LANG_UR;
-        officer_redraw(o);
-        break;
-    case OA_ROW:
-        if (o->roster && (guint)b->arg < o->roster->len) {
-            officer_load_history(o, ((RosterRow *)o->roster->pdata[b->arg])->probationer_id);
-            officer_go(o, OV_HISTORY);
-        }
-        break;
-    case OA_NEWER: officer_log_newer(o); break;
-    case OA_OLDER: officer_log_older(o); break;
-    case OA_RESULT:
-        o->result_filter = b->arg;
-        officer_load_log(o, 0);
-        break;
-    case OA_RANGE:
-        o->range_filter = b->arg;
-        officer_load_log(o, 0);
-        break;
-    case OA_FIELD: start_typing(o, (OfficerField)b->arg); break;
-    case OA_FINGER:
-        o->finger_mask ^= 1u << b->arg;
-        officer_redraw(o);
-        break;
-    case OA_CAPTURE: officer_enroll_start(o); break;
-    case OA_SET_ACTIVE: officer_enroll_set_active(o, b->arg); break;
-    case OA_CANCEL: go_back(o); break;
-    case OA_EXPORT: officer_export(o, b->arg); break;
-    case OA_LED_TEST: officer_led_test(o); break;
-    case OA_SETTING: officer_change_setting(o, (guint)b->arg); break;
-    case OA_PHOTO:
-        if (o->view == OV_ENROLL_RESULT) /* just enrolled: the person is now found */
-            officer_enroll_lookup(o);
-        officer_photo_open(o);
-        break;
-    case OA_PHOTO_FILE: officer_photo_pick(o, (guint)b->arg); break;
-    case OA_PHOTO_STICK: officer_photo_list(o); break;
-    case OA_PHOTO_CAMERA: officer_photo_camera(o); break;
-    case OA_PHOTO_SAVE: officer_photo_save(o); break;
-    }
-}
-
-void officer_screen_press(OfficerScreen *o, int x, int y)
-{
-    if (o->view == OV_CLOSED)
-        return;
-    touched(o);
-    if (o->view == OV_PIN) {
-        const char *key = keypad_hit(&o->pin, x, y);
-        if (key) {
-            pin_key(o, key);
-            return;
-        }
-    }
-    if (o->view == OV_TYPING) {
-        const char *key = keyboard_hit(&o->keyboard, x, y);
-        if (key) {
-            keyboard_key(o, key);
-            return;
-        }
-    }
-    SDL_Point p = {x, y};
-    for (int i = 0; i < o->n_buttons; i++)
-        if (SDL_PointInRect(&p, &o->buttons[i].rect)) {
-            OfficerButton b = o->buttons[i]; /* acting redraws, which refills the buttons */
-            act(o, &b);
-            return;
-        }
-}
-
-void officer_screen_key(OfficerScreen *o, SDL_Keycode k)
-{
-    if (o->view == OV_CLOSED)
-        return;
-    touched(o);
-    char ch[2] = {0};
-    if ((k >= SDLK_0 && k <= SDLK_9) || (k >= SDLK_a && k <= SDLK_z) || k == SDLK_MINUS || k == SDLK_SLASH ||
-        k == SDLK_PERIOD)
-        ch[0] = (char)k;
-    else if (k >= SDLK_KP_1 && k <= SDLK_KP_9)
-        ch[0] = (char)('1' + (k - SDLK_KP_1));
-    else if (k == SDLK_KP_0)
-        ch[0] = '0';
-    gboolean enter = k == SDLK_RETURN || k == SDLK_KP_ENTER;
-    if (k == SDLK_ESCAPE) {
-        go_back(o);
-    } else if (o->view == OV_PIN) {
-        if (g_ascii_isdigit(ch[0]))
-            pin_key(o, ch);
-        else if (k == SDLK_BACKSPACE)
-            pin_key(o, "back");
-        else if (enter)
-            pin_key(o, "ok");
-    } else if (o->view == OV_TYPING) {
-        if (ch[0])
-            keyboard_key(o, ch);
-        else if (k == SDLK_SPACE)
-            keyboard_key(o, "space");
-        else if (k == SDLK_BACKSPACE)
-            keyboard_key(o, "back");
-        else if (enter)
-            keyboard_key(o, "done");
-    } else if (k == SDLK_PAGEDOWN || k == SDLK_DOWN) {
-        officer_screen_scroll(o, 1);
-    } else if (k == SDLK_PAGEUP || k == SDLK_UP) {
-        officer_screen_scroll(o, -1);
-    }
-}
-
-void officer_screen_scroll(OfficerScreen *o, int pages)
-{
-    if (o->view == OV_LOG) {
-        if (pages > 0)
-            officer_log_older(o);
-        else if (pages < 0)
-            officer_log_newer(o);
-    } else if (o->view == OV_TODAY && o->roster) {
-        int per = officer_rows_per_page(o);
-        int max_first = MAX(0, (int)o->roster->len - per);
-        o->first_row = CLAMP(o->first_row + pages * per, 0, max_first);
-        officer_redraw(o);
-    }
 }
 
 /* ---- for tests ---- */

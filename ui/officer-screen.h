@@ -6,19 +6,19 @@
  * it is open. While open, the check-in machine is paused (checkin_pause): the screen belongs to the
  * officer, so a probationer's touch would get no answer, and enrollment needs the scanner. It
  * closes on Log out or after [officer] idle_seconds untouched, and the check-in screen comes back.
- * Everything it changes goes through the same app/ functions haazri-ctl uses, so it is audited the
- * same way (officer_login, enroll_*, store_set_probationer_active, export_checkins). */
+ * What it decides, changes and audits is app/officer-session.c's (the same app/ functions haazri-ctl
+ * uses: officer_login, enroll_run_start, export_checkins...); these screens draw its events and
+ * forward touches. */
 #pragma once
 
 #include <SDL.h>
 #include <glib.h>
 
 #include "app/checkin.h"
-#include "app/store.h"
-#include "drivers/leds.h"
-#include "drivers/scanner.h"
+#include "app/officer-session.h"
+#include "app/store/store.h"
+#include "app/strings.h"
 #include "ui/layout.h"
-#include "ui/strings.h"
 #include "ui/text.h"
 
 typedef struct {
@@ -35,16 +35,8 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(OfficerScreenConfig, officer_screen_config_clea
 /* Reads [officer] (absent keys keep the defaults); a bad value is one sentence naming it. */
 gboolean officer_screen_config_load(GKeyFile *kf, const char *path, OfficerScreenConfig *out, GError **error);
 
-/* What officer mode works with; borrowed, must outlive it. Only `store` is required. */
-typedef struct {
-    Store *store;
-    Checkin *checkin;     /* paused while open; NULL for screenshots */
-    Scanner *scanner;     /* enrollment; NULL: enrollment says there is no scanner */
-    Leds *leds;           /* the administrator's light test; NULL: no lights */
-    const char *device_id, *office, *data_dir;
-    GKeyFile *settings;   /* the configuration in force (app/settings.h); the Device view shows and
-                           * updates it. NULL: the Device view has no settings */
-} OfficerScreenParts;
+/* What officer mode works with (app/officer-session.h); borrowed, must outlive it. */
+typedef OfficerParts OfficerScreenParts;
 
 /* How officer mode talks back to the screen that hosts it. */
 typedef struct {

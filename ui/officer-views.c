@@ -1,16 +1,12 @@
-/* officer-views — what Today, a person's history, the Log, Export and Device show, and their
- * actions. Everything is read through the same app/ functions haazri-ctl uses. */
+/* officer-views — what Today, a person's history and the Log show, and Export's result. Everything is
+ * read through the same app/ functions haazri-ctl uses; the export is the officer session's. */
 #include "ui/officer-private.h"
 #include "app/clock.h"
 
-#include <errno.h>
 #include <string.h>
 
-#include "app/export.h"
-#include "app/store-answers.h"
+#include "app/store/store-answers.h"
 #include "ui/image.h"
-#include "app/health.h"
-#include "app/schedule.h"
 
 int officer_rows_per_page(OfficerScreen *o)
 {
@@ -136,59 +132,20 @@ void officer_log_newer(OfficerScreen *o)
     officer_load_log(o, before);
 }
 
-/* ---- Export ---- */
+/* ---- Export (the session writes it and audits it) ---- */
 
 char *officer_stick_folder(OfficerScreen *o)
 {
-    if (o->config.export_dir && *o->config.export_dir)
-        return g_strdup(o->config.export_dir);
-    g_autoptr(GPtrArray) media = export_find_removable_media();
-    return media->len ? g_strdup(media->pdata[0]) : NULL;
+    return officer_session_stick_folder(o->session);
 }
 
 void officer_export(OfficerScreen *o, int range)
 {
-    g_autoptr(GDateTime) now = clock_now();
-    g_autofree char *to = g_date_time_format(now, "%Y-%m-%d");
-    g_autofree char *from = range == 0 ? g_strdup(to) : range == 1 ? date_back(6)
-                                                                   : g_date_time_format(now, "%Y-%m-01");
-    if (range == 3) { /* last month: what the monthly report to OMIS covers */
-        g_autoptr(GDateTime) first = clock_day_start(g_date_time_get_year(now), g_date_time_get_month(now), 1);
-        g_autoptr(GDateTime) last = g_date_time_add_days(first, -1);
-        g_free(from);
-        g_free(to);
-        from = g_date_time_format(last, "%Y-%m-01");
-        to = g_date_time_format(last, "%Y-%m-%d");
-    }
-    g_autofree char *folder = officer_stick_folder(o);
-    if (!folder) {
-        officer_set_result(o, RESULT_NO_STICK, "No USB stick found.", NULL);
-        officer_redraw(o);
-        return;
-    }
-    ExportResult r;
-    g_autoptr(GError) error = NULL;
-    if (!export_checkins(o->parts.store, o->parts.device_id, from, to, folder, &r, &error)) {
-        g_message("officer mode: export: %s", error->message);
-        OfficerResultKind kind = RESULT_FAILED;
-        if (error->domain == EXPORT_ERROR && (error->code == ENOSPC || error->code == EDQUOT))
-            kind = RESULT_FULL;
-        else if (error->domain == EXPORT_ERROR && error->code == EROFS)
-            kind = RESULT_READ_ONLY;
-        else if (error->domain == EXPORT_ERROR && (error->code == ENOENT || error->code == ENOTDIR))
-            kind = RESULT_NO_STICK;
-        officer_set_result(o, kind, error->message, NULL);
-        officer_redraw(o);
-        return;
-    }
-    g_autofree char *detail = g_strdup_printf("%s..%s, %" G_GINT64_FORMAT " rows, sha256 %s", from, to, r.rows,
-                                              r.sha256);
-    store_audit(o->parts.store, o->who.username ? o->who.username : "kiosk", "checkins.export", r.csv_path, detail,
-                NULL);
-    g_autofree char *base = g_path_get_basename(r.csv_path);
-    g_autofree char *said = g_strdup_printf("%" G_GINT64_FORMAT " check-ins written to %s", r.rows, r.csv_path);
-    officer_set_result(o, RESULT_OK, said, base);
-    o->result_rows = r.rows;
-    export_result_clear(&r);
+    OfficerReport r = {0};
+    officer_session_export(o->session, range, &r);
+    officer_show_report(o, &r);
+    if (r.outcome == OFFICER_OUTCOME_OK)
+        o->result_rows = r.rows;
+    officer_report_clear(&r);
     officer_redraw(o);
 }

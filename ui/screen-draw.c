@@ -1,5 +1,5 @@
 /* screen-draw — the views: every state of the check-in machine, the keypad, the officer's message
- * and the questions. Words come from ui/strings.c; sizes from ui/layout.c; symbols from
+ * and the questions. Words come from app/strings.c; sizes from ui/layout.c; symbols from
  * ui/icons.c. Colour is never the only signal: each state has its own symbol and its own words. */
 #include "ui/screen-private.h"
 #include "app/clock.h"

@@ -5,7 +5,7 @@
  * checkin_enter_case_number() and checkin_answer_question(). After a recorded check-in it shows
  * the officer's message for the person (if any) and the configured yes/no questions, then returns.
  *
- * Runs on the one GLib main loop (libfprint's): SDL's events are polled from a GLib timeout (SDL has
+ * Runs on the one GLib main loop (the scanner's): SDL's events are polled from a GLib timeout (SDL has
  * no file descriptor to watch), every 20 ms for a few seconds after any input and every 100 ms
  * otherwise; the screen is redrawn only when something changed, and at each new minute for the
  * clock. Backends: KMSDRM on the appliance's console, Wayland/X11 windows for development,
@@ -15,10 +15,10 @@
 #include <glib.h>
 
 #include "app/checkin.h"
-#include "app/store.h"
+#include "app/store/store.h"
 #include "ui/officer-screen.h"
 #include "ui/sound.h"
-#include "ui/strings.h"
+#include "app/strings.h"
 
 typedef struct {
     char *id;                  /* stored with the answer, e.g. "address_changed" */

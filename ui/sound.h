@@ -11,7 +11,7 @@
 
 #include <glib.h>
 
-#include "ui/strings.h"
+#include "app/strings.h"
 
 typedef struct {
     gboolean enabled;    /* [sound] enabled: false = silent */

@@ -10,7 +10,7 @@
 #include <SDL.h>
 #include <glib.h>
 
-#include "ui/strings.h"
+#include "app/strings.h"
 
 typedef struct Text Text;
 

@@ -1,5 +1,5 @@
 /* fuzz-template — the engine's reader of fp_print_serialize templates (engine_template_parse). */
-#include "app/engine.h"
+#include "app/engine/engine.h"
 #include "tests/fuzz/fuzz-common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -6,7 +6,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "app/store.h"
+#include "app/store/store.h"
 #include "sync/protocol.h"
 #include "tests/helpers.h"
 

@@ -19,7 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "app/store.h"
+#include "app/store/store.h"
 #include "tests/central.h"
 #include "tests/helpers.h"
 #include "tests/powercut/powercut.h"

@@ -13,9 +13,9 @@
 
 #include "app/config.h"
 #include "app/enroll.h"
-#include "app/store-private.h" /* the storm's own check: a store that does not wait for the disk */
-#include "app/store-roster.h"
-#include "app/store-sync.h"
+#include "app/store/store-private.h" /* the storm's own check: a store that does not wait for the disk */
+#include "app/store/store-roster.h"
+#include "app/store/store-sync.h"
 #include "sync/sync.h"
 #include "tests/powercut/powercut.h"
 

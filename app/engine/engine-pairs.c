@@ -1,0 +1,159 @@
+/* engine-pairs — minutia pairs, the features both the matcher (engine-match.c) and the index
+ * (engine-index.c) work on: each minutia with its nearest neighbours, described by the distance and
+ * both directions relative to the line between them, which don't change when a finger is moved or
+ * turned. Built for every impression added and for every candidate scored, so it is kept cheap. */
+#include "app/engine/engine-private.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PAIR_MIN_D 6    /* closer minutiae are usually one ridge break seen twice */
+#define PAIR_MAX_D 220
+
+/* Direction and length of the line between two minutiae, for |dx|, |dy| <= PAIR_MAX_D: looked up,
+ * not computed. libm's atan2 and sqrt were most of the cost of start-up (every impression of 20,000
+ * fingers); the tables hold exactly what they gave (test-engine checks every entry against them),
+ * for one quadrant: the others follow by symmetry, and -atan2(y, x) is exactly atan2(-y, x). */
+#define SIDE (PAIR_MAX_D + 1)
+static guint8 table_angle[SIDE * SIDE]; /* round(atan2(y, x) in 256ths of a turn), 0..64 */
+static guint8 table_length[SIDE * SIDE]; /* round(sqrt(x² + y²)), or 0 beyond PAIR_MAX_D */
+
+static void tables_build(void)
+{
+    for (int y = 0; y < SIDE; y++)
+        for (int x = 0; x < SIDE; x++) {
+            double a = atan2((double)y, (double)x);
+            table_angle[y * SIDE + x] = (guint8)lround(a * (ENGINE_ANGLE_UNITS / (2 * G_PI)));
+            long d = lround(sqrt((double)(x * x + y * y)));
+            table_length[y * SIDE + x] = (guint8)(d <= PAIR_MAX_D ? d : 0);
+        }
+}
+
+static void tables_ensure(void)
+{
+    static gsize done = 0;
+    if (g_once_init_enter(&done)) {
+        tables_build();
+        g_once_init_leave(&done, 1);
+    }
+}
+
+/* The quadrant's angle v of (|dx|, |dy|) turned out to (dx, dy): atan2's own symmetries. */
+static inline guint8 angle_of(int dx, int dy)
+{
+    int v = table_angle[abs(dy) * SIDE + abs(dx)];
+    int u = dx >= 0 ? v : ENGINE_ANGLE_UNITS / 2 - v;
+    return (guint8)((dy >= 0 ? u : -u) & 0xff);
+}
+
+guint8 engine_pair_angle(int dx, int dy)
+{
+    tables_ensure();
+    return angle_of(dx, dy);
+}
+
+guint engine_pair_length(int dx, int dy)
+{
+    tables_ensure();
+    return table_length[abs(dy) * SIDE + abs(dx)];
+}
+
+guint engine_pairs_build(const EngineMinutia *m, guint n, guint neighbours, gboolean directed,
+                         EnginePair *out)
+{
+    /* Each minutia's nearest neighbours. Every impression added at start-up and every candidate
+     * scored comes through here, so not all n² distances: minutiae in order along the print's
+     * longer axis, and from each one a walk both ways that stops when that axis alone is farther
+     * than its worst neighbour so far (a third of the distances on FVC prints). A distance is kept
+     * as (d² << 8 | index), so that ties go to the lower index whatever the visiting order. */
+    guint8 near[ENGINE_MAX_MINUTIAE][ENGINE_NEIGHBOURS], n_near[ENGINE_MAX_MINUTIAE];
+    tables_ensure();
+    neighbours = MIN(neighbours, ENGINE_NEIGHBOURS);
+    int lo_x = G_MAXINT, hi_x = G_MININT, lo_y = G_MAXINT, hi_y = G_MININT;
+    for (guint i = 0; i < n; i++) {
+        lo_x = MIN(lo_x, m[i].x), hi_x = MAX(hi_x, m[i].x);
+        lo_y = MIN(lo_y, m[i].y), hi_y = MAX(hi_y, m[i].y);
+    }
+    gboolean along_y = hi_y - lo_y > hi_x - lo_x;
+    gint16 axis[ENGINE_MAX_MINUTIAE];
+    guint8 order[ENGINE_MAX_MINUTIAE];
+    for (guint i = 0; i < n; i++) { /* insertion sort: n <= 200, and mindtct's order is close */
+        gint16 a = along_y ? m[i].y : m[i].x;
+        guint k = i;
+        while (k > 0 && axis[k - 1] > a) {
+            axis[k] = axis[k - 1];
+            order[k] = order[k - 1];
+            k--;
+        }
+        axis[k] = a;
+        order[k] = (guint8)i;
+    }
+    for (guint pos = 0; pos < n; pos++) {
+        guint i = order[pos];
+        gint32 best[ENGINE_NEIGHBOURS], worst = G_MAXINT32;
+        guint nb = 0;
+        for (int dir = -1; dir <= 1; dir += 2) {
+            for (int q = (int)pos + dir; q >= 0 && q < (int)n; q += dir) {
+                int da = axis[q] - axis[pos];
+                if ((da * da) << 8 > worst || da * da > PAIR_MAX_D * PAIR_MAX_D)
+                    break; /* everything further along is farther still */
+                guint j = order[q];
+                int dx = m[j].x - m[i].x, dy = m[j].y - m[i].y, d2 = dx * dx + dy * dy;
+                gint32 k2 = d2 < PAIR_MIN_D * PAIR_MIN_D || d2 > PAIR_MAX_D * PAIR_MAX_D
+                                ? G_MAXINT32 : d2 << 8 | (gint32)j;
+                if (k2 >= worst)
+                    continue;
+                guint k = nb < neighbours ? nb++ : nb - 1; /* insertion sort into the short list */
+                while (k > 0 && best[k - 1] > k2) {
+                    best[k] = best[k - 1];
+                    k--;
+                }
+                best[k] = k2;
+                if (nb == neighbours)
+                    worst = best[nb - 1];
+            }
+        }
+        guint best_j[ENGINE_NEIGHBOURS];
+        for (guint k = 0; k < nb; k++)
+            best_j[k] = (guint)best[k] & 0xff;
+        for (guint k = 0; k < nb; k++)
+            near[i][k] = (guint8)best_j[k];
+        n_near[i] = (guint8)nb;
+    }
+    guint16 keys[ENGINE_MAX_MINUTIAE * ENGINE_NEIGHBOURS];
+    guint nkeys = 0;
+    for (guint i = 0; i < n; i++) /* in index order, so the pairs come out as they always did */
+        for (guint k = 0; k < n_near[i]; k++)
+            keys[nkeys++] = (guint16)(MIN(i, near[i][k]) << 8 | MAX(i, near[i][k]));
+    /* Deduplicate (i,j) with a bit per pair, then order by distance with a counting sort: this
+     * runs for every impression added and every candidate scored, and qsort dominated it. */
+    guint64 seen[ENGINE_MAX_MINUTIAE * ENGINE_MAX_MINUTIAE / 64 + 1];
+    memset(seen, 0, ((n * n) / 64 + 1) * sizeof seen[0]);
+    EnginePair tmp[ENGINE_MAX_MINUTIAE * ENGINE_NEIGHBOURS * 2];
+    guint np = 0;
+    for (guint k = 0; k < nkeys; k++) {
+        guint i = keys[k] >> 8, j = keys[k] & 0xff, bit = i * n + j;
+        if (seen[bit / 64] & (G_GUINT64_CONSTANT(1) << (bit % 64)))
+            continue;
+        seen[bit / 64] |= G_GUINT64_CONSTANT(1) << (bit % 64);
+        int dx = m[j].x - m[i].x, dy = m[j].y - m[i].y;
+        guint d = table_length[abs(dy) * SIDE + abs(dx)]; /* a neighbour is within PAIR_MAX_D */
+        guint8 phi = angle_of(dx, dy);
+        tmp[np++] = (EnginePair){(guint16)d, (guint8)(m[i].t - phi), (guint8)(m[j].t - phi), phi,
+                                 (guint8)i, (guint8)j, 0};
+        if (directed) { /* the same pair seen from j: the line turns half a circle */
+            guint8 back = (guint8)(phi + 128);
+            tmp[np++] = (EnginePair){(guint16)d, (guint8)(m[j].t - back), (guint8)(m[i].t - back),
+                                     back, (guint8)j, (guint8)i, 0};
+        }
+    }
+    guint count[PAIR_MAX_D + 2] = {0};
+    for (guint p = 0; p < np; p++)
+        count[tmp[p].d + 1]++;
+    for (guint d = 1; d < PAIR_MAX_D + 2; d++)
+        count[d] += count[d - 1];
+    for (guint p = 0; p < np; p++)
+        out[count[tmp[p].d]++] = tmp[p];
+    return np;
+}

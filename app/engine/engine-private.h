@@ -1,0 +1,90 @@
+/* engine-private — what the engine's files share: the template layout, pair features, the matcher
+ * and the shard index. Not for callers: they use app/engine.h. */
+#pragma once
+
+#include "app/engine/engine.h"
+
+/* libfprint's xyt_struct holds at most 200 minutiae per impression (MAX_BOZORTH_MINUTIAE): a
+ * template with more was not written by libfprint. */
+#define ENGINE_MAX_MINUTIAE 200
+/* Image drivers enroll 5-20 impressions; more than this is not a libfprint template. */
+#define ENGINE_MAX_IMPRESSIONS 32
+/* Angles are kept in 256ths of a turn, so wrap-around is free in a guint8. */
+#define ENGINE_ANGLE_UNITS 256
+
+typedef struct {
+    gint16 x, y; /* NIST coordinates as libfprint stores them (origin bottom-left, pixels) */
+    guint8 t;    /* ridge direction, counter-clockwise, in 256ths of a turn */
+    guint8 pad;
+} EngineMinutia;
+
+/* One enrolled finger (or one probe) as minutiae only: impression k holds m[start[k]..start[k+1]). */
+struct EngineTemplate {
+    guint n_impressions;
+    guint16 start[ENGINE_MAX_IMPRESSIONS + 1];
+    EngineMinutia *m;
+};
+
+/* A pair of minutiae described so that it does not change when the finger is moved or turned:
+ * the distance and each minutia's direction relative to the line between them. */
+typedef struct {
+    guint16 d;      /* distance, pixels */
+    guint8 ai, aj;  /* directions of i and j relative to the line i->j */
+    guint8 phi;     /* the line's own direction: the rotation between two prints comes from it */
+    guint8 i, j;    /* minutia indices within the impression */
+    guint8 pad;
+} EnginePair;
+
+/* Pairs of one impression (engine-pairs.c): each minutia with its nearest neighbours, sorted by
+ * distance. `directed` gives both (i,j) and (j,i) (the probe side); else each pair once (the
+ * gallery side).
+ * Returns the count written to `out` (room for n * ENGINE_NEIGHBOURS * 2). */
+#define ENGINE_NEIGHBOURS 8
+guint engine_pairs_build(const EngineMinutia *m, guint n, guint neighbours, gboolean directed,
+                         EnginePair *out);
+/* What engine_pairs_build() takes a line (dx, dy) to be, |dx|, |dy| <= 220: its direction in 256ths
+ * of a turn and its rounded length (0 when longer than 220), both from tables (test-engine-pairs). */
+guint8 engine_pair_angle(int dx, int dy);
+guint engine_pair_length(int dx, int dy);
+
+/* Similarity of a probe impression (its directed pairs) and a gallery impression (its undirected
+ * pairs): 0 (nothing in common) .. about 100 (the same print). */
+typedef struct EngineScratch EngineScratch;
+EngineScratch *engine_scratch_new(void);
+void engine_scratch_free(EngineScratch *scratch);
+double engine_match_impressions(EngineScratch *scratch, const EnginePair *probe, guint n_probe,
+                                const EngineMinutia *pm, guint n_pm, const EnginePair *gallery,
+                                guint n_gallery, const EngineMinutia *gm, guint n_gm,
+                                EngineMatchStats *stats);
+
+/* The probe, prepared once per search: its pairs (directed) and index keys. */
+typedef struct {
+    const EngineTemplate *t;
+    EnginePair *pairs;       /* impression 0 only: a probe is one touch */
+    guint n_pairs;
+    guint n_minutiae;
+    const EngineMinutia *m;
+    const EngineCalibration *cal; /* NULL: the default */
+} EngineProbe;
+
+/* Best score of `probe` over every impression of `gallery`. */
+double engine_match_template(EngineScratch *scratch, const EngineProbe *probe,
+                             const EngineTemplate *gallery, EngineMatchStats *stats);
+
+/* The pre-filter's key of a pair: quantised distance and both relative directions. Nearest-
+ * neighbour pairs are short (mostly under 60 px): with 10 px steps and 16 direction bins a probe's
+ * look-ups hit most of the cells in use and every finger got about the same votes per cell, so the
+ * right one missed the shortlist for 9 of 30 probes at 20,000 fingers; 5 px and 32 bins (11.25
+ * degrees) missed none (docs/search.md). */
+#define ENGINE_KEY_D_STEP 5
+#define ENGINE_KEY_D_BINS 24 /* pairs longer than 120 px are not indexed */
+#define ENGINE_KEY_A_BINS 32
+#define ENGINE_KEYS (ENGINE_KEY_D_BINS * ENGINE_KEY_A_BINS * ENGINE_KEY_A_BINS)
+static inline gint engine_pair_key(guint d, guint8 ai, guint8 aj)
+{
+    guint db = d / ENGINE_KEY_D_STEP;
+    if (db >= ENGINE_KEY_D_BINS)
+        return -1;
+    return (gint)((db * ENGINE_KEY_A_BINS + ai / (256 / ENGINE_KEY_A_BINS)) * ENGINE_KEY_A_BINS +
+                  aj / (256 / ENGINE_KEY_A_BINS));
+}
