@@ -24,7 +24,7 @@ typedef struct {
                                          * check would refuse it */
     guint unreadable;                   /* left out: not minutiae templates (match-on-chip, damaged) */
     guint genuine, impostor;            /* comparisons made */
-    double genuine_median, genuine_p10; /* scores (-log10 of a chance, app/engine.h) */
+    double genuine_median, genuine_p10; /* scores (-log10 of a chance, app/engine/engine.h) */
     double impostor_max, impostor_p99;
     double threshold;                   /* the configured [match] threshold they were judged at */
     guint false_matches, false_non_matches; /* comparisons on the wrong side of it */

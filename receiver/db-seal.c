@@ -308,7 +308,7 @@ gboolean rx_db_load_key(RxDb *db, const char *key_path, GError **error)
 
 gboolean rx_db_rotate_key(RxDb *db, const char *key_path, guint *values, GError **error)
 {
-    /* As on the kiosk (app/store-key.c): the new key on disk first, the database re-sealed in one
+    /* As on the kiosk (app/store/store-key.c): the new key on disk first, the database re-sealed in one
      * transaction, then the new key renamed over the old; a stop in between leaves either the old
      * key working or store.key.new opening the database (rx_db_load_key puts it in place). */
     *values = 0;

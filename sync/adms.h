@@ -4,7 +4,7 @@
  * (GET /iclock/cdata?options=all) for the server's options, check-ins up as ATTLOG lines, officer
  * actions up as OPERLOG lines, commands polled from /iclock/getrequest every Delay seconds and
  * answered on /iclock/devicecmd. A line counts as delivered only when the reply's body begins "OK";
- * then, and only then, the store's ADMS position moves past it (app/store-adms.h). Anything else —
+ * then, and only then, the store's ADMS position moves past it (app/store/store-adms.h). Anything else —
  * "ERROR: Device not verified" for a serial nobody approved yet, 500, 503 "FAIL", no reply — keeps
  * every line and tries again after the server's ErrorDelay. docs/adms.md has the field mapping. */
 #pragma once

@@ -123,7 +123,7 @@ static gboolean parse_schedule(JsonObject *o, StoreRosterPerson *p, const char *
 }
 
 /* "adms_pin": absent = unchanged; null = none any more; else the PIN at the office's ADMS server,
- * as the kiosk's own rule has it (app/store-adms.h: 1 to 24 letters or digits). */
+ * as the kiosk's own rule has it (app/store/store-adms.h: 1 to 24 letters or digits). */
 static gboolean parse_adms_pin(JsonObject *o, StoreRosterPerson *p, const char *where, GError **error)
 {
     const char *pin;

@@ -44,7 +44,7 @@ static gboolean taken(Sync *s, const HttpReply *reply, const char *what, char **
     return FALSE;
 }
 
-/* The questionnaire's answers (app/store-answers.h). A refusal: an answer the centre can't take. */
+/* The questionnaire's answers (app/store/store-answers.h). A refusal: an answer the centre can't take. */
 static void on_answers_pushed(const HttpReply *reply, gpointer data)
 {
     Sync *s = data;

@@ -1,7 +1,7 @@
 /* sync — every check-in reaches the central server exactly once, whenever the network allows.
  *
  * Runs on the kiosk's main loop and never blocks it: one request in flight at a time (libcurl
- * multi, sync/http.h). Pushes the outbox (app/store-sync.h) in gzip'd batches; a row becomes
+ * multi, sync/http.h). Pushes the outbox (app/store/store-sync.h) in gzip'd batches; a row becomes
  * 'sent' only when the server acknowledged its UUID, so a lost reply, a crash or kill -9 at any
  * moment means the batch is sent again — harmless, the server keeps one copy per UUID.
  *   - transport errors, timeouts, 5xx, 408, 429, unreadable replies: retry with exponential backoff

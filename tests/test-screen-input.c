@@ -62,7 +62,7 @@ static void press(SDL_Keycode key)
 }
 
 /* The answers stored with check-in `uuid`, as "id=answer;..." in the order given, read as sync reads
- * them (they are sealed in the file: app/store-schema.c, migration 10). */
+ * them (they are sealed in the file: app/store/store-schema.c, migration 10). */
 static char *answers_of(const char *uuid)
 {
     g_autoptr(GError) error = NULL;

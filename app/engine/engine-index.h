@@ -1,5 +1,5 @@
 /* engine-index — one shard of the gallery: its fingers and the inverted index of their minutia
- * pairs. The engine (app/engine.c) owns one shard per thread; a shard is touched by one thread at a
+ * pairs. The engine (app/engine/engine.c) owns one shard per thread; a shard is touched by one thread at a
  * time for writing, by any number for searching. */
 #pragma once
 

@@ -1,5 +1,5 @@
 /* engine-private — what the engine's files share: the template layout, pair features, the matcher
- * and the shard index. Not for callers: they use app/engine.h. */
+ * and the shard index. Not for callers: they use app/engine/engine.h. */
 #pragma once
 
 #include "app/engine/engine.h"

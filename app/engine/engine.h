@@ -72,7 +72,7 @@ typedef struct {
     guint probe_in, gallery_in; /* minutiae in the overlap (at least 12: less is too little to judge) */
     guint probe_n, gallery_n;   /* minutiae in each print */
 } EngineMatchStats;
-/* How those numbers become a score: fitted on impostor pairs (app/engine-score.c). */
+/* How those numbers become a score: fitted on impostor pairs (app/engine/engine-score.c). */
 typedef struct {
     double a, b, c;
 } EngineCalibration;
@@ -90,7 +90,7 @@ double engine_template_match_stats(const EngineTemplate *probe, const EngineTemp
 
 typedef struct Engine Engine;
 
-/* The score is -log10 of the chance that a different finger shares this much (app/engine-score.c):
+/* The score is -log10 of the chance that a different finger shares this much (app/engine/engine-score.c):
  * 6 = one comparison in a million. The margin is in the same powers of ten. Measured per scanner in
  * docs/search.md. */
 #define ENGINE_DEFAULT_THRESHOLD 6.0

@@ -1,5 +1,5 @@
 /* store-answers — the questionnaire's answers up to the centre and into the officer's views. See
- * store-answers.h. The table is checkin_answers (schema version 5, app/store-schema.c). */
+ * store-answers.h. The table is checkin_answers (schema version 5, app/store/store-schema.c). */
 #include "app/store/store-answers.h"
 #include "app/store/store-private.h"
 #include "app/store/store-sync.h"

@@ -1,0 +1,52 @@
+/* engine-shard — what a shard holds, shared by its two halves: engine-index.c keeps it (fingers in
+ * slots, each impression's pairs, removal, the saved index) and engine-prefilter.c searches it.
+ * Private to app/engine/. */
+#pragma once
+
+#include "app/engine/engine-index.h"
+
+/* Pairs per minutia kept for the pre-filter: fewer than the matcher's 8 keeps memory at ~4-5 KB per
+ * 5-impression finger; enough, measured, for the right finger to reach the matcher. */
+#define INDEX_NEIGHBOURS 5
+
+typedef struct {
+    gint64 finger_id, probationer_id;
+    EngineTemplate *t; /* NULL: removed */
+    guint32 first_entry; /* its impressions are entries first_entry .. + t->n_impressions */
+    guint64 print_hash;  /* of the print it was parsed from: names it in a saved index */
+} Slot;
+
+/* One impression's pair, as the pre-filter needs it. */
+typedef struct {
+    guint16 cell; /* engine_pair_key() */
+    guint8 phi;   /* the line's direction */
+    guint8 i;     /* its first minutia, within the impression */
+} IndexPair;
+
+typedef struct {
+    guint32 slot;
+    guint32 first_pair, n_pairs;
+    const EngineMinutia *m; /* the impression's minutiae, owned by the slot's template */
+    gint16 cx, cy;          /* their centre of mass */
+} Entry;
+
+struct Shard {
+    GArray *slots;   /* Slot */
+    GArray *entries; /* Entry */
+    GArray *pairs;   /* IndexPair */
+    guint alive, dead;
+};
+
+/* The probe as the scan reads it: its directed pairs grouped by cell (each pair also under the
+ * neighbouring direction cells its angles are near), with the turn and the first minutia's place
+ * relative to the probe's centre. */
+typedef struct {
+    guint8 phi;
+    gint16 x, y;
+} ProbeRef;
+
+struct ProbeIndex {
+    guint64 occupied[ENGINE_KEYS / 64 + 1]; /* cells with any ref: checked first, it fits in L1 */
+    guint32 start[ENGINE_KEYS + 1]; /* refs of cell c: start[c] .. start[c + 1] */
+    ProbeRef *refs;
+};
