@@ -158,26 +158,23 @@ static void measure(Set **sets, guint n, guint k)
     g_rand_free(rng);
 }
 
-/* Start-up with 20,000 fingers of the densest set's kind (issue 21: dense prints cost more to
- * index): the same gallery as measure(), sealed in a real haazri.db, loaded as the kiosk loads it —
- * the first start builds and saves every finger's index, later starts read it back. */
-static void measure_startup(Set **sets, guint n, guint k)
+/* Start-up with 20,000 dense fingers (issue 21: dense prints cost more to index): the densest set's
+ * 10 fingers and transformed copies of them (only the time is measured here, so copies of the same
+ * fingers are fine), sealed in a real haazri.db and loaded as the kiosk loads it — the first start
+ * builds and saves every finger's index, later starts read it back. */
+static void measure_startup(const Set *s)
 {
-    const Set *s = sets[k];
-    g_autoptr(GPtrArray) others = g_ptr_array_new();
-    for (guint o = 0; o < n; o++)
-        for (int f = 0; o != k && f < FINGERS; f++)
-            g_ptr_array_add(others, sets[o]->enrolled[f]);
     g_autofree char *path = g_build_filename(tu_tmpdir(), "bench-gallery-startup.db", NULL);
     g_autoptr(GError) error = NULL;
     g_autoptr(Store) store = store_open(path, &error);
     g_assert_no_error(error);
     GRand *rng = g_rand_new_with_seed(21);
     g_assert_true(store_bulk_begin(store, &error));
+    guint minutiae = 0;
     for (guint i = 0; i < 20000; i++) {
-        EngineTemplate *t = i < FINGERS                  ? engine_template_copy(s->enrolled[i])
-                            : i < FINGERS + others->len ? engine_template_copy(others->pdata[i - FINGERS])
-                                                         : transformed(rng, others->pdata[i % others->len]);
+        EngineTemplate *t = i < FINGERS ? engine_template_copy(s->enrolled[i]) : transformed(rng, s->enrolled[i % FINGERS]);
+        for (guint k = 0; k < engine_template_get_impressions(t); k++)
+            minutiae += engine_template_get_minutiae(t, k);
         g_autoptr(GBytes) blob = bench_blob_of_template(t);
         engine_template_free(t);
         gint64 id = tu_add_probationer(store, (int)i + 1, "Bench Person", NULL);
@@ -190,8 +187,8 @@ static void measure_startup(Set **sets, guint n, guint k)
         g_autoptr(Search) search = search_new("engine", &error);
         gint64 t0 = g_get_monotonic_time();
         g_assert_true(search_load(search, store, NULL, &error));
-        printf("bench: load_20000_%s_%s %.0f ms (%u minutiae per scan; %s)\n", s->key, label[run],
-               (g_get_monotonic_time() - t0) / 1000.0, s->minutiae_median,
+        printf("bench: load_20000_%s_%s %.0f ms (%.0f minutiae per impression; %s)\n", s->key, label[run],
+               (g_get_monotonic_time() - t0) / 1000.0, minutiae / (20000.0 * 5),
                run ? "the kiosk's start-up: sealed prints and saved indexes" : "indexes built and saved");
         g_assert_cmpuint(search_get_size(search), ==, 20000);
     }
@@ -222,7 +219,7 @@ int main(int argc, char **argv)
         if (sets[k]->minutiae_median > sets[densest]->minutiae_median)
             densest = k;
     if (n > 0 && (!only || strcmp(only, sets[densest]->key) == 0))
-        measure_startup(sets, n, densest);
+        measure_startup(sets[densest]);
     for (guint k = 0; k < n; k++) {
         for (int f = 0; f < FINGERS; f++)
             engine_template_free(sets[k]->enrolled[f]);
