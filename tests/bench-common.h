@@ -244,6 +244,28 @@ G_GNUC_UNUSED static FpPrint *bench_print_join(FpPrint *const *parts, guint n)
     return p;
 }
 
+/* The bundled FVC2002 set as the engine's tests use it, through libfprint's virtual scanner: every
+ * scan of fingers 101-110 (impressions 1-8) as minutiae, and each finger enrolled from impressions
+ * 1-5 as libfprint serializes an enrollment. The caller frees both. */
+G_GNUC_UNUSED static void bench_scan_bundled(Scanner *scanner, EngineTemplate *scan[10][8], GBytes *enrolled[10])
+{
+    for (int f = 0; f < 10; f++) {
+        FpPrint *prints[8];
+        for (int i = 0; i < 8; i++) {
+            g_autofree char *png = tu_fvc(101 + f, i + 1);
+            g_autoptr(GPtrArray) empty = g_ptr_array_new();
+            g_autoptr(FpPrint) none = bench_identify(scanner, png, empty, &prints[i]);
+            g_assert_null(none);
+            g_assert_nonnull(prints[i]);
+            scan[f][i] = bench_template_from_print(prints[i]);
+        }
+        g_autoptr(FpPrint) joined = bench_print_join(prints, 5);
+        enrolled[f] = bench_serialize(joined);
+        for (int i = 0; i < 8; i++)
+            g_object_unref(prints[i]);
+    }
+}
+
 /* Genuine and impostor score lists, and the FVC error rates from them. */
 typedef struct {
     GArray *genuine, *impostor; /* double */

@@ -213,20 +213,7 @@ int main(int argc, char **argv)
     g_test_add_func("/engine-startup/lengths-are-libm-sqrt", test_lengths_are_libm_sqrt);
     if (!g_test_subprocess()) {
         Scanner *scanner = tu_scanner_new(NULL, NULL);
-        for (int f = 0; f < 10; f++) {
-            FpPrint *prints[8];
-            for (int i = 0; i < 8; i++) {
-                g_autofree char *png = tu_fvc(101 + f, i + 1);
-                g_autoptr(GPtrArray) empty = g_ptr_array_new();
-                g_autoptr(FpPrint) none = bench_identify(scanner, png, empty, &prints[i]);
-                g_assert_nonnull(prints[i]);
-                scan[f][i] = bench_template_from_print(prints[i]);
-            }
-            g_autoptr(FpPrint) joined = bench_print_join(prints, 5);
-            enrolled[f] = bench_serialize(joined);
-            for (int i = 0; i < 8; i++)
-                g_object_unref(prints[i]);
-        }
+        bench_scan_bundled(scanner, scan, enrolled);
         scanner_free(scanner);
     }
     g_test_add_func("/engine-startup/saved-index-is-used", test_saved_index_is_used);

@@ -603,21 +603,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     scanner = tu_scanner_new(NULL, NULL);
-    for (int f = 0; f < 10; f++) {
-        FpPrint *prints[8];
-        for (int i = 0; i < 8; i++) {
-            g_autofree char *png = tu_fvc(101 + f, i + 1);
-            g_autoptr(GPtrArray) empty = g_ptr_array_new();
-            g_autoptr(FpPrint) none = bench_identify(scanner, png, empty, &prints[i]);
-            g_assert_null(none);
-            g_assert_nonnull(prints[i]);
-            scan[f][i] = bench_template_from_print(prints[i]);
-        }
-        g_autoptr(FpPrint) joined = bench_print_join(prints, 5);
-        enrolled[f] = bench_serialize(joined);
-        for (int i = 0; i < 8; i++)
-            g_object_unref(prints[i]);
-    }
+    bench_scan_bundled(scanner, scan, enrolled);
     g_test_add_func("/engine/finds-the-right-person", test_finds_the_right_person);
     g_test_add_func("/engine/strangers-match-nobody", test_strangers_match_nobody);
     g_test_add_func("/engine/add-and-remove", test_add_and_remove);

@@ -311,22 +311,33 @@ static void test_rotate(void)
     g_assert_false(g_file_test(next, G_FILE_TEST_EXISTS));
 }
 
+/* A kiosk's database as the version with schema `version` left it, its key beside it and seal()
+ * registered (with `*seal`, which must outlive the connection), for a test to write rows the way
+ * that version did. */
+static sqlite3 *old_database(const char *dir, const char *path, int version, Seal **seal_out)
+{
+    g_autofree char *key = g_build_filename(dir, STORE_KEY_FILE, NULL);
+    g_autoptr(GError) error = NULL;
+    Seal *seal = *seal_out = seal_load_or_create(key, &error);
+    g_assert_no_error(error);
+    sqlite3 *db = NULL;
+    g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+    g_assert_true(seal_register(seal, NULL, db, &error));
+    g_assert_true(store_schema_migrate(db, 0, version, &error));
+    g_assert_no_error(error);
+    sqlite3_exec(db, "PRAGMA application_id = 1212242514", NULL, NULL, NULL);
+    return db;
+}
+
 /* A database from before photos were sealed (schema 8, the photo kept as loaded): the next open
  * seals it, and its bytes are gone from the file. */
 static void test_photo_sealed_by_migration(void)
 {
     g_autofree char *dir = dir_for("photo-migrate");
     g_autofree char *path = g_build_filename(dir, "haazri.db", NULL);
-    g_autofree char *key = g_build_filename(dir, STORE_KEY_FILE, NULL);
     g_autoptr(GError) error = NULL;
-    g_autoptr(Seal) seal = seal_load_or_create(key, &error);
-    g_assert_no_error(error);
-    sqlite3 *db = NULL;
-    g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
-    g_assert_true(seal_register(seal, NULL, db, &error));
-    g_assert_true(store_schema_migrate(db, 0, 8, &error));
-    g_assert_no_error(error);
-    sqlite3_exec(db, "PRAGMA application_id = 1212242514", NULL, NULL, NULL);
+    g_autoptr(Seal) seal = NULL;
+    sqlite3 *db = old_database(dir, path, 8, &seal);
     /* As version 8 wrote them: the name sealed, the photo in the clear. */
     g_assert_cmpint(sqlite3_exec(db, "INSERT INTO probationers (case_number, name_en, office, created_at, updated_at) "
                                      "VALUES ('OLD-1', seal('Kept Person', 'name_en'), 'Lahore', "
@@ -358,16 +369,9 @@ static void test_personal_text_sealed_by_migration(void)
 {
     g_autofree char *dir = dir_for("text-migrate");
     g_autofree char *path = g_build_filename(dir, "haazri.db", NULL);
-    g_autofree char *key = g_build_filename(dir, STORE_KEY_FILE, NULL);
     g_autoptr(GError) error = NULL;
-    g_autoptr(Seal) seal = seal_load_or_create(key, &error);
-    g_assert_no_error(error);
-    sqlite3 *db = NULL;
-    g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
-    g_assert_true(seal_register(seal, NULL, db, &error));
-    g_assert_true(store_schema_migrate(db, 0, 9, &error));
-    g_assert_no_error(error);
-    sqlite3_exec(db, "PRAGMA application_id = 1212242514", NULL, NULL, NULL);
+    g_autoptr(Seal) seal = NULL;
+    sqlite3 *db = old_database(dir, path, 9, &seal);
     g_autofree char *rows = g_strdup_printf(
         "INSERT INTO probationers (case_number, name_en, office, created_at, updated_at) VALUES ('OLD-1', "
         "  seal('Kept Person', 'name_en'), 'Lahore', '2026-01-01T09:00:00+05:00', '2026-01-01T09:00:00+05:00');"
