@@ -198,14 +198,6 @@ static void add_from_store(gint64 finger_id, gint64 probationer_id, const char *
     }
 }
 
-static void collect_from_store(gint64 finger_id, gint64 probationer_id, GBytes *print, GBytes *index,
-                               gpointer data)
-{
-    EngineLoadItem item = {finger_id, probationer_id, g_bytes_ref(print), NULL,
-                           index ? g_bytes_ref(index) : NULL, FALSE};
-    g_array_append_val((GArray *)data, item);
-}
-
 /* Indexes the engine had to build (first start, new fingers, a new engine version) are saved for
  * the next start-up. A cache: when the database can't take them, nothing is lost but time. */
 static void save_built_indexes(Search *s, Store *store, const EngineLoadItem *it, guint n)
@@ -233,25 +225,26 @@ static void save_built_indexes(Search *s, Store *store, const EngineLoadItem *it
  * (docs/search.md). */
 static gboolean engine_load(Search *s, Store *store, guint *skipped, GError **error)
 {
-    g_autoptr(GArray) items = g_array_new(FALSE, FALSE, sizeof(EngineLoadItem));
-    gboolean ok = store_foreach_active_finger_indexed(store, collect_from_store, items, error);
-    EngineLoadItem *it = (EngineLoadItem *)items->data;
-    if (ok) {
-        engine_add_prints(s->engine, it, items->len);
-        save_built_indexes(s, store, it, items->len);
+    g_autoptr(GArray) rows = store_read_gallery(store, error);
+    if (!rows)
+        return FALSE;
+    g_autofree EngineLoadItem *it = g_new0(EngineLoadItem, MAX(rows->len, 1));
+    for (guint i = 0; i < rows->len; i++) {
+        const StoreGalleryFinger *row = &g_array_index(rows, StoreGalleryFinger, i);
+        it[i] = (EngineLoadItem){.finger_id = row->finger_id, .probationer_id = row->probationer_id,
+                                 .print = row->print, .index = row->index};
     }
-    for (guint i = 0; i < items->len; i++) {
-        if (ok && it[i].error) {
+    engine_add_prints(s->engine, it, rows->len);
+    save_built_indexes(s, store, it, rows->len);
+    for (guint i = 0; i < rows->len; i++) {
+        if (it[i].error) {
             g_warning("search: enrolled finger %" G_GINT64_FORMAT " can't be searched: %s; %s",
                       it[i].finger_id, it[i].error->message, refusal_hint(it[i].error, "re-enroll it"));
             (*skipped)++;
         }
         g_clear_error(&it[i].error);
-        g_bytes_unref(it[i].print);
-        if (it[i].index)
-            g_bytes_unref(it[i].index);
     }
-    return ok;
+    return TRUE;
 }
 
 gboolean search_load(Search *s, Store *store, guint *skipped, GError **error)

@@ -550,9 +550,8 @@ gboolean store_replace_finger(Store *s, gint64 probationer_id, const char *finge
     return TRUE;
 }
 
-/* One reader for both kinds of callback: `ifunc`'s query has the search index as its fifth column. */
 static gboolean foreach_finger(Store *s, const char *sql, gint64 id, StoreFingerFunc func,
-                               StoreIndexedFingerFunc ifunc, gpointer user_data, GError **error)
+                               gpointer user_data, GError **error)
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -562,37 +561,21 @@ static gboolean foreach_finger(Store *s, const char *sql, gint64 id, StoreFinger
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         g_autoptr(GBytes) print = g_bytes_new(sqlite3_column_blob(st, 3), sqlite3_column_bytes(st, 3));
-        if (func) {
-            func(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-                 (const char *)sqlite3_column_text(st, 2), print, user_data);
-            continue;
-        }
-        g_autoptr(GBytes) index = sqlite3_column_type(st, 4) == SQLITE_BLOB
-                                      ? g_bytes_new(sqlite3_column_blob(st, 4), sqlite3_column_bytes(st, 4))
-                                      : NULL;
-        ifunc(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), print, index, user_data);
+        func(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+             (const char *)sqlite3_column_text(st, 2), print, user_data);
     }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? TRUE : store_fail(s, error, "read enrolled fingers");
 }
 
-#define ACTIVE_FINGERS                                                                              \
-    " FROM fingers f JOIN probationers p ON p.id = f.probationer_id WHERE p.status = 'active' ORDER BY f.id"
-
 gboolean store_foreach_active_finger(Store *s, StoreFingerFunc func, gpointer user_data,
                                      GError **error)
 {
-    return foreach_finger(s, "SELECT f.id, f.probationer_id, f.finger, unseal(f.print, 'print')" ACTIVE_FINGERS, 0,
-                          func, NULL, user_data, error);
-}
-
-gboolean store_foreach_active_finger_indexed(Store *s, StoreIndexedFingerFunc func, gpointer user_data,
-                                             GError **error)
-{
     return foreach_finger(s,
-                          "SELECT f.id, f.probationer_id, f.finger, unseal(f.print, 'print'), "
-                          "unseal(f.search_index, 'search_index')" ACTIVE_FINGERS,
-                          0, NULL, func, user_data, error);
+                          "SELECT f.id, f.probationer_id, f.finger, unseal(f.print, 'print') FROM fingers f "
+                          "JOIN probationers p ON p.id = f.probationer_id "
+                          "WHERE p.status = 'active' ORDER BY f.id",
+                          0, func, user_data, error);
 }
 
 gboolean store_foreach_finger_of(Store *s, gint64 probationer_id, StoreFingerFunc func,
@@ -601,41 +584,7 @@ gboolean store_foreach_finger_of(Store *s, gint64 probationer_id, StoreFingerFun
     return foreach_finger(s,
                           "SELECT id, probationer_id, finger, unseal(print, 'print') FROM fingers "
                           "WHERE probationer_id = ? ORDER BY id",
-                          probationer_id, func, NULL, user_data, error);
-}
-
-gboolean store_save_search_indexes(Store *s, const gint64 *finger_ids, GBytes *const *indexes, guint n,
-                                   GError **error)
-{
-    if (n == 0)
-        return TRUE;
-    if (!store_bulk_begin(s, error))
-        return FALSE;
-    sqlite3_stmt *st = NULL;
-    /* Only while the print is the one it was built from: a print replaced since has its index
-     * cleared by store_replace_finger, and the engine checks the print it names anyway. */
-    if (sqlite3_prepare_v2(s->db, "UPDATE fingers SET search_index = seal(?, 'search_index') WHERE id = ?", -1,
-                           &st, NULL) != SQLITE_OK) {
-        store_fail(s, error, "save the search index");
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-        return FALSE;
-    }
-    int rc = SQLITE_DONE;
-    for (guint i = 0; i < n && rc == SQLITE_DONE; i++) {
-        gsize len = 0;
-        const void *data = g_bytes_get_data(indexes[i], &len);
-        sqlite3_bind_blob(st, 1, data, (int)len, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, finger_ids[i]);
-        rc = sqlite3_step(st);
-        sqlite3_reset(st);
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        store_fail(s, error, "save the search index");
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-        return FALSE;
-    }
-    return store_bulk_commit(s, error);
+                          probationer_id, func, user_data, error);
 }
 
 gint64 store_get_gallery_version(Store *s)

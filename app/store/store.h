@@ -120,11 +120,15 @@ typedef void (*StoreFingerFunc)(gint64 finger_id, gint64 probationer_id, const c
 /* Calls `func` for every finger of every active probationer (the search gallery). */
 gboolean store_foreach_active_finger(Store *store, StoreFingerFunc func, gpointer user_data,
                                      GError **error);
-/* The same with each finger's saved search index (engine_get_index(); NULL when none was saved). */
-typedef void (*StoreIndexedFingerFunc)(gint64 finger_id, gint64 probationer_id, GBytes *print,
-                                       GBytes *index, gpointer user_data);
-gboolean store_foreach_active_finger_indexed(Store *store, StoreIndexedFingerFunc func, gpointer user_data,
-                                             GError **error);
+/* The search gallery as start-up reads it (store-gallery.c): every finger of every active
+ * probationer, in id order, with the search index saved for it (engine_get_index(); NULL when none
+ * was). Both arrive unsealed: the opening runs on every core, as it was most of a start-up's read. */
+typedef struct {
+    gint64 finger_id, probationer_id;
+    GBytes *print, *index;
+} StoreGalleryFinger;
+/* An array of StoreGalleryFinger that frees their bytes with it; NULL with `error` set. */
+GArray *store_read_gallery(Store *store, GError **error);
 /* Saves search indexes beside their fingers' prints, sealed like them, in one transaction: what the
  * next start-up reads instead of building (app/search.c). Not a change to the gallery. */
 gboolean store_save_search_indexes(Store *store, const gint64 *finger_ids, GBytes *const *indexes, guint n,
