@@ -237,6 +237,11 @@ static gboolean engine_load(Search *s, Store *store, guint *skipped, GError **er
     engine_add_prints(s->engine, it, rows->len);
     save_built_indexes(s, store, it, rows->len);
     for (guint i = 0; i < rows->len; i++) {
+        const StoreGalleryFinger *row = &g_array_index(rows, StoreGalleryFinger, i);
+        if (row->error) { /* its print did not open: the engine refused the missing print too */
+            g_clear_error(&it[i].error);
+            g_set_error_literal(&it[i].error, row->error->domain, row->error->code, row->error->message);
+        }
         if (it[i].error) {
             g_warning("search: enrolled finger %" G_GINT64_FORMAT " can't be searched: %s; %s",
                       it[i].finger_id, it[i].error->message, refusal_hint(it[i].error, "re-enroll it"));

@@ -122,12 +122,15 @@ gboolean store_foreach_active_finger(Store *store, StoreFingerFunc func, gpointe
                                      GError **error);
 /* The search gallery as start-up reads it (store-gallery.c): every finger of every active
  * probationer, in id order, with the search index saved for it (engine_get_index(); NULL when none
- * was). Both arrive unsealed: the opening runs on every core, as it was most of a start-up's read. */
+ * was, or it did not open). A print that does not open (a damaged or tampered row) comes with
+ * `error` set and no print: that finger can't be searched, everyone else can. */
 typedef struct {
     gint64 finger_id, probationer_id;
     GBytes *print, *index;
+    GError *error;
 } StoreGalleryFinger;
-/* An array of StoreGalleryFinger that frees their bytes with it; NULL with `error` set. */
+/* An array of StoreGalleryFinger that frees their bytes and errors with it; NULL with `error` set
+ * when the database can't be read at all. */
 GArray *store_read_gallery(Store *store, GError **error);
 /* Saves search indexes beside their fingers' prints, sealed like them, in one transaction: what the
  * next start-up reads instead of building (app/search.c). Not a change to the gallery. */
