@@ -155,18 +155,28 @@ static guint saved_in(Store *store)
     return saved;
 }
 
+/* A kiosk's database in the test folder with the first `n` bundled fingers enrolled, as the product
+ * enrolls them; `path` gets where it is. */
+static Store *store_with_fingers(const char *name, int n, char **path)
+{
+    *path = g_build_filename(tu_tmpdir(), name, NULL);
+    g_autoptr(GError) error = NULL;
+    Store *store = store_open(*path, &error);
+    g_assert_no_error(error);
+    for (int f = 0; f < n; f++) {
+        gint64 pid = tu_add_probationer(store, 101 + f, "Test Person", "ٹیسٹ");
+        g_assert_cmpint(store_add_finger(store, pid, "right-index", enrolled[f], "virtual_image", &error), >, 0);
+    }
+    return store;
+}
+
 /* The kiosk's path: the first start builds and saves every index, sealed; a re-enrolled finger's
  * index goes with its old print; the next start saves only what it had to build. */
 static void test_store_keeps_the_index(void)
 {
-    g_autofree char *db = g_build_filename(tu_tmpdir(), "startup.db", NULL);
+    g_autofree char *db = NULL;
+    g_autoptr(Store) store = store_with_fingers("startup.db", 10, &db);
     g_autoptr(GError) error = NULL;
-    g_autoptr(Store) store = store_open(db, &error);
-    g_assert_no_error(error);
-    for (int f = 0; f < 10; f++) {
-        gint64 pid = tu_add_probationer(store, 101 + f, "Test Person", "ٹیسٹ");
-        g_assert_cmpint(store_add_finger(store, pid, "right-index", enrolled[f], "virtual_image", &error), >, 0);
-    }
     g_assert_cmpuint(saved_in(store), ==, 0);
     gint64 version = store_get_gallery_version(store);
     {
@@ -209,16 +219,9 @@ static void test_store_keeps_the_index(void)
  * kiosk that refused to start over one row would take no check-ins at all. */
 static void test_tampered_print_is_left_out(void)
 {
-    g_autofree char *db = g_build_filename(tu_tmpdir(), "tampered.db", NULL);
+    g_autofree char *db = NULL;
+    store_close(store_with_fingers("tampered.db", 3, &db));
     g_autoptr(GError) error = NULL;
-    {
-        g_autoptr(Store) store = store_open(db, &error);
-        g_assert_no_error(error);
-        for (int f = 0; f < 3; f++) {
-            gint64 pid = tu_add_probationer(store, 101 + f, "Test Person", "ٹیسٹ");
-            g_assert_cmpint(store_add_finger(store, pid, "right-index", enrolled[f], "virtual_image", &error), >, 0);
-        }
-    }
     sqlite3 *raw = NULL;
     g_assert_cmpint(sqlite3_open(db, &raw), ==, SQLITE_OK);
     /* Eight bytes of the middle finger's ciphertext, past the seal's header, overwritten. */
