@@ -1,7 +1,10 @@
 /* test-adms — the kiosk as an ADMS ("iclock") push terminal against the reference ADMS server
  * (tests/adms-server.c, a separate process on 127.0.0.1): the protocol's text read tolerantly and
  * within bounds, approval, the server down and back, a reply lost after the server stored the batch,
- * 5,000 check-ins queued offline then drained, USERINFO commands applied, everything else -1002. */
+ * 5,000 check-ins queued offline then drained, USERINFO commands applied, everything else -1002.
+ *
+ * Longer than ~500 lines: the reference server's fixture (start, stop, read what it stored) sits
+ * here beside the cases that use it; split by protocol phase if it grows further. */
 #include <signal.h>
 #include <sqlite3.h>
 #include <string.h>

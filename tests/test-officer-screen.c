@@ -9,7 +9,10 @@
  * finger enrolled gets in only with that finger after the PIN; a photo picked from the USB stick on
  * the Enroll screen is shown, kept and audited, and each bad file or missing stick has its own
  * sentence (screenshots in English and Urdu); an untouched officer screen gives the kiosk back to
- * check-ins. */
+ * check-ins.
+ *
+ * Longer than ~500 lines: one scripted session of officer mode, each case leaning on the state the
+ * one before left (the officer signed in, the person enrolled); split with the session if it grows. */
 #include <SDL.h>
 #include <sqlite3.h>
 #include <string.h>
