@@ -38,11 +38,6 @@ static inline int adiff(guint8 a, guint8 b)
     return abs((int)(gint8)(guint8)(a - b));
 }
 
-static int cmp_u16(const void *a, const void *b)
-{
-    return (int)*(const guint16 *)a - (int)*(const guint16 *)b;
-}
-
 typedef struct {
     guint8 pi, pj, gi, gj, r;
 } Corr;
@@ -50,7 +45,7 @@ typedef struct {
 struct EngineScratch {
     Corr corr[MAX_CORR];
     int tx[MAX_CORR], ty[MAX_CORR];
-    guint16 votes[2 * MAX_CORR];
+    guint16 votes[2 * MAX_CORR], sorting[2 * MAX_CORR];
     EnginePair gpairs[ENGINE_MAX_MINUTIAE * ENGINE_NEIGHBOURS * 2];
     guint8 cl_p[ENGINE_MAX_MINUTIAE], cl_g[ENGINE_MAX_MINUTIAE];
     guint8 compat[ENGINE_MAX_MINUTIAE * ENGINE_MAX_MINUTIAE];
@@ -66,16 +61,50 @@ void engine_scratch_free(EngineScratch *s)
     g_free(s);
 }
 
-static int cmp_int(const void *a, const void *b)
-{
-    int x = *(const int *)a, y = *(const int *)b;
-    return (x > y) - (x < y);
-}
-
+/* The (n/2)-th smallest of v, as sorting and taking the middle gave, in linear time (v is reordered):
+ * qsort here and for the votes below was a quarter of a comparison's time on dense prints. */
 static int median(int *v, guint n)
 {
-    qsort(v, n, sizeof v[0], cmp_int);
-    return v[n / 2];
+    int lo = 0, hi = (int)n - 1, k = (int)n / 2;
+    while (lo < hi) {
+        int pivot = v[lo + (hi - lo) / 2], i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                int t = v[i];
+                v[i++] = v[j];
+                v[j--] = t;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return v[k];
+    }
+    return v[k];
+}
+
+/* Sorts 16-bit keys: two counting passes, a byte each. */
+static void sort_keys(guint16 *v, guint16 *tmp, guint n)
+{
+    guint lo[257] = {0}, hi[257] = {0};
+    for (guint i = 0; i < n; i++) {
+        lo[(v[i] & 0xff) + 1]++;
+        hi[(v[i] >> 8) + 1]++;
+    }
+    for (guint b = 1; b < 257; b++) {
+        lo[b] += lo[b - 1];
+        hi[b] += hi[b - 1];
+    }
+    for (guint i = 0; i < n; i++)
+        tmp[lo[v[i] & 0xff]++] = v[i];
+    for (guint i = 0; i < n; i++)
+        v[hi[tmp[i] >> 8]++] = tmp[i];
 }
 
 typedef struct {
@@ -250,7 +279,7 @@ static double match_impressions(EngineScratch *s, const EnginePair *probe, guint
     if (nv == 0)
         return 0;
     /* 5. One partner per minutia: the mappings most pairs support first. */
-    qsort(s->votes, nv, sizeof s->votes[0], cmp_u16);
+    sort_keys(s->votes, s->sorting, nv);
     Mapping maps[2 * MAX_CORR / 2];
     guint nm = 0;
     for (guint v = 0; v < nv; v++) {
