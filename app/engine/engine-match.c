@@ -53,6 +53,7 @@ struct EngineScratch {
     guint16 votes[2 * MAX_CORR], sorting[2 * MAX_CORR];
     EnginePair gpairs[ENGINE_MAX_MINUTIAE * ENGINE_NEIGHBOURS * 2];
     guint8 cl_p[ENGINE_MAX_MINUTIAE], cl_g[ENGINE_MAX_MINUTIAE];
+    guint8 p_edge[ENGINE_MAX_MINUTIAE], g_edge[ENGINE_MAX_MINUTIAE]; /* engine_minutiae_mark_edge */
     guint8 compat[ENGINE_MAX_MINUTIAE * ENGINE_MAX_MINUTIAE];
 };
 
@@ -317,7 +318,10 @@ static double match_impressions(EngineScratch *s, const EnginePair *probe, guint
         ox += pm[i].x, oy += pm[i].y;
     ox /= n_pm;
     oy /= n_pm;
-    /* 1. Correspondences: merge-join on distance, both pairs sorted by it. */
+    guint8 *p_edge = s->p_edge, *g_edge = s->g_edge;
+    engine_minutiae_mark_edge(pm, n_pm, p_edge);
+    engine_minutiae_mark_edge(gm, n_gm, g_edge);
+    /* 1. Correspondences: merge-join on distance, both pairs sorted by it; not along an edge. */
     guint nc = 0, lo = 0;
     for (guint a = 0; a < n_probe && nc < MAX_CORR; a++) {
         const EnginePair *p = &probe[a];
@@ -327,6 +331,8 @@ static double match_impressions(EngineScratch *s, const EnginePair *probe, guint
         for (guint b = lo; b < n_gallery && gallery[b].d <= p->d + tol; b++) {
             const EnginePair *g = &gallery[b];
             if (adiff(p->ai, g->ai) > TOL_A || adiff(p->aj, g->aj) > TOL_A)
+                continue;
+            if ((p_edge[p->i] && p_edge[p->j]) || (g_edge[g->i] && g_edge[g->j]))
                 continue;
             s->corr[nc++] = (Corr){p->i, p->j, g->i, g->j, (guint8)(g->phi - p->phi)};
             if (nc == MAX_CORR)

@@ -46,6 +46,10 @@ guint engine_pairs_build(const EngineMinutia *m, guint n, guint neighbours, gboo
  * of a turn and its rounded length (0 when longer than 220), both from tables (test-engine-pairs). */
 guint8 engine_pair_angle(int dx, int dy);
 guint engine_pair_length(int dx, int dy);
+/* Marks in `edge` (n bytes, 1 or 0) the minutiae within ENGINE_EDGE_PX of the convex hull of all n:
+ * where the print ends (engine-pairs.c says why the matcher cares). */
+#define ENGINE_EDGE_PX 4
+void engine_minutiae_mark_edge(const EngineMinutia *m, guint n, guint8 *edge);
 
 /* Similarity of a probe impression (its directed pairs) and a gallery impression (its undirected
  * pairs): 0 (nothing in common) .. about 100 (the same print). */
