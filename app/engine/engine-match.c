@@ -53,7 +53,6 @@ struct EngineScratch {
     guint16 votes[2 * MAX_CORR], sorting[2 * MAX_CORR];
     EnginePair gpairs[ENGINE_MAX_MINUTIAE * ENGINE_NEIGHBOURS * 2];
     guint8 cl_p[ENGINE_MAX_MINUTIAE], cl_g[ENGINE_MAX_MINUTIAE];
-    guint8 p_edge[ENGINE_MAX_MINUTIAE], g_edge[ENGINE_MAX_MINUTIAE]; /* engine_minutiae_mark_edge */
     guint8 compat[ENGINE_MAX_MINUTIAE * ENGINE_MAX_MINUTIAE];
 };
 
@@ -318,10 +317,7 @@ static double match_impressions(EngineScratch *s, const EnginePair *probe, guint
         ox += pm[i].x, oy += pm[i].y;
     ox /= n_pm;
     oy /= n_pm;
-    guint8 *p_edge = s->p_edge, *g_edge = s->g_edge;
-    engine_minutiae_mark_edge(pm, n_pm, p_edge);
-    engine_minutiae_mark_edge(gm, n_gm, g_edge);
-    /* 1. Correspondences: merge-join on distance, both pairs sorted by it; not along an edge. */
+    /* 1. Correspondences: merge-join on distance, both pairs sorted by it. */
     guint nc = 0, lo = 0;
     for (guint a = 0; a < n_probe && nc < MAX_CORR; a++) {
         const EnginePair *p = &probe[a];
@@ -331,8 +327,6 @@ static double match_impressions(EngineScratch *s, const EnginePair *probe, guint
         for (guint b = lo; b < n_gallery && gallery[b].d <= p->d + tol; b++) {
             const EnginePair *g = &gallery[b];
             if (adiff(p->ai, g->ai) > TOL_A || adiff(p->aj, g->aj) > TOL_A)
-                continue;
-            if ((p_edge[p->i] && p_edge[p->j]) || (g_edge[g->i] && g_edge[g->j]))
                 continue;
             s->corr[nc++] = (Corr){p->i, p->j, g->i, g->j, (guint8)(g->phi - p->phi)};
             if (nc == MAX_CORR)
@@ -400,7 +394,7 @@ double engine_match_template(EngineScratch *s, const EngineProbe *probe, const E
     for (guint k = 0; k < g->n_impressions; k++) {
         const EngineMinutia *gm = &g->m[g->start[k]];
         guint ng = g->start[k + 1] - g->start[k];
-        guint npairs = engine_pairs_build(gm, ng, ENGINE_NEIGHBOURS, FALSE, s->gpairs);
+        guint npairs = engine_pairs_build_for_match(gm, ng, FALSE, s->gpairs);
         EngineMatchStats st;
         engine_match_impressions(s, probe->pairs, probe->n_pairs, probe->m, probe->n_minutiae,
                                  s->gpairs, npairs, gm, ng, &st);
@@ -426,7 +420,7 @@ double engine_template_match_stats(const EngineTemplate *probe, const EngineTemp
     guint n = probe->start[1] - probe->start[0];
     EnginePair *pairs = g_new(EnginePair, MAX(n, 1) * ENGINE_NEIGHBOURS * 2);
     EngineProbe p = {probe, pairs, 0, n, probe->m, NULL};
-    p.n_pairs = engine_pairs_build(probe->m, n, ENGINE_NEIGHBOURS, TRUE, pairs);
+    p.n_pairs = engine_pairs_build_for_match(probe->m, n, TRUE, pairs);
     double sc = engine_match_template(s, &p, gallery, stats);
     g_free(pairs);
     engine_scratch_free(s);

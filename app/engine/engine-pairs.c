@@ -162,8 +162,9 @@ guint engine_pairs_build(const EngineMinutia *m, guint n, guint neighbours, gboo
  * pressed area or of the sensor. A scanner's edge has the same shape in every print it takes (the
  * U.are.U 4000's trapezoid, a sweep sensor's straight sides), so those points line up the same way
  * in two different people's prints, and the pairs between them agree with each other: the highest
- * impostor scores on FVC2004 DB2 were such lines. The matcher therefore ignores pairs of two edge
- * minutiae (an edge minutia still pairs with the inside). Edge = within ENGINE_EDGE_PX of the convex
+ * impostor scores on FVC2004 DB2 were such lines. The matcher therefore leaves out pairs of two edge
+ * minutiae (an edge minutia still pairs with the inside). The pre-filter keeps them: leaving them
+ * out there too won two probes and lost two (bench-gallery). Edge = within ENGINE_EDGE_PX of the convex
  * hull: 3-8 px measured alike on the development sets, 1-2 px missed points just inside. */
 static long turn_of(const EngineMinutia *o, const EngineMinutia *a, const EngineMinutia *b)
 {
@@ -208,4 +209,16 @@ void engine_minutiae_mark_edge(const EngineMinutia *m, guint n, guint8 *edge)
             edge[i] = ex * ex + ey * ey <= limit;
         }
     }
+}
+
+guint engine_pairs_build_for_match(const EngineMinutia *m, guint n, gboolean directed, EnginePair *out)
+{
+    guint np = engine_pairs_build(m, n, ENGINE_NEIGHBOURS, directed, out);
+    guint8 edge[ENGINE_MAX_MINUTIAE];
+    engine_minutiae_mark_edge(m, n, edge);
+    guint kept = 0;
+    for (guint p = 0; p < np; p++)
+        if (!edge[out[p].i] || !edge[out[p].j])
+            out[kept++] = out[p];
+    return kept;
 }

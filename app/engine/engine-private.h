@@ -50,9 +50,11 @@ guint engine_pair_length(int dx, int dy);
  * where the print ends (engine-pairs.c says why the matcher cares). */
 #define ENGINE_EDGE_PX 4
 void engine_minutiae_mark_edge(const EngineMinutia *m, guint n, guint8 *edge);
+/* The matcher's pairs: engine_pairs_build() with ENGINE_NEIGHBOURS, less those along the edge. */
+guint engine_pairs_build_for_match(const EngineMinutia *m, guint n, gboolean directed, EnginePair *out);
 
-/* Similarity of a probe impression (its directed pairs) and a gallery impression (its undirected
- * pairs): 0 (nothing in common) .. about 100 (the same print). */
+/* A probe impression (its directed pairs) against a gallery impression (its undirected pairs), both
+ * from engine_pairs_build_for_match(): the score (engine-score.c) and, in `stats`, what it rests on. */
 typedef struct EngineScratch EngineScratch;
 EngineScratch *engine_scratch_new(void);
 void engine_scratch_free(EngineScratch *scratch);

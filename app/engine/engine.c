@@ -322,7 +322,7 @@ void engine_search(Engine *e, const EngineTemplate *probe_t, EngineResult *out)
     guint n = probe_t->start[1] - probe_t->start[0];
     g_autofree EnginePair *pairs = g_new(EnginePair, MAX(n, 1) * ENGINE_NEIGHBOURS * 2);
     EngineProbe probe = {probe_t, pairs, 0, n, probe_t->m, &e->cal};
-    probe.n_pairs = engine_pairs_build(probe_t->m, n, ENGINE_NEIGHBOURS, TRUE, pairs);
+    probe.n_pairs = engine_pairs_build_for_match(probe_t->m, n, TRUE, pairs);
 
     g_rw_lock_reader_lock(&e->lock);
     SearchJob *job = g_malloc0(sizeof *job + e->n_shards * sizeof(GArray *));
