@@ -302,7 +302,6 @@ static void align_at(EngineScratch *s, guint nc, guint best, const EngineMinutia
     st->gallery_in = ng_in;
 }
 
-
 static double match_impressions(EngineScratch *s, const EnginePair *probe, guint n_probe,
                                 const EngineMinutia *pm, guint n_pm, const EnginePair *gallery,
                                 guint n_gallery, const EngineMinutia *gm, guint n_gm,

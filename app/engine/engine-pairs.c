@@ -164,8 +164,10 @@ guint engine_pairs_build(const EngineMinutia *m, guint n, guint neighbours, gboo
  * in two different people's prints, and the pairs between them agree with each other: the highest
  * impostor scores on FVC2004 DB2 were such lines. The matcher therefore leaves out pairs of two edge
  * minutiae (an edge minutia still pairs with the inside). The pre-filter keeps them: leaving them
- * out there too won two probes and lost two (bench-gallery). Edge = within ENGINE_EDGE_PX of the convex
+ * out there too won two probes and lost two (bench-gallery). Edge = within EDGE_PX of the convex
  * hull: 3-8 px measured alike on the development sets, 1-2 px missed points just inside. */
+#define EDGE_PX 4
+
 static long turn_of(const EngineMinutia *o, const EngineMinutia *a, const EngineMinutia *b)
 {
     return (long)(a->x - o->x) * (b->y - o->y) - (long)(a->y - o->y) * (b->x - o->x);
@@ -177,7 +179,8 @@ static int cmp_position(const void *a, const void *b)
     return p->x != q->x ? p->x - q->x : p->y - q->y;
 }
 
-void engine_minutiae_mark_edge(const EngineMinutia *m, guint n, guint8 *edge)
+/* Marks in `edge` (n bytes, 1 or 0) the minutiae within EDGE_PX of the convex hull of all n. */
+static void mark_edge(const EngineMinutia *m, guint n, guint8 *edge)
 {
     memset(edge, 0, n);
     if (n < 3)
@@ -198,7 +201,7 @@ void engine_minutiae_mark_edge(const EngineMinutia *m, guint n, guint8 *edge)
         hull[k++] = sorted[i];
     }
     /* hull[0..k-1] is closed: hull[k-1] == hull[0]. Distance of each minutia to its segments. */
-    const double limit = (double)ENGINE_EDGE_PX * ENGINE_EDGE_PX;
+    const double limit = (double)EDGE_PX * EDGE_PX;
     for (guint i = 0; i < n; i++) {
         for (guint e = 0; e + 1 < k && !edge[i]; e++) {
             double ax = hull[e].x, ay = hull[e].y, dx = hull[e + 1].x - ax, dy = hull[e + 1].y - ay;
@@ -215,7 +218,7 @@ guint engine_pairs_build_for_match(const EngineMinutia *m, guint n, gboolean dir
 {
     guint np = engine_pairs_build(m, n, ENGINE_NEIGHBOURS, directed, out);
     guint8 edge[ENGINE_MAX_MINUTIAE];
-    engine_minutiae_mark_edge(m, n, edge);
+    mark_edge(m, n, edge);
     guint kept = 0;
     for (guint p = 0; p < np; p++)
         if (!edge[out[p].i] || !edge[out[p].j])

@@ -46,11 +46,8 @@ guint engine_pairs_build(const EngineMinutia *m, guint n, guint neighbours, gboo
  * of a turn and its rounded length (0 when longer than 220), both from tables (test-engine-pairs). */
 guint8 engine_pair_angle(int dx, int dy);
 guint engine_pair_length(int dx, int dy);
-/* Marks in `edge` (n bytes, 1 or 0) the minutiae within ENGINE_EDGE_PX of the convex hull of all n:
- * where the print ends (engine-pairs.c says why the matcher cares). */
-#define ENGINE_EDGE_PX 4
-void engine_minutiae_mark_edge(const EngineMinutia *m, guint n, guint8 *edge);
-/* The matcher's pairs: engine_pairs_build() with ENGINE_NEIGHBOURS, less those along the edge. */
+/* The matcher's pairs: engine_pairs_build() with ENGINE_NEIGHBOURS, less those of two minutiae at
+ * the print's edge (engine-pairs.c says why). */
 guint engine_pairs_build_for_match(const EngineMinutia *m, guint n, gboolean directed, EnginePair *out);
 
 /* A probe impression (its directed pairs) against a gallery impression (its undirected pairs), both
