@@ -20,6 +20,7 @@
 #include "app/engine/engine-shard.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The vote grid: turns in 256ths >> TURN_SHIFT, shifts in SHIFT_STEP px, centred on the two
@@ -160,24 +161,34 @@ static void grid_clear(Grid *g)
     g->overflow = FALSE;
 }
 
-/* Correspondences of one impression with the probe: (its pair, the probe's ref). */
-#define MATCHES_MAX 16384
+/* Places on a shard's shortlist for the fingers best by one impression alone (finger_rank). */
+#define ONE_IMPRESSION_CANDIDATES 5
+
+/* Correspondences of one finger's impressions with the probe: (its pair, the probe's ref), in one
+ * pool shared by the finger's impressions (a few hundred each; more are not kept). */
+#define MATCHES_MAX 65536
 typedef struct {
     guint32 pair, ref;
 } Match;
 
-/* The highest vote any (turn, shift) bin gets from an impression's correspondences with the probe,
- * less a hair per correspondence so that, of two equal peaks, the one from fewer chance matches
- * ranks first. Most impressions can't beat `floor` (the weakest of the shortlist so far): a bin's
- * vote is at most its turn's, and counting votes per turn costs no trigonometry, so the shift
- * vote is cast only where the turn vote says it might win. Returns -1 for those skipped. */
-static float entry_rank(const ProbeIndex *pi, const Entry *entry, const IndexPair *pairs, Grid *grid,
-                        Match *matches, float floor)
+/* One impression's correspondences with the probe, and their votes per turn alone. */
+typedef struct {
+    const Entry *entry;
+    guint turns[TURN_BINS];
+    guint n, cap;
+    guint bound; /* the highest turn vote: no (turn, shift) bin gets more */
+    Match *matches;
+} Tally;
+
+/* Finds the impression's correspondences and counts them per turn (no trigonometry). The
+ * impression's minutiae are read only if it is voted on: they live apart from the pairs and used to
+ * miss the cache there, so their first lines are fetched now (a prefetch past the end of an
+ * allocation is harmless). */
+static void entry_tally(const ProbeIndex *pi, const Entry *entry, const IndexPair *pairs, Tally *t)
 {
-    guint turns[TURN_BINS] = {0}, n = 0;
-    /* The impression's minutiae are read below only if it passes the turn bound: they live apart
-     * from the pairs and used to miss the cache there, so their first lines are fetched now, while
-     * the pairs are counted (a prefetch past the end of an allocation is harmless). */
+    memset(t->turns, 0, sizeof t->turns);
+    t->entry = entry;
+    t->n = 0;
     for (int line = 0; line < 8; line++)
         __builtin_prefetch((const char *)entry->m + 64 * line);
     for (guint32 r = entry->first_pair; r < entry->first_pair + entry->n_pairs; r++) {
@@ -188,23 +199,32 @@ static float entry_rank(const ProbeIndex *pi, const Entry *entry, const IndexPai
             guint8 turn = (guint8)(gp->phi - pi->refs[z].phi);
             int rb = turn >> TURN_SHIFT;
             int rn = (turn >> (TURN_SHIFT - 1)) & 1 ? rb + 1 : rb - 1;
-            turns[rb]++;
-            turns[rn & (TURN_BINS - 1)]++;
-            if (n < MATCHES_MAX)
-                matches[n++] = (Match){r, z};
+            t->turns[rb]++;
+            t->turns[rn & (TURN_BINS - 1)]++;
+            if (t->n < t->cap)
+                t->matches[t->n++] = (Match){r, z};
         }
     }
-    guint bound = 0;
+    t->bound = 0;
     for (guint b = 0; b < TURN_BINS; b++)
-        bound = MAX(bound, turns[b]);
-    if ((float)bound <= floor)
-        return -1;
-    /* A bin's vote is also at most its turn's: a correspondence whose turns can't beat the floor
-     * changes nothing that matters, and is not cast (most of a stranger's). */
+        t->bound = MAX(t->bound, t->turns[b]);
+}
+
+/* The highest vote any (turn, shift) bin gets from the tallied correspondences, less a hair per
+ * correspondence so that, of two equal peaks, the one from fewer chance matches ranks first. Only
+ * a peak above `floor` matters to the caller: a bin's vote is at most its turn's, so a
+ * correspondence whose turns can't beat the floor is not cast (most of a stranger's), and what is
+ * returned is exact above the floor and at most the floor below it. */
+static float entry_peak(const ProbeIndex *pi, const Tally *t, const IndexPair *pairs, Grid *grid,
+                        float floor)
+{
+    const Entry *entry = t->entry;
     guint peak = 0, matched = 0;
-    for (guint k = 0; k < n; k++) {
-        const IndexPair *gp = &pairs[matches[k].pair];
-        const ProbeRef *pr = &pi->refs[matches[k].ref];
+    if ((float)t->bound <= floor)
+        return 0;
+    for (guint k = 0; k < t->n; k++) {
+        const IndexPair *gp = &pairs[t->matches[k].pair];
+        const ProbeRef *pr = &pi->refs[t->matches[k].ref];
         guint8 turn = (guint8)(gp->phi - pr->phi);
         int gx = entry->m[gp->i].x - entry->cx, gy = entry->m[gp->i].y - entry->cy;
         int tx = gx - ((cos_q10[turn] * pr->x - sin_q10[turn] * pr->y) >> 10) + SHIFT_ORIGIN;
@@ -216,9 +236,9 @@ static float entry_rank(const ProbeIndex *pi, const Entry *entry, const IndexPai
         int rb = turn >> TURN_SHIFT;
         int rn = ((turn >> (TURN_SHIFT - 1)) & 1 ? rb + 1 : rb - 1) & (TURN_BINS - 1);
         int rr[2], nr = 0;
-        if ((float)turns[rb] > floor)
+        if ((float)t->turns[rb] > floor)
             rr[nr++] = rb;
-        if ((float)turns[rn] > floor)
+        if ((float)t->turns[rn] > floor)
             rr[nr++] = rn;
         if (nr == 0)
             continue;
@@ -241,7 +261,52 @@ static float entry_rank(const ProbeIndex *pi, const Entry *entry, const IndexPai
                 }
     }
     grid_clear(grid);
-    return (float)peak - (float)matched / 4096.0f;
+    return MAX(0.0f, (float)peak - (float)matched / 4096.0f);
+}
+
+static int cmp_bound_desc(const void *a, const void *b)
+{
+    guint x = (*(const Tally *const *)a)->bound, y = (*(const Tally *const *)b)->bound;
+    return (x < y) - (x > y);
+}
+
+/* What the shortlist ranks a finger by. Mainly the sum of its two best impressions' peaks: a genuine
+ * finger's impressions each agree with the probe in part, and a stranger's chance peaks don't come
+ * in twos as often (measured: ranking by the best impression alone lost the own finger for 1-2 more
+ * probes on 3 sets of 8 at 20,000, docs/search.md). The best impression alone still counts for a
+ * few places of the shortlist: a finger with one impression, or whose touches each cover a
+ * different part of it, has one strong peak and no second. */
+typedef struct {
+    float two, one;
+} FingerRank;
+
+/* The finger's rank, where it can beat `floor` (the weakest of the shortlist by two impressions so
+ * far) or `floor_one` (by one); 0 where it can't. Impressions are voted on in order of their turn
+ * bound, and stop being voted on once none left could change the two best or beat either floor. */
+static FingerRank finger_rank(const ProbeIndex *pi, Tally *tally, guint n, const IndexPair *pairs,
+                              Grid *grid, float floor, float floor_one)
+{
+    Tally *order[ENGINE_MAX_IMPRESSIONS];
+    for (guint e = 0; e < n; e++)
+        order[e] = &tally[e];
+    qsort(order, n, sizeof order[0], cmp_bound_desc);
+    float b1 = 0, b2 = 0;
+    for (guint k = 0; k < n; k++) {
+        float bound = (float)order[k]->bound;
+        float next = k + 1 < n ? (float)order[k + 1]->bound : 0;
+        /* With the better of b1 and the rest, this impression can't lift the two above `floor`;
+         * nor can it beat b1 or `floor_one` alone; nor, at most b2, change the two best at all. */
+        gboolean helps_two = bound + MAX(b1, next) > floor, helps_one = bound > MAX(b1, floor_one);
+        if (bound <= b2 || (!helps_two && !helps_one))
+            break;
+        float need = MIN(MAX(b2, floor - MAX(b1, next)), MAX(b1, floor_one));
+        float r = entry_peak(pi, order[k], pairs, grid, need);
+        if (r > b1)
+            b2 = b1, b1 = r;
+        else if (r > b2)
+            b2 = r;
+    }
+    return (FingerRank){b1 + b2 > floor ? b1 + b2 : 0, b1 > floor_one ? b1 : 0};
 }
 
 void shard_search(Shard *s, const EngineProbe *probe, const ProbeIndex *pi, guint candidates,
@@ -250,8 +315,9 @@ void shard_search(Shard *s, const EngineProbe *probe, const ProbeIndex *pi, guin
     guint n = s->slots->len;
     if (s->alive == 0)
         return;
-    g_autofree Candidate *heap = g_new(Candidate, MIN(candidates, n));
-    guint nh = 0;
+    g_autofree Candidate *heap = g_new(Candidate, MIN(candidates, n) + ONE_IMPRESSION_CANDIDATES);
+    Candidate heap_one[ONE_IMPRESSION_CANDIDATES];
+    guint nh = 0, nh_one = 0;
 
     if (s->alive <= candidates) {
         for (guint i = 0; i < n; i++)
@@ -260,19 +326,35 @@ void shard_search(Shard *s, const EngineProbe *probe, const ProbeIndex *pi, guin
     } else {
         g_autofree Grid *grid = g_new0(Grid, 1);
         g_autofree Match *matches = g_new(Match, MATCHES_MAX);
+        Tally tally[ENGINE_MAX_IMPRESSIONS];
         const Entry *entries = (const Entry *)s->entries->data;
         const IndexPair *pairs = (const IndexPair *)s->pairs->data;
         for (guint i = 0; i < n; i++) {
             const Slot *slot = &g_array_index(s->slots, Slot, i);
             if (!slot->t)
                 continue;
-            float best = -1;
-            for (guint e = slot->first_entry; e < slot->first_entry + slot->t->n_impressions; e++) {
-                float floor = MAX(best, nh == candidates ? heap[0].rank : 0);
-                best = MAX(best, entry_rank(pi, &entries[e], pairs, grid, matches, floor));
+            guint ni = slot->t->n_impressions, used = 0;
+            for (guint e = 0; e < ni; e++) {
+                tally[e].matches = matches + used;
+                tally[e].cap = MATCHES_MAX - used;
+                entry_tally(pi, &entries[slot->first_entry + e], pairs, &tally[e]);
+                used += tally[e].n;
             }
-            if (best > 0)
-                heap_push(heap, &nh, candidates, (Candidate){best, i});
+            FingerRank rank =
+                finger_rank(pi, tally, ni, pairs, grid, nh == candidates ? heap[0].rank : 0,
+                            nh_one == ONE_IMPRESSION_CANDIDATES ? heap_one[0].rank : 0);
+            if (rank.two > 0)
+                heap_push(heap, &nh, candidates, (Candidate){rank.two, i});
+            if (rank.one > 0)
+                heap_push(heap_one, &nh_one, ONE_IMPRESSION_CANDIDATES, (Candidate){rank.one, i});
+        }
+        /* the few best by one impression join the shortlist, unless they are on it already */
+        for (guint c = 0; c < nh_one; c++) {
+            gboolean listed = FALSE;
+            for (guint d = 0; d < MIN(nh, candidates); d++)
+                listed |= heap[d].slot == heap_one[c].slot;
+            if (!listed)
+                heap[nh++] = heap_one[c];
         }
     }
     for (guint c = 0; c < nh; c++) {
