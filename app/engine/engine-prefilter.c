@@ -8,15 +8,17 @@
  * has is a candidate correspondence, and it votes for the turn and shift that would lay the probe on
  * the impression (a Hough transform: 16 turns x 64 x 64 shifts of 16 px). A genuine print's
  * correspondences agree on one turn AND one shift; a stranger's chance ones scatter. An impression
- * ranks by its highest vote, a finger by its best impression, and only the best `candidates` go on.
- * Votes are first counted per turn alone (no trigonometry); an impression, or a correspondence,
- * whose turn can't beat the weakest of the shortlist so far casts no shift votes: that skips most
- * of the work and changes no ranking that matters.
+ * ranks by its highest vote, a finger by the sum of its two best impressions', and only the best
+ * `candidates` go on (with the few best by one impression alone, finger_rank says why). Votes are
+ * first counted per turn alone (no trigonometry); a finger's impressions are voted on in order of
+ * that bound, and an impression, or a correspondence, whose turn can't lift the finger past the
+ * weakest of the shortlist so far casts no shift votes: that skips much of the work and changes no
+ * shortlist (checked against voting on everything, docs/search.md).
  *
  * The previous pre-filter was an inverted index that voted for turn only: on prints with few
  * minutiae in common with the probe, or dense prints, chance votes buried the right finger (it
  * reached the matcher for 78 % of recognisable probes among 20,000 on the development sets; this
- * one 94 %, docs/search.md). */
+ * one 95 %, docs/search.md). */
 #include "app/engine/engine-shard.h"
 
 #include <math.h>
