@@ -155,6 +155,16 @@ grep -q "^urdu:    عمران صدیقی$" "$T/c-show.out" && grep -q "^fingers:
     || { cat "$T/c-show.out"; fail "the replacement kiosk did not get the name and finger from the centre"; }
 
 say "kiosk B's audit trail is at the centre, every row once, chained"
+# Kiosk B is still running and pulls the roster kiosk C just got (LHR-302): applying it is one more
+# audit row, in the same transaction as the roster version. Wait for B to reach C's version before
+# counting: under ASan the pull once landed after the counts first agreed, and that row was still
+# waiting when B stopped.
+latest=$(sql "$T/c/haazri.db" "SELECT value FROM sync_meta WHERE key = 'roster_cursor'")
+[ -n "$latest" ] || fail "kiosk C has no roster version"
+i=0
+until [ "$(sql "$B" "SELECT value FROM sync_meta WHERE key = 'roster_cursor'")" = "$latest" ]; do
+    i=$((i + 1)); [ $i -gt 300 ] && fail "kiosk B did not pull the centre's latest roster"; sleep 0.1
+done
 i=0
 until [ "$(sql "$RDB" "SELECT count(*) FROM audit WHERE device_id = 'kiosk-b'")" = "$(sql "$B" "SELECT count(*) FROM audit")" ]; do
     i=$((i + 1)); [ $i -gt 200 ] && fail "the audit trail did not reach the centre"; sleep 0.1
