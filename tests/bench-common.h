@@ -266,6 +266,19 @@ G_GNUC_UNUSED static void bench_scan_bundled(Scanner *scanner, EngineTemplate *s
     }
 }
 
+/* An engine gallery of the first `fingers` bundled fingers as bench_scan_bundled() enrolled them:
+ * finger ids 1000.., probationer ids 101.. */
+G_GNUC_UNUSED static Engine *bench_gallery_of(GBytes *enrolled[10], guint fingers)
+{
+    Engine *e = engine_new(2);
+    for (guint f = 0; f < fingers; f++) {
+        g_autoptr(GError) error = NULL;
+        g_assert_true(engine_add_print(e, 1000 + f, 101 + f, enrolled[f], &error));
+        g_assert_no_error(error);
+    }
+    return e;
+}
+
 /* Genuine and impostor score lists, and the FVC error rates from them. */
 typedef struct {
     GArray *genuine, *impostor; /* double */

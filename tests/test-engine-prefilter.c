@@ -11,17 +11,6 @@ static Scanner *scanner;
 static EngineTemplate *scan[10][8]; /* fingers 101..110, impressions 1..8, one scan each */
 static GBytes *enrolled[10];        /* impressions 1-5 as libfprint serializes an enrollment */
 
-static Engine *gallery_of(guint fingers)
-{
-    Engine *e = engine_new(2);
-    for (guint f = 0; f < fingers; f++) {
-        g_autoptr(GError) error = NULL;
-        g_assert_true(engine_add_print(e, 1000 + f, 101 + f, enrolled[f], &error));
-        g_assert_no_error(error);
-    }
-    return e;
-}
-
 /* A stranger for the gallery: real finger `src` mirrored left-right (no turn makes a print its own
  * mirror image), turned, shifted and jittered. */
 static EngineTemplate *mirrored(GRand *rng, const EngineTemplate *src)
@@ -44,19 +33,39 @@ static EngineTemplate *mirrored(GRand *rng, const EngineTemplate *src)
     return engine_template_new(n_imp, counts, x, y, t, NULL);
 }
 
+/* 2,000 strangers, ids 10000..: the bundled fingers (impressions 1-5) mirrored in turn. */
+static void add_strangers(Engine *e, guint32 seed)
+{
+    g_autoptr(GRand) rng = g_rand_new_with_seed(seed);
+    for (int k = 0; k < 2000; k++) {
+        g_autoptr(EngineTemplate) source = bench_template_join(scan[k % 10], 5);
+        g_assert_true(engine_add(e, 10000 + k, 10000 + k, mirrored(rng, source), NULL));
+    }
+}
+
+/* One probe of finger f (probationer 101 + f) searched: counted in `reachable` when its own
+ * template scores above every stranger the search scored, and in `best_is_own` when it also came
+ * out best. */
+static void tally_own_best(Engine *e, const EngineTemplate *probe, const EngineTemplate *own, int f,
+                           int *reachable, int *best_is_own)
+{
+    double own_score = engine_template_match(probe, own);
+    EngineResult r;
+    engine_search(e, probe, &r);
+    double stranger = r.probationer_id == 101 + f ? r.runner_up_score : r.score;
+    if (own_score > 0 && own_score > stranger) {
+        (*reachable)++;
+        *best_is_own += r.probationer_id == 101 + f;
+    }
+}
+
 /* Among 2,000 strangers the index pre-filter (not exhaustive matching: 1,000 per shard, 40 get the
  * full matcher) still hands the right finger over: 29 of 30 found, nobody wrong. Removing most
  * strangers renumbers the index (compaction) and the answers stay the same. */
 static void test_prefilter_among_strangers(void)
 {
-    g_autoptr(Engine) e = gallery_of(10);
-    g_autoptr(GRand) rng = g_rand_new_with_seed(5);
-    g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func((GDestroyNotify)engine_template_free);
-    for (int f = 0; f < 10; f++)
-        g_ptr_array_add(sources, bench_template_join(scan[f], 5));
-    for (int k = 0; k < 2000; k++)
-        g_assert_true(
-            engine_add(e, 10000 + k, 10000 + k, mirrored(rng, g_ptr_array_index(sources, k % 10)), NULL));
+    g_autoptr(Engine) e = bench_gallery_of(enrolled, 10);
+    add_strangers(e, 5);
     for (int round = 0; round < 2; round++) {
         int found = 0, wrong = 0;
         guint scored = 0;
@@ -113,25 +122,14 @@ static EngineTemplate *corner_of(const EngineTemplate *src, double keep)
 
 static void test_prefilter_partial_touch(void)
 {
-    g_autoptr(Engine) e = gallery_of(10);
-    g_autoptr(GRand) rng = g_rand_new_with_seed(7);
-    for (int k = 0; k < 2000; k++) {
-        g_autoptr(EngineTemplate) source = bench_template_join(scan[k % 10], 5);
-        g_assert_true(engine_add(e, 10000 + k, 10000 + k, mirrored(rng, source), NULL));
-    }
+    g_autoptr(Engine) e = bench_gallery_of(enrolled, 10);
+    add_strangers(e, 7);
     int reachable = 0, best_is_own = 0;
     for (int f = 0; f < 10; f++)
         for (int i = 5; i < 8; i++) {
             g_autoptr(EngineTemplate) part = corner_of(scan[f][i], 0.45);
             g_autoptr(EngineTemplate) own = bench_template_join(scan[f], 5);
-            double own_score = engine_template_match(part, own);
-            EngineResult r;
-            engine_search(e, part, &r);
-            double stranger = r.probationer_id == 101 + f ? r.runner_up_score : r.score;
-            if (own_score > 0 && own_score > stranger) {
-                reachable++;
-                best_is_own += r.probationer_id == 101 + f;
-            }
+            tally_own_best(e, part, own, f, &reachable, &best_is_own);
         }
     g_test_message("partial touches: own finger best in %d of %d that can be told apart", best_is_own, reachable);
     g_assert_cmpint(reachable, >=, 15);
@@ -171,11 +169,7 @@ static void part_of(const EngineTemplate *src, guint corner, gint32 *x, gint32 *
 static void test_prefilter_partial_enrollment(void)
 {
     g_autoptr(Engine) e = engine_new(2);
-    g_autoptr(GRand) rng = g_rand_new_with_seed(11);
-    for (int k = 0; k < 2000; k++) {
-        g_autoptr(EngineTemplate) source = bench_template_join(scan[k % 10], 5);
-        g_assert_true(engine_add(e, 10000 + k, 10000 + k, mirrored(rng, source), NULL));
-    }
+    add_strangers(e, 11);
     EngineTemplate *own[10];
     for (int f = 0; f < 10; f++) {
         gint32 x[5 * 200], y[5 * 200], t[5 * 200];
@@ -189,16 +183,8 @@ static void test_prefilter_partial_enrollment(void)
     }
     int reachable = 0, best_is_own = 0;
     for (int f = 0; f < 10; f++)
-        for (int i = 5; i < 8; i++) {
-            double own_score = engine_template_match(scan[f][i], own[f]);
-            EngineResult r;
-            engine_search(e, scan[f][i], &r);
-            double stranger = r.probationer_id == 101 + f ? r.runner_up_score : r.score;
-            if (own_score > 0 && own_score > stranger) {
-                reachable++;
-                best_is_own += r.probationer_id == 101 + f;
-            }
-        }
+        for (int i = 5; i < 8; i++)
+            tally_own_best(e, scan[f][i], own[f], f, &reachable, &best_is_own);
     for (int f = 0; f < 10; f++)
         engine_template_free(own[f]);
     g_test_message("partial enrollments: own finger best in %d of %d that can be told apart", best_is_own, reachable);

@@ -16,21 +16,10 @@ static Scanner *scanner;
 static EngineTemplate *scan[10][8]; /* fingers 101..110, impressions 1..8, one scan each */
 static GBytes *enrolled[10];        /* impressions 1-5 as libfprint serializes an enrollment */
 
-static Engine *gallery_of(guint fingers)
-{
-    Engine *e = engine_new(2);
-    for (guint f = 0; f < fingers; f++) {
-        g_autoptr(GError) error = NULL;
-        g_assert_true(engine_add_print(e, 1000 + f, 101 + f, enrolled[f], &error));
-        g_assert_no_error(error);
-    }
-    return e;
-}
-
 /* Impressions 6-8 find their own finger; nobody else is named. */
 static void test_finds_the_right_person(void)
 {
-    g_autoptr(Engine) e = gallery_of(10);
+    g_autoptr(Engine) e = bench_gallery_of(enrolled, 10);
     g_assert_cmpuint(engine_get_size(e), ==, 10);
     int found = 0, wrong = 0;
     for (int f = 0; f < 10; f++)
@@ -50,7 +39,7 @@ static void test_finds_the_right_person(void)
 /* Fingers that were never enrolled (NIST samples, another sensor) match nobody. */
 static void test_strangers_match_nobody(void)
 {
-    g_autoptr(Engine) e = gallery_of(10);
+    g_autoptr(Engine) e = bench_gallery_of(enrolled, 10);
     const char *names[] = {"arch", "loop-right", "tented_arch", "whorl"};
     for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
         g_autofree char *rel = g_strdup_printf("nist/%s.png", names[i]);
@@ -66,7 +55,7 @@ static void test_strangers_match_nobody(void)
         g_assert_cmpfloat(r.score, <, ENGINE_DEFAULT_THRESHOLD);
     }
     /* And a finger left out of the gallery is not passed off as someone else. */
-    g_autoptr(Engine) nine = gallery_of(9);
+    g_autoptr(Engine) nine = bench_gallery_of(enrolled, 9);
     for (int i = 5; i < 8; i++) {
         EngineResult r;
         engine_search(nine, scan[9][i], &r);
@@ -78,7 +67,7 @@ static void test_strangers_match_nobody(void)
  * the gallery is untouched (no rebuild). Many removals also trigger the index clean-up pass. */
 static void test_add_and_remove(void)
 {
-    g_autoptr(Engine) e = gallery_of(9);
+    g_autoptr(Engine) e = bench_gallery_of(enrolled, 9);
     EngineResult r;
     engine_search(e, scan[9][6], &r);
     g_assert_false(r.match);
@@ -365,7 +354,7 @@ static void test_malformed_and_foreign(void)
     expect_refused(far, ENGINE_ERROR_MALFORMED, "outside");
     /* A tiny but valid template is accepted and simply matches nothing. */
     g_autoptr(GBytes) tiny = nbis_blob(columns(2, 2, 2, 5));
-    g_autoptr(Engine) e2 = gallery_of(10);
+    g_autoptr(Engine) e2 = bench_gallery_of(enrolled, 10);
     g_autoptr(GError) error = NULL;
     g_assert_true(engine_add_print(e2, 1, 1, tiny, &error));
     EngineResult r;
