@@ -141,6 +141,8 @@ static void measure(Set **sets, guint n, guint k)
             if (own[p] > best_other[p] && own[p] > scored_other && own[p] > 0) {
                 reachable++;
                 kept += is_own;
+                if (!is_own && g_getenv("HAAZRI_BENCH_WHY"))
+                    fprintf(stderr, "lost: probe %d (finger %d) best finger %" G_GINT64_FORMAT " score %.2f; own %.2f exhaustively\n", p, p / 3 + 1, r.finger_id, r.score, own[p]);
             }
             found += r.match && is_own;
             wrong += r.match && !is_own;

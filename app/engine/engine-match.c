@@ -387,10 +387,12 @@ double engine_match_impressions(EngineScratch *s, const EnginePair *probe, guint
 }
 
 double engine_match_template(EngineScratch *s, const EngineProbe *probe, const EngineTemplate *g,
-                             EngineMatchStats *stats)
+                             guint32 impressions, EngineMatchStats *stats)
 {
     double best = -1;
     for (guint k = 0; k < g->n_impressions; k++) {
+        if (!(impressions & (1u << k)))
+            continue;
         const EngineMinutia *gm = &g->m[g->start[k]];
         guint ng = g->start[k + 1] - g->start[k];
         guint npairs = engine_pairs_build_for_match(gm, ng, FALSE, s->gpairs);
@@ -420,7 +422,7 @@ double engine_template_match_stats(const EngineTemplate *probe, const EngineTemp
     EnginePair *pairs = g_new(EnginePair, MAX(n, 1) * ENGINE_NEIGHBOURS * 2);
     EngineProbe p = {probe, pairs, 0, n, probe->m, NULL};
     p.n_pairs = engine_pairs_build_for_match(probe->m, n, TRUE, pairs);
-    double sc = engine_match_template(s, &p, gallery, stats);
+    double sc = engine_match_template(s, &p, gallery, ENGINE_ALL_IMPRESSIONS, stats);
     g_free(pairs);
     engine_scratch_free(s);
     return sc;

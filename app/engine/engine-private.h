@@ -70,9 +70,12 @@ typedef struct {
     const EngineCalibration *cal; /* NULL: the default */
 } EngineProbe;
 
-/* Best score of `probe` over every impression of `gallery`. */
+/* Best score of `probe` over the impressions of `gallery` in the mask `impressions` (bit k:
+ * impression k). */
+#define ENGINE_ALL_IMPRESSIONS G_MAXUINT32
 double engine_match_template(EngineScratch *scratch, const EngineProbe *probe,
-                             const EngineTemplate *gallery, EngineMatchStats *stats);
+                             const EngineTemplate *gallery, guint32 impressions,
+                             EngineMatchStats *stats);
 
 /* The pre-filter's key of a pair: quantised distance and both relative directions. Nearest-
  * neighbour pairs are short (mostly under 60 px): with 10 px steps and 16 direction bins a probe's
