@@ -293,7 +293,8 @@ typedef struct {
 /* Most of a shortlist are strangers, and on dense prints the full matcher took a third of a search.
  * So the FULL_CANDIDATES best-ranked fingers of a shard are compared with the probe in full; the
  * others first on their MATCH_IMPRESSIONS impressions with the highest peaks, and on the rest only
- * if that scored PROMISING_SCORE or more (a false-match rate of 10 % per comparison). Measured on
+ * if that scored PROMISING_SCORE or more (a false-match rate of 10 % per comparison) or is among
+ * the shard's ENGINE_CANDIDATES best by score (shard_search). Measured on
  * 4 development sets at 20,000: of the fingers scoring 6 (the default threshold) or more in full,
  * none scored under 2 on its two best-peaked impressions; the highest full score left unseen was
  * 4.4 (docs/search.md). */
@@ -394,12 +395,32 @@ void shard_search(Shard *s, const EngineProbe *probe, const ProbeIndex *pi, guin
                 heap[nh++] = heap_one[c];
         }
     }
+    guint first = hits->len;
     for (guint c = 0; c < nh; c++) {
         const Slot *slot = &g_array_index(s->slots, Slot, heap[c].slot);
         double score = engine_match_template(scratch, probe, slot->t, heap[c].impressions, NULL);
-        if (score >= PROMISING_SCORE && heap[c].impressions != ENGINE_ALL_IMPRESSIONS)
+        if (score >= PROMISING_SCORE && heap[c].impressions != ENGINE_ALL_IMPRESSIONS) {
             score = MAX(score, engine_match_template(scratch, probe, slot->t, ~heap[c].impressions, NULL));
+            heap[c].impressions = ENGINE_ALL_IMPRESSIONS;
+        }
         ShardHit hit = {score, slot->finger_id, slot->probationer_id};
         g_array_append_val(hits, hit);
+    }
+    /* The shard's best few by score carry their full score, whatever it is: the decision's
+     * runner-up and the second opinion's candidates (ENGINE_CANDIDATES) come from them. */
+    g_autofree gboolean *taken = g_new0(gboolean, nh + 1);
+    for (guint k = 0; k < MIN(nh, ENGINE_CANDIDATES); k++) {
+        int best = -1;
+        for (guint c = 0; c < nh; c++)
+            if (!taken[c] &&
+                (best < 0 || g_array_index(hits, ShardHit, first + c).score >
+                                 g_array_index(hits, ShardHit, first + (guint)best).score))
+                best = (int)c;
+        taken[best] = TRUE;
+        if (heap[best].impressions == ENGINE_ALL_IMPRESSIONS)
+            continue;
+        ShardHit *hit = &g_array_index(hits, ShardHit, first + (guint)best);
+        const Slot *slot = &g_array_index(s->slots, Slot, heap[best].slot);
+        hit->score = MAX(hit->score, engine_match_template(scratch, probe, slot->t, ~heap[best].impressions, NULL));
     }
 }
