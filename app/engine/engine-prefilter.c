@@ -343,6 +343,17 @@ static FingerRank finger_rank(const ProbeIndex *pi, Tally *tally, guint n, const
     return (FingerRank){b1 + b2 > floor ? b1 + b2 : 0, b1 > floor_one ? b1 : 0, chosen};
 }
 
+/* `score` with the impressions of `c` the full matcher had not compared yet; now all are. */
+static double score_rest(EngineScratch *scratch, const EngineProbe *probe, const Slot *slot, Candidate *c,
+                         double score)
+{
+    if (c->impressions == ENGINE_ALL_IMPRESSIONS)
+        return score;
+    score = MAX(score, engine_match_template(scratch, probe, slot->t, ~c->impressions, NULL));
+    c->impressions = ENGINE_ALL_IMPRESSIONS;
+    return score;
+}
+
 void shard_search(Shard *s, const EngineProbe *probe, const ProbeIndex *pi, guint candidates,
                   EngineScratch *scratch, GArray *hits)
 {
@@ -399,10 +410,8 @@ void shard_search(Shard *s, const EngineProbe *probe, const ProbeIndex *pi, guin
     for (guint c = 0; c < nh; c++) {
         const Slot *slot = &g_array_index(s->slots, Slot, heap[c].slot);
         double score = engine_match_template(scratch, probe, slot->t, heap[c].impressions, NULL);
-        if (score >= PROMISING_SCORE && heap[c].impressions != ENGINE_ALL_IMPRESSIONS) {
-            score = MAX(score, engine_match_template(scratch, probe, slot->t, ~heap[c].impressions, NULL));
-            heap[c].impressions = ENGINE_ALL_IMPRESSIONS;
-        }
+        if (score >= PROMISING_SCORE)
+            score = score_rest(scratch, probe, slot, &heap[c], score);
         ShardHit hit = {score, slot->finger_id, slot->probationer_id};
         g_array_append_val(hits, hit);
     }
@@ -417,10 +426,7 @@ void shard_search(Shard *s, const EngineProbe *probe, const ProbeIndex *pi, guin
                                  g_array_index(hits, ShardHit, first + (guint)best).score))
                 best = (int)c;
         taken[best] = TRUE;
-        if (heap[best].impressions == ENGINE_ALL_IMPRESSIONS)
-            continue;
         ShardHit *hit = &g_array_index(hits, ShardHit, first + (guint)best);
-        const Slot *slot = &g_array_index(s->slots, Slot, heap[best].slot);
-        hit->score = MAX(hit->score, engine_match_template(scratch, probe, slot->t, ~heap[best].impressions, NULL));
+        hit->score = score_rest(scratch, probe, &g_array_index(s->slots, Slot, heap[best].slot), &heap[best], hit->score);
     }
 }
