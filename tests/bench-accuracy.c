@@ -22,7 +22,9 @@
  *
  * With more than one set, each set is also scored with the calibration fitted on the OTHER sets'
  * impostor pairs (leave-one-sensor-out, the *_loso_* lines): the honest figure for a scanner the
- * engine was never tuned on.
+ * engine was never tuned on. And every impression is compared with every impression of the other
+ * sets (accuracy_cross_set_* lines): pairs of different people no calibration was fitted on — and
+ * the way a finger that is in two sets shows itself (bench_same_finger).
  *
  * Prints `bench: accuracy_<set>_<key> VALUE UNIT` lines. */
 #include <stdio.h>
@@ -33,11 +35,11 @@
 #include "tests/bench-common.h"
 #include "tests/helpers.h"
 
-#define FINGERS 10
-#define IMPRESSIONS 8
-#define BZ3_THRESHOLD 40 /* virtual_image: FpImageDevice's default bz3_threshold */
-#define N_GENUINE (FINGERS * IMPRESSIONS * (IMPRESSIONS - 1) / 2)
-#define N_IMPOSTOR (FINGERS * (FINGERS - 1) * IMPRESSIONS * IMPRESSIONS)
+#define FINGERS BENCH_FINGERS
+#define IMPRESSIONS BENCH_IMPRESSIONS
+#define BZ3_THRESHOLD BENCH_BZ3_THRESHOLD
+#define N_GENUINE BENCH_BZ3_GENUINE
+#define N_IMPOSTOR BENCH_BZ3_IMPOSTOR
 #define N_PROBES (FINGERS * 3)
 
 static GArray *bz3_seen; /* when set: every score logged, in order */
@@ -56,8 +58,7 @@ typedef struct {
     FpPrint *print[FINGERS][IMPRESSIONS];
     EngineTemplate *tmpl[FINGERS][IMPRESSIONS];
     /* genuine: (f, i < j) in order, probe j; impostor: probe (g, j), gallery (f != g, i) in order */
-    double bz3_gen[N_GENUINE], bz3_imp[N_IMPOSTOR];
-    int lib_found, lib_wrong;
+    BenchBz3 bz3;
     EngineMatchStats gen[N_GENUINE], imp[N_IMPOSTOR];
 } Set;
 
@@ -116,62 +117,42 @@ static void bz3_probe(Set *s, int g, int j, double *imp, double *gen)
     }
 }
 
-static gboolean read_bz3_cache(Set *s, const char *path)
-{
-    g_autofree char *text = NULL;
-    if (!g_file_get_contents(path, &text, NULL, NULL))
-        return FALSE;
-    g_auto(GStrv) tok = g_strsplit_set(text, " \n", -1);
-    guint n = 0, want = N_GENUINE + N_IMPOSTOR + 2;
-    double v[N_GENUINE + N_IMPOSTOR + 2];
-    for (guint t = 0; tok[t] && n < want; t++)
-        if (*tok[t])
-            v[n++] = g_ascii_strtod(tok[t], NULL);
-    if (n != want)
-        return FALSE;
-    memcpy(s->bz3_gen, v, sizeof s->bz3_gen);
-    memcpy(s->bz3_imp, v + N_GENUINE, sizeof s->bz3_imp);
-    s->lib_found = (int)v[N_GENUINE + N_IMPOSTOR];
-    s->lib_wrong = (int)v[N_GENUINE + N_IMPOSTOR + 1];
-    return TRUE;
-}
-
 /* bozorth3 on every pair and libfprint's 1:N identify (or their cached results). */
 static void bz3_set(Set *s)
 {
     g_autofree char *path = g_build_filename(s->cache, "bozorth3.txt", NULL);
-    if (read_bz3_cache(s, path))
+    if (bench_bz3_read(&s->bz3, path))
         return;
     double gen[IMPRESSIONS];
     for (int g = 0, n = 0; g < FINGERS; g++)
         for (int j = 0; j < IMPRESSIONS; j++, n++) {
-            bz3_probe(s, g, j, &s->bz3_imp[n * (FINGERS - 1) * IMPRESSIONS], gen);
+            bz3_probe(s, g, j, &s->bz3.imp[n * (FINGERS - 1) * IMPRESSIONS], gen);
             /* FVC genuine pairs: (i < j), impression j the probe, in (f, i, j) order */
             for (int i = 0; i < j; i++) {
                 int idx = g * 28 + i * (2 * IMPRESSIONS - i - 1) / 2 + (j - i - 1);
-                s->bz3_gen[idx] = gen[i];
+                s->bz3.gen[idx] = gen[i];
             }
         }
     g_autoptr(GPtrArray) gallery = g_ptr_array_new_with_free_func(g_object_unref);
     for (int f = 0; f < FINGERS; f++)
         g_ptr_array_add(gallery, bench_print_join(s->print[f], 5));
-    s->lib_found = s->lib_wrong = 0;
+    s->bz3.lib_found = s->bz3.lib_wrong = 0;
     for (int f = 0; f < FINGERS; f++)
         for (int i = 5; i < IMPRESSIONS; i++) {
             g_autofree char *png = png_path(s, f, i);
             g_autoptr(FpPrint) m = bench_identify_rested(&scanner, png, gallery, NULL);
             for (int g = 0; m && g < FINGERS; g++)
                 if (fp_print_equal(m, g_ptr_array_index(gallery, g))) {
-                    s->lib_found += g == f;
-                    s->lib_wrong += g != f;
+                    s->bz3.lib_found += g == f;
+                    s->bz3.lib_wrong += g != f;
                 }
         }
     g_autoptr(GString) out = g_string_new(NULL);
     for (int k = 0; k < N_GENUINE; k++)
-        g_string_append_printf(out, "%.0f%c", s->bz3_gen[k], k % 28 == 27 ? '\n' : ' ');
+        g_string_append_printf(out, "%.0f%c", s->bz3.gen[k], k % 28 == 27 ? '\n' : ' ');
     for (int k = 0; k < N_IMPOSTOR; k++)
-        g_string_append_printf(out, "%.0f%c", s->bz3_imp[k], k % 72 == 71 ? '\n' : ' ');
-    g_string_append_printf(out, "%d %d\n", s->lib_found, s->lib_wrong);
+        g_string_append_printf(out, "%.0f%c", s->bz3.imp[k], k % 72 == 71 ? '\n' : ' ');
+    g_string_append_printf(out, "%d %d\n", s->bz3.lib_found, s->bz3.lib_wrong);
     g_assert_true(g_file_set_contents(path, out->str, (gssize)out->len, NULL));
 }
 
@@ -243,15 +224,6 @@ static void report_engine(const Set *s, const EngineCalibration *cal, const char
     sum->wrong = wrong;
 }
 
-/* bozorth3's score of image (g, j) as the probe against enrolled impression (f, i), i < 5 <= j
- * (the cached all-pairs scores; libfprint computes exactly these in an identify). */
-static double bz3_pair(const Set *s, int g, int j, int f, int i)
-{
-    if (f == g)
-        return s->bz3_gen[g * 28 + i * (2 * IMPRESSIONS - i - 1) / 2 + (j - i - 1)];
-    return s->bz3_imp[(g * IMPRESSIONS + j) * (FINGERS - 1) * IMPRESSIONS + (f < g ? f : f - 1) * IMPRESSIONS + i];
-}
-
 /* What the kiosk's second touch would see (app/second-opinion.c): libfprint's identify against the
  * first touch's candidates in order names the first finger with an impression bozorth3 scores at
  * or over its threshold; the engine scores the second touch against each candidate. */
@@ -263,7 +235,7 @@ static guint second_touch(const Set *s, EngineTemplate *const *joined, const Eng
         int f = (int)first->candidates[c].finger_id - 101;
         double bz = 0;
         for (int i = 0; i < 5; i++)
-            bz = MAX(bz, bz3_pair(s, g, j2, f, i));
+            bz = MAX(bz, bench_bz3_pair(&s->bz3, g, j2, f, i));
         out[c] = (SecondOpinionCandidate){first->candidates[c].finger_id, first->candidates[c].probationer_id,
                                           first->candidates[c].score,
                                           engine_template_match(s->tmpl[g][j2], joined[f]), FALSE};
@@ -368,6 +340,46 @@ static int cmp_uint(const void *a, const void *b)
     return (int)*(const guint *)a - (int)*(const guint *)b;
 }
 
+/* Every impression against every impression of every other set (different people, except the
+ * fingers bench_same_finger names): the false matches at the default threshold over pairs the
+ * calibration never saw, and the finger pairs most alike, where a finger seen in two sets would
+ * show (many impression pairs scoring 4 or more, where strangers have one or two). */
+static void report_cross_sets(Set **sets, guint n)
+{
+    guint pairs = 0, over = 0;
+    double max = 0;
+    for (guint a = 0; a < n; a++)
+        for (guint b = a + 1; b < n; b++)
+            for (int f = 0; f < FINGERS; f++)
+                for (int g = 0; g < FINGERS; g++) {
+                    double best = 0;
+                    int alike = 0;
+                    for (int i = 0; i < IMPRESSIONS; i++)
+                        for (int j = 0; j < IMPRESSIONS; j++) {
+                            double sc = engine_template_match(sets[a]->tmpl[f][i], sets[b]->tmpl[g][j]);
+                            best = MAX(best, sc);
+                            alike += sc >= 4;
+                        }
+                    gboolean same = bench_same_finger(sets[a]->key, 101 + f, sets[b]->key, 101 + g);
+                    if (same || alike >= 2)
+                        printf("# %s %d and %s %d: best %.1f, %d of %d impression pairs scoring 4 or more%s\n",
+                               sets[a]->name, 101 + f, sets[b]->name, 101 + g, best, alike,
+                               IMPRESSIONS * IMPRESSIONS, same ? " (the same finger: not counted below)" : "");
+                    if (same)
+                        continue;
+                    pairs += IMPRESSIONS * IMPRESSIONS;
+                    max = MAX(max, best);
+                    /* counted again per pair: `best` only knows the finger pair's highest */
+                    for (int i = 0; i < IMPRESSIONS && best >= ENGINE_DEFAULT_THRESHOLD; i++)
+                        for (int j = 0; j < IMPRESSIONS; j++)
+                            over += engine_template_match(sets[a]->tmpl[f][i], sets[b]->tmpl[g][j]) >=
+                                    ENGINE_DEFAULT_THRESHOLD;
+                }
+    printf("bench: accuracy_cross_set_impostor_pairs %u count\n", pairs);
+    printf("bench: accuracy_cross_set_impostor_at_or_over_threshold %u of%u\n", over, pairs);
+    printf("bench: accuracy_cross_set_impostor_max_score %.1f score\n", max);
+}
+
 int main(int argc, char **argv)
 {
     /* libfprint's print module logs the scores; nothing else at debug level is wanted. */
@@ -406,7 +418,7 @@ int main(int argc, char **argv)
                     const EngineMatchStats *st = g ? &sets[k]->gen[p] : &sets[k]->imp[p];
                     fprintf(fp, "%s %d %u %u %u %u %u %.0f\n", sets[k]->name, g, st->matched,
                             st->probe_in, st->gallery_in, st->probe_n, st->gallery_n,
-                            g ? sets[k]->bz3_gen[p] : sets[k]->bz3_imp[p]);
+                            g ? sets[k]->bz3.gen[p] : sets[k]->bz3.imp[p]);
                 }
         fclose(fp);
     }
@@ -433,14 +445,14 @@ int main(int argc, char **argv)
                "searches of 10 fingers; minutiae from libfprint (NBIS)\n", s->name, N_GENUINE, N_IMPOSTOR);
         Scores bz3 = scores_new();
         for (int p = 0; p < N_GENUINE; p++)
-            scores_add(&bz3, TRUE, s->bz3_gen[p]);
+            scores_add(&bz3, TRUE, s->bz3.gen[p]);
         for (int p = 0; p < N_IMPOSTOR; p++)
-            scores_add(&bz3, FALSE, s->bz3_imp[p]);
+            scores_add(&bz3, FALSE, s->bz3.imp[p]);
         Summary b, e;
         report_curve(s, "bozorth3", &bz3, BZ3_THRESHOLD, &b);
         scores_free(&bz3);
-        printf("bench: accuracy_%s_libfprint_rank1_found %d of%d\n", s->key, s->lib_found, N_PROBES);
-        printf("bench: accuracy_%s_libfprint_rank1_wrong %d of%d\n", s->key, s->lib_wrong, N_PROBES);
+        printf("bench: accuracy_%s_libfprint_rank1_found %d of%d\n", s->key, s->bz3.lib_found, N_PROBES);
+        printf("bench: accuracy_%s_libfprint_rank1_wrong %d of%d\n", s->key, s->bz3.lib_wrong, N_PROBES);
         report_engine(s, engine_calibration_default(), "engine", &e);
         report_second_opinion(s);
         if (n > 1) {
@@ -454,11 +466,13 @@ int main(int argc, char **argv)
             report_engine(s, &cal, "engine_loso", &e);
         }
         /* What the "done" asks, per set (leave-one-sensor-out when there is more than one). */
-        found_ge += e.found >= s->lib_found;
+        found_ge += e.found >= s->bz3.lib_found;
         wrong_zero += e.wrong == 0;
         eer_le += e.eer <= b.eer;
         fnmr_le += e.fnmr01 <= b.fnmr01;
     }
+    if (n > 1)
+        report_cross_sets(sets, n);
     printf("# sets where the engine%s ...\n", n > 1 ? " (leave-one-sensor-out)" : "");
     printf("bench: accuracy_sets_engine_found_at_least_libfprint %u of%u\n", found_ge, n);
     printf("bench: accuracy_sets_engine_wrong_zero %u of%u\n", wrong_zero, n);

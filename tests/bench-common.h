@@ -74,6 +74,72 @@ G_GNUC_UNUSED static FpPrint *bench_identify_rested(Scanner **scanner, const cha
 
 #define BENCH_CACHE_VERSION "haazri-bench-accuracy 2"
 
+/* bozorth3's scores of one FVC folder (fingers 101-110, impressions 1-8), as bench-accuracy caches
+ * them in <cache>/bozorth3.txt: genuine (f, i < j) in order, impression j the probe; impostor
+ * probe (g, j) against gallery (f != g, i) in order; then libfprint's 1:N found and wrong. */
+#define BENCH_FINGERS 10
+#define BENCH_IMPRESSIONS 8
+#define BENCH_BZ3_GENUINE (BENCH_FINGERS * BENCH_IMPRESSIONS * (BENCH_IMPRESSIONS - 1) / 2)
+#define BENCH_BZ3_IMPOSTOR (BENCH_FINGERS * (BENCH_FINGERS - 1) * BENCH_IMPRESSIONS * BENCH_IMPRESSIONS)
+#define BENCH_BZ3_THRESHOLD 40 /* virtual_image: FpImageDevice's default bz3_threshold */
+typedef struct {
+    double gen[BENCH_BZ3_GENUINE], imp[BENCH_BZ3_IMPOSTOR];
+    int lib_found, lib_wrong;
+} BenchBz3;
+
+G_GNUC_UNUSED static gboolean bench_bz3_read(BenchBz3 *b, const char *path)
+{
+    g_autofree char *text = NULL;
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        return FALSE;
+    g_auto(GStrv) tok = g_strsplit_set(text, " \n", -1);
+    enum { WANT = BENCH_BZ3_GENUINE + BENCH_BZ3_IMPOSTOR + 2 };
+    guint n = 0;
+    double v[WANT];
+    for (guint t = 0; tok[t] && n < WANT; t++)
+        if (*tok[t])
+            v[n++] = g_ascii_strtod(tok[t], NULL);
+    if (n != WANT)
+        return FALSE;
+    memcpy(b->gen, v, sizeof b->gen);
+    memcpy(b->imp, v + BENCH_BZ3_GENUINE, sizeof b->imp);
+    b->lib_found = (int)v[BENCH_BZ3_GENUINE + BENCH_BZ3_IMPOSTOR];
+    b->lib_wrong = (int)v[BENCH_BZ3_GENUINE + BENCH_BZ3_IMPOSTOR + 1];
+    return TRUE;
+}
+
+/* Fingers that are in two development sets: most likely one volunteer in two collections (FVC2002
+ * and FVC2004 were both gathered at the University of Bologna). A bench must not count one as a
+ * stranger to the other. Found by comparing every impression of every finger with every impression
+ * of every finger of the other sets (bench-accuracy's accuracy_cross_set lines, docs/search.md):
+ * FVC2002 DB3's 108 and FVC2004 DB3's 102 share 7 of 64 impression pairs scoring 4 or more (13.5
+ * at best, where bozorth3 gives 50, over libfprint's threshold of 40); no other two fingers of
+ * different sets share more than 2, at most 5.6. Sets by their bench key (folder name, '-' as '_'). */
+G_GNUC_UNUSED static gboolean bench_same_finger(const char *set_a, int finger_a, const char *set_b, int finger_b)
+{
+    static const struct {
+        const char *a;
+        int fa;
+        const char *b;
+        int fb;
+    } same[] = {{"fvc2002_db3b", 108, "fvc2004_db3b", 102}};
+    for (size_t k = 0; k < G_N_ELEMENTS(same); k++)
+        if ((strcmp(set_a, same[k].a) == 0 && finger_a == same[k].fa && strcmp(set_b, same[k].b) == 0 && finger_b == same[k].fb) ||
+            (strcmp(set_a, same[k].b) == 0 && finger_a == same[k].fb && strcmp(set_b, same[k].a) == 0 && finger_b == same[k].fa))
+            return TRUE;
+    return FALSE;
+}
+
+/* bozorth3's score of image (g, j) as the probe against impression (f, i), i < j when f == g (what
+ * libfprint computes for that pair in an identify). */
+G_GNUC_UNUSED static double bench_bz3_pair(const BenchBz3 *b, int g, int j, int f, int i)
+{
+    const int n = BENCH_IMPRESSIONS;
+    if (f == g)
+        return b->gen[g * (n * (n - 1) / 2) + i * (2 * n - i - 1) / 2 + (j - i - 1)];
+    return b->imp[(g * n + j) * (BENCH_FINGERS - 1) * n + (f < g ? f : f - 1) * n + i];
+}
+
 /* Where the scans of a folder of F_I.png (fingers 101-110, impressions 1-8) are cached between bench
  * runs: $HAAZRI_BUILD/bench-cache/<name>-<SHA-256 of every image>. */
 G_GNUC_UNUSED static char *bench_cache_dir(const char *dir, const char *name)

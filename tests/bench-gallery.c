@@ -17,16 +17,19 @@
  * Uses the scans bench-accuracy caches in $HAAZRI_BUILD/bench-cache (it runs first in make bench);
  * a set without them is scanned here. Prints `bench: KEY VALUE UNIT`. */
 #include "app/search.h"
+#include "app/second-opinion.h"
 #include "tests/bench-common.h"
 
-#define FINGERS 10
-#define IMPRESSIONS 8
+#define FINGERS BENCH_FINGERS
+#define IMPRESSIONS BENCH_IMPRESSIONS
 #define PROBES 30
 
 typedef struct {
     char *key;
     EngineTemplate *enrolled[FINGERS], *probe[PROBES];
     guint minutiae_median;
+    BenchBz3 bz3;      /* bozorth3 within the set, from bench-accuracy's cache */
+    gboolean have_bz3;
 } Set;
 
 static int cmp_double(const void *a, const void *b)
@@ -77,6 +80,8 @@ static Set *load_set(const char *dir)
     s->key = g_strdelimit(g_strdup(name), "-. ", '_');
     g_autofree char *cache = bench_cache_dir(dir, name);
     g_mkdir_with_parents(cache, 0755);
+    g_autofree char *bz3 = g_build_filename(cache, "bozorth3.txt", NULL);
+    s->have_bz3 = bench_bz3_read(&s->bz3, bz3);
     EngineTemplate *imp[FINGERS][IMPRESSIONS];
     guint counts[FINGERS * IMPRESSIONS];
     for (int f = 0; f < FINGERS; f++)
@@ -100,13 +105,75 @@ static Set *load_set(const char *dir)
     return s;
 }
 
+/* The kiosk's second touch at this gallery size (app/second-opinion.h), for a probe the engine was
+ * unsure of: the next probe impression of the same finger is touch 2, the engine scores it against
+ * the first touch's candidates, and bozorth3 (libfprint's identify over the candidates, in order)
+ * names the first one scoring at or over its threshold. bozorth3's scores are known only within
+ * the set (bench-accuracy's cache); another set's finger (another sensor's images) or a transformed
+ * copy (no image at all) may or may not pass. So both ways are counted: `lo` assumes every unknown
+ * candidate passes (it can only take the naming from the own finger), `hi` that none does; and
+ * `wrong` is whether SOME outcome of the unknowns makes the fused rule name a stranger. */
+typedef struct {
+    guint asked, found_lo, found_hi, wrong_possible;
+} SecondTouch;
+
+static void second_touch(const Set *s, const GPtrArray *gallery, int p, const EngineResult *r, SecondTouch *out)
+{
+    int f = p / 3, j2 = 5 + (p % 3 + 1) % 3;
+    const EngineTemplate *touch2 = s->probe[f * 3 + (p % 3 + 1) % 3];
+    SecondOpinionCandidate c[ENGINE_CANDIDATES];
+    int known[ENGINE_CANDIDATES]; /* 1 passes, 0 fails, -1 unknown */
+    guint n = r->n_candidates;
+    for (guint i = 0; i < n; i++) {
+        gint64 id = r->candidates[i].finger_id;
+        c[i] = (SecondOpinionCandidate){id, r->candidates[i].probationer_id, r->candidates[i].score,
+                                        engine_template_match(touch2, gallery->pdata[id - 1]), FALSE};
+        known[i] = -1;
+        if (id <= FINGERS) { /* one of the set's own ten fingers: bozorth3's score is known */
+            double bz = 0;
+            for (int k = 0; k < 5; k++)
+                bz = MAX(bz, bench_bz3_pair(&s->bz3, f, j2, (int)id - 1, k));
+            known[i] = bz >= BENCH_BZ3_THRESHOLD;
+        }
+    }
+    out->asked++;
+    gboolean wrong = FALSE;
+    /* each assumption about the unknowns: 0 all pass, 1 none passes, 2+b only candidate b passes */
+    for (guint a = 0; a < 2 + n; a++) {
+        gboolean named = FALSE;
+        for (guint i = 0; i < n; i++) {
+            gboolean pass = known[i] >= 0 ? known[i] == 1 : a == 0 || a == 2 + i;
+            c[i].bozorth3 = !named && pass;
+            named |= pass;
+        }
+        int w = second_opinion_fuse(c, n, ENGINE_DEFAULT_THRESHOLD, ENGINE_DEFAULT_MARGIN);
+        gboolean own = w >= 0 && c[w].probationer_id == f + 1;
+        if (a == 0)
+            out->found_lo += own;
+        if (a == 1)
+            out->found_hi += own;
+        if (w >= 0 && !own && !wrong && g_getenv("HAAZRI_BENCH_WHY"))
+            for (guint i = 0; i < n; i++)
+                fprintf(stderr, "second touch: probe %d candidate %u finger %" G_GINT64_FORMAT " first %.2f second %.2f bozorth3 %s%s\n",
+                        p, i, c[i].finger_id, c[i].first, c[i].second, known[i] < 0 ? "unknown" : known[i] ? "passes" : "fails",
+                        (int)i == w ? " <- named" : "");
+        wrong |= w >= 0 && !own;
+    }
+    out->wrong_possible += wrong;
+}
+
 static void measure(Set **sets, guint n, guint k)
 {
     const Set *s = sets[k];
     g_autoptr(GPtrArray) others = g_ptr_array_new(); /* real fingers of every other set */
     for (guint o = 0; o < n; o++)
-        for (int f = 0; o != k && f < FINGERS; f++)
-            g_ptr_array_add(others, sets[o]->enrolled[f]);
+        for (int f = 0; o != k && f < FINGERS; f++) {
+            gboolean same = FALSE; /* a probed finger seen again in another set is no stranger */
+            for (int g = 0; g < FINGERS; g++)
+                same |= bench_same_finger(s->key, 101 + g, sets[o]->key, 101 + f);
+            if (!same)
+                g_ptr_array_add(others, sets[o]->enrolled[f]);
+        }
     /* Exhaustive on the real fingers: does the own finger beat all of them? */
     double own[PROBES], best_other[PROBES];
     for (int p = 0; p < PROBES; p++) {
@@ -117,17 +184,21 @@ static void measure(Set **sets, guint n, guint k)
     }
     const guint sizes[] = {10000, 20000};
     g_autoptr(Engine) e = engine_new(0);
+    /* every finger added, by id - 1 (the second touch scores its candidates one to one) */
+    g_autoptr(GPtrArray) gallery = g_ptr_array_new_with_free_func((GDestroyNotify)engine_template_free);
     GRand *rng = g_rand_new_with_seed(21);
     guint have = 0;
-    for (; have < FINGERS; have++)
-        g_assert_true(engine_add(e, have + 1, have + 1, engine_template_copy(s->enrolled[have]), NULL));
-    for (guint o = 0; o < others->len; o++, have++)
-        g_assert_true(engine_add(e, have + 1, have + 1, engine_template_copy(others->pdata[o]), NULL));
+    for (; have < sizes[G_N_ELEMENTS(sizes) - 1]; have++) {
+        const EngineTemplate *real = have < FINGERS ? s->enrolled[have] : have < FINGERS + others->len ? others->pdata[have - FINGERS] : NULL;
+        g_ptr_array_add(gallery, real ? engine_template_copy(real) : transformed(rng, others->pdata[have % others->len]));
+    }
+    g_rand_free(rng);
+    have = 0;
     for (size_t z = 0; z < G_N_ELEMENTS(sizes); z++) {
         for (; have < sizes[z]; have++)
-            g_assert_true(engine_add(e, have + 1, have + 1,
-                                     transformed(rng, others->pdata[have % others->len]), NULL));
+            g_assert_true(engine_add(e, have + 1, have + 1, engine_template_copy(gallery->pdata[have]), NULL));
         guint kept = 0, reachable = 0, found = 0, wrong = 0;
+        SecondTouch second = {0};
         double lat[PROBES];
         for (int p = 0; p < PROBES; p++) {
             EngineResult r;
@@ -146,6 +217,12 @@ static void measure(Set **sets, guint n, guint k)
             }
             found += r.match && is_own;
             wrong += r.match && !is_own;
+            SearchResult sr = {.decision = r.match ? SEARCH_MATCH : SEARCH_NO_MATCH, .n_candidates = r.n_candidates};
+            for (guint c = 0; c < r.n_candidates; c++)
+                sr.candidates[c] = (SearchCandidate){r.candidates[c].finger_id, r.candidates[c].probationer_id,
+                                                     r.candidates[c].score};
+            if (s->have_bz3 && second_opinion_wanted(&sr))
+                second_touch(s, gallery, p, &r, &second);
             if (r.match && !is_own && g_getenv("HAAZRI_BENCH_WHY"))
                 fprintf(stderr, "wrong: probe %d named finger %" G_GINT64_FORMAT " score %.2f runner-up %.2f own %.2f\n", p, r.finger_id, r.score, r.runner_up_score, own[p]);
         }
@@ -156,8 +233,18 @@ static void measure(Set **sets, guint n, guint k)
         printf("bench: gallery_%s_%u_wrong %u of%d\n", s->key, sizes[z], wrong, PROBES);
         printf("bench: gallery_%s_%u_search_ms %.1f ms\n", s->key, sizes[z], lat[PROBES / 2]);
         printf("bench: gallery_%s_%u_search_p90_ms %.1f ms\n", s->key, sizes[z], lat[PROBES * 9 / 10]);
+        if (!s->have_bz3) {
+            printf("# %s: no bozorth3 scores cached (run bench-accuracy on the set first): second touch not measured\n", s->key);
+            continue;
+        }
+        printf("bench: gallery_%s_%u_second_touch_asked %u of%d\n", s->key, sizes[z], second.asked, PROBES);
+        printf("bench: gallery_%s_%u_found_with_second_touch_at_least %u of%d\n", s->key, sizes[z],
+               found + second.found_lo, PROBES);
+        printf("bench: gallery_%s_%u_found_with_second_touch_at_most %u of%d\n", s->key, sizes[z],
+               found + second.found_hi, PROBES);
+        printf("bench: gallery_%s_%u_wrong_with_second_touch_at_most %u of%d\n", s->key, sizes[z],
+               wrong + second.wrong_possible, PROBES);
     }
-    g_rand_free(rng);
 }
 
 /* Start-up with 20,000 dense fingers (issue 21: dense prints cost more to index): the densest set's
