@@ -226,6 +226,8 @@ static gboolean ask_second_touch(Checkin *c, const SearchResult *first)
 {
     double threshold, margin;
     search_get_rule(c->one ? c->one : c->search, &threshold, &margin);
+    /* the first touch was judged against its gallery's size: so are both touches together */
+    threshold = MAX(threshold, first->threshold);
     g_autoptr(GError) error = NULL;
     SecondOpinion *second = second_opinion_new(c->store, first, threshold, margin, &error);
     if (!second) {

@@ -48,7 +48,7 @@ static GPtrArray *libfprint_get_scan_prints(Search *s)
 static void libfprint_decide(Search *s, FpPrint *match, FpPrint *probe, SearchResult *out)
 {
     (void)probe;
-    *out = (SearchResult){.decision = SEARCH_NO_MATCH, .score = -1, .runner_up_score = -1};
+    *out = (SearchResult){.decision = SEARCH_NO_MATCH, .score = -1, .runner_up_score = -1, .threshold = -1};
     if (!match)
         return;
     for (guint i = 0; i < s->prints->len; i++) {
@@ -96,6 +96,7 @@ static void engine_result(const EngineResult *r, SearchResult *out)
         .score = r->score,
         .runner_up_probationer_id = r->runner_up_probationer_id,
         .runner_up_score = r->runner_up_probationer_id ? r->runner_up_score : -1,
+        .threshold = r->threshold,
         .n_candidates = r->n_candidates,
     };
     for (guint i = 0; i < r->n_candidates; i++)
@@ -411,7 +412,7 @@ gboolean search_decide_finish(Search *s, GAsyncResult *result, SearchResult *out
 
 gboolean search_find_duplicate(Search *s, GBytes *print, SearchResult *out, GError **error)
 {
-    *out = (SearchResult){.decision = SEARCH_NO_MATCH, .score = -1, .runner_up_score = -1};
+    *out = (SearchResult){.decision = SEARCH_NO_MATCH, .score = -1, .runner_up_score = -1, .threshold = -1};
     if (!s->engine)
         return TRUE; /* libfprint's identify needs a live finger: nothing to compare a template with */
     gsize len = 0;

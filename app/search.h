@@ -36,6 +36,8 @@ typedef struct {
     double score;                   /* < 0: the backend gives none */
     gint64 runner_up_probationer_id;/* 0: none, or the backend can't tell */
     double runner_up_score;         /* < 0: none */
+    double threshold;               /* what the score had to reach (the engine's grows with the
+                                       gallery: engine_threshold_for); < 0: the backend gives none */
     SearchCandidate candidates[SEARCH_CANDIDATES]; /* engine: best distinct fingers, best first */
     guint n_candidates;             /* 0 with the libfprint backend */
 } SearchResult;

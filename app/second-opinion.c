@@ -138,6 +138,7 @@ void second_opinion_decide(SecondOpinion *o, FpPrint *match, FpPrint *probe, Sea
         .finger_id = w >= 0 ? best->finger_id : 0,
         .score = best->first + best->second,
         .runner_up_score = -1,
+        .threshold = o->threshold,
     };
     for (guint i = 0; i < o->n; i++)
         if (o->cand[i].probationer_id != best->probationer_id &&

@@ -146,7 +146,7 @@ static void second_touch(const Set *s, const GPtrArray *gallery, int p, const En
             c[i].bozorth3 = !named && pass;
             named |= pass;
         }
-        int w = second_opinion_fuse(c, n, ENGINE_DEFAULT_THRESHOLD, ENGINE_DEFAULT_MARGIN);
+        int w = second_opinion_fuse(c, n, r->threshold, ENGINE_DEFAULT_MARGIN); /* as app/checkin.c */
         gboolean own = w >= 0 && c[w].probationer_id == f + 1;
         if (a == 0)
             out->found_lo += own;
@@ -244,6 +244,36 @@ static void measure(Set **sets, guint n, guint k)
                found + second.found_hi, PROBES);
         printf("bench: gallery_%s_%u_wrong_with_second_touch_at_most %u of%d\n", s->key, sizes[z],
                wrong + second.wrong_possible, PROBES);
+    }
+    /* Strangers at the last size: the same probes with their own fingers removed from the gallery,
+     * so any name is a wrong one (last, so the figures above are of the gallery as built). */
+    for (gint64 id = 1; id <= FINGERS; id++)
+        g_assert_true(engine_remove_finger(e, id));
+    guint named = 0, over = 0;
+    SecondTouch second = {0};
+    for (int p = 0; p < PROBES; p++) {
+        EngineResult r;
+        engine_search(e, s->probe[p], &r);
+        named += r.match;
+        over += r.score >= r.threshold;
+        if (r.match && g_getenv("HAAZRI_BENCH_WHY"))
+            fprintf(stderr, "stranger named: probe %d named finger %" G_GINT64_FORMAT " (a copy of other %" G_GINT64_FORMAT ") score %.2f runner-up %.2f\n",
+                    p, r.finger_id, (r.finger_id - 1) % (gint64)others->len, r.score, r.runner_up_score);
+        SearchResult sr = {.decision = r.match ? SEARCH_MATCH : SEARCH_NO_MATCH, .n_candidates = r.n_candidates};
+        for (guint c = 0; c < r.n_candidates; c++)
+            sr.candidates[c] = (SearchCandidate){r.candidates[c].finger_id, r.candidates[c].probationer_id,
+                                                 r.candidates[c].score};
+        if (s->have_bz3 && second_opinion_wanted(&sr))
+            second_touch(s, gallery, p, &r, &second);
+    }
+    guint last = sizes[G_N_ELEMENTS(sizes) - 1] - FINGERS;
+    printf("bench: gallery_%s_%u_strangers_named %u of%d\n", s->key, last, named, PROBES);
+    printf("bench: gallery_%s_%u_strangers_over_threshold %u of%d (named or stopped by the margin)\n", s->key,
+           last, over, PROBES);
+    if (s->have_bz3) {
+        printf("bench: gallery_%s_%u_strangers_second_touch_asked %u of%d\n", s->key, last, second.asked, PROBES);
+        printf("bench: gallery_%s_%u_strangers_named_with_second_touch_at_most %u of%d\n", s->key, last,
+               named + second.wrong_possible, PROBES);
     }
 }
 

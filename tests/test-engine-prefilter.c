@@ -33,12 +33,12 @@ static EngineTemplate *mirrored(GRand *rng, const EngineTemplate *src)
     return engine_template_new(n_imp, counts, x, y, t, NULL);
 }
 
-/* 2,000 strangers, ids 10000..: the bundled fingers (impressions 1-5) mirrored in turn; a copy of
+/* `n` strangers, ids 10000..: the bundled fingers (impressions 1-5) mirrored in turn; a copy of
  * each in `kept` (by id - 10000) when it is not NULL. */
-static void add_strangers(Engine *e, guint32 seed, GPtrArray *kept)
+static void add_strangers(Engine *e, guint32 seed, int n, GPtrArray *kept)
 {
     g_autoptr(GRand) rng = g_rand_new_with_seed(seed);
-    for (int k = 0; k < 2000; k++) {
+    for (int k = 0; k < n; k++) {
         g_autoptr(EngineTemplate) source = bench_template_join(scan[k % 10], 5);
         EngineTemplate *stranger = mirrored(rng, source);
         if (kept)
@@ -72,7 +72,7 @@ static void test_prefilter_among_strangers(void)
 {
     g_autoptr(Engine) e = bench_gallery_of(enrolled, 10);
     g_autoptr(GPtrArray) strangers = g_ptr_array_new_with_free_func((GDestroyNotify)engine_template_free);
-    add_strangers(e, 5, strangers);
+    add_strangers(e, 5, 2000, strangers);
     for (int round = 0; round < 2; round++) {
         int found = 0, wrong = 0;
         guint scored = 0;
@@ -139,7 +139,7 @@ static EngineTemplate *corner_of(const EngineTemplate *src, double keep)
 static void test_prefilter_partial_touch(void)
 {
     g_autoptr(Engine) e = bench_gallery_of(enrolled, 10);
-    add_strangers(e, 7, NULL);
+    add_strangers(e, 7, 2000, NULL);
     int reachable = 0, best_is_own = 0;
     for (int f = 0; f < 10; f++)
         for (int i = 5; i < 8; i++) {
@@ -185,7 +185,7 @@ static void part_of(const EngineTemplate *src, guint corner, gint32 *x, gint32 *
 static void test_prefilter_partial_enrollment(void)
 {
     g_autoptr(Engine) e = engine_new(2);
-    add_strangers(e, 11, NULL);
+    add_strangers(e, 11, 2000, NULL);
     EngineTemplate *own[10];
     for (int f = 0; f < 10; f++) {
         gint32 x[5 * 200], y[5 * 200], t[5 * 200];
@@ -208,6 +208,35 @@ static void test_prefilter_partial_enrollment(void)
     g_assert_cmpint(best_is_own, >=, reachable - 1);
 }
 
+/* The configured threshold is a false-match rate per comparison, and a search compares a touch with
+ * every enrolled impression: in a large gallery some stranger clears it far more often than in a
+ * small one. So beyond 2,000 fingers the threshold a search is judged at rises with the gallery
+ * (engine_threshold_for): a touch named at the configured threshold in a small office is not named
+ * among 4,000 strangers when it clears that threshold by less than the rise, though its own finger
+ * still comes out best. */
+static void test_threshold_grows_with_gallery(void)
+{
+    g_autoptr(Engine) e = bench_gallery_of(enrolled, 10);
+    EngineResult r;
+    engine_search(e, scan[0][5], &r);
+    g_assert_true(r.match);
+    g_assert_cmpfloat(r.threshold, ==, ENGINE_DEFAULT_THRESHOLD); /* 50 impressions: as configured */
+    double just_under = r.score - 0.1;                            /* the touch clears it by 0.1 */
+    engine_set_rule(e, just_under, ENGINE_DEFAULT_MARGIN);
+    engine_search(e, scan[0][5], &r);
+    g_assert_true(r.match);
+    add_strangers(e, 13, 4000, NULL);
+    engine_search(e, scan[0][5], &r);
+    double rise = log10((10 * 5 + 4000 * 5) / (double)ENGINE_SCALE_IMPRESSIONS); /* 0.30 */
+    g_test_message("among 4,000 strangers: own score %.2f, threshold %.2f", r.score, r.threshold);
+    g_assert_cmpfloat_with_epsilon(r.threshold, just_under + rise, 1e-9);
+    g_assert_cmpint(r.probationer_id, ==, 101); /* still the best... */
+    g_assert_false(r.match);                    /* ...but not named */
+    /* 20,000 fingers of 5 touches: one power of ten stricter than 2,000 */
+    g_assert_cmpfloat_with_epsilon(engine_threshold_for(6, 100000), 7, 1e-9);
+    g_assert_cmpfloat(engine_threshold_for(6, ENGINE_SCALE_IMPRESSIONS), ==, 6);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -216,6 +245,7 @@ int main(int argc, char **argv)
     g_test_add_func("/engine-prefilter/among-strangers", test_prefilter_among_strangers);
     g_test_add_func("/engine-prefilter/partial-touch", test_prefilter_partial_touch);
     g_test_add_func("/engine-prefilter/partial-enrollment", test_prefilter_partial_enrollment);
+    g_test_add_func("/engine-prefilter/threshold-grows-with-gallery", test_threshold_grows_with_gallery);
     int rc = g_test_run();
     for (int f = 0; f < 10; f++) {
         g_bytes_unref(enrolled[f]);

@@ -114,6 +114,7 @@ gboolean shard_add(Shard *s, gint64 finger_id, gint64 probationer_id, EngineTemp
     }
     g_array_append_val(s->slots, slot);
     s->alive++;
+    s->alive_impressions += t->n_impressions;
     return from != NULL;
 }
 
@@ -179,6 +180,7 @@ static void compact(Shard *s)
 }
 static void kill_slot(Shard *s, Slot *slot)
 {
+    s->alive_impressions -= slot->t->n_impressions;
     g_clear_pointer(&slot->t, engine_template_free);
     s->alive--;
     s->dead++;
@@ -218,6 +220,11 @@ void shard_remove_probationer(Shard *s, gint64 probationer_id, GArray *removed)
 guint shard_get_size(Shard *s)
 {
     return s->alive;
+}
+
+guint shard_get_impressions(Shard *s)
+{
+    return s->alive_impressions;
 }
 
 gsize shard_get_memory(Shard *s)

@@ -27,6 +27,7 @@ gboolean shard_remove_finger(Shard *shard, gint64 finger_id);
 /* Appends the finger ids of that probationer to `removed` (gint64) and removes them. */
 void shard_remove_probationer(Shard *shard, gint64 probationer_id, GArray *removed);
 guint shard_get_size(Shard *shard);
+guint shard_get_impressions(Shard *shard); /* enrolled touches of its alive fingers */
 gsize shard_get_memory(Shard *shard);
 /* Gives back spare capacity (after a bulk load). */
 void shard_trim(Shard *shard);

@@ -35,6 +35,7 @@ struct Shard {
     GArray *entries; /* Entry */
     GArray *pairs;   /* IndexPair */
     guint alive, dead;
+    guint alive_impressions; /* enrolled touches of the alive slots: the rule's scale (engine.c) */
 };
 
 /* The probe as the scan reads it: its directed pairs grouped by cell (each pair also under the

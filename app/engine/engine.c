@@ -1,6 +1,7 @@
 /* engine — the gallery in shards, searched in parallel; the decision rule. See engine.h. */
 #include "app/engine/engine-index.h"
 
+#include <math.h>
 #include <string.h>
 
 /* Fingers per shard that get the full matcher after the index pre-filter. 40 x 2 shards x ~0.1 ms
@@ -100,6 +101,12 @@ void engine_set_calibration(Engine *e, const EngineCalibration *cal)
     g_rw_lock_writer_lock(&e->lock);
     e->cal = *cal;
     g_rw_lock_writer_unlock(&e->lock);
+}
+
+double engine_threshold_for(double threshold, guint impressions)
+{
+    return impressions > ENGINE_SCALE_IMPRESSIONS ? threshold + log10((double)impressions / ENGINE_SCALE_IMPRESSIONS)
+                                                  : threshold;
 }
 
 void engine_set_rule(Engine *e, double threshold, double margin)
@@ -372,7 +379,11 @@ void engine_search(Engine *e, const EngineTemplate *probe_t, EngineResult *out)
         out->runner_up_probationer_id = second.probationer_id;
         out->runner_up_score = second.score;
     }
-    out->match = best.score >= e->threshold &&
+    guint impressions = 0;
+    for (guint i = 0; i < e->n_shards; i++)
+        impressions += shard_get_impressions(e->shards[i]);
+    out->threshold = engine_threshold_for(e->threshold, impressions);
+    out->match = best.score >= out->threshold &&
                  (second.score < 0 || best.score - second.score >= e->margin);
     g_rw_lock_reader_unlock(&e->lock);
     engine_probe_index_free(job->probe_index);

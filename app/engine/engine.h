@@ -96,6 +96,15 @@ typedef struct Engine Engine;
 #define ENGINE_DEFAULT_THRESHOLD 6.0
 #define ENGINE_DEFAULT_MARGIN 1.0
 
+/* The threshold a search of `impressions` enrolled touches is judged at. The configured one is a
+ * false-match rate per comparison, and a search compares a touch with every enrolled impression: the
+ * chance that some stranger clears it grows with the gallery. Up to ENGINE_SCALE_IMPRESSIONS (2,000
+ * fingers of 5 touches) it is the configured threshold; beyond, it rises by log10 of how many times
+ * larger the gallery is, so a stranger's touch finds someone over the threshold no more often in a
+ * gallery of 20,000 fingers (+1) than in one of 2,000 (measured in docs/search.md). */
+#define ENGINE_SCALE_IMPRESSIONS 10000
+double engine_threshold_for(double threshold, guint impressions);
+
 /* `threads` = shards searched in parallel (0: one per processor). */
 Engine *engine_new(guint threads);
 Engine *engine_ref(Engine *engine);
@@ -153,6 +162,7 @@ typedef struct {
     gint64 runner_up_probationer_id;   /* best candidate of any other probationer, 0 = none */
     double runner_up_score;
     guint scored;                      /* fingers that got the full matcher (after the pre-filter) */
+    double threshold;                  /* what `score` had to reach: engine_threshold_for() */
     EngineCandidate candidates[ENGINE_CANDIDATES]; /* best distinct fingers, best first */
     guint n_candidates;
 } EngineResult;
