@@ -175,9 +175,9 @@ int main(int argc, char **argv)
             top_stranger = MAX(top_stranger, own ? r.runner_up_score : r.score);
         }
         qsort(lat, PROBES, sizeof lat[0], cmp_double);
-        printf("# 10 real fingers + 19,990 strangers (mirrored, moved copies of them), threshold %.0f margin "
-               "%.0f\n",
-               ENGINE_DEFAULT_THRESHOLD, ENGINE_DEFAULT_MARGIN);
+        printf("# 10 real fingers + 19,990 strangers (mirrored, moved copies of them), threshold %.0f (%.1f at "
+               "this size) margin %.0f\n",
+               ENGINE_DEFAULT_THRESHOLD, engine_threshold_for(ENGINE_DEFAULT_THRESHOLD, 20000 * 5), ENGINE_DEFAULT_MARGIN);
         printf("bench: strangers_20000_rank1_found %u of%d\n", found, PROBES);
         printf("bench: strangers_20000_rank1_wrong %u of%d\n", wrong, PROBES);
         printf("bench: strangers_20000_best_stranger_score %.1f score\n", top_stranger);
