@@ -58,6 +58,11 @@ gboolean match_report_compute(Store *store, double threshold, guint max_fingers,
         g.stride = ((guint64)sum.fingers + max_fingers - 1) / max_fingers; /* spread over the whole gallery */
     ok = ok && store_foreach_active_finger(store, collect, &g, error);
     if (ok) {
+        guint64 touches = 0;
+        for (guint i = 0; i < g.templates->len; i++)
+            touches += engine_template_get_impressions(g.templates->pdata[i]);
+        if (g.stride > 1 && g.templates->len) /* a sample: its share of the whole gallery */
+            touches = touches * (guint64)sum.fingers / (g.templates->len + g.unreadable);
         EngineReport r;
         engine_report_gallery((EngineTemplate *const *)g.templates->pdata, (const gint64 *)g.people->data,
                               g.templates->len, threshold, &r);
@@ -66,6 +71,8 @@ gboolean match_report_compute(Store *store, double threshold, guint max_fingers,
             .genuine = r.genuine, .impostor = r.impostor,
             .genuine_median = r.genuine_median, .genuine_p10 = r.genuine_p10,
             .impostor_max = r.impostor_max, .impostor_p99 = r.impostor_p99, .threshold = threshold,
+            .impressions = (guint)MIN(touches, G_MAXUINT),
+            .search_threshold = engine_threshold_for(threshold, (guint)MIN(touches, G_MAXUINT)),
             .false_matches = r.false_matches, .false_non_matches = r.false_non_matches,
             .false_match_rate = r.impostor ? (double)r.false_matches / r.impostor : 0,
             .false_non_match_rate = r.genuine ? (double)r.false_non_matches / r.genuine : 0,

@@ -27,6 +27,10 @@ typedef struct {
     double genuine_median, genuine_p10; /* scores (-log10 of a chance, app/engine/engine.h) */
     double impostor_max, impostor_p99;
     double threshold;                   /* the configured [match] threshold they were judged at */
+    guint impressions;                  /* enrolled touches of the whole gallery (from the sample's
+                                         * share when sampled) */
+    double search_threshold;            /* what a search of that gallery is judged at: higher than
+                                         * `threshold` beyond 2,000 fingers (engine_threshold_for) */
     guint false_matches, false_non_matches; /* comparisons on the wrong side of it */
     double false_match_rate, false_non_match_rate; /* their share, 0..1 (0 when none were made) */
     char *warning;                      /* one sentence when the prints are too poor, else NULL */

@@ -33,6 +33,9 @@ int cmd_match(int argc, char **argv)
         add_int(b, "poor_fingers", r.poor_fingers);
         json_builder_set_member_name(b, "false_match_rate");
         json_builder_add_double_value(b, c->match_false_match_rate);
+        add_int(b, "enrolled_touches", r.impressions);
+        json_builder_set_member_name(b, "search_threshold");
+        json_builder_add_double_value(b, r.search_threshold);
         add_int(b, "genuine_comparisons", r.genuine);
         add_int(b, "impostor_comparisons", r.impostor);
         json_builder_set_member_name(b, "genuine_median");
@@ -50,6 +53,9 @@ int cmd_match(int argc, char **argv)
         printf("%u enrolled fingers compared (false_match_rate %g: threshold %.1f)%s\n", r.fingers,
                c->match_false_match_rate, c->match_threshold,
                r.unreadable ? "; some fingers are not minutiae templates and were left out" : "");
+        printf("a search of all %u enrolled touches is judged at %.1f%s\n", r.impressions, r.search_threshold,
+               r.search_threshold > r.threshold ? " (beyond 2,000 fingers the threshold rises with the gallery, "
+                                                  "docs/search.md)" : "");
         printf("genuine  (a finger's touches against each other): %u comparisons, median score %.1f, "
                "lowest tenth below %.1f\n", r.genuine, r.genuine_median, r.genuine_p10);
         printf("impostor (different probationers' fingers):        %u comparisons, highest score %.1f, "

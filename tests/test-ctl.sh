@@ -25,6 +25,7 @@ say "match report: the enrolled fingers' scores on this scanner"
 "$CTL" match report --config "$T/k.conf" > "$T/m.out" || fail "match report failed: $(cat "$T/m.out")"
 # 2 fingers x 5 touches: 2 x 10 genuine comparisons, 1 impostor (the two probationers' fingers)
 grep -q "^genuine .*: 20 comparisons" "$T/m.out" || fail "match report genuine: $(cat "$T/m.out")"
+grep -q "^a search of all 10 enrolled touches is judged at 6.0$" "$T/m.out" || fail "match report search threshold: $(cat "$T/m.out")"
 grep -q "false matches 0.00 % (0 of 1)" "$T/m.out" || fail "match report impostor: $(cat "$T/m.out")"
 grep -q "^warning" "$T/m.out" && fail "good prints warned about: $(cat "$T/m.out")"
 [ "$("$CTL" match report --json --config "$T/k.conf" | jq -r '.genuine_comparisons')" = 20 ] || fail "match report --json"

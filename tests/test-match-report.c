@@ -89,12 +89,15 @@ static void test_reporter(void)
     g_assert_true(match_report_compute(store, ENGINE_DEFAULT_THRESHOLD, 0, &direct, &error));
     g_assert_cmpuint(direct.genuine, ==, m->genuine);
     g_assert_cmpfloat(direct.genuine_median, ==, m->genuine_median);
+    g_assert_cmpuint(direct.impressions, ==, 4 * 5);
+    g_assert_cmpfloat(direct.search_threshold, ==, ENGINE_DEFAULT_THRESHOLD); /* a small office */
     match_report_clear(&direct);
     /* A sample (the kiosk's, at 20,000 fingers): spread over the gallery, at most that many. */
     MatchReport sample;
     g_assert_true(match_report_compute(store, ENGINE_DEFAULT_THRESHOLD, 3, &sample, &error));
     g_assert_cmpuint(sample.fingers, ==, 2); /* every second of 4 */
     g_assert_cmpuint(sample.genuine, ==, 20);
+    g_assert_cmpuint(sample.impressions, ==, 4 * 5); /* the whole gallery's, from the sample's share */
     match_report_clear(&sample);
 
     /* Nothing changed: nothing computed again. The gallery changed within the hour: it waits. */
