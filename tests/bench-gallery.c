@@ -105,8 +105,8 @@ static Set *load_set(const char *dir)
     return s;
 }
 
-/* The kiosk's second touch at this gallery size (app/second-opinion.h), for a probe the engine was
- * unsure of: the next probe impression of the same finger is touch 2, the engine scores it against
+/* The kiosk's second touch at this gallery size (app/second-opinion.h), when the engine is unsure of
+ * probe `p` (second_opinion_wanted; nothing otherwise): the next probe impression of the same finger is touch 2, the engine scores it against
  * the first touch's candidates, and bozorth3 (libfprint's identify over the candidates, in order)
  * names the first one scoring at or over its threshold. bozorth3's scores are known only within
  * the set (bench-accuracy's cache); another set's finger (another sensor's images) or a transformed
@@ -119,6 +119,12 @@ typedef struct {
 
 static void second_touch(const Set *s, const GPtrArray *gallery, int p, const EngineResult *r, SecondTouch *out)
 {
+    SearchResult first = {.decision = r->match ? SEARCH_MATCH : SEARCH_NO_MATCH, .n_candidates = r->n_candidates};
+    for (guint c = 0; c < r->n_candidates; c++)
+        first.candidates[c] = (SearchCandidate){r->candidates[c].finger_id, r->candidates[c].probationer_id,
+                                                r->candidates[c].score};
+    if (!s->have_bz3 || !second_opinion_wanted(&first))
+        return;
     int f = p / 3, j2 = 5 + (p % 3 + 1) % 3;
     const EngineTemplate *touch2 = s->probe[f * 3 + (p % 3 + 1) % 3];
     SecondOpinionCandidate c[ENGINE_CANDIDATES];
@@ -217,12 +223,7 @@ static void measure(Set **sets, guint n, guint k)
             }
             found += r.match && is_own;
             wrong += r.match && !is_own;
-            SearchResult sr = {.decision = r.match ? SEARCH_MATCH : SEARCH_NO_MATCH, .n_candidates = r.n_candidates};
-            for (guint c = 0; c < r.n_candidates; c++)
-                sr.candidates[c] = (SearchCandidate){r.candidates[c].finger_id, r.candidates[c].probationer_id,
-                                                     r.candidates[c].score};
-            if (s->have_bz3 && second_opinion_wanted(&sr))
-                second_touch(s, gallery, p, &r, &second);
+            second_touch(s, gallery, p, &r, &second);
             if (r.match && !is_own && g_getenv("HAAZRI_BENCH_WHY"))
                 fprintf(stderr, "wrong: probe %d named finger %" G_GINT64_FORMAT " score %.2f runner-up %.2f own %.2f\n", p, r.finger_id, r.score, r.runner_up_score, own[p]);
         }
@@ -257,14 +258,10 @@ static void measure(Set **sets, guint n, guint k)
         named += r.match;
         over += r.score >= r.threshold;
         if (r.match && g_getenv("HAAZRI_BENCH_WHY"))
-            fprintf(stderr, "stranger named: probe %d named finger %" G_GINT64_FORMAT " (a copy of other %" G_GINT64_FORMAT ") score %.2f runner-up %.2f\n",
-                    p, r.finger_id, (r.finger_id - 1) % (gint64)others->len, r.score, r.runner_up_score);
-        SearchResult sr = {.decision = r.match ? SEARCH_MATCH : SEARCH_NO_MATCH, .n_candidates = r.n_candidates};
-        for (guint c = 0; c < r.n_candidates; c++)
-            sr.candidates[c] = (SearchCandidate){r.candidates[c].finger_id, r.candidates[c].probationer_id,
-                                                 r.candidates[c].score};
-        if (s->have_bz3 && second_opinion_wanted(&sr))
-            second_touch(s, gallery, p, &r, &second);
+            fprintf(stderr, "stranger named: probe %d named finger %" G_GINT64_FORMAT " (other real finger %" G_GINT64_FORMAT ", or a copy of it) score %.2f runner-up %.2f\n",
+                    p, r.finger_id, r.finger_id - 1 < FINGERS + (gint64)others->len ? r.finger_id - 1 - FINGERS : (r.finger_id - 1) % (gint64)others->len,
+                    r.score, r.runner_up_score);
+        second_touch(s, gallery, p, &r, &second);
     }
     guint last = sizes[G_N_ELEMENTS(sizes) - 1] - FINGERS;
     printf("bench: gallery_%s_%u_strangers_named %u of%d\n", s->key, last, named, PROBES);
@@ -324,8 +321,9 @@ int main(int argc, char **argv)
     for (guint k = 0; k < n; k++)
         sets[k] = load_set(dirs->pdata[k]);
     printf("# per set: its 10 fingers among real fingers of the %u other sets and transformed copies of "
-           "them; threshold %.0f margin %.0f; %u cores\n", n - 1, ENGINE_DEFAULT_THRESHOLD,
-           ENGINE_DEFAULT_MARGIN, g_get_num_processors());
+           "them; threshold %.0f (%.1f at 10,000, %.1f at 20,000) margin %.0f; %u cores\n", n - 1,
+           ENGINE_DEFAULT_THRESHOLD, engine_threshold_for(ENGINE_DEFAULT_THRESHOLD, 10000 * 5),
+           engine_threshold_for(ENGINE_DEFAULT_THRESHOLD, 20000 * 5), ENGINE_DEFAULT_MARGIN, g_get_num_processors());
     const char *only = g_getenv("HAAZRI_BENCH_ONLY"); /* measure one set (the others still pad) */
     for (guint k = 0; k < n; k++) {
         if (only && strcmp(only, sets[k]->key) != 0)
