@@ -297,10 +297,7 @@ static void report_second_opinion(const Set *s)
                 } else {
                     imp_wrong1 += r.match;
                 }
-                SearchResult sr = {.decision = r.match ? SEARCH_MATCH : SEARCH_NO_MATCH, .n_candidates = r.n_candidates};
-                for (guint c = 0; c < r.n_candidates; c++)
-                    sr.candidates[c] = (SearchCandidate){r.candidates[c].finger_id, r.candidates[c].probationer_id,
-                                                         r.candidates[c].score};
+                SearchResult sr = bench_search_result_of(&r);
                 if (second_opinion_wanted(&sr)) {
                     *(out < 0 ? &asked : &imp_asked) += 1;
                     SecondOpinionCandidate c[ENGINE_CANDIDATES];
@@ -353,12 +350,13 @@ static void report_cross_sets(Set **sets, guint n)
             for (int f = 0; f < FINGERS; f++)
                 for (int g = 0; g < FINGERS; g++) {
                     double best = 0;
-                    int alike = 0;
+                    int alike = 0, at_threshold = 0;
                     for (int i = 0; i < IMPRESSIONS; i++)
                         for (int j = 0; j < IMPRESSIONS; j++) {
                             double sc = engine_template_match(sets[a]->tmpl[f][i], sets[b]->tmpl[g][j]);
                             best = MAX(best, sc);
                             alike += sc >= 4;
+                            at_threshold += sc >= ENGINE_DEFAULT_THRESHOLD;
                         }
                     gboolean same = bench_same_finger(sets[a]->key, 101 + f, sets[b]->key, 101 + g);
                     if (same || alike >= 2)
@@ -369,11 +367,7 @@ static void report_cross_sets(Set **sets, guint n)
                         continue;
                     pairs += IMPRESSIONS * IMPRESSIONS;
                     max = MAX(max, best);
-                    /* counted again per pair: `best` only knows the finger pair's highest */
-                    for (int i = 0; i < IMPRESSIONS && best >= ENGINE_DEFAULT_THRESHOLD; i++)
-                        for (int j = 0; j < IMPRESSIONS; j++)
-                            over += engine_template_match(sets[a]->tmpl[f][i], sets[b]->tmpl[g][j]) >=
-                                    ENGINE_DEFAULT_THRESHOLD;
+                    over += at_threshold;
                 }
     printf("bench: accuracy_cross_set_impostor_pairs %u count\n", pairs);
     printf("bench: accuracy_cross_set_impostor_at_or_over_threshold %u of%u\n", over, pairs);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "app/engine/engine.h"
+#include "app/search.h"
 #include "tests/helpers.h"
 
 typedef struct {
@@ -106,6 +107,17 @@ G_GNUC_UNUSED static gboolean bench_bz3_read(BenchBz3 *b, const char *path)
     b->lib_found = (int)v[BENCH_BZ3_GENUINE + BENCH_BZ3_IMPOSTOR];
     b->lib_wrong = (int)v[BENCH_BZ3_GENUINE + BENCH_BZ3_IMPOSTOR + 1];
     return TRUE;
+}
+
+/* What the search layer hands the kiosk for an engine result (what second_opinion_wanted() reads). */
+G_GNUC_UNUSED static SearchResult bench_search_result_of(const EngineResult *r)
+{
+    SearchResult out = {.decision = r->match ? SEARCH_MATCH : SEARCH_NO_MATCH, .score = r->score,
+                        .runner_up_score = -1, .threshold = r->threshold, .n_candidates = r->n_candidates};
+    for (guint c = 0; c < r->n_candidates; c++)
+        out.candidates[c] = (SearchCandidate){r->candidates[c].finger_id, r->candidates[c].probationer_id,
+                                              r->candidates[c].score};
+    return out;
 }
 
 /* Fingers that are in two development sets: most likely one volunteer in two collections (FVC2002

@@ -119,10 +119,7 @@ typedef struct {
 
 static void second_touch(const Set *s, const GPtrArray *gallery, int p, const EngineResult *r, SecondTouch *out)
 {
-    SearchResult first = {.decision = r->match ? SEARCH_MATCH : SEARCH_NO_MATCH, .n_candidates = r->n_candidates};
-    for (guint c = 0; c < r->n_candidates; c++)
-        first.candidates[c] = (SearchCandidate){r->candidates[c].finger_id, r->candidates[c].probationer_id,
-                                                r->candidates[c].score};
+    SearchResult first = bench_search_result_of(r);
     if (!s->have_bz3 || !second_opinion_wanted(&first))
         return;
     int f = p / 3, j2 = 5 + (p % 3 + 1) % 3;
