@@ -60,6 +60,7 @@ typedef struct {
     /* genuine: (f, i < j) in order, probe j; impostor: probe (g, j), gallery (f != g, i) in order */
     BenchBz3 bz3;
     EngineMatchStats gen[N_GENUINE], imp[N_IMPOSTOR];
+    double cyl_gen[N_GENUINE], cyl_imp[N_IMPOSTOR]; /* Minutia Cylinder-Code, same pairs */
 } Set;
 
 static Scanner *scanner;
@@ -172,6 +173,29 @@ static void engine_set(Set *s)
                     engine_template_match_stats(s->tmpl[g][j], s->tmpl[f][i], &s->imp[n++]);
 }
 
+/* The same pairs by Minutia Cylinder-Code: each impression's cylinders built once. */
+static void cylinders_set(Set *s)
+{
+    EngineCylinders *c[FINGERS][IMPRESSIONS];
+    for (int f = 0; f < FINGERS; f++)
+        for (int i = 0; i < IMPRESSIONS; i++)
+            c[f][i] = engine_cylinders_new(s->tmpl[f][i], 0);
+    int n = 0;
+    for (int f = 0; f < FINGERS; f++)
+        for (int i = 0; i < IMPRESSIONS; i++)
+            for (int j = i + 1; j < IMPRESSIONS; j++)
+                s->cyl_gen[n++] = engine_cylinders_similarity(c[f][j], c[f][i]);
+    n = 0;
+    for (int g = 0; g < FINGERS; g++)
+        for (int j = 0; j < IMPRESSIONS; j++)
+            for (int f = 0; f < FINGERS; f++)
+                for (int i = 0; f != g && i < IMPRESSIONS; i++)
+                    s->cyl_imp[n++] = engine_cylinders_similarity(c[g][j], c[f][i]);
+    for (int f = 0; f < FINGERS; f++)
+        for (int i = 0; i < IMPRESSIONS; i++)
+            engine_cylinders_free(c[f][i]);
+}
+
 typedef struct {
     double eer, fnmr01;
     int found, wrong;
@@ -190,6 +214,23 @@ static void report_curve(const Set *s, const char *who, const Scores *sc, double
            100 * scores_rate(sc->genuine, threshold, FALSE));
     printf("bench: accuracy_%s_%s_fmr_at_threshold_percent %.3f %%\n", s->key, who,
            100 * scores_rate(sc->impostor, threshold, TRUE));
+}
+
+/* Minutia Cylinder-Code's curves on set `s` (no threshold yet: it is not calibrated). */
+static void report_cylinders(const Set *s, Summary *sum)
+{
+    Scores sc = scores_new();
+    for (int k = 0; k < N_GENUINE; k++)
+        scores_add(&sc, TRUE, s->cyl_gen[k]);
+    for (int k = 0; k < N_IMPOSTOR; k++)
+        scores_add(&sc, FALSE, s->cyl_imp[k]);
+    sum->eer = scores_eer(&sc);
+    sum->fnmr01 = scores_fnmr_at_fmr(&sc, 0.001, NULL);
+    printf("bench: accuracy_%s_cylinders_eer_percent %.2f %%\n", s->key, 100 * sum->eer);
+    printf("bench: accuracy_%s_cylinders_fnmr_at_fmr_0.1_percent %.2f %%\n", s->key, 100 * sum->fnmr01);
+    printf("bench: accuracy_%s_cylinders_fnmr_at_fmr_0.01_percent %.2f %%\n", s->key,
+           100 * scores_fnmr_at_fmr(&sc, 0.0001, NULL));
+    scores_free(&sc);
 }
 
 /* The engine with `cal` on set `s`: curves, and the 1:N protocol with the default rule. */
@@ -390,6 +431,7 @@ int main(int argc, char **argv)
     }
     scanner = tu_scanner_new(NULL, NULL);
     guint n = dirs->len;
+    double engine_us = 0, cylinders_us = 0; /* per comparison, summed over the sets */
     Set **sets = g_new0(Set *, n);
     for (guint k = 0; k < n; k++) {
         Set *s = sets[k] = g_new0(Set, 1);
@@ -399,7 +441,13 @@ int main(int argc, char **argv)
         s->cache = bench_cache_dir(s->dir, s->name);
         scan_set(s);
         bz3_set(s);
+        gint64 t0 = g_get_monotonic_time();
         engine_set(s);
+        gint64 t1 = g_get_monotonic_time();
+        cylinders_set(s);
+        gint64 t2 = g_get_monotonic_time();
+        engine_us += (double)(t1 - t0) / (N_GENUINE + N_IMPOSTOR);
+        cylinders_us += (double)(t2 - t1) / (N_GENUINE + N_IMPOSTOR);
         fprintf(stderr, "%s: scanned and scored\n", s->name);
     }
     const char *dump = g_getenv("HAAZRI_BENCH_DUMP");
@@ -428,6 +476,7 @@ int main(int argc, char **argv)
                n, cal.a, cal.b, cal.c, d->a, d->b, d->c);
     }
     guint found_ge = 0, wrong_zero = 0, eer_le = 0, fnmr_le = 0;
+    guint cyl_eer_le = 0, cyl_fnmr_le = 0, cyl_eer_below_engine = 0;
     for (guint k = 0; k < n; k++) {
         Set *s = sets[k];
         guint counts[FINGERS * IMPRESSIONS];
@@ -459,6 +508,11 @@ int main(int argc, char **argv)
             engine_calibration_fit(&cal, (EngineMatchStats *)others->data, others->len);
             report_engine(s, &cal, "engine_loso", &e);
         }
+        Summary c;
+        report_cylinders(s, &c);
+        cyl_eer_le += c.eer <= b.eer;
+        cyl_fnmr_le += c.fnmr01 <= b.fnmr01;
+        cyl_eer_below_engine += c.eer < e.eer;
         /* What the "done" asks, per set (leave-one-sensor-out when there is more than one). */
         found_ge += e.found >= s->bz3.lib_found;
         wrong_zero += e.wrong == 0;
@@ -472,6 +526,14 @@ int main(int argc, char **argv)
     printf("bench: accuracy_sets_engine_wrong_zero %u of%u\n", wrong_zero, n);
     printf("bench: accuracy_sets_engine_eer_at_most_bozorth3 %u of%u\n", eer_le, n);
     printf("bench: accuracy_sets_engine_fnmr_at_fmr_0.1_at_most_bozorth3 %u of%u\n", fnmr_le, n);
+    printf("# sets where Minutia Cylinder-Code (the paper's parameters, fitted on none of them) ...\n");
+    printf("bench: accuracy_sets_cylinders_eer_at_most_bozorth3 %u of%u\n", cyl_eer_le, n);
+    printf("bench: accuracy_sets_cylinders_fnmr_at_fmr_0.1_at_most_bozorth3 %u of%u\n", cyl_fnmr_le, n);
+    printf("bench: accuracy_sets_cylinders_eer_below_engine %u of%u\n", cyl_eer_below_engine, n);
+    printf("bench: accuracy_engine_compare_us %.0f us (one impression pair by engine_template_match_stats, which prepares the probe each call)\n",
+           engine_us / n);
+    printf("bench: accuracy_cylinders_compare_us %.0f us (one impression pair, cylinders built once per impression)\n",
+           cylinders_us / n);
     for (guint k = 0; k < n; k++) {
         for (int f = 0; f < FINGERS; f++)
             for (int i = 0; i < IMPRESSIONS; i++) {

@@ -142,27 +142,73 @@ static void test_bulk_load(void)
 }
 
 /* A turned and shifted finger is the same finger. */
-static void test_rotation_and_shift(void)
+/* `src` turned by `degrees` about the origin and moved by (dx, dy): the same finger placed elsewhere. */
+static EngineTemplate *turned_copy(const EngineTemplate *src, int degrees, int dx, int dy)
 {
-    const EngineTemplate *src = scan[2][0];
     guint n = engine_template_get_minutiae(src, 0);
     g_autofree gint32 *x = g_new(gint32, n), *y = g_new(gint32, n), *t = g_new(gint32, n);
-    double a = 25 * G_PI / 180;
+    double a = degrees * G_PI / 180;
     for (guint i = 0; i < n; i++) {
         gint32 mx, my, mt;
         engine_template_get_minutia(src, 0, i, &mx, &my, &mt);
-        x[i] = (gint32)lround(cos(a) * mx - sin(a) * my) + 40;
-        y[i] = (gint32)lround(sin(a) * mx + cos(a) * my) - 30;
-        t[i] = (mt + 25) % 360;
+        x[i] = (gint32)lround(cos(a) * mx - sin(a) * my) + dx;
+        y[i] = (gint32)lround(sin(a) * mx + cos(a) * my) + dy;
+        t[i] = (mt + degrees) % 360;
     }
     g_autoptr(GError) error = NULL;
-    g_autoptr(EngineTemplate) turned = engine_template_new(1, &n, x, y, t, &error);
+    EngineTemplate *turned = engine_template_new(1, &n, x, y, t, &error);
     g_assert_no_error(error);
+    return turned;
+}
+
+static void test_rotation_and_shift(void)
+{
+    const EngineTemplate *src = scan[2][0];
+    g_autoptr(EngineTemplate) turned = turned_copy(src, 25, 40, -30);
     double same = engine_template_match(src, src);
     double moved = engine_template_match(turned, src);
     g_assert_cmpfloat(moved, >=, ENGINE_DEFAULT_THRESHOLD);
     g_assert_cmpfloat(moved, >=, same * 0.8);
     g_assert_cmpfloat(engine_template_match(turned, scan[3][0]), <, ENGINE_DEFAULT_THRESHOLD);
+}
+
+/* Minutia Cylinder-Code, the second comparison (measured beside the pair matcher in bench-accuracy):
+ * each of impressions 6-8 is most like its own finger's impressions 1-5, and a turned and moved
+ * copy of a print is as alike to it as the print itself, where a stranger is not. */
+static void test_cylinders(void)
+{
+    EngineCylinders *c[10][8];
+    for (int f = 0; f < 10; f++)
+        for (int i = 0; i < 8; i++)
+            c[f][i] = engine_cylinders_new(scan[f][i], 0);
+    int right = 0;
+    for (int f = 0; f < 10; f++)
+        for (int i = 5; i < 8; i++) {
+            int best = -1;
+            double best_sim = -1;
+            for (int g = 0; g < 10; g++)
+                for (int e = 0; e < 5; e++) {
+                    double sim = engine_cylinders_similarity(c[f][i], c[g][e]);
+                    if (sim > best_sim)
+                        best_sim = sim, best = g;
+                }
+            right += best == f;
+        }
+    g_test_message("cylinders: own finger most alike for %d of 30 probes", right);
+    g_assert_cmpint(right, >=, 28);
+    for (int f = 0; f < 10; f++)
+        for (int i = 0; i < 8; i++)
+            engine_cylinders_free(c[f][i]);
+
+    const EngineTemplate *src = scan[2][0];
+    g_autoptr(EngineTemplate) turned = turned_copy(src, 25, 40, -30);
+    double same = engine_template_match_cylinders(src, src);
+    double moved = engine_template_match_cylinders(turned, src);
+    double stranger = engine_template_match_cylinders(turned, scan[3][0]);
+    g_test_message("cylinders: itself %.3f, turned copy %.3f, stranger %.3f", same, moved, stranger);
+    g_assert_cmpfloat(same, >, 0.9);
+    g_assert_cmpfloat(moved, >=, same * 0.9);
+    g_assert_cmpfloat(stranger, <, moved * 0.5);
 }
 
 /* A print cut into two-minutia pieces, each piece shifted on its own: every piece still agrees with
@@ -520,6 +566,7 @@ int main(int argc, char **argv)
     g_test_add_func("/engine/bulk-load", test_bulk_load);
     g_test_add_func("/engine/rotation-and-shift", test_rotation_and_shift);
     g_test_add_func("/engine/structure-not-just-rotation", test_structure_not_just_rotation);
+    g_test_add_func("/engine/cylinders", test_cylinders);
     g_test_add_func("/engine/scanner-edge-is-not-a-finger", test_scanner_edge_is_not_a_finger);
     g_test_add_func("/engine/enrollment-quality", test_enrollment_quality);
     g_test_add_func("/engine/malformed-and-foreign", test_malformed_and_foreign);

@@ -179,14 +179,12 @@ static int cmp_position(const void *a, const void *b)
     return p->x != q->x ? p->x - q->x : p->y - q->y;
 }
 
-/* Marks in `edge` (n bytes, 1 or 0) the minutiae within EDGE_PX of the convex hull of all n. */
-static void mark_edge(const EngineMinutia *m, guint n, guint8 *edge)
+guint engine_hull(const EngineMinutia *m, guint n, EngineMinutia *hull)
 {
-    memset(edge, 0, n);
     if (n < 3)
-        return;
-    /* The hull: Andrew's monotone chain, lower then upper. */
-    EngineMinutia sorted[ENGINE_MAX_MINUTIAE], hull[ENGINE_MAX_MINUTIAE + 1];
+        return 0;
+    /* Andrew's monotone chain, lower then upper. */
+    EngineMinutia sorted[ENGINE_MAX_MINUTIAE];
     memcpy(sorted, m, n * sizeof *m);
     qsort(sorted, n, sizeof sorted[0], cmp_position);
     guint k = 0;
@@ -200,6 +198,15 @@ static void mark_edge(const EngineMinutia *m, guint n, guint8 *edge)
             k--;
         hull[k++] = sorted[i];
     }
+    return k;
+}
+
+/* Marks in `edge` (n bytes, 1 or 0) the minutiae within EDGE_PX of the convex hull of all n. */
+static void mark_edge(const EngineMinutia *m, guint n, guint8 *edge)
+{
+    memset(edge, 0, n);
+    EngineMinutia hull[ENGINE_MAX_MINUTIAE + 1];
+    guint k = engine_hull(m, n, hull);
     /* hull[0..k-1] is closed: hull[k-1] == hull[0]. Distance of each minutia to its segments. */
     const double limit = (double)EDGE_PX * EDGE_PX;
     for (guint i = 0; i < n; i++) {

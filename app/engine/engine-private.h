@@ -50,6 +50,10 @@ guint engine_pair_length(int dx, int dy);
  * the print's edge (engine-pairs.c says why). */
 guint engine_pairs_build_for_match(const EngineMinutia *m, guint n, gboolean directed, EnginePair *out);
 
+/* The convex hull of n minutiae, counter-clockwise and closed (hull[k-1] == hull[0]); 0 when n < 3.
+ * `hull` has room for n + 1. */
+guint engine_hull(const EngineMinutia *m, guint n, EngineMinutia *hull);
+
 /* A probe impression (its directed pairs) against a gallery impression (its undirected pairs), both
  * from engine_pairs_build_for_match(): the score (engine-score.c) and, in `stats`, what it rests on. */
 typedef struct EngineScratch EngineScratch;

@@ -88,6 +88,17 @@ gboolean engine_template_check_enrollment(const EngineTemplate *t, GError **erro
 double engine_template_match_stats(const EngineTemplate *probe, const EngineTemplate *gallery,
                                    EngineMatchStats *stats);
 
+/* A second comparison, by Minutia Cylinder-Code (app/engine/engine-mcc.c): each minutia described by
+ * everything around it. Its similarity (0..1) is not yet calibrated to a false-match rate, so it is
+ * not yet what the kiosk decides by; bench-accuracy measures it beside the pair matcher. */
+typedef struct EngineCylinders EngineCylinders;
+EngineCylinders *engine_cylinders_new(const EngineTemplate *template, guint impression);
+void engine_cylinders_free(EngineCylinders *cylinders);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(EngineCylinders, engine_cylinders_free)
+double engine_cylinders_similarity(const EngineCylinders *a, const EngineCylinders *b);
+/* The probe (its first impression) against every impression of `gallery`: the best similarity. */
+double engine_template_match_cylinders(const EngineTemplate *probe, const EngineTemplate *gallery);
+
 typedef struct Engine Engine;
 
 /* The score is -log10 of the chance that a different finger shares this much (app/engine/engine-score.c):
