@@ -60,7 +60,6 @@ typedef struct {
     /* genuine: (f, i < j) in order, probe j; impostor: probe (g, j), gallery (f != g, i) in order */
     BenchBz3 bz3;
     EngineMatchStats gen[N_GENUINE], imp[N_IMPOSTOR];
-    double cyl_gen[N_GENUINE], cyl_imp[N_IMPOSTOR]; /* Minutia Cylinder-Code, same pairs */
 } Set;
 
 static Scanner *scanner;
@@ -173,29 +172,6 @@ static void engine_set(Set *s)
                     engine_template_match_stats(s->tmpl[g][j], s->tmpl[f][i], &s->imp[n++]);
 }
 
-/* The same pairs by Minutia Cylinder-Code: each impression's cylinders built once. */
-static void cylinders_set(Set *s)
-{
-    EngineCylinders *c[FINGERS][IMPRESSIONS];
-    for (int f = 0; f < FINGERS; f++)
-        for (int i = 0; i < IMPRESSIONS; i++)
-            c[f][i] = engine_cylinders_new(s->tmpl[f][i], 0);
-    int n = 0;
-    for (int f = 0; f < FINGERS; f++)
-        for (int i = 0; i < IMPRESSIONS; i++)
-            for (int j = i + 1; j < IMPRESSIONS; j++)
-                s->cyl_gen[n++] = engine_cylinders_similarity(c[f][j], c[f][i]);
-    n = 0;
-    for (int g = 0; g < FINGERS; g++)
-        for (int j = 0; j < IMPRESSIONS; j++)
-            for (int f = 0; f < FINGERS; f++)
-                for (int i = 0; f != g && i < IMPRESSIONS; i++)
-                    s->cyl_imp[n++] = engine_cylinders_similarity(c[g][j], c[f][i]);
-    for (int f = 0; f < FINGERS; f++)
-        for (int i = 0; i < IMPRESSIONS; i++)
-            engine_cylinders_free(c[f][i]);
-}
-
 typedef struct {
     double eer, fnmr01;
     int found, wrong;
@@ -221,9 +197,9 @@ static void report_cylinders(const Set *s, Summary *sum)
 {
     Scores sc = scores_new();
     for (int k = 0; k < N_GENUINE; k++)
-        scores_add(&sc, TRUE, s->cyl_gen[k]);
+        scores_add(&sc, TRUE, s->gen[k].cylinders);
     for (int k = 0; k < N_IMPOSTOR; k++)
-        scores_add(&sc, FALSE, s->cyl_imp[k]);
+        scores_add(&sc, FALSE, s->imp[k].cylinders);
     sum->eer = scores_eer(&sc);
     sum->fnmr01 = scores_fnmr_at_fmr(&sc, 0.001, NULL);
     printf("bench: accuracy_%s_cylinders_eer_percent %.2f %%\n", s->key, 100 * sum->eer);
@@ -431,7 +407,7 @@ int main(int argc, char **argv)
     }
     scanner = tu_scanner_new(NULL, NULL);
     guint n = dirs->len;
-    double engine_us = 0, cylinders_us = 0; /* per comparison, summed over the sets */
+    double engine_us = 0; /* per comparison, summed over the sets */
     Set **sets = g_new0(Set *, n);
     for (guint k = 0; k < n; k++) {
         Set *s = sets[k] = g_new0(Set, 1);
@@ -443,11 +419,7 @@ int main(int argc, char **argv)
         bz3_set(s);
         gint64 t0 = g_get_monotonic_time();
         engine_set(s);
-        gint64 t1 = g_get_monotonic_time();
-        cylinders_set(s);
-        gint64 t2 = g_get_monotonic_time();
-        engine_us += (double)(t1 - t0) / (N_GENUINE + N_IMPOSTOR);
-        cylinders_us += (double)(t2 - t1) / (N_GENUINE + N_IMPOSTOR);
+        engine_us += (double)(g_get_monotonic_time() - t0) / (N_GENUINE + N_IMPOSTOR);
         fprintf(stderr, "%s: scanned and scored\n", s->name);
     }
     const char *dump = g_getenv("HAAZRI_BENCH_DUMP");
@@ -458,9 +430,9 @@ int main(int argc, char **argv)
             for (int g = 0; g < 2; g++)
                 for (int p = 0; p < (g ? N_GENUINE : N_IMPOSTOR); p++) {
                     const EngineMatchStats *st = g ? &sets[k]->gen[p] : &sets[k]->imp[p];
-                    fprintf(fp, "%s %d %u %u %u %u %u %.0f\n", sets[k]->name, g, st->matched,
+                    fprintf(fp, "%s %d %u %u %u %u %u %.0f %.5f\n", sets[k]->name, g, st->matched,
                             st->probe_in, st->gallery_in, st->probe_n, st->gallery_n,
-                            g ? sets[k]->bz3.gen[p] : sets[k]->bz3.imp[p]);
+                            g ? sets[k]->bz3.gen[p] : sets[k]->bz3.imp[p], st->cylinders);
                 }
         fclose(fp);
     }
@@ -472,8 +444,9 @@ int main(int argc, char **argv)
         EngineCalibration cal;
         engine_calibration_fit(&cal, (EngineMatchStats *)all->data, all->len);
         const EngineCalibration *d = engine_calibration_default();
-        printf("# calibration fitted on these %u sets: {%.3f, %.4f, %.2f}; in use: {%.3f, %.4f, %.2f}\n",
-               n, cal.a, cal.b, cal.c, d->a, d->b, d->c);
+        printf("# calibration fitted on these %u sets: {%.3f, %.4f, %.2f, %.4f, %.4f, %.3f, %.3f}; "
+               "in use: {%.3f, %.4f, %.2f, %.4f, %.4f, %.3f, %.3f}\n", n, cal.a, cal.b, cal.c, cal.q,
+               cal.beta, cal.fq, cal.fbeta, d->a, d->b, d->c, d->q, d->beta, d->fq, d->fbeta);
     }
     guint found_ge = 0, wrong_zero = 0, eer_le = 0, fnmr_le = 0;
     guint cyl_eer_le = 0, cyl_fnmr_le = 0, cyl_eer_below_engine = 0;
@@ -530,10 +503,8 @@ int main(int argc, char **argv)
     printf("bench: accuracy_sets_cylinders_eer_at_most_bozorth3 %u of%u\n", cyl_eer_le, n);
     printf("bench: accuracy_sets_cylinders_fnmr_at_fmr_0.1_at_most_bozorth3 %u of%u\n", cyl_fnmr_le, n);
     printf("bench: accuracy_sets_cylinders_eer_below_engine %u of%u\n", cyl_eer_below_engine, n);
-    printf("bench: accuracy_engine_compare_us %.0f us (one impression pair by engine_template_match_stats, which prepares the probe each call)\n",
-           engine_us / n);
-    printf("bench: accuracy_cylinders_compare_us %.0f us (one impression pair, cylinders built once per impression)\n",
-           cylinders_us / n);
+    printf("bench: accuracy_engine_compare_us %.0f us (one impression pair, both matchers: "
+           "engine_template_match_stats, which prepares both prints each call)\n", engine_us / n);
     for (guint k = 0; k < n; k++) {
         for (int f = 0; f < FINGERS; f++)
             for (int i = 0; i < IMPRESSIONS; i++) {

@@ -158,9 +158,13 @@ static void test_prefilter_partial_touch(void)
  * pre-filter and no second, while 2,000 strangers with five full impressions each add up two chance
  * peaks. The shortlist ranks mostly by two impressions, and keeps a few places for the best by one
  * alone: without those, the own finger was missed for 2 of the 26 probes where it scores above
- * every stranger; with them, and with the old rule (one impression only), for none. One miss is
- * allowed: which probes count as "above every stranger" moves with the full matcher's scores (with
- * 11 probe neighbours in the matcher, measured: 3 missed without the places, 1 with them). */
+ * every stranger; with them, and with the old rule (one impression only), for none.
+ * Since the decision's few are scored by both matchers (cylinders too, engine-mcc.c), one to one
+ * the own finger beats every stranger for 30 probes, not 26 (the pair matcher alone), and the
+ * search names it for 27: the search chooses whom the cylinders look at by the pair matcher, and
+ * for 3 probes the own finger is not among a shard's best five by that (nor best ten: tried). So
+ * the search must name the own finger at least as often as the pair matcher alone could (26), and
+ * miss at most 3 of those one-to-one scoring can tell apart. */
 static void part_of(const EngineTemplate *src, guint corner, gint32 *x, gint32 *y, gint32 *t, guint *count)
 {
     guint n = engine_template_get_minutiae(src, 0);
@@ -205,7 +209,8 @@ static void test_prefilter_partial_enrollment(void)
         engine_template_free(own[f]);
     g_test_message("partial enrollments: own finger best in %d of %d that can be told apart", best_is_own, reachable);
     g_assert_cmpint(reachable, >=, 20);
-    g_assert_cmpint(best_is_own, >=, reachable - 1);
+    g_assert_cmpint(best_is_own, >=, 26);
+    g_assert_cmpint(best_is_own, >=, reachable - 3);
 }
 
 /* The configured threshold is a false-match rate per comparison, and a search compares a touch with

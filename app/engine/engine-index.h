@@ -10,6 +10,7 @@ typedef struct Shard Shard;
 typedef struct {
     double score;
     gint64 finger_id, probationer_id;
+    gboolean fused; /* scored by both matchers: one of the shard's few a decision can name */
 } ShardHit;
 
 Shard *shard_new(void);

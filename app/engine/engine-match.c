@@ -197,7 +197,7 @@ static guint consistent_cluster(EngineScratch *s, const Mapping *maps, guint nm,
 static void align_at(EngineScratch *s, guint nc, guint best, const EngineMinutia *pm, guint n_pm,
                      const EngineMinutia *gm, guint n_gm, double ox, double oy, EngineMatchStats *st)
 {
-    *st = (EngineMatchStats){0, MIN_OVERLAP, MIN_OVERLAP, n_pm, n_gm};
+    *st = (EngineMatchStats){0, MIN_OVERLAP, MIN_OVERLAP, n_pm, n_gm, -1};
     guint8 centre = (guint8)(best * 8 + 4);
     int off = 0, noff = 0;
     for (guint c = 0; c < nc; c++) {
@@ -307,7 +307,7 @@ static double match_impressions(EngineScratch *s, const EnginePair *probe, guint
                                 guint n_gallery, const EngineMinutia *gm, guint n_gm,
                                 EngineMatchStats *st)
 {
-    *st = (EngineMatchStats){0, MIN_OVERLAP, MIN_OVERLAP, n_pm, n_gm};
+    *st = (EngineMatchStats){0, MIN_OVERLAP, MIN_OVERLAP, n_pm, n_gm, -1};
     if (n_pm < 3 || n_gm < 3)
         return 0;
     /* Turning about the probe's centre keeps the shift a rotation error implies small. */
@@ -386,8 +386,9 @@ double engine_match_impressions(EngineScratch *s, const EnginePair *probe, guint
     return match_impressions(s, probe, n_probe, pm, n_pm, gallery, n_gallery, gm, n_gm, stats);
 }
 
-double engine_match_template(EngineScratch *s, const EngineProbe *probe, const EngineTemplate *g,
-                             guint32 impressions, EngineMatchStats *stats)
+/* The pair matcher's best impression of `g` among `impressions`: its score, stats and number. */
+static double best_impression(EngineScratch *s, const EngineProbe *probe, const EngineTemplate *g,
+                              guint32 impressions, EngineMatchStats *stats, guint *which)
 {
     double best = -1;
     for (guint k = 0; k < g->n_impressions; k++) {
@@ -402,11 +403,34 @@ double engine_match_template(EngineScratch *s, const EngineProbe *probe, const E
         double sc = engine_calibration_score(probe->cal ? probe->cal : engine_calibration_default(), &st);
         if (sc > best) {
             best = sc;
+            *which = k;
             if (stats)
                 *stats = st;
         }
     }
     return MAX(best, 0);
+}
+
+double engine_match_template(EngineScratch *s, const EngineProbe *probe, const EngineTemplate *g,
+                             guint32 impressions, EngineMatchStats *stats)
+{
+    guint which = 0;
+    return best_impression(s, probe, g, impressions, stats, &which);
+}
+
+double engine_match_template_fused(EngineScratch *s, const EngineProbe *probe, const EngineTemplate *g,
+                                   guint32 impressions, EngineMatchStats *stats)
+{
+    EngineMatchStats st = {0, MIN_OVERLAP, MIN_OVERLAP, 0, 0, -1};
+    guint which = G_MAXUINT;
+    best_impression(s, probe, g, impressions, &st, &which);
+    if (which != G_MAXUINT && probe->cylinders) {
+        g_autoptr(EngineCylinders) gc = engine_cylinders_new(g, which);
+        st.cylinders = engine_cylinders_similarity(probe->cylinders, gc);
+    }
+    if (stats)
+        *stats = st;
+    return engine_calibration_score(probe->cal ? probe->cal : engine_calibration_default(), &st);
 }
 
 double engine_template_match(const EngineTemplate *probe, const EngineTemplate *gallery)
@@ -420,9 +444,10 @@ double engine_template_match_stats(const EngineTemplate *probe, const EngineTemp
     EngineScratch *s = engine_scratch_new();
     guint n = probe->start[1] - probe->start[0];
     EnginePair *pairs = g_new(EnginePair, MAX(n, 1) * ENGINE_NEIGHBOURS * 2);
-    EngineProbe p = {probe, pairs, 0, n, probe->m, NULL};
+    g_autoptr(EngineCylinders) cylinders = engine_cylinders_new(probe, 0);
+    EngineProbe p = {probe, pairs, 0, n, probe->m, NULL, cylinders};
     p.n_pairs = engine_pairs_build_for_match(probe->m, n, TRUE, pairs);
-    double sc = engine_match_template(s, &p, gallery, ENGINE_ALL_IMPRESSIONS, stats);
+    double sc = engine_match_template_fused(s, &p, gallery, ENGINE_ALL_IMPRESSIONS, stats);
     g_free(pairs);
     engine_scratch_free(s);
     return sc;

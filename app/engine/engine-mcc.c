@@ -62,6 +62,11 @@ struct EngineCylinders {
 static float cell_dx[MCC_CELLS], cell_dy[MCC_CELLS];
 static guint8 cell_in_disc[MCC_CELLS];
 static guint cells_in_disc;
+/* A neighbour's share of each direction bin, by its direction relative to the centre minutia (in
+ * 256ths of a turn, as minutiae are kept): the Gaussian integrated over the bin. */
+static float bin_share[ENGINE_ANGLE_UNITS][MCC_ND];
+
+static double wrap(double a);
 
 static gpointer init_cells(gpointer data)
 {
@@ -75,6 +80,14 @@ static gpointer init_cells(gpointer data)
             cell_in_disc[i * MCC_NS + j] = dx * dx + dy * dy <= MCC_R * MCC_R;
             cells_in_disc += cell_in_disc[i * MCC_NS + j];
         }
+    const double bin = 2 * G_PI / MCC_ND, erf_scale = 1 / (MCC_SIGMA_D * G_SQRT2);
+    for (int u = 0; u < ENGINE_ANGLE_UNITS; u++) {
+        double d = wrap(u * 2 * G_PI / ENGINE_ANGLE_UNITS);
+        for (int k = 0; k < MCC_ND; k++) {
+            double a = wrap(-G_PI + (k + 0.5) * bin - d);
+            bin_share[u][k] = (float)(0.5 * (erf((a + bin / 2) * erf_scale) - erf((a - bin / 2) * erf_scale)));
+        }
+    }
     return NULL;
 }
 
@@ -118,25 +131,19 @@ static EngineCylinders *cylinders_of(const EngineMinutia *m, guint n)
     EngineMinutia hull[ENGINE_MAX_MINUTIAE + 1];
     guint hk = engine_hull(m, n, hull);
     const double reach2 = 9 * MCC_SIGMA_S * MCC_SIGMA_S, norm = 1 / (MCC_SIGMA_S * sqrt(2 * G_PI));
-    const double bin = 2 * G_PI / MCC_ND, erf_scale = 1 / (MCC_SIGMA_D * G_SQRT2);
-    /* Each neighbour's share of each direction bin, relative to the centre minutia: the Gaussian
-     * integrated over the bin. Depends on the two minutiae only, not on the cell. */
-    float *dir = g_new(float, MAX(n, 1) * MCC_ND);
+    const double near = MCC_R + 3 * MCC_SIGMA_S;
+    const float psi_of_nothing = (float)(1 / (1 + exp(MCC_TAU_PSI * MCC_MU_PSI)));
+    guint8 around[ENGINE_MAX_MINUTIAE];
     for (guint i = 0; i < n; i++) {
         double ci = cos(c->t[i]), si = sin(c->t[i]);
-        for (guint j = 0; j < n; j++) {
-            double d = wrap(c->t[j] - c->t[i]);
-            for (int k = 0; k < MCC_ND; k++) {
-                double a = wrap(-G_PI + (k + 0.5) * bin - d);
-                dir[j * MCC_ND + k] =
-                    (float)(0.5 * (erf((a + bin / 2) * erf_scale) - erf((a - bin / 2) * erf_scale)));
-            }
-        }
-        guint valid = 0, neighbours = 0;
+        /* only minutiae this near can reach a cell of the disc */
+        guint na = 0;
         for (guint j = 0; j < n; j++) {
             double dx = c->x[j] - c->x[i], dy = c->y[j] - c->y[i];
-            neighbours += j != i && dx * dx + dy * dy <= (MCC_R + 3 * MCC_SIGMA_S) * (MCC_R + 3 * MCC_SIGMA_S);
+            if (j != i && dx * dx + dy * dy <= near * near)
+                around[na++] = (guint8)j;
         }
+        guint valid = 0;
         for (guint q = 0; q < MCC_CELLS; q++) {
             double px = c->x[i] + ci * cell_dx[q] - si * cell_dy[q];
             double py = c->y[i] + si * cell_dx[q] + ci * cell_dy[q];
@@ -144,26 +151,27 @@ static EngineCylinders *cylinders_of(const EngineMinutia *m, guint n)
                 continue;
             valid++;
             double sum[MCC_ND] = {0};
-            for (guint j = 0; j < n; j++) {
+            for (guint a = 0; a < na; a++) {
+                guint j = around[a];
                 double dx = px - c->x[j], dy = py - c->y[j], d2 = dx * dx + dy * dy;
-                if (j == i || d2 > reach2)
+                if (d2 > reach2)
                     continue;
                 double g = norm * exp(-d2 / (2 * MCC_SIGMA_S * MCC_SIGMA_S));
+                const float *share = bin_share[(guint8)(m[j].t - m[i].t)];
                 for (int k = 0; k < MCC_ND; k++)
-                    sum[k] += g * dir[j * MCC_ND + k];
+                    sum[k] += g * share[k];
             }
             float *v = &c->value[(gsize)i * MCC_VALUES + q * MCC_ND], sq = 0;
             for (int k = 0; k < MCC_ND; k++) {
-                v[k] = (float)(1 / (1 + exp(-MCC_TAU_PSI * (sum[k] - MCC_MU_PSI))));
+                v[k] = sum[k] == 0 ? psi_of_nothing : (float)(1 / (1 + exp(-MCC_TAU_PSI * (sum[k] - MCC_MU_PSI))));
                 sq += v[k] * v[k];
             }
             c->mask[(gsize)i * MCC_CELLS + q] = 1;
             c->square[(gsize)i * MCC_CELLS + q] = sq;
         }
-        c->valid[i] = valid >= MCC_MIN_VC * cells_in_disc && neighbours >= MCC_MIN_M;
+        c->valid[i] = valid >= MCC_MIN_VC * cells_in_disc && na >= MCC_MIN_M;
         c->n_valid += c->valid[i];
     }
-    g_free(dir);
     return c;
 }
 

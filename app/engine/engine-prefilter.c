@@ -412,11 +412,14 @@ void shard_search(Shard *s, const EngineProbe *probe, const ProbeIndex *pi, guin
         double score = engine_match_template(scratch, probe, slot->t, heap[c].impressions, NULL);
         if (score >= PROMISING_SCORE)
             score = score_rest(scratch, probe, slot, &heap[c], score);
-        ShardHit hit = {score, slot->finger_id, slot->probationer_id};
+        ShardHit hit = {score, slot->finger_id, slot->probationer_id, FALSE};
         g_array_append_val(hits, hit);
     }
-    /* The shard's best few by score carry their full score, whatever it is: the decision's
-     * runner-up and the second opinion's candidates (ENGINE_CANDIDATES) come from them. */
+    /* The shard's best few by score are scored one to one, whatever they score: the decision's
+     * best and runner-up and the second opinion's candidates (ENGINE_CANDIDATES) come from them
+     * alone. Their score is the one engine_template_match() gives: the pair matcher's best
+     * impression, with its cylinders compared too (engine-mcc.c), both fused (engine-score.c). The
+     * cylinders cost ~1-2 ms a finger, so only these few pay it. */
     g_autofree gboolean *taken = g_new0(gboolean, nh + 1);
     for (guint k = 0; k < MIN(nh, ENGINE_CANDIDATES); k++) {
         int best = -1;
@@ -427,6 +430,8 @@ void shard_search(Shard *s, const EngineProbe *probe, const ProbeIndex *pi, guin
                 best = (int)c;
         taken[best] = TRUE;
         ShardHit *hit = &g_array_index(hits, ShardHit, first + (guint)best);
-        hit->score = score_rest(scratch, probe, &g_array_index(s->slots, Slot, heap[best].slot), &heap[best], hit->score);
+        const Slot *slot = &g_array_index(s->slots, Slot, heap[best].slot);
+        hit->score = engine_match_template_fused(scratch, probe, slot->t, ENGINE_ALL_IMPRESSIONS, NULL);
+        hit->fused = TRUE;
     }
 }

@@ -72,6 +72,7 @@ typedef struct {
     guint n_minutiae;
     const EngineMinutia *m;
     const EngineCalibration *cal; /* NULL: the default */
+    const EngineCylinders *cylinders; /* its Minutia Cylinder-Code (NULL: the pair matcher alone) */
 } EngineProbe;
 
 /* Best score of `probe` over the impressions of `gallery` in the mask `impressions` (bit k:
@@ -80,6 +81,11 @@ typedef struct {
 double engine_match_template(EngineScratch *scratch, const EngineProbe *probe,
                              const EngineTemplate *gallery, guint32 impressions,
                              EngineMatchStats *stats);
+/* The score a decision is made on: the pair matcher's best impression among `impressions`, with
+ * the two prints' cylinders compared too and both fused (engine-score.c). */
+double engine_match_template_fused(EngineScratch *scratch, const EngineProbe *probe,
+                                   const EngineTemplate *gallery, guint32 impressions,
+                                   EngineMatchStats *stats);
 
 /* The pre-filter's key of a pair: quantised distance and both relative directions. Nearest-
  * neighbour pairs are short (mostly under 60 px): with 10 px steps and 16 direction bins a probe's

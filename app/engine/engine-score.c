@@ -20,7 +20,7 @@
 
 /* Fitted by engine_calibration_fit on all 46,080 cross-finger impression pairs of tests/data/fvc*
  * (bench-accuracy prints the fit; the _loso_ lines use a fit without the set measured). */
-static const EngineCalibration default_cal = {2.365, 0.0588, 0.50};
+static const EngineCalibration default_cal = {2.365, 0.0588, 0.50, 0.0259, 0.0026, 1.999, 0.743};
 
 const EngineCalibration *engine_calibration_default(void)
 {
@@ -41,7 +41,8 @@ static double log_gamma_p(double s, double x)
     return s * log(x) - x - lgamma(s + 1) + log(sum);
 }
 
-double engine_calibration_score(const EngineCalibration *cal, const EngineMatchStats *st)
+/* The pair matcher's count alone. */
+static double pair_score(const EngineCalibration *cal, const EngineMatchStats *st)
 {
     if (st->matched == 0)
         return 0;
@@ -51,6 +52,74 @@ double engine_calibration_score(const EngineCalibration *cal, const EngineMatchS
     if (s <= x)
         return 0;
     return MAX(-log_gamma_p(s, x) / G_LN10, 0);
+}
+
+/* -log10 of a tail P(X >= v) that is 1 % at its 99th percentile q and falls exponentially beyond
+ * with mean excess beta (below q: the same line, down to 0). */
+static double tail_score(double v, double q, double beta)
+{
+    return MAX(0, 2 + (v - q) / (MAX(beta, 1e-9) * G_LN10));
+}
+
+/* Two scores as independent evidence: -log10 P(p1 * p2 <= p), for p = the product of the two
+ * chances, which is p (1 - ln p) for independent uniform p1, p2 (Fisher's method for two). */
+static double fisher_two(double s1, double s2)
+{
+    double s = s1 + s2;
+    return s > 0 ? s - log10(1 + s * G_LN10) : 0;
+}
+
+/* The cylinders' similarity and the pair count, fused, before the fused tail is calibrated. */
+static double fused_raw(const EngineCalibration *cal, const EngineMatchStats *st)
+{
+    return fisher_two(pair_score(cal, st), tail_score(st->cylinders, cal->q, cal->beta));
+}
+
+double engine_calibration_score(const EngineCalibration *cal, const EngineMatchStats *st)
+{
+    if (st->cylinders < 0)
+        return pair_score(cal, st);
+    /* The two are not independent (a stranger's print that lines up by chance does so for both),
+     * so the fused number is calibrated again on impostor pairs, like each alone. */
+    return tail_score(fused_raw(cal, st), cal->fq, cal->fbeta);
+}
+
+static int cmp_double(const void *a, const void *b);
+
+/* The 99th percentile q of `v` (n values, sorted here) and the mean excess beyond it. */
+static void fit_tail(double *v, guint n, double *q, double *beta)
+{
+    qsort(v, n, sizeof v[0], cmp_double);
+    guint at = MIN((guint)(0.99 * n), n - 1), over = 0;
+    double sum = 0;
+    *q = v[at];
+    for (guint i = 0; i < n; i++)
+        if (v[i] > *q)
+            sum += v[i] - *q, over++;
+    *beta = over ? sum / over : 1e-9;
+}
+
+/* The cylinders' tail, then the fused one, on the impostor comparisons that have both. And, as for
+ * the pair count: no impostor fitted on may reach the default threshold (the fused tail, widened
+ * until none does). */
+static void fit_fused(EngineCalibration *cal, const EngineMatchStats *imp, guint n)
+{
+    g_autofree double *v = g_new(double, MAX(n, 1));
+    guint nv = 0;
+    for (guint i = 0; i < n; i++)
+        if (imp[i].cylinders >= 0)
+            v[nv++] = imp[i].cylinders;
+    if (nv < 1000)
+        return;
+    fit_tail(v, nv, &cal->q, &cal->beta);
+    nv = 0;
+    for (guint i = 0; i < n; i++)
+        if (imp[i].cylinders >= 0)
+            v[nv++] = fused_raw(cal, &imp[i]);
+    fit_tail(v, nv, &cal->fq, &cal->fbeta);
+    double top = v[nv - 1], need = (top - cal->fq) / (G_LN10 * (ENGINE_DEFAULT_THRESHOLD - 2));
+    if (need >= cal->fbeta)
+        cal->fbeta = need * 1.0001;
 }
 
 /* The mean: least squares of k on m over every impostor comparison. The spread c: the bulk of
@@ -79,7 +148,7 @@ void engine_calibration_fit(EngineCalibration *cal, const EngineMatchStats *imp,
         cal->c = c;
         guint over2 = 0, over3 = 0, over_threshold = 0;
         for (guint i = 0; i < n; i++) {
-            double sc = engine_calibration_score(cal, &imp[i]);
+            double sc = pair_score(cal, &imp[i]);
             over2 += sc >= 2;
             over3 += sc >= 3;
             over_threshold += sc >= ENGINE_DEFAULT_THRESHOLD;
@@ -93,6 +162,7 @@ void engine_calibration_fit(EngineCalibration *cal, const EngineMatchStats *imp,
         }
     }
     cal->c = best_c;
+    fit_fused(cal, imp, n);
 }
 
 /* An impression with fewer minutiae than the matcher needs in an overlap can never score on its own

@@ -328,7 +328,8 @@ void engine_search(Engine *e, const EngineTemplate *probe_t, EngineResult *out)
     *out = (EngineResult){0};
     guint n = probe_t->start[1] - probe_t->start[0];
     g_autofree EnginePair *pairs = g_new(EnginePair, MAX(n, 1) * ENGINE_NEIGHBOURS * 2);
-    EngineProbe probe = {probe_t, pairs, 0, n, probe_t->m, &e->cal};
+    g_autoptr(EngineCylinders) cylinders = engine_cylinders_new(probe_t, 0);
+    EngineProbe probe = {probe_t, pairs, 0, n, probe_t->m, &e->cal, cylinders};
     probe.n_pairs = engine_pairs_build_for_match(probe_t->m, n, TRUE, pairs);
 
     g_rw_lock_reader_lock(&e->lock);
@@ -354,11 +355,13 @@ void engine_search(Engine *e, const EngineTemplate *probe_t, EngineResult *out)
 
     /* Best over the whole gallery; the runner-up is the best of anyone else, so a person's own
      * other fingers never count against them. */
-    ShardHit best = {-1, 0, 0}, second = {-1, 0, 0};
+    ShardHit best = {-1, 0, 0, FALSE}, second = {-1, 0, 0, FALSE};
     for (guint i = 0; i < e->n_shards; i++) {
         out->scored += job->hits[i]->len;
         for (guint h = 0; h < job->hits[i]->len; h++) {
             ShardHit hit = g_array_index(job->hits[i], ShardHit, h);
+            if (!hit.fused) /* the pair matcher's score alone: only what chose the few */
+                continue;
             keep_candidate(out, &hit);
             if (hit.score > best.score) {
                 if (hit.probationer_id != best.probationer_id)

@@ -71,10 +71,14 @@ typedef struct {
     guint matched;
     guint probe_in, gallery_in; /* minutiae in the overlap (at least 12: less is too little to judge) */
     guint probe_n, gallery_n;   /* minutiae in each print */
+    double cylinders; /* the same two impressions by Minutia Cylinder-Code, 0..1; < 0: not compared */
 } EngineMatchStats;
-/* How those numbers become a score: fitted on impostor pairs (app/engine/engine-score.c). */
+/* How those numbers become a score: fitted on impostor pairs (app/engine/engine-score.c). a, b, c:
+ * the pair matcher's count; q, beta: the cylinders' similarity; fq, fbeta: the two together. */
 typedef struct {
     double a, b, c;
+    double q, beta;
+    double fq, fbeta;
 } EngineCalibration;
 const EngineCalibration *engine_calibration_default(void);
 double engine_calibration_score(const EngineCalibration *cal, const EngineMatchStats *stats);
