@@ -43,6 +43,9 @@
 /* Relaxation: rounds, and the weight a pair keeps of its own similarity each round. */
 #define MCC_RELAX_ROUNDS 5
 #define MCC_RELAX_W 0.5
+/* Two pairs whose distances differ by more than this agree by less than 1e-10 (the sigmoid of the
+ * distance term): not worth the angles. */
+#define MCC_RHO_FAR 20.0
 
 #define MCC_CELLS (MCC_NS * MCC_NS)
 #define MCC_VALUES (MCC_CELLS * MCC_ND)
@@ -91,25 +94,44 @@ static gpointer init_cells(gpointer data)
     return NULL;
 }
 
-/* An angle brought into [-pi, pi). */
+/* An angle brought into [-pi, pi) (the angles here are differences of a few angles, so a loop
+ * beats fmod). */
 static double wrap(double a)
 {
-    a = fmod(a + G_PI, 2 * G_PI);
-    return (a < 0 ? a + 2 * G_PI : a) - G_PI;
+    while (a >= G_PI)
+        a -= 2 * G_PI;
+    while (a < -G_PI)
+        a += 2 * G_PI;
+    return a;
 }
 
-/* Whether (x, y) lies within MCC_OMEGA of the convex hull (counter-clockwise, closed, k points). */
-static gboolean near_hull(const EngineMinutia *hull, guint k, double x, double y)
+/* The convex hull's edges (counter-clockwise), each with its length: a cell is checked against
+ * every edge, so the square roots are taken once per print. */
+typedef struct {
+    double ax, ay, dx, dy, len;
+} HullEdge;
+
+static guint hull_edges(const EngineMinutia *m, guint n, HullEdge *out)
 {
+    EngineMinutia hull[ENGINE_MAX_MINUTIAE + 1];
+    guint k = engine_hull(m, n, hull), ne = 0;
+    if (k < 4) /* fewer than three distinct corners: no area to be outside of */
+        return 0;
     for (guint e = 0; e + 1 < k; e++) {
         double ax = hull[e].x, ay = hull[e].y, dx = hull[e + 1].x - ax, dy = hull[e + 1].y - ay;
         double len = sqrt(dx * dx + dy * dy);
-        if (len == 0)
-            continue;
-        /* left of a counter-clockwise edge is inside: outside by -cross / len */
-        if (dx * (y - ay) - dy * (x - ax) < -MCC_OMEGA * len)
-            return FALSE;
+        if (len > 0)
+            out[ne++] = (HullEdge){ax, ay, dx, dy, len};
     }
+    return ne;
+}
+
+/* Whether (x, y) lies within MCC_OMEGA of the convex hull. */
+static gboolean near_hull(const HullEdge *edge, guint ne, double x, double y)
+{
+    for (guint e = 0; e < ne; e++) /* left of a counter-clockwise edge is inside: outside by -cross / len */
+        if (edge[e].dx * (y - edge[e].ay) - edge[e].dy * (x - edge[e].ax) < -MCC_OMEGA * edge[e].len)
+            return FALSE;
     return TRUE;
 }
 
@@ -128,12 +150,14 @@ static EngineCylinders *cylinders_of(const EngineMinutia *m, guint n)
         c->y[i] = m[i].y;
         c->t[i] = (float)(m[i].t * 2 * G_PI / ENGINE_ANGLE_UNITS);
     }
-    EngineMinutia hull[ENGINE_MAX_MINUTIAE + 1];
-    guint hk = engine_hull(m, n, hull);
+    HullEdge edge[ENGINE_MAX_MINUTIAE + 1];
+    guint ne = hull_edges(m, n, edge);
     const double reach2 = 9 * MCC_SIGMA_S * MCC_SIGMA_S, norm = 1 / (MCC_SIGMA_S * sqrt(2 * G_PI));
-    const double near = MCC_R + 3 * MCC_SIGMA_S;
+    const double near = MCC_R + 3 * MCC_SIGMA_S, step = 2 * MCC_R / MCC_NS;
     const float psi_of_nothing = (float)(1 / (1 + exp(MCC_TAU_PSI * MCC_MU_PSI)));
     guint8 around[ENGINE_MAX_MINUTIAE];
+    double px[MCC_CELLS], py[MCC_CELLS], sum[MCC_CELLS][MCC_ND];
+    guint8 cell_ok[MCC_CELLS];
     for (guint i = 0; i < n; i++) {
         double ci = cos(c->t[i]), si = sin(c->t[i]);
         /* only minutiae this near can reach a cell of the disc */
@@ -145,25 +169,44 @@ static EngineCylinders *cylinders_of(const EngineMinutia *m, guint n)
         }
         guint valid = 0;
         for (guint q = 0; q < MCC_CELLS; q++) {
-            double px = c->x[i] + ci * cell_dx[q] - si * cell_dy[q];
-            double py = c->y[i] + si * cell_dx[q] + ci * cell_dy[q];
-            if (!cell_in_disc[q] || (hk >= 4 && !near_hull(hull, hk, px, py)))
+            px[q] = c->x[i] + ci * cell_dx[q] - si * cell_dy[q];
+            py[q] = c->y[i] + si * cell_dx[q] + ci * cell_dy[q];
+            cell_ok[q] = cell_in_disc[q] && (ne == 0 || near_hull(edge, ne, px[q], py[q]));
+            valid += cell_ok[q];
+        }
+        memset(sum, 0, sizeof sum);
+        /* Each neighbour adds to the cells within 3 sigma of it: found by its place in the
+         * cylinder's own frame (a cell of margin), the distance then taken as before. Neighbours in
+         * order, so each cell sums them in the same order as cell by cell. */
+        for (guint a = 0; a < na; a++) {
+            guint j = around[a];
+            double ox = c->x[j] - c->x[i], oy = c->y[j] - c->y[i];
+            double u = ci * ox + si * oy, v = -si * ox + ci * oy, r = 3 * MCC_SIGMA_S;
+            int c0 = MAX(0, (int)floor((u - r) / step + (MCC_NS - 1) / 2.0) - 1);
+            int c1 = MIN(MCC_NS - 1, (int)ceil((u + r) / step + (MCC_NS - 1) / 2.0) + 1);
+            int r0 = MAX(0, (int)floor((v - r) / step + (MCC_NS - 1) / 2.0) - 1);
+            int r1 = MIN(MCC_NS - 1, (int)ceil((v + r) / step + (MCC_NS - 1) / 2.0) + 1);
+            const float *share = bin_share[(guint8)(m[j].t - m[i].t)];
+            for (int ix = c0; ix <= c1; ix++)
+                for (int iy = r0; iy <= r1; iy++) {
+                    guint q = (guint)(ix * MCC_NS + iy);
+                    if (!cell_ok[q])
+                        continue;
+                    double dx = px[q] - c->x[j], dy = py[q] - c->y[j], d2 = dx * dx + dy * dy;
+                    if (d2 > reach2)
+                        continue;
+                    double g = norm * exp(-d2 / (2 * MCC_SIGMA_S * MCC_SIGMA_S));
+                    for (int k = 0; k < MCC_ND; k++)
+                        sum[q][k] += g * share[k];
+                }
+        }
+        for (guint q = 0; q < MCC_CELLS; q++) {
+            if (!cell_ok[q])
                 continue;
-            valid++;
-            double sum[MCC_ND] = {0};
-            for (guint a = 0; a < na; a++) {
-                guint j = around[a];
-                double dx = px - c->x[j], dy = py - c->y[j], d2 = dx * dx + dy * dy;
-                if (d2 > reach2)
-                    continue;
-                double g = norm * exp(-d2 / (2 * MCC_SIGMA_S * MCC_SIGMA_S));
-                const float *share = bin_share[(guint8)(m[j].t - m[i].t)];
-                for (int k = 0; k < MCC_ND; k++)
-                    sum[k] += g * share[k];
-            }
             float *v = &c->value[(gsize)i * MCC_VALUES + q * MCC_ND], sq = 0;
             for (int k = 0; k < MCC_ND; k++) {
-                v[k] = sum[k] == 0 ? psi_of_nothing : (float)(1 / (1 + exp(-MCC_TAU_PSI * (sum[k] - MCC_MU_PSI))));
+                v[k] = sum[q][k] == 0 ? psi_of_nothing
+                                      : (float)(1 / (1 + exp(-MCC_TAU_PSI * (sum[q][k] - MCC_MU_PSI))));
                 sq += v[k] * v[k];
             }
             c->mask[(gsize)i * MCC_CELLS + q] = 1;
@@ -256,6 +299,35 @@ static int cmp_double_desc(const void *x, const void *y)
     return (p < q) - (p > q);
 }
 
+/* Keeps the `cap` most similar pairs in h, a min-heap on similarity. */
+static void heap_keep(CylinderPair *h, guint *n, guint cap, CylinderPair p)
+{
+    guint i;
+    if (*n < cap) {
+        i = (*n)++;
+        while (i > 0 && h[(i - 1) / 2].sim > p.sim) {
+            h[i] = h[(i - 1) / 2];
+            i = (i - 1) / 2;
+        }
+        h[i] = p;
+        return;
+    }
+    if (p.sim <= h[0].sim)
+        return;
+    for (i = 0;;) { /* the root goes: sift p down from it */
+        guint l = 2 * i + 1, r = l + 1, m = l;
+        if (l >= *n)
+            break;
+        if (r < *n && h[r].sim < h[l].sim)
+            m = r;
+        if (h[m].sim >= p.sim)
+            break;
+        h[i] = h[m];
+        i = m;
+    }
+    h[i] = p;
+}
+
 double engine_cylinders_similarity(const EngineCylinders *a, const EngineCylinders *b)
 {
     if (a->n_valid == 0 || b->n_valid == 0)
@@ -263,8 +335,9 @@ double engine_cylinders_similarity(const EngineCylinders *a, const EngineCylinde
     guint n_small = MIN(a->n_valid, b->n_valid);
     guint n_p = MCC_MIN_NP +
                 (guint)lround(sigmoid(n_small, MCC_MU_NP, MCC_TAU_NP) * (MCC_MAX_NP - MCC_MIN_NP));
-    /* Local similarities of every two cylinders that could correspond; the n_small best go on. */
-    g_autofree CylinderPair *pairs = g_new(CylinderPair, (gsize)a->n_valid * b->n_valid);
+    /* Local similarities of every two cylinders that could correspond; the n_small best go on
+     * (kept in a heap whose root is the weakest kept). */
+    g_autofree CylinderPair *pairs = g_new(CylinderPair, n_small);
     guint np = 0;
     for (guint i = 0; i < a->n; i++) {
         if (!a->valid[i])
@@ -274,13 +347,13 @@ double engine_cylinders_similarity(const EngineCylinders *a, const EngineCylinde
                 continue;
             float s = cylinder_similarity(a, i, b, j);
             if (s > 0)
-                pairs[np++] = (CylinderPair){s, (guint8)i, (guint8)j};
+                heap_keep(pairs, &np, n_small, (CylinderPair){s, (guint8)i, (guint8)j});
         }
     }
     if (np == 0)
         return 0;
     qsort(pairs, np, sizeof pairs[0], cmp_sim_desc);
-    guint n_r = MIN(np, n_small);
+    guint n_r = np;
     if (n_small < 2)
         return 0;
     /* Relaxation: a pair keeps half its similarity and gains the others', each weighted by how
@@ -297,6 +370,10 @@ double engine_cylinders_similarity(const EngineCylinders *a, const EngineCylinde
             double da = hypot(a->x[ak] - a->x[as], a->y[ak] - a->y[as]);
             double db = hypot(b->x[bk] - b->x[bs], b->y[bk] - b->y[bs]);
             double d1 = fabs(da - db);
+            if (d1 > MCC_RHO_FAR) { /* the distances disagree: the product is ~0 whatever the angles */
+                rho[s * n_r + k] = 0;
+                continue;
+            }
             double d2 = fabs(wrap(wrap(a->t[as] - a->t[ak]) - wrap(b->t[bs] - b->t[bk])));
             double ra = wrap(a->t[as] - atan2(a->y[ak] - a->y[as], a->x[ak] - a->x[as]));
             double rb = wrap(b->t[bs] - atan2(b->y[bk] - b->y[bs], b->x[bk] - b->x[bs]));
