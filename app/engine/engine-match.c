@@ -433,6 +433,24 @@ double engine_match_template_fused(EngineScratch *s, const EngineProbe *probe, c
     return engine_calibration_score(probe->cal ? probe->cal : engine_calibration_default(), &st);
 }
 
+double engine_match_one_to_one(const EngineTemplate *probe, const EngineCylinders *probe_cylinders,
+                               const EngineTemplate *gallery, const EngineCylinders *gallery_cylinders)
+{
+    EngineScratch *s = engine_scratch_new();
+    guint n = probe->start[1] - probe->start[0];
+    EnginePair *pairs = g_new(EnginePair, MAX(n, 1) * ENGINE_NEIGHBOURS * 2);
+    EngineProbe p = {probe, pairs, 0, n, probe->m, NULL, probe_cylinders};
+    p.n_pairs = engine_pairs_build_for_match(probe->m, n, TRUE, pairs);
+    EngineMatchStats st = {0, MIN_OVERLAP, MIN_OVERLAP, 0, 0, -1};
+    guint which = G_MAXUINT;
+    best_impression(s, &p, gallery, 1, &st, &which);
+    if (which != G_MAXUINT)
+        st.cylinders = engine_cylinders_similarity(probe_cylinders, gallery_cylinders);
+    g_free(pairs);
+    engine_scratch_free(s);
+    return engine_calibration_score(engine_calibration_default(), &st);
+}
+
 double engine_template_match(const EngineTemplate *probe, const EngineTemplate *gallery)
 {
     return engine_template_match_stats(probe, gallery, NULL);

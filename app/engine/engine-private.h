@@ -86,6 +86,10 @@ double engine_match_template(EngineScratch *scratch, const EngineProbe *probe,
 double engine_match_template_fused(EngineScratch *scratch, const EngineProbe *probe,
                                    const EngineTemplate *gallery, guint32 impressions,
                                    EngineMatchStats *stats);
+/* engine_template_match() of two one-impression templates whose cylinders are already built (a
+ * report compares each impression many times; the cylinders are most of a comparison's cost). */
+double engine_match_one_to_one(const EngineTemplate *probe, const EngineCylinders *probe_cylinders,
+                               const EngineTemplate *gallery, const EngineCylinders *gallery_cylinders);
 
 /* The pre-filter's key of a pair: quantised distance and both relative directions. Nearest-
  * neighbour pairs are short (mostly under 60 px): with 10 px steps and 16 direction bins a probe's

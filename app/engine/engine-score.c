@@ -173,7 +173,37 @@ void engine_calibration_fit(EngineCalibration *cal, const EngineMatchStats *imp,
  * later touches will not match it either. */
 #define ENROLL_MIN_SCORE 2.0
 
-gboolean engine_template_check_enrollment(const EngineTemplate *t, GError **error)
+/* One finger's impressions ready to be compared one to one, each with its cylinders built once. */
+typedef struct {
+    guint n;
+    EngineTemplate *one[ENGINE_MAX_IMPRESSIONS];
+    EngineCylinders *cylinders[ENGINE_MAX_IMPRESSIONS];
+} Impressions;
+
+static void impressions_init(Impressions *im, const EngineTemplate *t)
+{
+    im->n = t->n_impressions;
+    for (guint k = 0; k < im->n; k++) {
+        im->one[k] = engine_template_get_impression(t, k);
+        im->cylinders[k] = engine_cylinders_new(im->one[k], 0);
+    }
+}
+
+static void impressions_clear(Impressions *im)
+{
+    for (guint k = 0; k < im->n; k++) {
+        engine_template_free(im->one[k]);
+        engine_cylinders_free(im->cylinders[k]);
+    }
+    im->n = 0;
+}
+
+static double impressions_match(const Impressions *a, guint i, const Impressions *b, guint j)
+{
+    return engine_match_one_to_one(a->one[i], a->cylinders[i], b->one[j], b->cylinders[j]);
+}
+
+static gboolean check_enrollment(const EngineTemplate *t, const Impressions *im, GError **error)
 {
     for (guint k = 0; k < t->n_impressions; k++) {
         guint n = engine_template_get_minutiae(t, k);
@@ -188,14 +218,10 @@ gboolean engine_template_check_enrollment(const EngineTemplate *t, GError **erro
     if (t->n_impressions < 2)
         return TRUE;
     for (guint k = 0; k < t->n_impressions; k++) {
-        g_autoptr(EngineTemplate) one = engine_template_get_impression(t, k);
         double best = 0;
-        for (guint j = 0; j < t->n_impressions; j++) {
-            if (j == k)
-                continue;
-            g_autoptr(EngineTemplate) other = engine_template_get_impression(t, j);
-            best = MAX(best, engine_template_match(one, other));
-        }
+        for (guint j = 0; j < t->n_impressions; j++)
+            if (j != k)
+                best = MAX(best, impressions_match(im, k, im, j));
         if (best < ENROLL_MIN_SCORE) {
             g_set_error(error, ENGINE_ERROR, ENGINE_ERROR_POOR,
                         "touch %u of %u has too little in common with the other touches (the finger "
@@ -205,6 +231,15 @@ gboolean engine_template_check_enrollment(const EngineTemplate *t, GError **erro
         }
     }
     return TRUE;
+}
+
+gboolean engine_template_check_enrollment(const EngineTemplate *t, GError **error)
+{
+    Impressions im;
+    impressions_init(&im, t);
+    gboolean ok = check_enrollment(t, &im, error);
+    impressions_clear(&im);
+    return ok;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -229,30 +264,45 @@ void engine_report_gallery(EngineTemplate *const *t, const gint64 *people, guint
     *out = (EngineReport){.fingers = n};
     g_autoptr(GArray) gen = g_array_new(FALSE, FALSE, sizeof(double));
     g_autoptr(GArray) imp = g_array_new(FALSE, FALSE, sizeof(double));
-    g_autoptr(GPtrArray) first = g_ptr_array_new_with_free_func((GDestroyNotify)engine_template_free);
+    guint n_first = MIN(n, REPORT_MAX_IMPOSTOR_FINGERS);
+    /* each finger's first impression, kept for the strangers' comparisons below */
+    Impressions *first = g_new0(Impressions, MAX(n_first, 1));
     for (guint f = 0; f < n; f++) {
-        out->poor_fingers += !engine_template_check_enrollment(t[f], NULL);
-        guint k = t[f]->n_impressions;
-        g_autoptr(GPtrArray) one = g_ptr_array_new_with_free_func((GDestroyNotify)engine_template_free);
-        for (guint i = 0; i < k; i++)
-            g_ptr_array_add(one, engine_template_get_impression(t[f], i));
-        for (guint i = 0; i < k; i++)
-            for (guint j = i + 1; j < k; j++) {
-                double sc = engine_template_match(one->pdata[j], one->pdata[i]);
+        Impressions im;
+        impressions_init(&im, t[f]);
+        out->poor_fingers += !check_enrollment(t[f], &im, NULL);
+        for (guint i = 0; i < im.n; i++)
+            for (guint j = i + 1; j < im.n; j++) {
+                double sc = impressions_match(&im, j, &im, i);
                 g_array_append_val(gen, sc);
                 out->false_non_matches += sc < threshold;
             }
-        if (f < REPORT_MAX_IMPOSTOR_FINGERS)
-            g_ptr_array_add(first, engine_template_get_impression(t[f], 0));
+        if (f < n_first) { /* keep the first impression, free the rest */
+            first[f].n = MIN(im.n, 1);
+            for (guint i = 0; i < im.n; i++) {
+                if (i == 0) {
+                    first[f].one[0] = im.one[0];
+                    first[f].cylinders[0] = im.cylinders[0];
+                } else {
+                    engine_template_free(im.one[i]);
+                    engine_cylinders_free(im.cylinders[i]);
+                }
+            }
+        } else {
+            impressions_clear(&im);
+        }
     }
-    for (guint a = 0; a < first->len; a++)
-        for (guint b = a + 1; b < first->len; b++) {
-            if (people[a] == people[b])
+    for (guint a = 0; a < n_first; a++)
+        for (guint b = a + 1; b < n_first; b++) {
+            if (people[a] == people[b] || first[a].n == 0 || first[b].n == 0)
                 continue; /* one person's two fingers are not strangers to each other's owner */
-            double sc = engine_template_match(first->pdata[a], first->pdata[b]);
+            double sc = impressions_match(&first[a], 0, &first[b], 0);
             g_array_append_val(imp, sc);
             out->false_matches += sc >= threshold;
         }
+    for (guint a = 0; a < n_first; a++)
+        impressions_clear(&first[a]);
+    g_free(first);
     g_array_sort(gen, cmp_double);
     g_array_sort(imp, cmp_double);
     out->genuine = gen->len;
