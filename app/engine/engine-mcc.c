@@ -15,8 +15,8 @@
  * geometry agrees with the others', averaged over the few that relaxation favours.
  *
  * The parameters are the paper's, not fitted here: the development sets measure it as they were
- * never tuned on (bench-accuracy's `_cylinders_` lines). Not yet the kiosk's decision: docs/search.md
- * says what that still needs. */
+ * never tuned on (bench-accuracy's `_cylinders_` lines). Alone it is worse than the pair matcher at
+ * the strict end; the decision uses the two fused (engine-score.c, docs/search.md). */
 #include "app/engine/engine-private.h"
 
 #include <math.h>

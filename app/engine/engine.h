@@ -60,9 +60,9 @@ EngineTemplate *engine_template_get_impression(const EngineTemplate *template, g
 void engine_template_get_minutia(const EngineTemplate *template, guint impression, guint i,
                                  gint32 *x, gint32 *y, gint32 *theta);
 
-/* 1:1 score of a probe (its first impression) against every impression of `gallery`; the best.
- * 0 = nothing in common; otherwise -log10 of the estimated chance that a different finger shares
- * as much (6: one in a million); the same print scores far above 20. */
+/* 1:1 score of a probe (its first impression) against `gallery`: the pair matcher's best impression,
+ * with that impression's cylinders compared too, both fused. -log10 of the estimated chance that a
+ * different finger shares as much (6: one in a million); the same print scores far above 20. */
 double engine_template_match(const EngineTemplate *probe, const EngineTemplate *gallery);
 
 /* What a score is made of: how many minutiae the two prints share (paired, and agreeing with each
@@ -92,9 +92,9 @@ gboolean engine_template_check_enrollment(const EngineTemplate *t, GError **erro
 double engine_template_match_stats(const EngineTemplate *probe, const EngineTemplate *gallery,
                                    EngineMatchStats *stats);
 
-/* A second comparison, by Minutia Cylinder-Code (app/engine/engine-mcc.c): each minutia described by
- * everything around it. Its similarity (0..1) is not yet calibrated to a false-match rate, so it is
- * not yet what the kiosk decides by; bench-accuracy measures it beside the pair matcher. */
+/* The second matcher, Minutia Cylinder-Code (app/engine/engine-mcc.c): each minutia described by
+ * everything around it. Its similarity (0..1) alone is not a decision: the score fuses it with the
+ * pair matcher's (engine-score.c). */
 typedef struct EngineCylinders EngineCylinders;
 EngineCylinders *engine_cylinders_new(const EngineTemplate *template, guint impression);
 void engine_cylinders_free(EngineCylinders *cylinders);
