@@ -418,13 +418,17 @@ double engine_match_template(EngineScratch *s, const EngineProbe *probe, const E
     return best_impression(s, probe, g, impressions, stats, &which);
 }
 
-double engine_match_template_fused(EngineScratch *s, const EngineProbe *probe, const EngineTemplate *g,
-                                   guint32 impressions, EngineMatchStats *stats)
+/* The pair matcher's best impression of `g`, fused with its cylinders: `gallery_cylinders` when
+ * they are built already (g has one impression), else built here for that impression. */
+static double fused(EngineScratch *s, const EngineProbe *probe, const EngineTemplate *g, guint32 impressions,
+                    const EngineCylinders *gallery_cylinders, EngineMatchStats *stats)
 {
     EngineMatchStats st = {0, MIN_OVERLAP, MIN_OVERLAP, 0, 0, -1};
     guint which = G_MAXUINT;
     best_impression(s, probe, g, impressions, &st, &which);
-    if (which != G_MAXUINT && probe->cylinders) {
+    if (which != G_MAXUINT && gallery_cylinders) {
+        st.cylinders = engine_cylinders_similarity(probe->cylinders, gallery_cylinders);
+    } else if (which != G_MAXUINT && probe->cylinders) {
         g_autoptr(EngineCylinders) gc = engine_cylinders_new(g, which);
         st.cylinders = engine_cylinders_similarity(probe->cylinders, gc);
     }
@@ -433,22 +437,33 @@ double engine_match_template_fused(EngineScratch *s, const EngineProbe *probe, c
     return engine_calibration_score(probe->cal ? probe->cal : engine_calibration_default(), &st);
 }
 
-double engine_match_one_to_one(const EngineTemplate *probe, const EngineCylinders *probe_cylinders,
-                               const EngineTemplate *gallery, const EngineCylinders *gallery_cylinders)
+double engine_match_template_fused(EngineScratch *s, const EngineProbe *probe, const EngineTemplate *g,
+                                   guint32 impressions, EngineMatchStats *stats)
+{
+    return fused(s, probe, g, impressions, NULL, stats);
+}
+
+/* One probe impression against `gallery` with the default calibration (engine_template_match_stats
+ * and engine_match_one_to_one). */
+static double one_to_one(const EngineTemplate *probe, const EngineCylinders *probe_cylinders,
+                         const EngineTemplate *gallery, const EngineCylinders *gallery_cylinders,
+                         EngineMatchStats *stats)
 {
     EngineScratch *s = engine_scratch_new();
     guint n = probe->start[1] - probe->start[0];
     EnginePair *pairs = g_new(EnginePair, MAX(n, 1) * ENGINE_NEIGHBOURS * 2);
     EngineProbe p = {probe, pairs, 0, n, probe->m, NULL, probe_cylinders};
     p.n_pairs = engine_pairs_build_for_match(probe->m, n, TRUE, pairs);
-    EngineMatchStats st = {0, MIN_OVERLAP, MIN_OVERLAP, 0, 0, -1};
-    guint which = G_MAXUINT;
-    best_impression(s, &p, gallery, 1, &st, &which);
-    if (which != G_MAXUINT)
-        st.cylinders = engine_cylinders_similarity(probe_cylinders, gallery_cylinders);
+    double sc = fused(s, &p, gallery, ENGINE_ALL_IMPRESSIONS, gallery_cylinders, stats);
     g_free(pairs);
     engine_scratch_free(s);
-    return engine_calibration_score(engine_calibration_default(), &st);
+    return sc;
+}
+
+double engine_match_one_to_one(const EngineTemplate *probe, const EngineCylinders *probe_cylinders,
+                               const EngineTemplate *gallery, const EngineCylinders *gallery_cylinders)
+{
+    return one_to_one(probe, probe_cylinders, gallery, gallery_cylinders, NULL);
 }
 
 double engine_template_match(const EngineTemplate *probe, const EngineTemplate *gallery)
@@ -459,14 +474,6 @@ double engine_template_match(const EngineTemplate *probe, const EngineTemplate *
 double engine_template_match_stats(const EngineTemplate *probe, const EngineTemplate *gallery,
                                    EngineMatchStats *stats)
 {
-    EngineScratch *s = engine_scratch_new();
-    guint n = probe->start[1] - probe->start[0];
-    EnginePair *pairs = g_new(EnginePair, MAX(n, 1) * ENGINE_NEIGHBOURS * 2);
     g_autoptr(EngineCylinders) cylinders = engine_cylinders_new(probe, 0);
-    EngineProbe p = {probe, pairs, 0, n, probe->m, NULL, cylinders};
-    p.n_pairs = engine_pairs_build_for_match(probe->m, n, TRUE, pairs);
-    double sc = engine_match_template_fused(s, &p, gallery, ENGINE_ALL_IMPRESSIONS, stats);
-    g_free(pairs);
-    engine_scratch_free(s);
-    return sc;
+    return one_to_one(probe, cylinders, gallery, NULL, stats);
 }

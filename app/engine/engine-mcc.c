@@ -69,7 +69,16 @@ static guint cells_in_disc;
  * 256ths of a turn, as minutiae are kept): the Gaussian integrated over the bin. */
 static float bin_share[ENGINE_ANGLE_UNITS][MCC_ND];
 
-static double wrap(double a);
+/* An angle brought into [-pi, pi) (the angles here are differences of a few angles, so a loop
+ * beats fmod). */
+static double wrap(double a)
+{
+    while (a >= G_PI)
+        a -= 2 * G_PI;
+    while (a < -G_PI)
+        a += 2 * G_PI;
+    return a;
+}
 
 static gpointer init_cells(gpointer data)
 {
@@ -92,17 +101,6 @@ static gpointer init_cells(gpointer data)
         }
     }
     return NULL;
-}
-
-/* An angle brought into [-pi, pi) (the angles here are differences of a few angles, so a loop
- * beats fmod). */
-static double wrap(double a)
-{
-    while (a >= G_PI)
-        a -= 2 * G_PI;
-    while (a < -G_PI)
-        a += 2 * G_PI;
-    return a;
 }
 
 /* The convex hull's edges (counter-clockwise), each with its length: a cell is checked against
@@ -330,9 +328,9 @@ static void heap_keep(CylinderPair *h, guint *n, guint cap, CylinderPair p)
 
 double engine_cylinders_similarity(const EngineCylinders *a, const EngineCylinders *b)
 {
-    if (a->n_valid == 0 || b->n_valid == 0)
-        return 0;
     guint n_small = MIN(a->n_valid, b->n_valid);
+    if (n_small < 2) /* one pair has nothing to agree with */
+        return 0;
     guint n_p = MCC_MIN_NP +
                 (guint)lround(sigmoid(n_small, MCC_MU_NP, MCC_TAU_NP) * (MCC_MAX_NP - MCC_MIN_NP));
     /* Local similarities of every two cylinders that could correspond; the n_small best go on
@@ -354,8 +352,6 @@ double engine_cylinders_similarity(const EngineCylinders *a, const EngineCylinde
         return 0;
     qsort(pairs, np, sizeof pairs[0], cmp_sim_desc);
     guint n_r = np;
-    if (n_small < 2)
-        return 0;
     /* Relaxation: a pair keeps half its similarity and gains the others', each weighted by how
      * well the two pairs' geometry agrees (distance, relative direction, the angle each minutia
      * sees the other at). Chance pairs of a stranger's print don't agree with each other. */

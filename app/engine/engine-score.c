@@ -198,6 +198,16 @@ static void impressions_clear(Impressions *im)
     im->n = 0;
 }
 
+/* Keeps impression 0 only (a report keeps each finger's first for the strangers' comparisons). */
+static void impressions_keep_first(Impressions *im)
+{
+    for (guint k = 1; k < im->n; k++) {
+        engine_template_free(im->one[k]);
+        engine_cylinders_free(im->cylinders[k]);
+    }
+    im->n = MIN(im->n, 1);
+}
+
 static double impressions_match(const Impressions *a, guint i, const Impressions *b, guint j)
 {
     return engine_match_one_to_one(a->one[i], a->cylinders[i], b->one[j], b->cylinders[j]);
@@ -277,17 +287,9 @@ void engine_report_gallery(EngineTemplate *const *t, const gint64 *people, guint
                 g_array_append_val(gen, sc);
                 out->false_non_matches += sc < threshold;
             }
-        if (f < n_first) { /* keep the first impression, free the rest */
-            first[f].n = MIN(im.n, 1);
-            for (guint i = 0; i < im.n; i++) {
-                if (i == 0) {
-                    first[f].one[0] = im.one[0];
-                    first[f].cylinders[0] = im.cylinders[0];
-                } else {
-                    engine_template_free(im.one[i]);
-                    engine_cylinders_free(im.cylinders[i]);
-                }
-            }
+        if (f < n_first) {
+            impressions_keep_first(&im);
+            first[f] = im;
         } else {
             impressions_clear(&im);
         }
