@@ -386,14 +386,19 @@ double engine_match_impressions(EngineScratch *s, const EnginePair *probe, guint
     return match_impressions(s, probe, n_probe, pm, n_pm, gallery, n_gallery, gm, n_gm, stats);
 }
 
-/* The pair matcher's best impression of `g` among `impressions`: its score, stats and number. */
-static double best_impression(EngineScratch *s, const EngineProbe *probe, const EngineTemplate *g,
-                              guint32 impressions, EngineMatchStats *stats, guint *which)
+void engine_finger_match_start(EngineFingerMatch *fm)
 {
-    double best = -1;
+    *fm = (EngineFingerMatch){-1, G_MAXUINT, 0, {0, MIN_OVERLAP, MIN_OVERLAP, 0, 0, -1}};
+}
+
+double engine_match_finger(EngineScratch *s, const EngineProbe *probe, const EngineTemplate *g,
+                           guint32 impressions, EngineFingerMatch *fm)
+{
     for (guint k = 0; k < g->n_impressions; k++) {
-        if (!(impressions & (1u << k)))
+        guint32 bit = 1u << k;
+        if (!(impressions & bit) || (fm->compared & bit))
             continue;
+        fm->compared |= bit;
         const EngineMinutia *gm = &g->m[g->start[k]];
         guint ng = g->start[k + 1] - g->start[k];
         guint npairs = engine_pairs_build_for_match(gm, ng, FALSE, s->gpairs);
@@ -401,46 +406,29 @@ static double best_impression(EngineScratch *s, const EngineProbe *probe, const 
         engine_match_impressions(s, probe->pairs, probe->n_pairs, probe->m, probe->n_minutiae,
                                  s->gpairs, npairs, gm, ng, &st);
         double sc = engine_calibration_score(probe->cal ? probe->cal : engine_calibration_default(), &st);
-        if (sc > best) {
-            best = sc;
-            *which = k;
-            if (stats)
-                *stats = st;
+        /* ties go to the first impression, in whatever order the impressions were compared */
+        if (sc > fm->score || (sc == fm->score && k < fm->which)) {
+            fm->score = sc;
+            fm->which = k;
+            fm->stats = st;
         }
     }
-    return MAX(best, 0);
+    return MAX(fm->score, 0);
 }
 
-double engine_match_template(EngineScratch *s, const EngineProbe *probe, const EngineTemplate *g,
-                             guint32 impressions, EngineMatchStats *stats)
+double engine_match_fuse(const EngineProbe *probe, const EngineTemplate *g, const EngineFingerMatch *fm,
+                         const EngineCylinders *gallery_cylinders, EngineMatchStats *stats)
 {
-    guint which = 0;
-    return best_impression(s, probe, g, impressions, stats, &which);
-}
-
-/* The pair matcher's best impression of `g`, fused with its cylinders: `gallery_cylinders` when
- * they are built already (g has one impression), else built here for that impression. */
-static double fused(EngineScratch *s, const EngineProbe *probe, const EngineTemplate *g, guint32 impressions,
-                    const EngineCylinders *gallery_cylinders, EngineMatchStats *stats)
-{
-    EngineMatchStats st = {0, MIN_OVERLAP, MIN_OVERLAP, 0, 0, -1};
-    guint which = G_MAXUINT;
-    best_impression(s, probe, g, impressions, &st, &which);
-    if (which != G_MAXUINT && gallery_cylinders) {
+    EngineMatchStats st = fm->stats;
+    if (fm->which != G_MAXUINT && gallery_cylinders) {
         st.cylinders = engine_cylinders_similarity(probe->cylinders, gallery_cylinders);
-    } else if (which != G_MAXUINT && probe->cylinders) {
-        g_autoptr(EngineCylinders) gc = engine_cylinders_new(g, which);
+    } else if (fm->which != G_MAXUINT && probe->cylinders) {
+        g_autoptr(EngineCylinders) gc = engine_cylinders_new(g, fm->which);
         st.cylinders = engine_cylinders_similarity(probe->cylinders, gc);
     }
     if (stats)
         *stats = st;
     return engine_calibration_score(probe->cal ? probe->cal : engine_calibration_default(), &st);
-}
-
-double engine_match_template_fused(EngineScratch *s, const EngineProbe *probe, const EngineTemplate *g,
-                                   guint32 impressions, EngineMatchStats *stats)
-{
-    return fused(s, probe, g, impressions, NULL, stats);
 }
 
 /* One probe impression against `gallery` with the default calibration (engine_template_match_stats
@@ -454,7 +442,10 @@ static double one_to_one(const EngineTemplate *probe, const EngineCylinders *pro
     EnginePair *pairs = g_new(EnginePair, MAX(n, 1) * ENGINE_NEIGHBOURS * 2);
     EngineProbe p = {probe, pairs, 0, n, probe->m, NULL, probe_cylinders};
     p.n_pairs = engine_pairs_build_for_match(probe->m, n, TRUE, pairs);
-    double sc = fused(s, &p, gallery, ENGINE_ALL_IMPRESSIONS, gallery_cylinders, stats);
+    EngineFingerMatch fm;
+    engine_finger_match_start(&fm);
+    engine_match_finger(s, &p, gallery, ENGINE_ALL_IMPRESSIONS, &fm);
+    double sc = engine_match_fuse(&p, gallery, &fm, gallery_cylinders, stats);
     g_free(pairs);
     engine_scratch_free(s);
     return sc;

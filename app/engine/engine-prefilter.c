@@ -343,17 +343,6 @@ static FingerRank finger_rank(const ProbeIndex *pi, Tally *tally, guint n, const
     return (FingerRank){b1 + b2 > floor ? b1 + b2 : 0, b1 > floor_one ? b1 : 0, chosen};
 }
 
-/* `score` with the impressions of `c` the full matcher had not compared yet; now all are. */
-static double score_rest(EngineScratch *scratch, const EngineProbe *probe, const Slot *slot, Candidate *c,
-                         double score)
-{
-    if (c->impressions == ENGINE_ALL_IMPRESSIONS)
-        return score;
-    score = MAX(score, engine_match_template(scratch, probe, slot->t, ~c->impressions, NULL));
-    c->impressions = ENGINE_ALL_IMPRESSIONS;
-    return score;
-}
-
 void shard_search(Shard *s, const EngineProbe *probe, const ProbeIndex *pi, guint candidates,
                   EngineScratch *scratch, GArray *hits)
 {
@@ -407,19 +396,21 @@ void shard_search(Shard *s, const EngineProbe *probe, const ProbeIndex *pi, guin
         }
     }
     guint first = hits->len;
+    g_autofree EngineFingerMatch *fm = g_new(EngineFingerMatch, MAX(nh, 1));
     for (guint c = 0; c < nh; c++) {
         const Slot *slot = &g_array_index(s->slots, Slot, heap[c].slot);
-        double score = engine_match_template(scratch, probe, slot->t, heap[c].impressions, NULL);
+        engine_finger_match_start(&fm[c]);
+        double score = engine_match_finger(scratch, probe, slot->t, heap[c].impressions, &fm[c]);
         if (score >= PROMISING_SCORE)
-            score = score_rest(scratch, probe, slot, &heap[c], score);
+            score = engine_match_finger(scratch, probe, slot->t, ENGINE_ALL_IMPRESSIONS, &fm[c]);
         ShardHit hit = {score, slot->finger_id, slot->probationer_id, FALSE};
         g_array_append_val(hits, hit);
     }
     /* The shard's best few by score are scored one to one, whatever they score: the decision's
      * best and runner-up and the second opinion's candidates (ENGINE_CANDIDATES) come from them
      * alone. Their score is the one engine_template_match() gives: the pair matcher's best
-     * impression, with its cylinders compared too (engine-mcc.c), both fused (engine-score.c). The
-     * cylinders cost ~1-2 ms a finger, so only these few pay it. */
+     * impression (all compared now), with its cylinders compared too (engine-mcc.c), both fused
+     * (engine-score.c). The cylinders cost ~1-2 ms a finger, so only these few pay it. */
     g_autofree gboolean *taken = g_new0(gboolean, nh + 1);
     for (guint k = 0; k < MIN(nh, ENGINE_CANDIDATES); k++) {
         int best = -1;
@@ -431,7 +422,8 @@ void shard_search(Shard *s, const EngineProbe *probe, const ProbeIndex *pi, guin
         taken[best] = TRUE;
         ShardHit *hit = &g_array_index(hits, ShardHit, first + (guint)best);
         const Slot *slot = &g_array_index(s->slots, Slot, heap[best].slot);
-        hit->score = engine_match_template_fused(scratch, probe, slot->t, ENGINE_ALL_IMPRESSIONS, NULL);
+        engine_match_finger(scratch, probe, slot->t, ENGINE_ALL_IMPRESSIONS, &fm[best]);
+        hit->score = engine_match_fuse(probe, slot->t, &fm[best], NULL, NULL);
         hit->fused = TRUE;
     }
 }

@@ -75,17 +75,28 @@ typedef struct {
     const EngineCylinders *cylinders; /* its Minutia Cylinder-Code (NULL: the pair matcher alone) */
 } EngineProbe;
 
-/* Best score of `probe` over the impressions of `gallery` in the mask `impressions` (bit k:
- * impression k). */
+/* What the pair matcher found of one finger so far: its best impression among those compared. A
+ * search compares a finger's impressions in steps (engine-prefilter.c) and fuses only the few it
+ * may name, so the best impression is kept rather than found again. */
 #define ENGINE_ALL_IMPRESSIONS G_MAXUINT32
-double engine_match_template(EngineScratch *scratch, const EngineProbe *probe,
-                             const EngineTemplate *gallery, guint32 impressions,
-                             EngineMatchStats *stats);
-/* The score a decision is made on: the pair matcher's best impression among `impressions`, with
- * the two prints' cylinders compared too and both fused (engine-score.c). */
-double engine_match_template_fused(EngineScratch *scratch, const EngineProbe *probe,
-                                   const EngineTemplate *gallery, guint32 impressions,
-                                   EngineMatchStats *stats);
+typedef struct {
+    double score;     /* the pair matcher's, of `which`; < 0: nothing compared yet */
+    guint which;      /* G_MAXUINT: nothing compared yet */
+    guint32 compared; /* bit k: impression k */
+    EngineMatchStats stats;
+} EngineFingerMatch;
+void engine_finger_match_start(EngineFingerMatch *finger_match);
+/* Compares `probe` with the impressions of `gallery` in the mask `impressions` not compared yet and
+ * returns the best score of all compared so far (0 when none): the same as comparing them all at
+ * once, ties to the first impression. */
+double engine_match_finger(EngineScratch *scratch, const EngineProbe *probe, const EngineTemplate *gallery,
+                           guint32 impressions, EngineFingerMatch *finger_match);
+/* The score a decision is made on: the best impression's pair-matcher stats, with that impression's
+ * cylinders compared with the probe's too (`gallery_cylinders` when built already, else built
+ * here), both fused (engine-score.c). */
+double engine_match_fuse(const EngineProbe *probe, const EngineTemplate *gallery,
+                         const EngineFingerMatch *finger_match, const EngineCylinders *gallery_cylinders,
+                         EngineMatchStats *stats);
 /* engine_template_match() of two one-impression templates whose cylinders are already built (a
  * report compares each impression many times; the cylinders are most of a comparison's cost). */
 double engine_match_one_to_one(const EngineTemplate *probe, const EngineCylinders *probe_cylinders,
