@@ -213,6 +213,56 @@ static void test_prefilter_partial_enrollment(void)
     g_assert_cmpint(best_is_own, >=, reachable - 3);
 }
 
+#define DENSEST 200 /* minutiae per impression: the most engine_template_new() takes */
+
+/* `n` minutiae scattered over a 500 px square by `rng`, each moved by up to `jitter` px. */
+static EngineTemplate *scattered(guint32 seed, guint n, gint32 jitter, GRand *noise)
+{
+    g_autoptr(GRand) rng = g_rand_new_with_seed(seed);
+    gint32 x[DENSEST], y[DENSEST], t[DENSEST];
+    for (guint i = 0; i < n; i++) {
+        x[i] = g_rand_int_range(rng, 0, 500) + (jitter ? g_rand_int_range(noise, -jitter, jitter + 1) : 0);
+        y[i] = g_rand_int_range(rng, 0, 500) + (jitter ? g_rand_int_range(noise, -jitter, jitter + 1) : 0);
+        t[i] = g_rand_int_range(rng, 0, 360);
+    }
+    return engine_template_new(1, &n, x, y, t, NULL);
+}
+
+/* The densest print the engine keeps (200 minutiae, the cap), touched again: so many of its pairs
+ * agree on one turn (~430 correspondences) that the pre-filter's vote bins would overflow a byte,
+ * where they stop counting instead (engine-prefilter.c, vote_two; no bundled print gets there).
+ * Among 1,000 strangers it is still named, with the score it has one to one, and another scatter
+ * as dense is nobody. (This runs that path, also under the sanitizers; a miscount there that still
+ * left the print first would go unnoticed.) */
+static void test_prefilter_densest_print(void)
+{
+    g_autoptr(Engine) e = bench_gallery_of(enrolled, 10);
+    add_strangers(e, 17, 1000, NULL);
+    g_autoptr(GRand) noise = g_rand_new_with_seed(3);
+    guint counts[5];
+    gint32 x[5 * DENSEST], y[5 * DENSEST], t[5 * DENSEST];
+    for (guint k = 0, o = 0; k < 5; k++) {
+        g_autoptr(EngineTemplate) touch = scattered(99, DENSEST, 1, noise);
+        counts[k] = engine_template_get_minutiae(touch, 0);
+        for (guint i = 0; i < counts[k]; i++, o++)
+            engine_template_get_minutia(touch, 0, i, &x[o], &y[o], &t[o]);
+    }
+    g_autoptr(EngineTemplate) dense = engine_template_new(5, counts, x, y, t, NULL);
+    g_assert_nonnull(dense);
+    g_assert_true(engine_add(e, 5000, 500, engine_template_copy(dense), NULL));
+    g_autoptr(EngineTemplate) probe = scattered(99, DENSEST, 1, noise);
+    EngineResult r;
+    engine_search(e, probe, &r);
+    g_test_message("densest print: score %.1f (one to one %.1f)", r.score, engine_template_match(probe, dense));
+    g_assert_true(r.match);
+    g_assert_cmpint(r.probationer_id, ==, 500);
+    g_assert_cmpfloat_with_epsilon(r.score, engine_template_match(probe, dense), 1e-9);
+    /* a different scatter as dense is nobody */
+    g_autoptr(EngineTemplate) other = scattered(100, DENSEST, 0, NULL);
+    engine_search(e, other, &r);
+    g_assert_false(r.match);
+}
+
 /* The configured threshold is a false-match rate per comparison, and a search compares a touch with
  * every enrolled impression: in a large gallery some stranger clears it far more often than in a
  * small one. So beyond 2,000 fingers the threshold a search is judged at rises with the gallery
@@ -250,6 +300,7 @@ int main(int argc, char **argv)
     g_test_add_func("/engine-prefilter/among-strangers", test_prefilter_among_strangers);
     g_test_add_func("/engine-prefilter/partial-touch", test_prefilter_partial_touch);
     g_test_add_func("/engine-prefilter/partial-enrollment", test_prefilter_partial_enrollment);
+    g_test_add_func("/engine-prefilter/densest-print", test_prefilter_densest_print);
     g_test_add_func("/engine-prefilter/threshold-grows-with-gallery", test_threshold_grows_with_gallery);
     int rc = g_test_run();
     for (int f = 0; f < 10; f++) {
