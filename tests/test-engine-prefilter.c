@@ -239,15 +239,12 @@ static void test_prefilter_densest_print(void)
     g_autoptr(Engine) e = bench_gallery_of(enrolled, 10);
     add_strangers(e, 17, 1000, NULL);
     g_autoptr(GRand) noise = g_rand_new_with_seed(3);
-    guint counts[5];
-    gint32 x[5 * DENSEST], y[5 * DENSEST], t[5 * DENSEST];
-    for (guint k = 0, o = 0; k < 5; k++) {
-        g_autoptr(EngineTemplate) touch = scattered(99, DENSEST, 1, noise);
-        counts[k] = engine_template_get_minutiae(touch, 0);
-        for (guint i = 0; i < counts[k]; i++, o++)
-            engine_template_get_minutia(touch, 0, i, &x[o], &y[o], &t[o]);
-    }
-    g_autoptr(EngineTemplate) dense = engine_template_new(5, counts, x, y, t, NULL);
+    EngineTemplate *touches[5];
+    for (guint k = 0; k < 5; k++)
+        touches[k] = scattered(99, DENSEST, 1, noise);
+    g_autoptr(EngineTemplate) dense = bench_template_join(touches, 5);
+    for (guint k = 0; k < 5; k++)
+        engine_template_free(touches[k]);
     g_assert_nonnull(dense);
     g_assert_true(engine_add(e, 5000, 500, engine_template_copy(dense), NULL));
     g_autoptr(EngineTemplate) probe = scattered(99, DENSEST, 1, noise);
