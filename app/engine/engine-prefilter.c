@@ -3,17 +3,18 @@
  *
  * The pre-filter looks at every enrolled impression, but cheaply: each impression keeps its minutia
  * pairs (each minutia with its 5 nearest neighbours) as a 4-byte code — the pair's quantised
- * (distance, direction, direction) cell, its line direction and its first minutia. A search puts the
- * probe's pairs in a table by cell once; then, per impression, each pair whose cell the probe also
- * has is a candidate correspondence, and it votes for the turn and shift that would lay the probe on
- * the impression (a Hough transform: 16 turns x 64 x 64 shifts of 16 px). A genuine print's
- * correspondences agree on one turn AND one shift; a stranger's chance ones scatter. An impression
- * ranks by its highest vote, a finger by the sum of its two best impressions', and only the best
- * `candidates` go on (with the few best by one impression alone, finger_rank says why). Votes are
- * first counted per turn alone (no trigonometry); a finger's impressions are voted on in order of
- * that bound, and an impression, or a correspondence, whose turn can't lift the finger past the
- * weakest of the shortlist so far casts no shift votes: that skips much of the work and changes no
- * shortlist (checked against voting on everything, docs/search.md).
+ * (distance, direction, direction) cell, its line direction and its first minutia. A search puts
+ * the probe's pairs in a table by cell once (a dense probe's from 70 of its minutiae,
+ * PROBE_VOTERS); then, per impression, each pair whose cell the probe also has is a candidate
+ * correspondence, and it votes for the turn and shift that would lay the probe on the impression (a
+ * Hough transform: 16 turns x 64 x 64 shifts of 16 px). A genuine print's correspondences agree on
+ * one turn AND one shift; a stranger's chance ones scatter. An impression ranks by its highest
+ * vote, a finger by the sum of its two best impressions', and only the best `candidates` go on
+ * (with the few best by one impression alone, finger_rank says why). Votes are first counted per
+ * turn alone (no trigonometry); a finger's impressions are voted on in order of that bound, and an
+ * impression, or a correspondence, whose turn can't lift the finger past the weakest of the
+ * shortlist so far casts no shift votes: that skips much of the work and changes no shortlist
+ * (checked against voting on everything, docs/search.md).
  *
  * The previous pre-filter was an inverted index that voted for turn only: on prints with few
  * minutiae in common with the probe, or dense prints, chance votes buried the right finger (it
@@ -76,7 +77,8 @@ static guint probe_voting_pairs(guint n, EnginePair *pairs, guint np)
     guint16 nearest[ENGINE_MAX_MINUTIAE];
     for (guint i = 0; i < n; i++)
         nearest[i] = G_MAXUINT16; /* no pair at all: nothing to vote with either way */
-    for (guint p = 0; p < np; p++) /* directed pairs: each minutia's nearest neighbour is among its own */
+    /* directed pairs: each minutia's nearest neighbour is among its own */
+    for (guint p = 0; p < np; p++)
         nearest[pairs[p].i] = MIN(nearest[pairs[p].i], pairs[p].d);
     guint32 order[ENGINE_MAX_MINUTIAE]; /* farthest first; ties to the lower index */
     for (guint i = 0; i < n; i++)
