@@ -1,8 +1,8 @@
 /* test-engine-prefilter — the index pre-filter (engine-prefilter.c) among thousands of strangers:
  * the full matcher sees only the fingers it shortlists, so the right finger must be among them for
- * whole touches, touches at the sensor's edge and enrollments made of partial touches. Strangers are
- * real bundled fingers mirrored (no turn makes a print its own mirror image), so they are as dense
- * and as varied as real prints. */
+ * whole touches, touches at the sensor's edge, enrollments made of partial touches and the densest
+ * prints (which minutiae of a dense touch vote, too). Strangers are real bundled fingers mirrored
+ * (no turn makes a print its own mirror image), so they are as dense and as varied as real prints. */
 #include <stdlib.h>
 
 #include "app/engine/engine-shard.h"
@@ -216,7 +216,7 @@ static void test_prefilter_partial_enrollment(void)
 
 /* A dense touch votes from at most 70 of its minutiae (engine-prefilter.c, PROBE_VOTERS): those
  * farthest from their nearest neighbour. A print of 70 minutiae on a 24 px grid with 60 more in
- * close twins (4 px apart, as mindtct finds broken ridges and noise) votes from exactly the 70 on
+ * close twins (4 px apart, like the two ends of a broken ridge) votes from exactly the 70 on
  * the grid, each with pairs to its neighbours; the same 70 alone vote with every minutia they have.
  * Where a minutia votes is read back from the probe's pairs. */
 static guint64 voters_of(const gint32 *x, const gint32 *y, const gint32 *t, guint n, gboolean *votes)
