@@ -123,6 +123,7 @@ static gboolean on_signal(gpointer loop)
 int main(int argc, char **argv)
 {
     log_use_utf8();
+    screen_prepare_process();
     g_autofree char *config_path = NULL;
     g_autofree char *demo_images = NULL;
     gboolean version = FALSE;

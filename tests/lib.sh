@@ -59,7 +59,7 @@ wait_for() {
     _wf=0
     while ! grep -q -- "$2" "$1" 2>/dev/null; do
         _wf=$((_wf + 1))
-        [ $_wf -gt $(( ${3:-20} * 10 )) ] && { cat "$1" "$1.err" >&2 2>/dev/null; fail "no '$2' in $1"; }
+        [ $_wf -gt $(( ${3:-20} * 10 )) ] && { cat "$1" "$1.err" >&2 2>/dev/null || true; fail "no '$2' in $1"; }
         sleep 0.1
     done
 }

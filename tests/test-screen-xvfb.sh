@@ -1,7 +1,8 @@
 #!/bin/sh
 # The kiosk with its screen on a real X server (Xvfb): the window opens, and a sample finger on the
 # virtual scanner produces the checked-in screen (read back from the X display with ImageMagick's
-# import and kept as build/screenshots/xvfb-recorded.png).
+# import and kept as build/screenshots/xvfb-recorded.png). The kiosk starts no desktop session bus:
+# a dbus-launch first on PATH records it if libdbus ever autolaunches one.
 . "$(dirname "$0")/lib.sh"
 for tool in Xvfb import convert; do
     command -v $tool >/dev/null 2>&1 || { echo "SKIP: $tool is not installed (Debian: xvfb, imagemagick)"; exit 77; }
@@ -34,6 +35,10 @@ CONF
 enroll "$conf" TEST-101 101
 
 say "the kiosk opens its window"
+mkdir -p "$T/bin"
+printf '#!/bin/sh\necho "$*" >> "%s"\nexit 1\n' "$T/dbus-launched" > "$T/bin/dbus-launch"
+chmod +x "$T/bin/dbus-launch"
+export PATH="$T/bin:$PATH"
 start_kiosk "$conf" "$T/out"
 wait_for "$T/out.err" "screen: x11" 20
 wait_for "$T/out" "Place your finger" 20
@@ -51,4 +56,5 @@ rgb=$(convert "$T/shot.png" -resize 1x1\! -format '%[fx:int(255*r)] %[fx:int(255
 set -- $rgb
 echo "mean colour of the screen: $rgb"
 [ "$2" -gt $(( $1 + 30 )) ] && [ "$2" -gt $(( $3 + 30 )) ] || fail "the screen is not the checked-in screen (mean colour $rgb)"
-echo "PASS: window opened, checked-in screen shown"
+[ ! -e "$T/dbus-launched" ] || fail "the kiosk tried to start a session bus: dbus-launch $(cat "$T/dbus-launched")"
+echo "PASS: window opened, checked-in screen shown, no session bus started"

@@ -315,6 +315,17 @@ sdl_failed:
     return FALSE;
 }
 
+void screen_prepare_process(void)
+{
+    /* Why not leave it: the fork happens while libfprint's threads run, and a child that allocates
+     * before exec can hang on a lock another thread held at the fork (seen once under ASan, whose
+     * allocator has no fork handler in Debian 12's GCC: the kiosk never opened its window), and where
+     * dbus-launch is installed a stray dbus-daemon outlives every start. An address that cannot
+     * connect fails at once, without a fork; an address the service manager gave is kept. */
+    if (!g_getenv("DBUS_SESSION_BUS_ADDRESS"))
+        g_setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/haazri-has-no-session-bus", TRUE);
+}
+
 Screen *screen_new(const ScreenConfig *config, Checkin *checkin, Store *store, Sound *sound,
                    const char *office, GError **error)
 {

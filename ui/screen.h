@@ -47,6 +47,11 @@ gboolean screen_parse_languages(const char *value, Lang order[LANG_COUNT]);
 
 typedef struct Screen Screen;
 
+/* Call first in main, before any thread starts (it sets the environment). On X11 SDL asks libdbus
+ * for the desktop's session bus; with none named, libdbus forks `dbus-launch` to start one. A kiosk
+ * has no desktop session: this names none, so SDL goes on without one at once. */
+void screen_prepare_process(void);
+
 /* Opens the window (or the offscreen surface) and subscribes to `checkin` (NULL: draws only what
  * screen_show() is given; for screenshots). Borrows everything; `sound` may be NULL. */
 Screen *screen_new(const ScreenConfig *config, Checkin *checkin, Store *store, Sound *sound,
