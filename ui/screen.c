@@ -318,8 +318,8 @@ sdl_failed:
 void screen_prepare_process(void)
 {
     /* Why not leave it: the fork happens while libfprint's threads run, and a child that allocates
-     * before exec can hang on a lock another thread held at the fork (seen once under ASan, whose
-     * allocator has no fork handler in Debian 12's GCC: the kiosk never opened its window), and where
+     * before exec can hang on a lock another thread held at the fork (ASan's allocator in Debian 12's
+     * GCC has no fork handler; likeliest cause of a CI run where the window never opened), and where
      * dbus-launch is installed a stray dbus-daemon outlives every start. An address that cannot
      * connect fails at once, without a fork; an address the service manager gave is kept. */
     if (!g_getenv("DBUS_SESSION_BUS_ADDRESS"))
