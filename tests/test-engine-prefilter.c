@@ -214,11 +214,13 @@ static void test_prefilter_partial_enrollment(void)
     g_assert_cmpint(best_is_own, >=, reachable - 3);
 }
 
-/* A dense touch votes from at most 70 of its minutiae (engine-prefilter.c, PROBE_VOTERS): those
- * farthest from their nearest neighbour. A print of 70 minutiae on a 24 px grid with 60 more in
- * close twins (4 px apart, like the two ends of a broken ridge) votes from exactly the 70 on
- * the grid, each with pairs to its neighbours; the same 70 alone vote with every minutia they have.
- * Where a minutia votes is read back from the probe's pairs. */
+/* A dense touch votes in the pre-filter from 70 of its minutiae (ENGINE_SEARCH_MINUTIAE, chosen by
+ * engine_minutiae_choose): away from the print's edge first, then those farthest from their nearest
+ * neighbour. A print of 70 minutiae on a 24 px grid with 60 more in close twins (4 px apart, like
+ * the two ends of a broken ridge) and 4 far out at the corners of its frame (on the convex hull,
+ * like the ridge ends NBIS finds where a print stops; the farthest of all from any neighbour)
+ * votes from exactly the 70 on the grid, each with pairs to its neighbours; the same 70 alone vote
+ * with every minutia they have. Where a minutia votes is read back from the probe's pairs. */
 static guint64 voters_of(const gint32 *x, const gint32 *y, const gint32 *t, guint n, gboolean *votes)
 {
     g_autoptr(EngineTemplate) probe = engine_template_new(1, &n, x, y, t, NULL);
@@ -243,18 +245,20 @@ static guint64 voters_of(const gint32 *x, const gint32 *y, const gint32 *t, guin
 
 static void test_prefilter_dense_probe_voters(void)
 {
-    gint32 x[130], y[130], t[130];
+    gint32 x[134], y[134], t[134];
     guint n = 0;
     for (int i = 0; i < 10; i++)
         for (int j = 0; j < 7; j++, n++)
-            x[n] = 40 + 24 * i, y[n] = 40 + 24 * j, t[n] = (37 * (int)n) % 360;
+            x[n] = 140 + 24 * i, y[n] = 140 + 24 * j, t[n] = (37 * (int)n) % 360;
     for (int k = 0; k < 30; k++) /* twins at 30 of the grid's squares' centres */
         for (int side = -1; side <= 1; side += 2, n++)
-            x[n] = 52 + 24 * (k % 9) + 2 * side, y[n] = 52 + 24 * (k / 9), t[n] = (53 * (int)n) % 360;
-    g_assert_cmpuint(n, ==, 130);
-    gboolean votes[130];
-    voters_of(x, y, t, 130, votes);
-    for (guint i = 0; i < 130; i++)
+            x[n] = 152 + 24 * (k % 9) + 2 * side, y[n] = 152 + 24 * (k / 9), t[n] = (53 * (int)n) % 360;
+    for (int c = 0; c < 4; c++, n++) /* the frame's corners */
+        x[n] = c & 1 ? 600 : 0, y[n] = c & 2 ? 500 : 0, t[n] = 90 * c;
+    g_assert_cmpuint(n, ==, 134);
+    gboolean votes[134];
+    voters_of(x, y, t, 134, votes);
+    for (guint i = 0; i < 134; i++)
         g_assert_cmpint(votes[i], ==, i < 70);
     guint64 alone = voters_of(x, y, t, 70, votes);
     for (guint i = 0; i < 70; i++)
@@ -297,7 +301,8 @@ static EngineTemplate *grid_print(gint32 step, gint32 jitter, GRand *noise)
  * strangers: each comes out best, with the score it has one to one, and another print as dense is
  * nobody. The scatter is named; the matcher makes little of a grid (its pairs are all alike), so
  * the grid scores under the threshold even against itself.
- * A random scatter votes from 70 of its minutiae (PROBE_VOTERS). A grid's pairs agree on one turn
+ * The search first looks at a random scatter through 70 of its minutiae (ENGINE_SEARCH_MINUTIAE)
+ * and names it with its score on all 200. A grid's pairs agree on one turn
  * so often (thousands of correspondences) that the pre-filter's vote bins would overflow a byte,
  * where they stop counting instead (engine-prefilter.c, vote_two; no bundled print and no scatter
  * gets there). That path runs here, also under the sanitizers; a miscount in it that still left

@@ -39,7 +39,8 @@ ProbeIndex *engine_probe_index_new(const EngineMinutia *m, guint n);
 void engine_probe_index_free(ProbeIndex *probe_index);
 
 /* Pre-filter (a turn-and-shift vote per impression), full matcher on the `candidates` best fingers
- * by their two best impressions and on a few more best by one; hits (every finger that got the full
- * matcher) are appended to `hits`. */
-void shard_search(Shard *shard, const EngineProbe *probe, const ProbeIndex *probe_index, guint candidates,
-                  EngineScratch *scratch, GArray *hits);
+ * by their two best impressions and on a few more best by one, first on `view` (the probe as the
+ * search first looks at it: EngineProbe.views), then the shard's few best on `probe` itself; hits
+ * (every finger that got the full matcher) are appended to `hits`. */
+void shard_search(Shard *shard, const EngineProbe *probe, const EngineProbe *view,
+                  const ProbeIndex *probe_index, guint candidates, EngineScratch *scratch, GArray *hits);

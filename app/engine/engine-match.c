@@ -401,6 +401,11 @@ double engine_match_finger(EngineScratch *s, const EngineProbe *probe, const Eng
         fm->compared |= bit;
         const EngineMinutia *gm = &g->m[g->start[k]];
         guint ng = g->start[k + 1] - g->start[k];
+        EngineMinutia chosen[ENGINE_SEARCH_MINUTIAE];
+        if (probe->views && ng > ENGINE_SEARCH_MINUTIAE) {
+            ng = engine_minutiae_spread(gm, ng, ENGINE_SEARCH_MINUTIAE, chosen);
+            gm = chosen;
+        }
         guint npairs = engine_pairs_build_for_match(gm, ng, FALSE, s->gpairs);
         EngineMatchStats st;
         engine_match_impressions(s, probe->pairs, probe->n_pairs, probe->m, probe->n_minutiae,
@@ -440,7 +445,7 @@ static double one_to_one(const EngineTemplate *probe, const EngineCylinders *pro
     EngineScratch *s = engine_scratch_new();
     guint n = probe->start[1] - probe->start[0];
     EnginePair *pairs = g_new(EnginePair, MAX(n, 1) * ENGINE_NEIGHBOURS * 2);
-    EngineProbe p = {probe, pairs, 0, n, probe->m, NULL, probe_cylinders};
+    EngineProbe p = {probe, pairs, 0, n, probe->m, NULL, probe_cylinders, FALSE, FALSE};
     p.n_pairs = engine_pairs_build_for_match(probe->m, n, TRUE, pairs);
     EngineFingerMatch fm;
     engine_finger_match_start(&fm);

@@ -1,7 +1,8 @@
 /* engine-pairs — minutia pairs, the features both the matcher (engine-match.c) and the index
  * (engine-index.c) work on: each minutia with its nearest neighbours, described by the distance and
  * both directions relative to the line between them, which don't change when a finger is moved or
- * turned. Built for every impression added and for every candidate scored, so it is kept cheap. */
+ * turned. Built for every impression added and for every candidate scored, so it is kept cheap.
+ * Also which minutiae of a dense print a search first looks at (engine_minutiae_choose). */
 #include "app/engine/engine-private.h"
 
 #include <math.h>
@@ -231,4 +232,64 @@ guint engine_pairs_build_for_match(const EngineMinutia *m, guint n, gboolean dir
         if (!edge[out[p].i] || !edge[out[p].j])
             out[kept++] = out[p];
     return kept;
+}
+
+static int cmp_guint64(const void *a, const void *b)
+{
+    guint64 x = *(const guint64 *)a, y = *(const guint64 *)b;
+    return (x > y) - (x < y);
+}
+
+/* Squared distance from each of n minutiae to its nearest other: minutiae in order of x, and from
+ * each a walk both ways that stops once x alone is as far as the nearest so far. */
+static void nearest_squared(const EngineMinutia *m, guint n, guint32 *nearest)
+{
+    guint64 by_x[ENGINE_MAX_MINUTIAE];
+    for (guint i = 0; i < n; i++)
+        by_x[i] = (guint64)(m[i].x - G_MININT16) << 8 | i;
+    qsort(by_x, n, sizeof by_x[0], cmp_guint64);
+    for (guint p = 0; p < n; p++) {
+        const EngineMinutia *a = &m[by_x[p] & 0xff];
+        guint32 best = G_MAXUINT32;
+        for (int dir = -1; dir <= 1; dir += 2)
+            for (int q = (int)p + dir; q >= 0 && q < (int)n; q += dir) {
+                const EngineMinutia *b = &m[by_x[q] & 0xff];
+                gint64 dx = b->x - a->x, dy = b->y - a->y;
+                if ((guint64)(dx * dx) >= best)
+                    break;
+                best = (guint32)MIN((guint64)(dx * dx + dy * dy), best);
+            }
+        nearest[by_x[p] & 0xff] = best;
+    }
+}
+
+/* The edge rule is the matcher's (mark_edge): on FVC2004 DB2 the farthest-first rule alone kept the
+ * lines of false minutiae along the scanner's edge and lost a dense finger (docs/search.md). */
+void engine_minutiae_choose(const EngineMinutia *m, guint n, guint keep, gboolean *kept)
+{
+    for (guint i = 0; i < n; i++)
+        kept[i] = n <= keep;
+    if (n <= keep)
+        return;
+    guint32 nearest[ENGINE_MAX_MINUTIAE];
+    guint8 edge[ENGINE_MAX_MINUTIAE];
+    guint64 order[ENGINE_MAX_MINUTIAE]; /* inside first, then farthest; ties to the lower index */
+    nearest_squared(m, n, nearest);
+    mark_edge(m, n, edge);
+    for (guint i = 0; i < n; i++)
+        order[i] = (guint64)edge[i] << 40 | (guint64)(G_MAXUINT32 - nearest[i]) << 8 | i;
+    qsort(order, n, sizeof order[0], cmp_guint64);
+    for (guint r = 0; r < keep; r++)
+        kept[order[r] & 0xff] = TRUE;
+}
+
+guint engine_minutiae_spread(const EngineMinutia *m, guint n, guint keep, EngineMinutia *out)
+{
+    gboolean kept[ENGINE_MAX_MINUTIAE];
+    engine_minutiae_choose(m, n, keep, kept);
+    guint at = 0;
+    for (guint i = 0; i < n; i++)
+        if (kept[i])
+            out[at++] = m[i];
+    return at;
 }

@@ -4,9 +4,9 @@
  * The pre-filter looks at every enrolled impression, but cheaply: each impression keeps its minutia
  * pairs (each minutia with its 5 nearest neighbours) as a 4-byte code — the pair's quantised
  * (distance, direction, direction) cell, its line direction and its first minutia. A search puts
- * the probe's pairs in a table by cell once (a dense probe's from 70 of its minutiae,
- * PROBE_VOTERS); then, per impression, each pair whose cell the probe also has is a candidate
- * correspondence, and it votes for the turn and shift that would lay the probe on the impression (a
+ * the probe's pairs in a table by cell once (a dense probe's from ENGINE_SEARCH_MINUTIAE of its
+ * minutiae, probe_voting_pairs); then, per impression, each pair whose cell the probe also has is a
+ * candidate correspondence, and it votes for the turn and shift that would lay the probe on the impression (a
  * Hough transform: 16 turns x 64 x 64 shifts of 16 px). A genuine print's correspondences agree on
  * one turn AND one shift; a stranger's chance ones scatter. An impression ranks by its highest
  * vote, a finger by the sum of its two best impressions', and only the best `candidates` go on
@@ -49,44 +49,19 @@ static gpointer init_tables(gpointer data)
     return NULL;
 }
 
-static int cmp_guint32(const void *a, const void *b)
-{
-    guint32 x = *(const guint32 *)a, y = *(const guint32 *)b;
-    return (x > y) - (x < y);
-}
-
 /* A search costs about 1 ms per probe minutia at 20,000 fingers (FVC2004 DB3: 49 minutiae 61 ms,
- * 120 minutiae 158 ms), so a dense probe's pairs vote only from PROBE_VOTERS of its minutiae: those
- * farthest from their nearest neighbour. Minutiae that crowd each other are the likelier to be
- * spurious (a broken ridge or a speck of dirt gives two close ones), and the others still spread
- * over the whole print (keeping the ones nearest its centre instead lost 3-13 points of recall on
- * the FVC2004 sets).
- * Every minutia still counts as a neighbour, so the pairs that vote are the very ones the gallery
- * has. Measured at 20,000 on the eight development sets (docs/search.md): with 70 voters the same
- * fingers reach the matcher as with all (at 10,000 one more), and FVC2004 DB3 searches in 88-90 ms
- * median, 100-104 ms p90 (was 103-105 / 140-141). With 60 voters FVC2004 DB2's own finger was lost
- * for two more probes (DB3's found for one more); with 80, 97 / 113-116 ms. Probes of up to 70
- * minutiae are searched as before. */
-#define PROBE_VOTERS 70
-
-/* Which pairs vote: those whose first minutia is one of the PROBE_VOTERS (all, up to that many). */
-static guint probe_voting_pairs(guint n, EnginePair *pairs, guint np)
+ * 120 minutiae 158 ms), so a dense probe's pairs vote only from ENGINE_SEARCH_MINUTIAE of its
+ * minutiae (engine_minutiae_choose). Every minutia still counts as a neighbour, so the pairs that
+ * vote are the very ones the gallery has; the gallery's pairs are of every minutia, since choosing
+ * there too lost a real dense finger (docs/search.md, fifteenth round). Measured at 20,000 on the
+ * eight development sets: with 70 voters the same fingers reach the matcher as with all; with 60,
+ * FVC2004 DB2's own finger was lost for two more probes; with 80, FVC2004 DB3 searched ~10 %
+ * slower (thirteenth round, when the voters were chosen farthest first without the edge rule; with
+ * it, the same probes are found at 20,000). */
+static guint probe_voting_pairs(const EngineMinutia *m, guint n, EnginePair *pairs, guint np)
 {
-    if (n <= PROBE_VOTERS)
-        return np;
-    guint16 nearest[ENGINE_MAX_MINUTIAE];
-    for (guint i = 0; i < n; i++)
-        nearest[i] = G_MAXUINT16; /* no pair at all: nothing to vote with either way */
-    /* directed pairs: each minutia's nearest neighbour is among its own */
-    for (guint p = 0; p < np; p++)
-        nearest[pairs[p].i] = MIN(nearest[pairs[p].i], pairs[p].d);
-    guint32 order[ENGINE_MAX_MINUTIAE]; /* farthest first; ties to the lower index */
-    for (guint i = 0; i < n; i++)
-        order[i] = (guint32)(G_MAXUINT16 - nearest[i]) << 8 | i;
-    qsort(order, n, sizeof order[0], cmp_guint32);
-    gboolean votes[ENGINE_MAX_MINUTIAE] = {FALSE};
-    for (guint k = 0; k < PROBE_VOTERS; k++)
-        votes[order[k] & 0xff] = TRUE;
+    gboolean votes[ENGINE_MAX_MINUTIAE];
+    engine_minutiae_choose(m, n, ENGINE_SEARCH_MINUTIAE, votes);
     guint kept = 0;
     for (guint p = 0; p < np; p++)
         if (votes[pairs[p].i])
@@ -100,7 +75,7 @@ ProbeIndex *engine_probe_index_new(const EngineMinutia *m, guint n)
     g_once(&once, init_tables, NULL);
     ProbeIndex *pi = g_new0(ProbeIndex, 1);
     EnginePair pairs[ENGINE_MAX_MINUTIAE * ENGINE_NEIGHBOURS * 2];
-    guint np = probe_voting_pairs(n, pairs, engine_pairs_build(m, n, INDEX_NEIGHBOURS, TRUE, pairs));
+    guint np = probe_voting_pairs(m, n, pairs, engine_pairs_build(m, n, INDEX_NEIGHBOURS, TRUE, pairs));
     gint64 sx = 0, sy = 0;
     for (guint i = 0; i < n; i++)
         sx += m[i].x, sy += m[i].y;
@@ -408,8 +383,8 @@ static FingerRank finger_rank(const ProbeIndex *pi, Tally *tally, guint n, const
     return (FingerRank){b1 + b2 > floor ? b1 + b2 : 0, b1 > floor_one ? b1 : 0, chosen};
 }
 
-void shard_search(Shard *s, const EngineProbe *probe, const ProbeIndex *pi, guint candidates,
-                  EngineScratch *scratch, GArray *hits)
+void shard_search(Shard *s, const EngineProbe *probe, const EngineProbe *view, const ProbeIndex *pi,
+                  guint candidates, EngineScratch *scratch, GArray *hits)
 {
     guint n = s->slots->len;
     if (s->alive == 0)
@@ -465,17 +440,18 @@ void shard_search(Shard *s, const EngineProbe *probe, const ProbeIndex *pi, guin
     for (guint c = 0; c < nh; c++) {
         const Slot *slot = &g_array_index(s->slots, Slot, heap[c].slot);
         engine_finger_match_start(&fm[c]);
-        double score = engine_match_finger(scratch, probe, slot->t, heap[c].impressions, &fm[c]);
+        double score = engine_match_finger(scratch, view, slot->t, heap[c].impressions, &fm[c]);
         if (score >= PROMISING_SCORE)
-            score = engine_match_finger(scratch, probe, slot->t, ENGINE_ALL_IMPRESSIONS, &fm[c]);
+            score = engine_match_finger(scratch, view, slot->t, ENGINE_ALL_IMPRESSIONS, &fm[c]);
         ShardHit hit = {score, slot->finger_id, slot->probationer_id, FALSE};
         g_array_append_val(hits, hit);
     }
     /* The shard's best few by score are scored one to one, whatever they score: the decision's
      * best and runner-up and the second opinion's candidates (ENGINE_CANDIDATES) come from them
      * alone. Their score is the one engine_template_match() gives: the pair matcher's best
-     * impression (all compared now), with its cylinders compared too (engine-mcc.c), both fused
-     * (engine-score.c). The cylinders cost ~1-2 ms a finger, so only these few pay it. */
+     * impression (all compared now, on every minutia: afresh where the first look saw fewer), with
+     * its cylinders compared too (engine-mcc.c), both fused (engine-score.c). The cylinders cost
+     * ~1-2 ms a finger, so only these few pay it. */
     g_autofree gboolean *taken = g_new0(gboolean, nh + 1);
     for (guint k = 0; k < MIN(nh, ENGINE_CANDIDATES); k++) {
         int best = -1;
@@ -486,9 +462,14 @@ void shard_search(Shard *s, const EngineProbe *probe, const ProbeIndex *pi, guin
                 best = (int)c;
         taken[best] = TRUE;
         ShardHit *hit = &g_array_index(hits, ShardHit, first + (guint)best);
-        const Slot *slot = &g_array_index(s->slots, Slot, heap[best].slot);
-        engine_match_finger(scratch, probe, slot->t, ENGINE_ALL_IMPRESSIONS, &fm[best]);
-        hit->score = engine_match_fuse(probe, slot->t, &fm[best], NULL, NULL);
+        const EngineTemplate *t = g_array_index(s->slots, Slot, heap[best].slot).t;
+        gboolean seen_whole = !view->cut;
+        for (guint e = 0; e < t->n_impressions; e++)
+            seen_whole &= t->start[e + 1] - t->start[e] <= ENGINE_SEARCH_MINUTIAE;
+        if (!seen_whole)
+            engine_finger_match_start(&fm[best]);
+        engine_match_finger(scratch, probe, t, ENGINE_ALL_IMPRESSIONS, &fm[best]);
+        hit->score = engine_match_fuse(probe, t, &fm[best], NULL, NULL);
         hit->fused = TRUE;
     }
 }

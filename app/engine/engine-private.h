@@ -25,6 +25,22 @@ struct EngineTemplate {
     EngineMinutia *m;
 };
 
+/* A dense print (a noisy sensor's: 100-200 minutiae) costs a search about the square of its
+ * minutiae, so a search's first looks see each impression, touched and enrolled, through at most
+ * ENGINE_SEARCH_MINUTIAE of them: the probe votes in the pre-filter only from those (each with its
+ * neighbours among all), and the shortlist is first compared on those alone (engine-prefilter.c);
+ * the few fingers a decision can name are then compared on every minutia. The cylinders
+ * (engine-mcc.c) are built from them always. Chosen by engine_minutiae_choose(): minutiae away
+ * from the print's edge first (where a print stops, NBIS finds ridge ends that are not minutiae),
+ * then those farthest from their nearest neighbour (a broken ridge or a speck of dirt gives two
+ * close ones); the rest still spread over the whole print (docs/search.md). */
+#define ENGINE_SEARCH_MINUTIAE 70
+/* Marks in `kept` which of n minutiae those are (all, when n <= keep): inside before edge, then
+ * by squared distance to the nearest other, farthest first, ties to the lower index. */
+void engine_minutiae_choose(const EngineMinutia *m, guint n, guint keep, gboolean *kept);
+/* The chosen ones copied to `out` (room for MIN(n, keep)), in their order; returns how many. */
+guint engine_minutiae_spread(const EngineMinutia *m, guint n, guint keep, EngineMinutia *out);
+
 /* A pair of minutiae described so that it does not change when the finger is moved or turned:
  * the distance and each minutia's direction relative to the line between them. */
 typedef struct {
@@ -73,6 +89,9 @@ typedef struct {
     const EngineMinutia *m;
     const EngineCalibration *cal; /* NULL: the default */
     const EngineCylinders *cylinders; /* its Minutia Cylinder-Code (NULL: the pair matcher alone) */
+    /* The search's first look (ENGINE_SEARCH_MINUTIAE): the probe's chosen minutiae, compared with
+     * each gallery impression's chosen ones. `cut`: the probe had more. */
+    gboolean views, cut;
 } EngineProbe;
 
 /* What the pair matcher found of one finger so far: its best impression among those compared. A

@@ -22,7 +22,7 @@ struct Engine {
 
 typedef struct {
     Engine *engine;
-    const EngineProbe *probe;
+    const EngineProbe *probe, *view;
     ProbeIndex *probe_index;
     GMutex mutex;
     GCond cond;
@@ -41,8 +41,8 @@ static void run_shard(gpointer data, guint i)
 {
     SearchJob *job = data;
     EngineScratch *scratch = engine_scratch_new();
-    shard_search(job->engine->shards[i], job->probe, job->probe_index, CANDIDATES_PER_SHARD, scratch,
-                 job->hits[i]);
+    shard_search(job->engine->shards[i], job->probe, job->view, job->probe_index, CANDIDATES_PER_SHARD,
+                 scratch, job->hits[i]);
     engine_scratch_free(scratch);
     g_mutex_lock(&job->mutex);
     if (--job->pending == 0)
@@ -329,13 +329,30 @@ void engine_search(Engine *e, const EngineTemplate *probe_t, EngineResult *out)
     guint n = probe_t->start[1] - probe_t->start[0];
     g_autofree EnginePair *pairs = g_new(EnginePair, MAX(n, 1) * ENGINE_NEIGHBOURS * 2);
     g_autoptr(EngineCylinders) cylinders = engine_cylinders_new(probe_t, 0);
-    EngineProbe probe = {probe_t, pairs, 0, n, probe_t->m, &e->cal, cylinders};
+    EngineProbe probe = {probe_t, pairs, 0, n, probe_t->m, &e->cal, cylinders, FALSE, FALSE};
     probe.n_pairs = engine_pairs_build_for_match(probe_t->m, n, TRUE, pairs);
+    /* The search's first look (ENGINE_SEARCH_MINUTIAE): only the few a decision can name are
+     * compared with `probe` itself. */
+    EngineProbe view = probe;
+    g_autofree EngineMinutia *chosen = NULL;
+    g_autofree EnginePair *view_pairs = NULL;
+    view.views = TRUE;
+    if (n > ENGINE_SEARCH_MINUTIAE) {
+        chosen = g_new(EngineMinutia, ENGINE_SEARCH_MINUTIAE);
+        view_pairs = g_new(EnginePair, ENGINE_SEARCH_MINUTIAE * ENGINE_NEIGHBOURS * 2);
+        view.m = chosen;
+        view.n_minutiae = engine_minutiae_spread(probe_t->m, n, ENGINE_SEARCH_MINUTIAE, chosen);
+        view.pairs = view_pairs;
+        view.n_pairs = engine_pairs_build_for_match(chosen, view.n_minutiae, TRUE, view_pairs);
+        view.cylinders = NULL;
+        view.cut = TRUE;
+    }
 
     g_rw_lock_reader_lock(&e->lock);
     SearchJob *job = g_malloc0(sizeof *job + e->n_shards * sizeof(GArray *));
     job->engine = e;
     job->probe = &probe;
+    job->view = &view;
     job->probe_index = engine_probe_index_new(probe_t->m, n);
     g_mutex_init(&job->mutex);
     g_cond_init(&job->cond);
