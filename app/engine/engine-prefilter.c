@@ -6,8 +6,8 @@
  * (distance, direction, direction) cell, its line direction and its first minutia. A search puts
  * the probe's pairs in a table by cell once (a dense probe's from ENGINE_SEARCH_MINUTIAE of its
  * minutiae, probe_voting_pairs); then, per impression, each pair whose cell the probe also has is a
- * candidate correspondence, and it votes for the turn and shift that would lay the probe on the impression (a
- * Hough transform: 16 turns x 64 x 64 shifts of 16 px). A genuine print's correspondences agree on
+ * candidate correspondence, and it votes for the turn and shift that would lay the probe on the
+ * impression (a Hough transform: 16 turns x 64 x 64 shifts of 16 px). A genuine print's correspondences agree on
  * one turn AND one shift; a stranger's chance ones scatter. An impression ranks by its highest
  * vote, a finger by the sum of its two best impressions', and only the best `candidates` go on
  * (with the few best by one impression alone, finger_rank says why). Votes are first counted per

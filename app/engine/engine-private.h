@@ -107,7 +107,8 @@ typedef struct {
 void engine_finger_match_start(EngineFingerMatch *finger_match);
 /* Compares `probe` with the impressions of `gallery` in the mask `impressions` not compared yet and
  * returns the best score of all compared so far (0 when none): the same as comparing them all at
- * once, ties to the first impression. */
+ * once, ties to the first impression. With `probe->views`, each impression is compared through its
+ * chosen minutiae (ENGINE_SEARCH_MINUTIAE), chosen as it is compared. */
 double engine_match_finger(EngineScratch *scratch, const EngineProbe *probe, const EngineTemplate *gallery,
                            guint32 impressions, EngineFingerMatch *finger_match);
 /* The score a decision is made on: the best impression's pair-matcher stats, with that impression's
