@@ -47,6 +47,23 @@ static int cmp_uint(const void *a, const void *b)
     return (int)*(const guint *)a - (int)*(const guint *)b;
 }
 
+/* One search, timed: what a person waits for, in ms. */
+static double timed_search(Engine *e, const EngineTemplate *probe, EngineResult *r)
+{
+    gint64 a = g_get_monotonic_time();
+    engine_search(e, probe, r);
+    return (g_get_monotonic_time() - a) / 1000.0;
+}
+
+/* gallery_<key>_<size>_search_ms and _p90_ms of a set's PROBES searches (sorts `lat`). */
+static void print_search_times(const char *key, guint size, double *lat, const char *note)
+{
+    qsort(lat, PROBES, sizeof lat[0], cmp_double);
+    printf("bench: gallery_%s_%u_search_ms %.1f ms%s%s%s\n", key, size, lat[PROBES / 2], note ? " (" : "",
+           note ? note : "", note ? ")" : "");
+    printf("bench: gallery_%s_%u_search_p90_ms %.1f ms\n", key, size, lat[PROBES * 9 / 10]);
+}
+
 static EngineTemplate *transformed(GRand *rng, const EngineTemplate *src)
 {
     gboolean mirror = g_rand_boolean(rng);
@@ -237,9 +254,7 @@ static void measure(Set **sets, guint n, guint k)
         double lat[PROBES];
         for (int p = 0; p < PROBES; p++) {
             EngineResult r;
-            gint64 a = g_get_monotonic_time();
-            engine_search(e, s->probe[p], &r);
-            lat[p] = (g_get_monotonic_time() - a) / 1000.0;
+            lat[p] = timed_search(e, s->probe[p], &r);
             gboolean is_own = r.probationer_id == p / 3 + 1;
             /* the own finger is best exhaustively: above the real others and above every finger
              * the engine did score (the best other is the runner-up when own came out best) */
@@ -256,13 +271,11 @@ static void measure(Set **sets, guint n, guint k)
             if (r.match && !is_own && g_getenv("HAAZRI_BENCH_WHY"))
                 fprintf(stderr, "wrong: probe %d named finger %" G_GINT64_FORMAT " score %.2f runner-up %.2f own %.2f\n", p, r.finger_id, r.score, r.runner_up_score, own[p]);
         }
-        qsort(lat, PROBES, sizeof lat[0], cmp_double);
         printf("bench: prefilter_recall_%s_%u %.1f %% (%u of %u)\n", s->key, sizes[z],
                reachable ? 100.0 * kept / reachable : 100.0, kept, reachable);
         printf("bench: gallery_%s_%u_found %u of%d\n", s->key, sizes[z], found, PROBES);
         printf("bench: gallery_%s_%u_wrong %u of%d\n", s->key, sizes[z], wrong, PROBES);
-        printf("bench: gallery_%s_%u_search_ms %.1f ms\n", s->key, sizes[z], lat[PROBES / 2]);
-        printf("bench: gallery_%s_%u_search_p90_ms %.1f ms\n", s->key, sizes[z], lat[PROBES * 9 / 10]);
+        print_search_times(s->key, sizes[z], lat, NULL);
         if (!s->have_bz3) {
             printf("# %s: no bozorth3 scores cached (run bench-accuracy on the set first): second touch not measured\n", s->key);
             continue;
@@ -374,15 +387,12 @@ static void measure_dense(const Set *s)
         guint found = 0;
         for (int p = 0; p < PROBES; p++) {
             EngineResult r;
-            gint64 a = g_get_monotonic_time();
-            engine_search(e, probe[p], &r);
-            lat[p] = (g_get_monotonic_time() - a) / 1000.0;
+            lat[p] = timed_search(e, probe[p], &r);
             found += r.match && r.probationer_id == p / 3 + 1;
         }
-        qsort(lat, PROBES, sizeof lat[0], cmp_double);
-        printf("bench: gallery_synthetic_dense_%u_search_ms %.1f ms (%s with spurious minutiae up to %d; found %u of %d, "
-               "a note: its own copies pad)\n", sizes[z], lat[PROBES / 2], s->key, DENSE_MINUTIAE, found, PROBES);
-        printf("bench: gallery_synthetic_dense_%u_search_p90_ms %.1f ms\n", sizes[z], lat[PROBES * 9 / 10]);
+        g_autofree char *note = g_strdup_printf("%s with spurious minutiae up to %d; found %u of %d, a note: its "
+                                                "own copies pad", s->key, DENSE_MINUTIAE, found, PROBES);
+        print_search_times("synthetic_dense", sizes[z], lat, note);
     }
     for (int p = 0; p < PROBES; p++)
         engine_template_free(probe[p]);
