@@ -13,6 +13,12 @@
  *   scores above every other finger when compared exhaustively. The exhaustive side is measured on
  *   the real fingers (own against all 70 real others) and on every finger the engine scored; the
  *   transformed copies are not all matched one by one (that is 20,000 × 30 full comparisons per set).
+ *   For the probes the search lost they are (sweep_gallery; HAAZRI_BENCH_EXHAUSTIVE=0 skips it):
+ *   a lost probe whose own finger some other finger of the gallery scores as high as was never
+ *   recognisable, and prefilter_recall_exhaustive_<set>_<N> leaves it out (~10-15 s per lost probe
+ *   on 2 cores at FVC densities). A kept probe is swept only with HAAZRI_BENCH_EXHAUSTIVE=all (30 x
+ *   20,000 comparisons per set): its own finger beat every finger the search scored, and one it did
+ *   not score could still beat it; then it leaves both sides of the fraction.
  *
  * Then the speed of a search on prints as dense as issue 21's densest sensor (138 minutiae), made by
  * adding spurious minutiae to the densest set: gallery_synthetic_dense_<N>_search_ms and _p90_ms
@@ -20,6 +26,7 @@
  *
  * Uses the scans bench-accuracy caches in $HAAZRI_BUILD/bench-cache (it runs first in make bench);
  * a set without them is scanned here. Prints `bench: KEY VALUE UNIT`. */
+#include "app/engine/engine-private.h" /* engine_match_one_to_one: the exhaustive sweep */
 #include "app/search.h"
 #include "app/second-opinion.h"
 #include "tests/bench-common.h"
@@ -214,6 +221,44 @@ static void second_touch(const Set *s, const GPtrArray *gallery, int p, const En
     out->wrong_possible += wrong;
 }
 
+/* The best score of `probe` against gallery fingers from .. to (leaving out `own`), as a search's
+ * finalists are scored (both matchers, fused): one half of the issue's exhaustive side. */
+typedef struct {
+    const EngineTemplate *probe;
+    const EngineCylinders *cylinders;
+    const GPtrArray *gallery;
+    guint from, to, own;
+    double best;
+    guint best_at;
+} Sweep;
+
+static gpointer sweep_run(gpointer data)
+{
+    Sweep *w = data;
+    w->best = 0;
+    w->best_at = w->from;
+    for (guint i = w->from; i < w->to; i++) {
+        double score = i == w->own ? 0 : engine_match_one_to_one(w->probe, w->cylinders, w->gallery->pdata[i], NULL);
+        if (score > w->best)
+            w->best = score, w->best_at = i;
+    }
+    return NULL;
+}
+
+/* best[0]: among the first `split` fingers of the gallery, best[1]: among all (at[]: which, by index);
+ * on two threads. */
+static void sweep_gallery(const EngineTemplate *probe, const GPtrArray *gallery, guint own, guint split,
+                          double best[2], guint at[2])
+{
+    g_autoptr(EngineCylinders) cylinders = engine_cylinders_new(probe, 0);
+    Sweep w[2] = {{probe, cylinders, gallery, 0, split, own, 0, 0}, {probe, cylinders, gallery, split, gallery->len, own, 0, 0}};
+    GThread *t = g_thread_new("sweep", sweep_run, &w[1]);
+    sweep_run(&w[0]);
+    g_thread_join(t);
+    best[0] = w[0].best, at[0] = w[0].best_at;
+    best[1] = MAX(w[0].best, w[1].best), at[1] = w[1].best > w[0].best ? w[1].best_at : w[0].best_at;
+}
+
 static void measure(Set **sets, guint n, guint k)
 {
     const Set *s = sets[k];
@@ -246,6 +291,8 @@ static void measure(Set **sets, guint n, guint k)
     }
     g_rand_free(rng);
     have = 0;
+    gboolean lost[G_N_ELEMENTS(sizes)][PROBES] = {{FALSE}}, kept_probe[G_N_ELEMENTS(sizes)][PROBES] = {{FALSE}};
+    guint kept_at[G_N_ELEMENTS(sizes)], reachable_at[G_N_ELEMENTS(sizes)];
     for (size_t z = 0; z < G_N_ELEMENTS(sizes); z++) {
         for (; have < sizes[z]; have++)
             g_assert_true(engine_add(e, have + 1, have + 1, engine_template_copy(gallery->pdata[have]), NULL));
@@ -262,6 +309,8 @@ static void measure(Set **sets, guint n, guint k)
             if (own[p] > best_other[p] && own[p] > scored_other && own[p] > 0) {
                 reachable++;
                 kept += is_own;
+                lost[z][p] = !is_own;
+                kept_probe[z][p] = is_own;
                 if (!is_own && g_getenv("HAAZRI_BENCH_WHY"))
                     fprintf(stderr, "lost: probe %d (finger %d) best finger %" G_GINT64_FORMAT " score %.2f; own %.2f exhaustively\n", p, p / 3 + 1, r.finger_id, r.score, own[p]);
             }
@@ -273,6 +322,7 @@ static void measure(Set **sets, guint n, guint k)
         }
         printf("bench: prefilter_recall_%s_%u %.1f %% (%u of %u)\n", s->key, sizes[z],
                reachable ? 100.0 * kept / reachable : 100.0, kept, reachable);
+        kept_at[z] = kept, reachable_at[z] = reachable;
         printf("bench: gallery_%s_%u_found %u of%d\n", s->key, sizes[z], found, PROBES);
         printf("bench: gallery_%s_%u_wrong %u of%d\n", s->key, sizes[z], wrong, PROBES);
         print_search_times(s->key, sizes[z], lat, NULL);
@@ -287,6 +337,34 @@ static void measure(Set **sets, guint n, guint k)
                found + second.found_hi, PROBES);
         printf("bench: gallery_%s_%u_wrong_with_second_touch_at_most %u of%d\n", s->key, sizes[z],
                wrong + second.wrong_possible, PROBES);
+    }
+    const char *sweep = g_getenv("HAAZRI_BENCH_EXHAUSTIVE");
+    if (g_strcmp0(sweep, "0") != 0) {
+        G_STATIC_ASSERT(G_N_ELEMENTS(sizes) == 2);
+        gboolean all = g_strcmp0(sweep, "all") == 0;
+        for (int p = 0; p < PROBES; p++) {
+            if (!lost[0][p] && !lost[1][p] && !(all && (kept_probe[0][p] || kept_probe[1][p])))
+                continue;
+            double best[2];
+            guint at[2];
+            sweep_gallery(s->probe[p], gallery, (guint)(p / 3), sizes[0], best, at);
+            for (size_t z = 0; z < G_N_ELEMENTS(sizes); z++) {
+                if (kept_probe[z][p] && best[z] >= own[p]) {
+                    kept_at[z]--, reachable_at[z]--;
+                    printf("# %s probe %d, kept at %u: own finger %.2f, best of the other %u fingers %.2f (finger %u): "
+                           "not recognisable\n", s->key, p, sizes[z], own[p], sizes[z] - 1, best[z], at[z] + 1);
+                }
+                if (!lost[z][p])
+                    continue;
+                reachable_at[z] -= best[z] >= own[p];
+                printf("# %s probe %d, lost at %u: own finger %.2f, best of the other %u fingers %.2f (finger %u)%s\n",
+                       s->key, p, sizes[z], own[p], sizes[z] - 1, best[z], at[z] + 1,
+                       best[z] >= own[p] ? ": not recognisable" : "");
+            }
+        }
+        for (size_t z = 0; z < G_N_ELEMENTS(sizes); z++)
+            printf("bench: prefilter_recall_exhaustive_%s_%u %.1f %% (%u of %u)\n", s->key, sizes[z],
+                   reachable_at[z] ? 100.0 * kept_at[z] / reachable_at[z] : 100.0, kept_at[z], reachable_at[z]);
     }
     /* Strangers at the last size: the same probes with their own fingers removed from the gallery,
      * so any name is a wrong one (last, so the figures above are of the gallery as built). */
