@@ -20,6 +20,11 @@
  *   20,000 comparisons per set): its own finger beat every finger the search scored, and one it did
  *   not score could still beat it; then it leaves both sides of the fraction.
  *
+ * With the default sets, a dense set of real fingers too: FVC2004 DB1's images made dry and noisy
+ * (bench-dry.h; key fvc2004_db1b_dry, median ~94 minutiae a scan), scanned by libfprint like the
+ * others and measured the same way, padded by the other real sets (never by FVC2004 DB1, whose
+ * fingers these are) and padding none. HAAZRI_BENCH_DRY=0 leaves it out.
+ *
  * Then the speed of a search on prints as dense as issue 21's densest sensor (138 minutiae), made by
  * adding spurious minutiae to the densest set: gallery_synthetic_dense_<N>_search_ms and _p90_ms
  * (HAAZRI_BENCH_ONLY=synthetic_dense measures only that).
@@ -30,6 +35,7 @@
 #include "app/search.h"
 #include "app/second-opinion.h"
 #include "tests/bench-common.h"
+#include "tests/bench-dry.h"
 
 #define FINGERS BENCH_FINGERS
 #define IMPRESSIONS BENCH_IMPRESSIONS
@@ -39,6 +45,7 @@ typedef struct {
     char *key;
     EngineTemplate *enrolled[FINGERS], *probe[PROBES];
     guint minutiae_median;
+    char *fingers_of; /* the key of the set whose fingers these are: its own, or a dry copy's source */
     BenchBz3 bz3;      /* bozorth3 within the set, from bench-accuracy's cache */
     gboolean have_bz3;
 } Set;
@@ -129,11 +136,19 @@ static EngineTemplate *densified(GRand *rng, const EngineTemplate *src, guint ta
 
 static Scanner *scanner;
 
+/* A dry copy (bench-dry.h) is measured like a set, but pads no real set: their figures stay those
+ * of the development corpus alone. */
+static gboolean is_dry(const Set *s)
+{
+    return strcmp(s->key, s->fingers_of) != 0;
+}
+
 static Set *load_set(const char *dir)
 {
     Set *s = g_new0(Set, 1);
     g_autofree char *name = g_path_get_basename(dir);
     s->key = g_strdelimit(g_strdup(name), "-. ", '_');
+    s->fingers_of = g_strdup(s->key);
     g_autofree char *cache = bench_cache_dir(dir, name);
     g_mkdir_with_parents(cache, 0755);
     g_autofree char *bz3 = g_build_filename(cache, "bozorth3.txt", NULL);
@@ -264,10 +279,11 @@ static void measure(Set **sets, guint n, guint k)
     const Set *s = sets[k];
     g_autoptr(GPtrArray) others = g_ptr_array_new(); /* real fingers of every other set */
     for (guint o = 0; o < n; o++)
-        for (int f = 0; o != k && f < FINGERS; f++) {
+        for (int f = 0; o != k && !(is_dry(sets[o]) && !is_dry(s)) && f < FINGERS; f++) {
             gboolean same = FALSE; /* a probed finger seen again in another set is no stranger */
             for (int g = 0; g < FINGERS; g++)
-                same |= bench_same_finger(s->key, 101 + g, sets[o]->key, 101 + f);
+                same |= bench_same_finger(s->fingers_of, 101 + g, sets[o]->fingers_of, 101 + f) ||
+                        (strcmp(s->fingers_of, sets[o]->fingers_of) == 0 && f == g);
             if (!same)
                 g_ptr_array_add(others, sets[o]->enrolled[f]);
         }
@@ -483,12 +499,28 @@ int main(int argc, char **argv)
     for (int a = 1; a < argc; a++)
         g_ptr_array_add(dirs, g_strdup(argv[a]));
     scanner = tu_scanner_new(NULL, NULL);
+    /* The dry set: FVC2004 DB1, made dry and noisy (bench-dry.h), with the default sets. */
+    const char *dry_source = NULL;
+    for (guint k = 0; argc == 1 && k < dirs->len; k++)
+        if (g_str_has_suffix(dirs->pdata[k], "fvc2004-db1b") && g_strcmp0(g_getenv("HAAZRI_BENCH_DRY"), "0") != 0)
+            dry_source = dirs->pdata[k];
+    if (dry_source) {
+        const char *build = g_getenv("HAAZRI_BUILD");
+        g_autofree char *where = g_build_filename(build ? build : "build", "bench-dry", NULL);
+        char *dry = bench_dry_set(dry_source, where);
+        g_assert_nonnull(dry);
+        g_ptr_array_add(dirs, dry);
+    }
     guint n = dirs->len;
     Set **sets = g_new0(Set *, n);
     for (guint k = 0; k < n; k++)
         sets[k] = load_set(dirs->pdata[k]);
+    if (dry_source) {
+        g_free(sets[n - 1]->fingers_of);
+        sets[n - 1]->fingers_of = g_strdelimit(g_path_get_basename(dry_source), "-. ", '_');
+    }
     printf("# per set: its 10 fingers among real fingers of the %u other sets and transformed copies of "
-           "them; threshold %.0f (%.1f at 10,000, %.1f at 20,000) margin %.0f; %u cores\n", n - 1,
+           "them; threshold %.0f (%.1f at 10,000, %.1f at 20,000) margin %.0f; %u cores\n", n - 1 - (dry_source != NULL),
            ENGINE_DEFAULT_THRESHOLD, engine_threshold_for(ENGINE_DEFAULT_THRESHOLD, 10000 * 5),
            engine_threshold_for(ENGINE_DEFAULT_THRESHOLD, 20000 * 5), ENGINE_DEFAULT_MARGIN, g_get_num_processors());
     const char *only = g_getenv("HAAZRI_BENCH_ONLY"); /* measure one set (the others still pad) */
@@ -498,9 +530,9 @@ int main(int argc, char **argv)
         printf("bench: gallery_%s_minutiae_median %u count\n", sets[k]->key, sets[k]->minutiae_median);
         measure(sets, n, k);
     }
-    guint densest = 0;
+    guint densest = 0; /* of the real sets */
     for (guint k = 1; k < n; k++)
-        if (sets[k]->minutiae_median > sets[densest]->minutiae_median)
+        if (!is_dry(sets[k]) && sets[k]->minutiae_median > sets[densest]->minutiae_median)
             densest = k;
     if (n > 0 && (!only || strcmp(only, sets[densest]->key) == 0))
         measure_startup(sets[densest], 0);
@@ -514,6 +546,7 @@ int main(int argc, char **argv)
         for (int p = 0; p < PROBES; p++)
             engine_template_free(sets[k]->probe[p]);
         g_free(sets[k]->key);
+        g_free(sets[k]->fingers_of);
         g_free(sets[k]);
     }
     g_free(sets);
