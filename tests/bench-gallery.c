@@ -21,7 +21,7 @@
  *   not score could still beat it; then it leaves both sides of the fraction.
  *
  * With the default sets, a dense set of real fingers too: FVC2004 DB1's images made dry and noisy
- * (bench-dry.h; key fvc2004_db1b_dry, median ~94 minutiae a scan), scanned by libfprint like the
+ * (bench-dry.h; key fvc2004_db1b_dry, median ~93 minutiae a scan), scanned by libfprint like the
  * others and measured the same way, padded by the other real sets (never by FVC2004 DB1, whose
  * fingers these are) and padding none. HAAZRI_BENCH_DRY=0 leaves it out.
  *
