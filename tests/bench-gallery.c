@@ -143,11 +143,17 @@ static gboolean is_dry(const Set *s)
     return strcmp(s->key, s->fingers_of) != 0;
 }
 
+/* A set's key in the bench lines: its folder's name, fvc2004-db1b -> fvc2004_db1b. */
+static char *key_of(const char *dir)
+{
+    return g_strdelimit(g_path_get_basename(dir), "-. ", '_');
+}
+
 static Set *load_set(const char *dir)
 {
     Set *s = g_new0(Set, 1);
     g_autofree char *name = g_path_get_basename(dir);
-    s->key = g_strdelimit(g_strdup(name), "-. ", '_');
+    s->key = key_of(dir);
     s->fingers_of = g_strdup(s->key);
     g_autofree char *cache = bench_cache_dir(dir, name);
     g_mkdir_with_parents(cache, 0755);
@@ -517,7 +523,7 @@ int main(int argc, char **argv)
         sets[k] = load_set(dirs->pdata[k]);
     if (dry_source) {
         g_free(sets[n - 1]->fingers_of);
-        sets[n - 1]->fingers_of = g_strdelimit(g_path_get_basename(dry_source), "-. ", '_');
+        sets[n - 1]->fingers_of = key_of(dry_source);
     }
     printf("# per set: its 10 fingers among real fingers of the %u other sets and transformed copies of "
            "them; threshold %.0f (%.1f at 10,000, %.1f at 20,000) margin %.0f; %u cores\n", n - 1 - (dry_source != NULL),
