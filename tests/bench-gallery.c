@@ -23,7 +23,10 @@
  * With the default sets, a dense set of real fingers too: FVC2004 DB1's images made dry and noisy
  * (bench-dry.h; key fvc2004_db1b_dry, median ~93 minutiae a scan), scanned by libfprint like the
  * others and measured the same way, padded by the other real sets (never by FVC2004 DB1, whose
- * fingers these are) and padding none. HAAZRI_BENCH_DRY=0 leaves it out.
+ * fingers these are) and padding none. HAAZRI_BENCH_DRY=0 leaves it out. HAAZRI_BENCH_DRY=all
+ * measures a dense corpus instead: every default set made dry, each among the dry real fingers of
+ * the others and copies of them — a gallery where every finger is dense, as at an office whose
+ * scanner gives dense prints (nothing else is measured then).
  *
  * Then the speed of a search on prints as dense as issue 21's densest sensor (138 minutiae), made by
  * adding spurious minutiae to the densest set: gallery_synthetic_dense_<N>_search_ms and _p90_ms
@@ -505,28 +508,33 @@ int main(int argc, char **argv)
     for (int a = 1; a < argc; a++)
         g_ptr_array_add(dirs, g_strdup(argv[a]));
     scanner = tu_scanner_new(NULL, NULL);
-    /* The dry set: FVC2004 DB1, made dry and noisy (bench-dry.h), with the default sets. */
-    const char *dry_source = NULL;
-    for (guint k = 0; argc == 1 && k < dirs->len; k++)
-        if (g_str_has_suffix(dirs->pdata[k], "fvc2004-db1b") && g_strcmp0(g_getenv("HAAZRI_BENCH_DRY"), "0") != 0)
-            dry_source = dirs->pdata[k];
-    if (dry_source) {
-        const char *build = g_getenv("HAAZRI_BUILD");
-        g_autofree char *where = g_build_filename(build ? build : "build", "bench-dry", NULL);
-        char *dry = bench_dry_set(dry_source, where);
+    /* The dry set: FVC2004 DB1, made dry and noisy (bench-dry.h), with the default sets; or, with
+     * HAAZRI_BENCH_DRY=all, every default set made dry in their place. */
+    const char *dry_mode = g_getenv("HAAZRI_BENCH_DRY");
+    gboolean all_dry = argc == 1 && g_strcmp0(dry_mode, "all") == 0;
+    g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func(g_free); /* of the dry sets, in order */
+    for (guint k = 0; argc == 1 && g_strcmp0(dry_mode, "0") != 0 && k < dirs->len; k++)
+        if (all_dry || g_str_has_suffix(dirs->pdata[k], "fvc2004-db1b"))
+            g_ptr_array_add(sources, g_strdup(dirs->pdata[k]));
+    if (all_dry)
+        g_ptr_array_set_size(dirs, 0);
+    const char *build = g_getenv("HAAZRI_BUILD");
+    g_autofree char *where = g_build_filename(build ? build : "build", "bench-dry", NULL);
+    for (guint k = 0; k < sources->len; k++) {
+        char *dry = bench_dry_set(sources->pdata[k], where);
         g_assert_nonnull(dry);
         g_ptr_array_add(dirs, dry);
     }
-    guint n = dirs->len;
+    guint n = dirs->len, first_dry = n - sources->len;
     Set **sets = g_new0(Set *, n);
     for (guint k = 0; k < n; k++)
         sets[k] = load_set(dirs->pdata[k]);
-    if (dry_source) {
-        g_free(sets[n - 1]->fingers_of);
-        sets[n - 1]->fingers_of = key_of(dry_source);
+    for (guint k = first_dry; k < n; k++) {
+        g_free(sets[k]->fingers_of);
+        sets[k]->fingers_of = key_of(sources->pdata[k - first_dry]);
     }
     printf("# per set: its 10 fingers among real fingers of the %u other sets and transformed copies of "
-           "them; threshold %.0f (%.1f at 10,000, %.1f at 20,000) margin %.0f; %u cores\n", n - 1 - (dry_source != NULL),
+           "them; threshold %.0f (%.1f at 10,000, %.1f at 20,000) margin %.0f; %u cores\n", all_dry ? n - 1 : first_dry - 1,
            ENGINE_DEFAULT_THRESHOLD, engine_threshold_for(ENGINE_DEFAULT_THRESHOLD, 10000 * 5),
            engine_threshold_for(ENGINE_DEFAULT_THRESHOLD, 20000 * 5), ENGINE_DEFAULT_MARGIN, g_get_num_processors());
     const char *only = g_getenv("HAAZRI_BENCH_ONLY"); /* measure one set (the others still pad) */
@@ -540,9 +548,9 @@ int main(int argc, char **argv)
     for (guint k = 1; k < n; k++)
         if (!is_dry(sets[k]) && sets[k]->minutiae_median > sets[densest]->minutiae_median)
             densest = k;
-    if (n > 0 && (!only || strcmp(only, sets[densest]->key) == 0))
+    if (n > 0 && !all_dry && (!only || strcmp(only, sets[densest]->key) == 0))
         measure_startup(sets[densest], 0);
-    if (n > 0 && (!only || strcmp(only, "synthetic_dense") == 0)) {
+    if (n > 0 && !all_dry && (!only || strcmp(only, "synthetic_dense") == 0)) {
         measure_startup(sets[densest], DENSE_MINUTIAE);
         measure_dense(sets[densest]);
     }
