@@ -26,7 +26,8 @@
  * fingers these are) and padding none. HAAZRI_BENCH_DRY=0 leaves it out. HAAZRI_BENCH_DRY=all
  * measures a dense corpus instead: every default set made dry, each among the dry real fingers of
  * the others and copies of them — a gallery where every finger is dense, as at an office whose
- * scanner gives dense prints (nothing else is measured then).
+ * scanner gives dense prints (keys <set>_among_dry; nothing else is measured then;
+ * tests/bench-dense-corpus.sh runs it in make bench).
  *
  * Then the speed of a search on prints as dense as issue 21's densest sensor (138 minutiae), made by
  * adding spurious minutiae to the densest set: gallery_synthetic_dense_<N>_search_ms and _p90_ms
@@ -105,34 +106,6 @@ static EngineTemplate *transformed(GRand *rng, const EngineTemplate *src)
             t[o] = (gint32)lround(mt + a * 180 / G_PI) + g_rand_int_range(rng, -4, 5);
             o++, counts[k]++;
         }
-    }
-    return engine_template_new(n_imp, counts, x, y, t, NULL);
-}
-
-/* The print with spurious minutiae added, up to `target` per impression: random places inside the
- * impression's own bounding box, random directions — what a noisy, dense extraction adds (a dense
- * sensor also sees more real minutiae over a larger area; none of the development sensors is that
- * dense, so this stands in for one, for speed only). */
-static EngineTemplate *densified(GRand *rng, const EngineTemplate *src, guint target)
-{
-    guint n_imp = engine_template_get_impressions(src), counts[32], total = 0;
-    for (guint k = 0; k < n_imp; k++)
-        total += MAX(engine_template_get_minutiae(src, k), target);
-    g_autofree gint32 *x = g_new(gint32, total), *y = g_new(gint32, total), *t = g_new(gint32, total);
-    guint o = 0;
-    for (guint k = 0; k < n_imp; k++) {
-        guint n = engine_template_get_minutiae(src, k);
-        gint32 x0 = G_MAXINT32, y0 = G_MAXINT32, x1 = 0, y1 = 0;
-        for (guint i = 0; i < n; i++, o++) {
-            engine_template_get_minutia(src, k, i, &x[o], &y[o], &t[o]);
-            x0 = MIN(x0, x[o]), y0 = MIN(y0, y[o]), x1 = MAX(x1, x[o]), y1 = MAX(y1, y[o]);
-        }
-        for (guint i = n; i < target; i++, o++) {
-            x[o] = g_rand_int_range(rng, x0, x1 + 1);
-            y[o] = g_rand_int_range(rng, y0, y1 + 1);
-            t[o] = g_rand_int_range(rng, 0, 360);
-        }
-        counts[k] = MAX(n, target);
     }
     return engine_template_new(n_imp, counts, x, y, t, NULL);
 }
@@ -440,7 +413,7 @@ static void measure_startup(const Set *s, guint dense)
     for (guint i = 0; i < 20000; i++) {
         EngineTemplate *t = i < FINGERS ? engine_template_copy(s->enrolled[i]) : transformed(rng, s->enrolled[i % FINGERS]);
         if (dense) {
-            EngineTemplate *d = densified(rng, t, dense);
+            EngineTemplate *d = bench_template_densified(rng, t, dense);
             engine_template_free(t);
             t = d;
         }
@@ -477,13 +450,13 @@ static void measure_dense(const Set *s)
     g_autoptr(Engine) e = engine_new(0);
     EngineTemplate *probe[PROBES];
     for (int p = 0; p < PROBES; p++)
-        probe[p] = densified(rng, s->probe[p], DENSE_MINUTIAE);
+        probe[p] = bench_template_densified(rng, s->probe[p], DENSE_MINUTIAE);
     const guint sizes[] = {10000, 20000};
     guint have = 0;
     for (size_t z = 0; z < G_N_ELEMENTS(sizes); z++) {
         for (; have < sizes[z]; have++) {
             g_autoptr(EngineTemplate) copy = have < FINGERS ? NULL : transformed(rng, s->enrolled[have % FINGERS]);
-            EngineTemplate *t = densified(rng, copy ? copy : s->enrolled[have], DENSE_MINUTIAE);
+            EngineTemplate *t = bench_template_densified(rng, copy ? copy : s->enrolled[have], DENSE_MINUTIAE);
             g_assert_true(engine_add(e, have + 1, have + 1, t, NULL));
         }
         double lat[PROBES];
@@ -532,6 +505,11 @@ int main(int argc, char **argv)
     for (guint k = first_dry; k < n; k++) {
         g_free(sets[k]->fingers_of);
         sets[k]->fingers_of = key_of(sources->pdata[k - first_dry]);
+        if (all_dry) { /* not the dry set of a default run, which real sets pad */
+            char *key = g_strdup_printf("%s_among_dry", sets[k]->fingers_of);
+            g_free(sets[k]->key);
+            sets[k]->key = key;
+        }
     }
     printf("# per set: its 10 fingers among real fingers of the %u other sets and transformed copies of "
            "them; threshold %.0f (%.1f at 10,000, %.1f at 20,000) margin %.0f; %u cores\n", all_dry ? n - 1 : first_dry - 1,
