@@ -58,6 +58,7 @@ static void tally_own_best(Engine *e, const EngineTemplate *probe, const EngineT
     EngineResult r;
     engine_search(e, probe, &r);
     double stranger = r.probationer_id == 101 + f ? r.runner_up_score : r.score;
+    g_printerr("PROBE f%d own %.3f best %" G_GINT64_FORMAT " %.3f ru %.3f scored %u\n", f, own_score, r.finger_id, r.score, r.runner_up_score, r.scored);
     if (own_score > 0 && own_score > stranger) {
         (*reachable)++;
         *best_is_own += r.probationer_id == 101 + f;
@@ -347,6 +348,57 @@ static void test_prefilter_densest_print(void)
     g_assert_cmpint(r.probationer_id, ==, 101);
 }
 
+/* A gallery where every print is dense (an office whose scanner gives ~100 minutiae a touch): a
+ * dense finger is first ranked on its chosen minutiae's pairs only, and only the best tenth of a
+ * shard's dense fingers (at least 200) on all (engine-prefilter.c, FIRST_PASS_SHARE). With 1,200
+ * dense fingers a shard, the first pass keeps 200; the own finger must still come out best for 9 in 10 of the
+ * touches where it scores above every stranger the search scored, with the score it has one to
+ * one; and again after most strangers are removed (the index renumbered). (Measured: 27 of 29,
+ * as when every finger is ranked on all its pairs; with the best 1,000 of a shard kept instead of
+ * a tenth, 27 of 30.) */
+static void test_prefilter_dense_gallery(void)
+{
+    g_autoptr(GRand) rng = g_rand_new_with_seed(110);
+    g_autoptr(Engine) e = engine_new(2);
+    EngineTemplate *own[10];
+    for (int f = 0; f < 10; f++) {
+        g_autoptr(EngineTemplate) joined = bench_template_join(scan[f], 5);
+        own[f] = bench_template_densified(rng, joined, 110);
+        g_assert_true(engine_add(e, 1000 + f, 101 + f, engine_template_copy(own[f]), NULL));
+    }
+    for (int k = 0; k < 2400; k++) {
+        g_autoptr(EngineTemplate) source = bench_template_join(scan[k % 10], 5);
+        g_autoptr(EngineTemplate) stranger = mirrored(rng, source);
+        g_assert_true(engine_add(e, 10000 + k, 10000 + k, bench_template_densified(rng, stranger, 110), NULL));
+    }
+    EngineTemplate *probe[30];
+    for (int p = 0; p < 30; p++)
+        probe[p] = bench_template_densified(rng, scan[p / 3][5 + p % 3], 110);
+    for (int round = 0; round < 2; round++) {
+        int reachable = 0, best_is_own = 0;
+        for (int p = 0; p < 30; p++) {
+            tally_own_best(e, probe[p], own[p / 3], p / 3, &reachable, &best_is_own);
+            EngineResult r;
+            engine_search(e, probe[p], &r);
+            if (r.probationer_id == 101 + p / 3)
+                g_assert_cmpfloat_with_epsilon(r.score, engine_template_match(probe[p], own[p / 3]), 1e-9);
+            g_assert_cmpuint(r.scored, <, engine_get_size(e) / 10); /* the pre-filter did choose */
+        }
+        g_test_message("dense gallery of %u: own finger best for %d of %d reachable probes", engine_get_size(e),
+                       best_is_own, reachable);
+        g_assert_cmpint(reachable, >=, 25);
+        g_assert_cmpint(best_is_own, >=, reachable - 3);
+        /* removing most strangers renumbers the index (compaction): the own fingers still come out */
+        for (int k = 0; round == 0 && k < 2400; k++)
+            if (k % 4 != 0)
+                g_assert_true(engine_remove_finger(e, 10000 + k));
+    }
+    for (int f = 0; f < 10; f++)
+        engine_template_free(own[f]);
+    for (int p = 0; p < 30; p++)
+        engine_template_free(probe[p]);
+}
+
 /* The configured threshold is a false-match rate per comparison, and a search compares a touch with
  * every enrolled impression: in a large gallery some stranger clears it far more often than in a
  * small one. So beyond 2,000 fingers the threshold a search is judged at rises with the gallery
@@ -386,6 +438,7 @@ int main(int argc, char **argv)
     g_test_add_func("/engine-prefilter/partial-enrollment", test_prefilter_partial_enrollment);
     g_test_add_func("/engine-prefilter/dense-probe-voters", test_prefilter_dense_probe_voters);
     g_test_add_func("/engine-prefilter/densest-print", test_prefilter_densest_print);
+    g_test_add_func("/engine-prefilter/dense-gallery", test_prefilter_dense_gallery);
     g_test_add_func("/engine-prefilter/threshold-grows-with-gallery", test_threshold_grows_with_gallery);
     int rc = g_test_run();
     for (int f = 0; f < 10; f++) {

@@ -128,12 +128,13 @@ static void test_stale_index_is_rebuilt(void)
         good[f] = index[f] = engine_get_index(built, 1000 + f);
     index[0] = g_bytes_ref(good[1]);                     /* another finger's print */
     index[2] = altered(good[2], g_bytes_get_size(good[2]) - 5, 0, TRUE); /* cut short */
-    index[3] = altered(good[3], 17 + 2 * 5 + 1, 0xff, FALSE); /* first pair's cell: none such */
+    index[3] = altered(good[3], 17 + 4 * 5 + 1, 0xff, FALSE); /* first pair's cell: none such */
     index[4] = altered(good[4], 7, 0x7f, FALSE);          /* saved by another engine version */
     index[5] = g_bytes_new_static("junk", 4);
+    index[6] = altered(good[6], 17 + 3, 0xff, FALSE); /* more pairs between chosen minutiae than pairs */
     g_autoptr(Engine) read = load(index, indexed);
     for (int f = 0; f < 10; f++) {
-        gboolean damaged = f == 0 || (f >= 2 && f <= 5);
+        gboolean damaged = f == 0 || (f >= 2 && f <= 6);
         g_assert_cmpint(indexed[f], ==, damaged);
     }
     assert_same_answers(built, read);

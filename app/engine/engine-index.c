@@ -31,12 +31,15 @@ void shard_free(Shard *s)
 
 /* A finger's index saved for the next start-up (shard_get_index): the pairs of each impression,
  * exactly as shard_add() builds them, after a header naming the recipe and the print they came from.
- *   "HZIX" | recipe (u32) | print hash (u64) | impressions (u8) | pairs per impression (u16 each) |
- *   the pairs (cell u16, phi u8, first minutia u8); little-endian.
+ *   "HZIX" | recipe (u32) | print hash (u64) | impressions (u8) | per impression its pairs and of
+ *   them those between chosen minutiae, the first (u16, u16) | the pairs (cell u16, phi u8, first
+ *   minutia u8); little-endian.
  * The recipe changes whenever what a pair or a cell means changes, so an index saved by another
  * version of the engine is never read as this one's: it is built again. */
 #define SAVED_MAGIC "HZIX"
-#define SAVED_FORMAT 1 /* bump when engine_pairs_build() changes what it chooses */
+/* Bump when engine_pairs_build() changes what it chooses, or engine_minutiae_choose() and
+ * ENGINE_SEARCH_MINUTIAE which minutiae are chosen (2: the chosen minutiae's pairs first). */
+#define SAVED_FORMAT 2
 #define SAVED_RECIPE                                                                                 \
     ((guint32)SAVED_FORMAT << 24 | (guint32)INDEX_NEIGHBOURS << 20 | (guint32)ENGINE_KEY_D_STEP << 14 | \
      (guint32)ENGINE_KEY_D_BINS << 7 | (guint32)ENGINE_KEY_A_BINS)
@@ -44,12 +47,12 @@ void shard_free(Shard *s)
 
 /* The saved pairs of a finger, when they are this template's under this recipe: NULL otherwise. */
 static const guint8 *saved_pairs(GBytes *saved, guint64 print_hash, const EngineTemplate *t,
-                                 guint16 *counts)
+                                 guint16 *counts, guint16 *chosen)
 {
     gsize len = 0;
     const guint8 *b = saved ? g_bytes_get_data(saved, &len) : NULL;
     guint n = t->n_impressions;
-    if (!b || len < SAVED_HEADER + 2 * n || memcmp(b, SAVED_MAGIC, 4) != 0)
+    if (!b || len < SAVED_HEADER + 4 * n || memcmp(b, SAVED_MAGIC, 4) != 0)
         return NULL;
     guint32 recipe;
     guint64 hash;
@@ -59,15 +62,18 @@ static const guint8 *saved_pairs(GBytes *saved, guint64 print_hash, const Engine
         return NULL;
     gsize total = 0;
     for (guint k = 0; k < n; k++) {
-        guint16 c;
-        memcpy(&c, b + SAVED_HEADER + 2 * k, 2);
-        counts[k] = GUINT16_FROM_LE(c);
+        guint16 c[2];
+        memcpy(c, b + SAVED_HEADER + 4 * k, 4);
+        counts[k] = GUINT16_FROM_LE(c[0]);
+        chosen[k] = GUINT16_FROM_LE(c[1]);
+        if (chosen[k] > counts[k])
+            return NULL;
         total += counts[k];
     }
-    if (len != SAVED_HEADER + 2 * n + 4 * total)
+    if (len != SAVED_HEADER + 4 * n + 4 * total)
         return NULL;
     /* Bounded like anything read from disk: a cell and a minutia that exist. */
-    const guint8 *pairs = b + SAVED_HEADER + 2 * n;
+    const guint8 *pairs = b + SAVED_HEADER + 4 * n;
     for (guint k = 0, p = 0; k < n; k++) {
         guint nm = t->start[k + 1] - t->start[k];
         for (guint end = p + counts[k]; p < end; p++)
@@ -80,14 +86,15 @@ static const guint8 *saved_pairs(GBytes *saved, guint64 print_hash, const Engine
 gboolean shard_add(Shard *s, gint64 finger_id, gint64 probationer_id, EngineTemplate *t, GBytes *saved,
                    guint64 print_hash)
 {
-    Slot slot = {finger_id, probationer_id, t, s->entries->len, print_hash};
-    guint16 counts[ENGINE_MAX_IMPRESSIONS];
-    const guint8 *from = saved_pairs(saved, print_hash, t, counts);
+    Slot slot = {finger_id, probationer_id, t, s->entries->len, FALSE, print_hash};
+    guint16 counts[ENGINE_MAX_IMPRESSIONS], chosen[ENGINE_MAX_IMPRESSIONS];
+    const guint8 *from = saved_pairs(saved, print_hash, t, counts, chosen);
     EnginePair pairs[ENGINE_MAX_MINUTIAE * ENGINE_NEIGHBOURS];
+    guint64 all_pairs = 0, chosen_pairs = 0;
     for (guint k = 0; k < t->n_impressions; k++) {
         const EngineMinutia *m = &t->m[t->start[k]];
         guint nm = t->start[k + 1] - t->start[k];
-        Entry entry = {s->slots->len, s->pairs->len, 0, m, 0, 0};
+        Entry entry = {s->slots->len, s->pairs->len, 0, 0, m, 0, 0};
         gint64 sx = 0, sy = 0;
         for (guint i = 0; i < nm; i++)
             sx += m[i].x, sy += m[i].y;
@@ -99,19 +106,29 @@ gboolean shard_add(Shard *s, gint64 finger_id, gint64 probationer_id, EngineTemp
             for (guint p = 0; p < counts[k]; p++, from += 4)
                 ip[p] = (IndexPair){(guint16)(from[0] | from[1] << 8), from[2], from[3]};
             entry.n_pairs = counts[k];
+            entry.n_chosen = chosen[k];
         } else {
             guint n = engine_pairs_build(m, nm, INDEX_NEIGHBOURS, FALSE, pairs);
-            for (guint p = 0; p < n; p++) {
-                gint cell = engine_pair_key(pairs[p].d, pairs[p].ai, pairs[p].aj);
-                if (cell < 0)
-                    continue;
-                IndexPair ip = {(guint16)cell, pairs[p].phi, pairs[p].i};
-                g_array_append_val(s->pairs, ip);
-                entry.n_pairs++;
-            }
+            gboolean kept[ENGINE_MAX_MINUTIAE];
+            engine_minutiae_choose(m, nm, ENGINE_SEARCH_MINUTIAE, kept);
+            /* the pairs between two chosen minutiae first, then the rest */
+            for (int part = 0; part < 2; part++)
+                for (guint p = 0; p < n; p++) {
+                    gint cell = engine_pair_key(pairs[p].d, pairs[p].ai, pairs[p].aj);
+                    if (cell < 0 || (kept[pairs[p].i] && kept[pairs[p].j]) != (part == 0))
+                        continue;
+                    IndexPair ip = {(guint16)cell, pairs[p].phi, pairs[p].i};
+                    g_array_append_val(s->pairs, ip);
+                    entry.n_pairs++;
+                    entry.n_chosen += part == 0;
+                }
         }
+        all_pairs += entry.n_pairs;
+        chosen_pairs += entry.n_chosen;
         g_array_append_val(s->entries, entry);
     }
+    slot.dense = chosen_pairs < DENSE_SHARE * all_pairs;
+    s->dense_slots += slot.dense;
     g_array_append_val(s->slots, slot);
     s->alive++;
     s->alive_impressions += t->n_impressions;
@@ -128,8 +145,8 @@ GBytes *shard_get_index(Shard *s, gint64 finger_id)
         guint n = slot->t->n_impressions, total = 0;
         for (guint k = 0; k < n; k++)
             total += entries[k].n_pairs;
-        gsize len = SAVED_HEADER + 2 * n + 4 * total;
-        guint8 *b = g_malloc(len), *w = b + SAVED_HEADER + 2 * n;
+        gsize len = SAVED_HEADER + 4 * n + 4 * total;
+        guint8 *b = g_malloc(len), *w = b + SAVED_HEADER + 4 * n;
         guint32 recipe = GUINT32_TO_LE(SAVED_RECIPE);
         guint64 hash = GUINT64_TO_LE(slot->print_hash);
         memcpy(b, SAVED_MAGIC, 4);
@@ -137,8 +154,8 @@ GBytes *shard_get_index(Shard *s, gint64 finger_id)
         memcpy(b + 8, &hash, 8);
         b[16] = (guint8)n;
         for (guint k = 0; k < n; k++) {
-            guint16 c = GUINT16_TO_LE((guint16)entries[k].n_pairs);
-            memcpy(b + SAVED_HEADER + 2 * k, &c, 2);
+            guint16 c[2] = {GUINT16_TO_LE((guint16)entries[k].n_pairs), GUINT16_TO_LE((guint16)entries[k].n_chosen)};
+            memcpy(b + SAVED_HEADER + 4 * k, c, 4);
             const IndexPair *ip = &g_array_index(s->pairs, IndexPair, entries[k].first_pair);
             for (guint p = 0; p < entries[k].n_pairs; p++, w += 4)
                 w[0] = (guint8)(ip[p].cell & 0xff), w[1] = (guint8)(ip[p].cell >> 8), w[2] = ip[p].phi,
@@ -152,7 +169,7 @@ GBytes *shard_get_index(Shard *s, gint64 finger_id)
 /* Renumbers live slots and their entries from 0 and drops dead ones' pairs. */
 static void compact(Shard *s)
 {
-    guint32 next = 0, next_entry = 0, next_pair = 0;
+    guint32 next = 0, next_entry = 0, next_pair = 0, dense_slots = 0;
     Entry *entries = (Entry *)s->entries->data;
     IndexPair *pairs = (IndexPair *)s->pairs->data;
     for (guint i = 0; i < s->slots->len; i++) {
@@ -172,7 +189,9 @@ static void compact(Shard *s)
         }
         slot.first_entry = first;
         g_array_index(s->slots, Slot, next++) = slot;
+        dense_slots += slot.dense;
     }
+    s->dense_slots = dense_slots;
     g_array_set_size(s->slots, next);
     g_array_set_size(s->entries, next_entry);
     g_array_set_size(s->pairs, next_pair);

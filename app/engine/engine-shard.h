@@ -13,6 +13,7 @@ typedef struct {
     gint64 finger_id, probationer_id;
     EngineTemplate *t; /* NULL: removed */
     guint32 first_entry; /* its impressions are entries first_entry .. + t->n_impressions */
+    gboolean dense;      /* ranked twice by the pre-filter: first on its chosen minutiae's pairs */
     guint64 print_hash;  /* of the print it was parsed from: names it in a saved index */
 } Slot;
 
@@ -23,9 +24,16 @@ typedef struct {
     guint8 i;     /* its first minutia, within the impression */
 } IndexPair;
 
+/* A dense impression's pairs come in two parts: first those between two of its chosen minutiae
+ * (ENGINE_SEARCH_MINUTIAE, engine_minutiae_choose), then the rest. The pre-filter's first pass over
+ * a dense finger reads the first part only (engine-prefilter.c says why). A finger is dense when
+ * that first part is less than DENSE_SHARE of its pairs (impressions of ~80 minutiae or more): with
+ * more, a first pass would save little and still rank the finger twice. */
+#define DENSE_SHARE 0.75
 typedef struct {
     guint32 slot;
     guint32 first_pair, n_pairs;
+    guint32 n_chosen; /* pairs between chosen minutiae, the first of its pairs (all, up to 70 minutiae) */
     const EngineMinutia *m; /* the impression's minutiae, owned by the slot's template */
     gint16 cx, cy;          /* their centre of mass */
 } Entry;
@@ -36,6 +44,7 @@ struct Shard {
     GArray *pairs;   /* IndexPair */
     guint alive, dead;
     guint alive_impressions; /* enrolled touches of the alive slots: the rule's scale (engine.c) */
+    guint dense_slots; /* slots (alive or not) that are dense: a search's first pass is needed */
 };
 
 /* The probe as the scan reads it: its directed pairs grouped by cell (each pair also under the
