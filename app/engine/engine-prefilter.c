@@ -431,6 +431,15 @@ static void rank_slot(const Shard *s, const ProbeIndex *pi, Scan *scan, guint i,
         heap_push(list->one, &list->n_one, list->cap_one, (Candidate){rank.one, i, rank.impressions});
 }
 
+/* Whether the finger in slot i is among the first n of `c`. */
+static gboolean listed_in(const Candidate *c, guint n, guint32 i)
+{
+    for (guint k = 0; k < n; k++)
+        if (c[k].slot == i)
+            return TRUE;
+    return FALSE;
+}
+
 void shard_search(Shard *s, const EngineProbe *probe, const EngineProbe *view, const ProbeIndex *pi,
                   guint candidates, EngineScratch *scratch, GArray *hits)
 {
@@ -453,36 +462,29 @@ void shard_search(Shard *s, const EngineProbe *probe, const EngineProbe *view, c
          * says why); the best of them then on all their pairs, with the others. */
         guint cap1 = s->dense_slots ? MIN(MAX(s->dense_slots / FIRST_PASS_SHARE, FIRST_PASS_MIN), n) : 0;
         g_autofree Candidate *two1 = g_new(Candidate, MAX(cap1, 1));
-        Shortlist first = {.two = two1, .cap = cap1, .cap_one = FIRST_PASS_ONE};
+        Shortlist pass1 = {.two = two1, .cap = cap1, .cap_one = FIRST_PASS_ONE};
         for (guint i = 0; i < n; i++) {
             const Slot *slot = &g_array_index(s->slots, Slot, i);
             if (!slot->t)
                 continue;
-            rank_slot(s, pi, &scan, i, slot->dense, slot->dense ? &first : &list);
+            rank_slot(s, pi, &scan, i, slot->dense, slot->dense ? &pass1 : &list);
         }
         /* best first: the shortlist's floor rises sooner, and a weaker finger casts fewer votes */
-        qsort(first.two, first.n_two, sizeof first.two[0], cmp_rank_desc);
-        for (guint c = 0; c < first.n_two + first.n_one; c++) {
-            guint32 slot = c < first.n_two ? first.two[c].slot : first.one[c - first.n_two].slot;
-            gboolean again = FALSE; /* by two and by one: ranked once */
-            for (guint d = 0; c >= first.n_two && d < first.n_two; d++)
-                again |= first.two[d].slot == slot;
-            if (!again)
-                rank_slot(s, pi, &scan, slot, FALSE, &list);
-        }
+        qsort(pass1.two, pass1.n_two, sizeof pass1.two[0], cmp_rank_desc);
+        for (guint c = 0; c < pass1.n_two; c++)
+            rank_slot(s, pi, &scan, pass1.two[c].slot, FALSE, &list);
+        for (guint c = 0; c < pass1.n_one; c++) /* by two and by one: ranked once */
+            if (!listed_in(pass1.two, pass1.n_two, pass1.one[c].slot))
+                rank_slot(s, pi, &scan, pass1.one[c].slot, FALSE, &list);
         nh = list.n_two;
         /* the best few by rank are compared in full */
         qsort(heap, nh, sizeof heap[0], cmp_rank_desc);
         for (guint c = 0; c < MIN(nh, FULL_CANDIDATES); c++)
             heap[c].impressions = ENGINE_ALL_IMPRESSIONS;
         /* the few best by one impression join the shortlist, unless they are on it already */
-        for (guint c = 0; c < list.n_one; c++) {
-            gboolean listed = FALSE;
-            for (guint d = 0; d < MIN(nh, candidates); d++)
-                listed |= heap[d].slot == list.one[c].slot;
-            if (!listed)
+        for (guint c = 0, shortlisted = MIN(nh, candidates); c < list.n_one; c++)
+            if (!listed_in(heap, shortlisted, list.one[c].slot))
                 heap[nh++] = list.one[c];
-        }
     }
     guint first = hits->len;
     g_autofree EngineFingerMatch *fm = g_new(EngineFingerMatch, MAX(nh, 1));
