@@ -47,10 +47,17 @@ typedef struct {
     guint8 pi, pj, gi, gj, r;
 } Corr;
 
+typedef struct {
+    guint16 key; /* pi << 8 | gi */
+    guint16 votes;
+} Mapping;
+
 struct EngineScratch {
     Corr corr[MAX_CORR], kept[MAX_CORR]; /* all; those at the rotation tried */
     int tx[MAX_CORR], ty[MAX_CORR];
     guint16 votes[2 * MAX_CORR], sorting[2 * MAX_CORR];
+    Mapping maps_sorted[MAX_CORR];
+    guint maps_start[2 * MAX_CORR + 2]; /* a mapping has at most a vote per vote cast */
     EnginePair gpairs[ENGINE_MAX_MINUTIAE * ENGINE_NEIGHBOURS * 2];
     guint8 cl_p[ENGINE_MAX_MINUTIAE], cl_g[ENGINE_MAX_MINUTIAE];
     guint8 compat[ENGINE_MAX_MINUTIAE * ENGINE_MAX_MINUTIAE];
@@ -112,15 +119,22 @@ static void sort_keys(guint16 *v, guint16 *tmp, guint n)
         v[hi[tmp[i] >> 8]++] = tmp[i];
 }
 
-typedef struct {
-    guint16 key; /* pi << 8 | gi */
-    guint16 votes;
-} Mapping;
-
-static int cmp_mapping(const void *a, const void *b)
+/* Orders mappings by votes, most first, keeping the order of mappings with as many (as a stable
+ * sort would; the greedy step below takes ties in key order): counting, since qsort's calls through
+ * a comparison cost more than the votes. */
+static void sort_mappings(EngineScratch *s, Mapping *maps, guint n)
 {
-    const Mapping *x = a, *y = b;
-    return (int)y->votes - (int)x->votes;
+    guint most = 0, *start = s->maps_start;
+    for (guint i = 0; i < n; i++)
+        most = MAX(most, maps[i].votes);
+    memset(start, 0, (most + 2) * sizeof *start);
+    for (guint i = 0; i < n; i++)
+        start[most - maps[i].votes + 1]++;
+    for (guint v = 1; v <= most + 1; v++)
+        start[v] += start[v - 1];
+    for (guint i = 0; i < n; i++)
+        s->maps_sorted[start[most - maps[i].votes]++] = maps[i];
+    memcpy(maps, s->maps_sorted, n * sizeof *maps);
 }
 
 /* Minutiae of `m` that fall inside the other print's bounding box (both in the gallery's frame). */
@@ -253,7 +267,7 @@ static void align_at(EngineScratch *s, guint nc, guint best, const EngineMinutia
         else if (nm < G_N_ELEMENTS(maps))
             maps[nm++] = (Mapping){s->votes[v], 1};
     }
-    qsort(maps, nm, sizeof maps[0], cmp_mapping);
+    sort_mappings(s, maps, nm);
     guint8 pused[ENGINE_MAX_MINUTIAE] = {0}, gused[ENGINE_MAX_MINUTIAE] = {0};
     guint matched = 0;
     for (guint k = 0; k < nm; k++) {
