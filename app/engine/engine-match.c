@@ -43,6 +43,28 @@ static inline int adiff(guint8 a, guint8 b)
     return abs((int)(gint8)(guint8)(a - b));
 }
 
+/* Which of LANES gallery pairs have both directions within TOL_A of the probe pair's (adiff): bit
+ * k for lane k. Written with GCC's vector extensions: SIMD where the CPU has it, plain code where
+ * not. |a - b| <= TOL_A on 256ths of a turn, wrapping, is (a - b + TOL_A) mod 256 <= 2 TOL_A. */
+#define LANES 16
+typedef guint8 Lanes __attribute__((vector_size(LANES)));
+static inline guint directions_near(const guint8 *g_ai, const guint8 *g_aj, guint8 ai, guint8 aj)
+{
+    Lanes ga, gb;
+    memcpy(&ga, g_ai, LANES);
+    memcpy(&gb, g_aj, LANES);
+    Lanes da = ga - ai + (guint8)TOL_A, db = gb - aj + (guint8)TOL_A;
+    Lanes ok = (Lanes)((da <= (guint8)(2 * TOL_A)) & (db <= (guint8)(2 * TOL_A)));
+    guint64 half[2];
+    memcpy(half, &ok, sizeof half);
+    guint bits = 0;
+    for (int h = 0; h < 2; h++) { /* each byte's top bit, gathered into 8 bits by one multiplication */
+        guint64 tops = half[h] & G_GUINT64_CONSTANT(0x8080808080808080);
+        bits |= (guint)((tops * G_GUINT64_CONSTANT(0x0002040810204081)) >> 56) << (8 * h);
+    }
+    return bits;
+}
+
 typedef struct {
     guint8 pi, pj, gi, gj, r;
 } Corr;
@@ -52,14 +74,17 @@ typedef struct {
     guint16 votes;
 } Mapping;
 
+#define GALLERY_PAIRS_MAX (ENGINE_MAX_MINUTIAE * ENGINE_NEIGHBOURS * 2)
 struct EngineScratch {
     Corr corr[MAX_CORR], kept[MAX_CORR]; /* all; those at the rotation tried */
     int tx[MAX_CORR], ty[MAX_CORR];
     guint16 votes[2 * MAX_CORR], sorting[2 * MAX_CORR];
     Mapping maps_sorted[MAX_CORR];
     guint maps_start[2 * MAX_CORR + 2]; /* a mapping has at most a vote per vote cast */
-    EnginePair gpairs[ENGINE_MAX_MINUTIAE * ENGINE_NEIGHBOURS * 2];
+    EnginePair gpairs[GALLERY_PAIRS_MAX];
     guint8 cl_p[ENGINE_MAX_MINUTIAE], cl_g[ENGINE_MAX_MINUTIAE];
+    /* the gallery pairs' directions apart, read LANES at a time (room for a last partial read) */
+    guint8 g_ai[GALLERY_PAIRS_MAX + LANES], g_aj[GALLERY_PAIRS_MAX + LANES];
     guint8 compat[ENGINE_MAX_MINUTIAE * ENGINE_MAX_MINUTIAE];
 };
 
@@ -330,20 +355,36 @@ static double match_impressions(EngineScratch *s, const EnginePair *probe, guint
         ox += pm[i].x, oy += pm[i].y;
     ox /= n_pm;
     oy /= n_pm;
-    /* 1. Correspondences: merge-join on distance, both pairs sorted by it. */
-    guint nc = 0, lo = 0;
+    /* 1. Correspondences: merge-join on distance, both pairs sorted by it. The gallery pairs in the
+     *    distance window are checked on both directions 16 at a time (most of a comparison's time
+     *    was this check, one pair at a time); they come out in the same order as one at a time. */
+    n_gallery = MIN(n_gallery, GALLERY_PAIRS_MAX); /* engine_pairs_build() gives no more */
+    for (guint b = 0; b < n_gallery; b++) {
+        s->g_ai[b] = gallery[b].ai;
+        s->g_aj[b] = gallery[b].aj;
+    }
+    memset(&s->g_ai[n_gallery], 0, LANES); /* read past the last pair, never used */
+    memset(&s->g_aj[n_gallery], 0, LANES);
+    guint nc = 0, lo = 0, hi = 0;
     for (guint a = 0; a < n_probe && nc < MAX_CORR; a++) {
         const EnginePair *p = &probe[a];
         guint tol = tol_d(p->d);
         while (lo < n_gallery && gallery[lo].d + tol < p->d)
             lo++;
-        for (guint b = lo; b < n_gallery && gallery[b].d <= p->d + tol; b++) {
-            const EnginePair *g = &gallery[b];
-            if (adiff(p->ai, g->ai) > TOL_A || adiff(p->aj, g->aj) > TOL_A)
-                continue;
-            s->corr[nc++] = (Corr){p->i, p->j, g->i, g->j, (guint8)(g->phi - p->phi)};
-            if (nc == MAX_CORR)
-                break;
+        hi = MAX(hi, lo);
+        while (hi < n_gallery && gallery[hi].d <= p->d + tol)
+            hi++;
+        for (guint b = lo; b < hi && nc < MAX_CORR; b += LANES) {
+            guint near = directions_near(&s->g_ai[b], &s->g_aj[b], p->ai, p->aj);
+            for (; near; near &= near - 1) {
+                guint g = b + (guint)__builtin_ctz(near);
+                if (g >= hi)
+                    break;
+                const EnginePair *q = &gallery[g];
+                s->corr[nc++] = (Corr){p->i, p->j, q->i, q->j, (guint8)(q->phi - p->phi)};
+                if (nc == MAX_CORR)
+                    break;
+            }
         }
     }
     if (nc < 2)
