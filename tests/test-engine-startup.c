@@ -15,6 +15,62 @@
 #define MAX_D 220
 
 static EngineTemplate *scan[10][8]; /* fingers 101..110, impressions 1..8 */
+
+/* The edge rule as first written (engine-pairs.c keeps it, in integers): a minutia is at the print's
+ * edge when within 4 px of a segment of the convex hull, measured in doubles. */
+static gboolean near_a_segment(const EngineMinutia *hull, guint k, const EngineMinutia *p)
+{
+    for (guint e = 0; e + 1 < k; e++) {
+        double ax = hull[e].x, ay = hull[e].y, dx = hull[e + 1].x - ax, dy = hull[e + 1].y - ay;
+        double len2 = dx * dx + dy * dy;
+        double t = len2 > 0 ? ((p->x - ax) * dx + (p->y - ay) * dy) / len2 : 0;
+        t = t < 0 ? 0 : t > 1 ? 1 : t;
+        double ex = ax + t * dx - p->x, ey = ay + t * dy - p->y;
+        if (ex * ex + ey * ey <= 16)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* Which minutiae are at the edge decides the matcher's pairs and which of a dense print's minutiae
+ * its saved index chose: a faster rule must mark exactly the same ones, or a kiosk's saved indexes
+ * would no longer be what a start-up builds. Random prints, some on a coarse grid and some in a
+ * few pixels, so that minutiae lie exactly 4 px from an edge of the hull and on it. */
+static void test_edge_is_distance_to_the_hull(void)
+{
+    g_autoptr(GRand) rand = g_rand_new_with_seed(21);
+    guint prints = 0, wrong = 0, at_edge = 0, inside = 0;
+    static EnginePair all[ENGINE_MAX_MINUTIAE * ENGINE_NEIGHBOURS], kept[ENGINE_MAX_MINUTIAE * ENGINE_NEIGHBOURS];
+    for (; prints < 20000; prints++) {
+        EngineMinutia m[ENGINE_MAX_MINUTIAE], hull[ENGINE_MAX_MINUTIAE + 1];
+        guint n = (guint)g_rand_int_range(rand, 3, ENGINE_MAX_MINUTIAE + 1);
+        int w = g_rand_int_range(rand, 8, 500), h = g_rand_int_range(rand, 8, 500), step = g_rand_int_range(rand, 1, 6);
+        for (guint i = 0; i < n; i++) {
+            m[i].x = (gint16)(g_rand_int_range(rand, 0, w) / step * step);
+            m[i].y = (gint16)(g_rand_int_range(rand, 0, h) / step * step);
+            m[i].t = (guint8)g_rand_int_range(rand, 0, 256);
+            m[i].pad = 0;
+        }
+        guint k = engine_hull(m, n, hull);
+        gboolean edge[ENGINE_MAX_MINUTIAE];
+        for (guint i = 0; i < n; i++) {
+            edge[i] = near_a_segment(hull, k, &m[i]);
+            at_edge += edge[i];
+            inside += !edge[i];
+        }
+        guint na = engine_pairs_build(m, n, ENGINE_NEIGHBOURS, FALSE, all), want = 0;
+        for (guint p = 0; p < na; p++)
+            if (!edge[all[p].i] || !edge[all[p].j])
+                all[want++] = all[p];
+        guint got = engine_pairs_build_for_match(m, n, FALSE, kept);
+        if ((got != want || memcmp(all, kept, want * sizeof all[0]) != 0) && wrong++ < 3)
+            g_printerr("print %u (%u minutiae): %u pairs kept, %u by the rule\n", prints, n, got, want);
+    }
+    g_assert_cmpuint(wrong, ==, 0);
+    g_assert_cmpuint(at_edge, >, 0);
+    g_assert_cmpuint(inside, >, 0);
+}
+
 static GBytes *enrolled[10];        /* impressions 1-5 as libfprint serializes an enrollment */
 
 static void test_angles_are_libm_atan2(void)
@@ -251,6 +307,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/engine-startup/angles-are-libm-atan2", test_angles_are_libm_atan2);
     g_test_add_func("/engine-startup/lengths-are-libm-sqrt", test_lengths_are_libm_sqrt);
+    g_test_add_func("/engine-startup/edge-is-distance-to-the-hull", test_edge_is_distance_to_the_hull);
     if (!g_test_subprocess()) {
         Scanner *scanner = tu_scanner_new(NULL, NULL);
         bench_scan_bundled(scanner, scan, enrolled);
