@@ -40,11 +40,13 @@ static void test_edge_is_distance_to_the_hull(void)
 {
     g_autoptr(GRand) rand = g_rand_new_with_seed(21);
     guint prints = 0, wrong = 0, at_edge = 0, inside = 0;
-    static EnginePair all[ENGINE_MAX_MINUTIAE * ENGINE_NEIGHBOURS], kept[ENGINE_MAX_MINUTIAE * ENGINE_NEIGHBOURS];
+    static EnginePair all[ENGINE_MAX_MINUTIAE * ENGINE_NEIGHBOURS * 2];
+    static EnginePair kept[ENGINE_MAX_MINUTIAE * ENGINE_NEIGHBOURS * 2];
     for (; prints < 20000; prints++) {
         EngineMinutia m[ENGINE_MAX_MINUTIAE], hull[ENGINE_MAX_MINUTIAE + 1];
         guint n = (guint)g_rand_int_range(rand, 3, ENGINE_MAX_MINUTIAE + 1);
-        int w = g_rand_int_range(rand, 8, 500), h = g_rand_int_range(rand, 8, 500), step = g_rand_int_range(rand, 1, 6);
+        int w = g_rand_int_range(rand, 8, 500), h = g_rand_int_range(rand, 8, 500);
+        int step = g_rand_int_range(rand, 1, 6);
         for (guint i = 0; i < n; i++) {
             m[i].x = (gint16)(g_rand_int_range(rand, 0, w) / step * step);
             m[i].y = (gint16)(g_rand_int_range(rand, 0, h) / step * step);

@@ -59,7 +59,7 @@ static inline guint directions_near(const guint8 *g_ai, const guint8 *g_aj, guin
     memcpy(half, &ok, sizeof half);
     guint bits = 0;
     for (int h = 0; h < 2; h++) { /* each byte's top bit, gathered into 8 bits by one multiplication */
-        guint64 tops = half[h] & G_GUINT64_CONSTANT(0x8080808080808080);
+        guint64 tops = GUINT64_FROM_LE(half[h]) & G_GUINT64_CONSTANT(0x8080808080808080); /* lane k: byte k */
         bits |= (guint)((tops * G_GUINT64_CONSTANT(0x0002040810204081)) >> 56) << (8 * h);
     }
     return bits;
