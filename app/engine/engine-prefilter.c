@@ -226,6 +226,9 @@ typedef struct {
  * time and without a branch: about a quarter have one, at random, so a branch on each was
  * mispredicted about as often (a dense search ~7 % faster without it, docs/search.md). */
 #define TALLY_CHUNK 512
+#ifndef PF_AHEAD
+#define PF_AHEAD 128
+#endif
 static void entry_tally(const ProbeIndex *pi, const Entry *entry, guint32 n_pairs, const IndexPair *pairs, Tally *t)
 {
     memset(t->turns, 0, sizeof t->turns);
@@ -238,6 +241,8 @@ static void entry_tally(const ProbeIndex *pi, const Entry *entry, guint32 n_pair
         const IndexPair *gp = &pairs[entry->first_pair + from];
         guint32 len = MIN(n_pairs - from, TALLY_CHUNK), nf = 0;
         for (guint32 r = 0; r < len; r++) {
+            if ((r & 15) == 0)
+                __builtin_prefetch(&gp[r + PF_AHEAD]);
             found[nf] = (guint16)r;
             nf += (guint32)(pi->occupied[gp[r].cell >> 6] >> (gp[r].cell & 63)) & 1;
         }
