@@ -14,6 +14,7 @@ Shard *shard_new(void)
     s->slots = g_array_new(FALSE, FALSE, sizeof(Slot));
     s->entries = g_array_new(FALSE, FALSE, sizeof(Entry));
     s->pairs = g_array_new(FALSE, FALSE, sizeof(IndexPair));
+    s->rest = g_array_new(FALSE, FALSE, sizeof(IndexPair));
     return s;
 }
 
@@ -26,6 +27,7 @@ void shard_free(Shard *s)
     g_array_unref(s->slots);
     g_array_unref(s->entries);
     g_array_unref(s->pairs);
+    g_array_unref(s->rest);
     g_free(s);
 }
 
@@ -94,17 +96,21 @@ gboolean shard_add(Shard *s, gint64 finger_id, gint64 probationer_id, EngineTemp
     for (guint k = 0; k < t->n_impressions; k++) {
         const EngineMinutia *m = &t->m[t->start[k]];
         guint nm = t->start[k + 1] - t->start[k];
-        Entry entry = {s->slots->len, s->pairs->len, 0, 0, m, 0, 0};
+        Entry entry = {s->slots->len, 0, 0, s->pairs->len, s->rest->len, m, 0, 0};
         gint64 sx = 0, sy = 0;
         for (guint i = 0; i < nm; i++)
             sx += m[i].x, sy += m[i].y;
         if (nm > 0)
             entry.cx = (gint16)(sx / nm), entry.cy = (gint16)(sy / nm);
         if (from) {
-            g_array_set_size(s->pairs, s->pairs->len + counts[k]);
+            g_array_set_size(s->pairs, s->pairs->len + chosen[k]);
+            g_array_set_size(s->rest, s->rest->len + (counts[k] - chosen[k]));
             IndexPair *ip = &g_array_index(s->pairs, IndexPair, entry.first_pair);
-            for (guint p = 0; p < counts[k]; p++, from += 4)
-                ip[p] = (IndexPair){(guint16)(from[0] | from[1] << 8), from[2], from[3]};
+            for (guint p = 0; p < counts[k]; p++, from += 4) {
+                if (p == chosen[k])
+                    ip = &g_array_index(s->rest, IndexPair, entry.first_rest);
+                *ip++ = (IndexPair){(guint16)(from[0] | from[1] << 8), from[2], from[3]};
+            }
             entry.n_pairs = counts[k];
             entry.n_chosen = chosen[k];
         } else {
@@ -118,7 +124,7 @@ gboolean shard_add(Shard *s, gint64 finger_id, gint64 probationer_id, EngineTemp
                     if (cell < 0 || (kept[pairs[p].i] && kept[pairs[p].j]) != (part == 0))
                         continue;
                     IndexPair ip = {(guint16)cell, pairs[p].phi, pairs[p].i};
-                    g_array_append_val(s->pairs, ip);
+                    g_array_append_val(part == 0 ? s->pairs : s->rest, ip);
                     entry.n_pairs++;
                     entry.n_chosen += part == 0;
                 }
@@ -156,10 +162,12 @@ GBytes *shard_get_index(Shard *s, gint64 finger_id)
         for (guint k = 0; k < n; k++) {
             guint16 c[2] = {GUINT16_TO_LE((guint16)entries[k].n_pairs), GUINT16_TO_LE((guint16)entries[k].n_chosen)};
             memcpy(b + SAVED_HEADER + 4 * k, c, 4);
-            const IndexPair *ip = &g_array_index(s->pairs, IndexPair, entries[k].first_pair);
-            for (guint p = 0; p < entries[k].n_pairs; p++, w += 4)
-                w[0] = (guint8)(ip[p].cell & 0xff), w[1] = (guint8)(ip[p].cell >> 8), w[2] = ip[p].phi,
-                w[3] = ip[p].i;
+            const IndexPair *chosen = &g_array_index(s->pairs, IndexPair, entries[k].first_pair);
+            const IndexPair *rest = &g_array_index(s->rest, IndexPair, entries[k].first_rest);
+            for (guint p = 0; p < entries[k].n_pairs; p++, w += 4) {
+                const IndexPair *ip = p < entries[k].n_chosen ? &chosen[p] : &rest[p - entries[k].n_chosen];
+                w[0] = (guint8)(ip->cell & 0xff), w[1] = (guint8)(ip->cell >> 8), w[2] = ip->phi, w[3] = ip->i;
+            }
         }
         return g_bytes_new_take(b, len);
     }
@@ -169,9 +177,9 @@ GBytes *shard_get_index(Shard *s, gint64 finger_id)
 /* Renumbers live slots and their entries from 0 and drops dead ones' pairs. */
 static void compact(Shard *s)
 {
-    guint32 next = 0, next_entry = 0, next_pair = 0, dense_slots = 0;
+    guint32 next = 0, next_entry = 0, next_pair = 0, next_rest = 0, dense_slots = 0;
     Entry *entries = (Entry *)s->entries->data;
-    IndexPair *pairs = (IndexPair *)s->pairs->data;
+    IndexPair *pairs = (IndexPair *)s->pairs->data, *rest = (IndexPair *)s->rest->data;
     for (guint i = 0; i < s->slots->len; i++) {
         Slot slot = g_array_index(s->slots, Slot, i);
         guint32 end =
@@ -181,10 +189,14 @@ static void compact(Shard *s)
         guint32 first = next_entry;
         for (guint32 e = slot.first_entry; e < end; e++) {
             Entry entry = entries[e];
-            memmove(&pairs[next_pair], &pairs[entry.first_pair], entry.n_pairs * sizeof(IndexPair));
+            guint32 n_rest = entry.n_pairs - entry.n_chosen;
+            memmove(&pairs[next_pair], &pairs[entry.first_pair], entry.n_chosen * sizeof(IndexPair));
+            memmove(&rest[next_rest], &rest[entry.first_rest], n_rest * sizeof(IndexPair));
             entry.first_pair = next_pair;
+            entry.first_rest = next_rest;
             entry.slot = next;
-            next_pair += entry.n_pairs;
+            next_pair += entry.n_chosen;
+            next_rest += n_rest;
             entries[next_entry++] = entry;
         }
         slot.first_entry = first;
@@ -195,6 +207,7 @@ static void compact(Shard *s)
     g_array_set_size(s->slots, next);
     g_array_set_size(s->entries, next_entry);
     g_array_set_size(s->pairs, next_pair);
+    g_array_set_size(s->rest, next_rest);
     s->dead = 0;
 }
 static void kill_slot(Shard *s, Slot *slot)
@@ -249,7 +262,7 @@ guint shard_get_impressions(Shard *s)
 gsize shard_get_memory(Shard *s)
 {
     gsize bytes = sizeof *s + s->slots->len * sizeof(Slot) + s->entries->len * sizeof(Entry) +
-                  s->pairs->len * sizeof(IndexPair);
+                  (s->pairs->len + s->rest->len) * sizeof(IndexPair);
     for (guint i = 0; i < s->slots->len; i++) {
         const EngineTemplate *t = g_array_index(s->slots, Slot, i).t;
         if (t)

@@ -207,7 +207,8 @@ static void grid_clear(Grid *g)
  * pool shared by the finger's impressions (a few hundred each; more are not kept). */
 #define MATCHES_MAX 65536
 typedef struct {
-    guint32 pair, ref;
+    IndexPair pair;
+    guint32 ref;
 } Match;
 
 /* One impression's correspondences with the probe, and their votes per turn alone. */
@@ -219,46 +220,53 @@ typedef struct {
     Match *matches;
 } Tally;
 
-/* Finds the impression's correspondences and counts them per turn (no trigonometry). The
- * impression's minutiae are read only if it is voted on: they live apart from the pairs and used to
- * miss the cache there, so their first lines are fetched now (a prefetch past the end of an
- * allocation is harmless). Which of its pairs the probe has a cell for is found first, a chunk at a
- * time and without a branch: about a quarter have one, at random, so a branch on each was
- * mispredicted about as often (a dense search ~7 % faster without it, docs/search.md). */
+/* The correspondences of a run of an impression's pairs, counted per turn (no trigonometry). Which
+ * pairs the probe has a cell for is found first, a chunk at a time and without a branch: about a
+ * quarter have one, at random, and a branch on each was mispredicted about as often. The pairs are
+ * fetched 1 KB ahead: the hardware's own prefetch left the scan waiting on memory (profile). */
 #define TALLY_CHUNK 512
-#ifndef PF_AHEAD
-#define PF_AHEAD 128
-#endif
-static void entry_tally(const ProbeIndex *pi, const Entry *entry, guint32 n_pairs, const IndexPair *pairs, Tally *t)
+#define TALLY_AHEAD 256 /* pairs */
+static void tally_run(const ProbeIndex *pi, const IndexPair *gp, guint32 n_pairs, Tally *t)
+{
+    guint16 found[TALLY_CHUNK];
+    for (guint32 from = 0; from < n_pairs; from += TALLY_CHUNK, gp += TALLY_CHUNK) {
+        guint32 len = MIN(n_pairs - from, TALLY_CHUNK), nf = 0;
+        for (guint32 r = 0; r < len; r++) {
+            if ((r & 15) == 0)
+                __builtin_prefetch(&gp[r + TALLY_AHEAD]); /* past the end is harmless */
+            found[nf] = (guint16)r;
+            nf += (guint32)(pi->occupied[gp[r].cell >> 6] >> (gp[r].cell & 63)) & 1;
+        }
+        for (guint32 f = 0; f < nf; f++) {
+            const IndexPair p = gp[found[f]];
+            for (guint32 z = pi->start[p.cell]; z < pi->start[p.cell + 1]; z++) {
+                guint8 turn = (guint8)(p.phi - pi->refs[z].phi);
+                int rb = turn >> TURN_SHIFT;
+                int rn = (turn >> (TURN_SHIFT - 1)) & 1 ? rb + 1 : rb - 1;
+                t->turns[rb]++;
+                t->turns[rn & (TURN_BINS - 1)]++;
+                if (t->n < t->cap)
+                    t->matches[t->n++] = (Match){p, z};
+            }
+        }
+    }
+}
+
+/* Finds the impression's correspondences with the probe — among the pairs of its chosen minutiae
+ * only, or among all — and counts them per turn. The impression's minutiae are read only if it is
+ * voted on: they live apart from the pairs and used to miss the cache there, so their first lines
+ * are fetched now (a prefetch past the end of an allocation is harmless). */
+static void entry_tally(const ProbeIndex *pi, const Shard *s, const Entry *entry, gboolean chosen_only, Tally *t)
 {
     memset(t->turns, 0, sizeof t->turns);
     t->entry = entry;
     t->n = 0;
     for (int line = 0; line < 8; line++)
         __builtin_prefetch((const char *)entry->m + 64 * line);
-    guint16 found[TALLY_CHUNK];
-    for (guint32 from = 0; from < n_pairs; from += TALLY_CHUNK) {
-        const IndexPair *gp = &pairs[entry->first_pair + from];
-        guint32 len = MIN(n_pairs - from, TALLY_CHUNK), nf = 0;
-        for (guint32 r = 0; r < len; r++) {
-            if ((r & 15) == 0)
-                __builtin_prefetch(&gp[r + PF_AHEAD]);
-            found[nf] = (guint16)r;
-            nf += (guint32)(pi->occupied[gp[r].cell >> 6] >> (gp[r].cell & 63)) & 1;
-        }
-        for (guint32 f = 0; f < nf; f++) {
-            guint32 r = found[f];
-            for (guint32 z = pi->start[gp[r].cell]; z < pi->start[gp[r].cell + 1]; z++) {
-                guint8 turn = (guint8)(gp[r].phi - pi->refs[z].phi);
-                int rb = turn >> TURN_SHIFT;
-                int rn = (turn >> (TURN_SHIFT - 1)) & 1 ? rb + 1 : rb - 1;
-                t->turns[rb]++;
-                t->turns[rn & (TURN_BINS - 1)]++;
-                if (t->n < t->cap)
-                    t->matches[t->n++] = (Match){entry->first_pair + from + r, z};
-            }
-        }
-    }
+    if (entry->n_chosen > 0)
+        tally_run(pi, &g_array_index(s->pairs, IndexPair, entry->first_pair), entry->n_chosen, t);
+    if (!chosen_only && entry->n_pairs > entry->n_chosen)
+        tally_run(pi, &g_array_index(s->rest, IndexPair, entry->first_rest), entry->n_pairs - entry->n_chosen, t);
     t->bound = 0;
     for (guint b = 0; b < TURN_BINS; b++)
         t->bound = MAX(t->bound, t->turns[b]);
@@ -286,7 +294,7 @@ static inline guint vote_two(guint8 *v, gboolean saturate)
  * a peak above `floor` matters to the caller: a bin's vote is at most its turn's, so a
  * correspondence whose turns can't beat the floor is not cast (most of a stranger's), and what is
  * returned is exact above the floor and at most the floor below it. */
-static float entry_peak(const ProbeIndex *pi, const Tally *t, const IndexPair *pairs, Grid *grid,
+static float entry_peak(const ProbeIndex *pi, const Tally *t, Grid *grid,
                         float floor)
 {
     const Entry *entry = t->entry;
@@ -305,7 +313,7 @@ static float entry_peak(const ProbeIndex *pi, const Tally *t, const IndexPair *p
     const EngineMinutia *em = entry->m;
     const int ecx = entry->cx, ecy = entry->cy;
     for (guint k = 0; k < n; k++) {
-        const IndexPair *gp = &pairs[matches[k].pair];
+        const IndexPair *gp = &matches[k].pair;
         const ProbeRef *pr = &refs[matches[k].ref];
         guint8 turn = (guint8)(gp->phi - pr->phi);
         int gx = em[gp->i].x - ecx, gy = em[gp->i].y - ecy;
@@ -382,8 +390,8 @@ typedef struct {
 /* The finger's rank, where it can beat `floor` (the weakest of the shortlist by two impressions so
  * far) or `floor_one` (by one); 0 where it can't. Impressions are voted on in order of their turn
  * bound, and stop being voted on once none left could change the two best or beat either floor. */
-static FingerRank finger_rank(const ProbeIndex *pi, Tally *tally, guint n, const IndexPair *pairs,
-                              Grid *grid, float floor, float floor_one)
+static FingerRank finger_rank(const ProbeIndex *pi, Tally *tally, guint n, Grid *grid, float floor,
+                              float floor_one)
 {
     Tally *order[ENGINE_MAX_IMPRESSIONS];
     for (guint e = 0; e < n; e++)
@@ -399,7 +407,7 @@ static FingerRank finger_rank(const ProbeIndex *pi, Tally *tally, guint n, const
         if (bound <= b2 || (!helps_two && !helps_one))
             break;
         float need = MIN(MAX(b2, floor - MAX(b1, next)), MAX(b1, floor_one));
-        float r = entry_peak(pi, order[k], pairs, grid, need);
+        float r = entry_peak(pi, order[k], grid, need);
         peak[order[k] - tally] = r;
         if (r > b1)
             b2 = b1, b1 = r;
@@ -433,23 +441,22 @@ typedef struct {
     guint n_two, cap, n_one, cap_one;
 } Shortlist;
 
-/* Ranks the finger in slot i on each impression's first `chosen_only ? n_chosen : n_pairs` pairs and
- * offers it to `list`. */
+/* Ranks the finger in slot i on each impression's pairs between chosen minutiae (`chosen_only`) or
+ * on all, and offers it to `list`. */
 static void rank_slot(const Shard *s, const ProbeIndex *pi, Scan *scan, guint i, gboolean chosen_only,
                       Shortlist *list)
 {
     const Slot *slot = &g_array_index(s->slots, Slot, i);
     const Entry *entries = (const Entry *)s->entries->data;
-    const IndexPair *pairs = (const IndexPair *)s->pairs->data;
     guint ni = slot->t->n_impressions, used = 0;
     for (guint e = 0; e < ni; e++) {
         const Entry *entry = &entries[slot->first_entry + e];
         scan->tally[e].matches = scan->matches + used;
         scan->tally[e].cap = MATCHES_MAX - used;
-        entry_tally(pi, entry, chosen_only ? entry->n_chosen : entry->n_pairs, pairs, &scan->tally[e]);
+        entry_tally(pi, s, entry, chosen_only, &scan->tally[e]);
         used += scan->tally[e].n;
     }
-    FingerRank rank = finger_rank(pi, scan->tally, ni, pairs, scan->grid, list->n_two == list->cap ? list->two[0].rank : 0,
+    FingerRank rank = finger_rank(pi, scan->tally, ni, scan->grid, list->n_two == list->cap ? list->two[0].rank : 0,
                                   list->n_one == list->cap_one ? list->one[0].rank : 0);
     if (rank.two > 0)
         heap_push(list->two, &list->n_two, list->cap, (Candidate){rank.two, i, rank.impressions});

@@ -32,8 +32,10 @@ typedef struct {
 #define DENSE_SHARE 0.75
 typedef struct {
     guint32 slot;
-    guint32 first_pair, n_pairs;
-    guint32 n_chosen; /* pairs between chosen minutiae, the first of its pairs (all, up to 70 minutiae) */
+    guint32 n_pairs;
+    guint32 n_chosen;   /* pairs between chosen minutiae, the first of its pairs (all, up to 70 minutiae) */
+    guint32 first_pair; /* the chosen ones: Shard.pairs[first_pair ..] */
+    guint32 first_rest; /* the others: Shard.rest[first_rest ..] */
     const EngineMinutia *m; /* the impression's minutiae, owned by the slot's template */
     gint16 cx, cy;          /* their centre of mass */
 } Entry;
@@ -41,7 +43,9 @@ typedef struct {
 struct Shard {
     GArray *slots;   /* Slot */
     GArray *entries; /* Entry */
-    GArray *pairs;   /* IndexPair */
+    GArray *pairs;   /* IndexPair: each impression's between chosen minutiae, in slot order */
+    GArray *rest;    /* IndexPair: each impression's others. Apart, so that a first pass over dense
+                      * fingers reads one unbroken run of memory (engine-prefilter.c). */
     guint alive, dead;
     guint alive_impressions; /* enrolled touches of the alive slots: the rule's scale (engine.c) */
     guint dense_slots; /* slots (alive or not) that are dense: a search's first pass is needed */
