@@ -358,12 +358,6 @@ static int cmp_rank_desc(const void *a, const void *b)
     return (x < y) - (x > y);
 }
 
-static int cmp_bound_desc(const void *a, const void *b)
-{
-    guint x = (*(const Tally *const *)a)->bound, y = (*(const Tally *const *)b)->bound;
-    return (x < y) - (x > y);
-}
-
 /* What the shortlist ranks a finger by. Mainly the sum of its two best impressions' peaks: a genuine
  * finger's impressions each agree with the probe in part, and a stranger's chance peaks don't come
  * in twos as often (measured: ranking by the best impression alone lost the own finger for 1-2 more
@@ -393,10 +387,14 @@ typedef struct {
 static FingerRank finger_rank(const ProbeIndex *pi, Tally *tally, guint n, Grid *grid, float floor,
                               float floor_one)
 {
+    /* by bound, highest first; ties in impression order (a finger has a handful: inserted) */
     Tally *order[ENGINE_MAX_IMPRESSIONS];
-    for (guint e = 0; e < n; e++)
-        order[e] = &tally[e];
-    qsort(order, n, sizeof order[0], cmp_bound_desc);
+    for (guint e = 0; e < n; e++) {
+        guint k = e;
+        for (; k > 0 && order[k - 1]->bound < tally[e].bound; k--)
+            order[k] = order[k - 1];
+        order[k] = &tally[e];
+    }
     float b1 = 0, b2 = 0, peak[ENGINE_MAX_IMPRESSIONS] = {0};
     for (guint k = 0; k < n; k++) {
         float bound = (float)order[k]->bound;
