@@ -166,28 +166,19 @@ static void heap_push(Candidate *h, guint *n, guint cap, Candidate c)
     }
 }
 
-/* The vote grid of one shard's search: counts per (turn, shift) bin, and where the impression being
- * scored voted (each vote: two neighbouring bins, listed by the first), so that only those are
- * cleared before the next (64 KB stays in cache; clearing it whole, or stamping each bin, cost more
- * than the votes). */
-#define TOUCHED_MAX 8192
-typedef struct {
-    guint8 votes[GRID_CELLS];
-    guint32 touched[TOUCHED_MAX];
-    guint n_touched;
-    gboolean overflow; /* more bins touched than listed: clear the whole grid */
-} Grid;
+/* Correspondences of one finger's impressions with the probe: (its pair, the probe's ref), in one
+ * pool shared by the finger's impressions (a few hundred each; more are not kept). */
+#define MATCHES_MAX 65536
 
-static void grid_clear(Grid *g)
-{
-    if (g->overflow)
-        memset(g->votes, 0, sizeof g->votes);
-    else /* n first: the byte stores could alias g->n_touched, which was reloaded after each */
-        for (guint k = 0, n = g->n_touched; k < n; k++)
-            memset(&g->votes[g->touched[k]], 0, 2);
-    g->n_touched = 0;
-    g->overflow = FALSE;
-}
+/* The vote grid of one shard's search, one turn at a time: the counts of that turn's shift bins
+ * (4 KB, so the votes stay in L1; all 16 turns at once took 64 KB and each vote waited on L2), and
+ * per turn the bins each of its correspondences votes for (`voters`), by which they are cleared
+ * again. */
+#define PLANE_CELLS (SHIFT_BINS * SHIFT_BINS)
+typedef struct {
+    guint8 votes[PLANE_CELLS];
+    guint32 voters[2 * MATCHES_MAX]; /* each correspondence votes for two turns at most */
+} Grid;
 
 /* Places on a shard's shortlist for the fingers best by one impression alone (finger_rank). */
 #define ONE_IMPRESSION_CANDIDATES 5
@@ -203,9 +194,6 @@ static void grid_clear(Grid *g)
 #define FIRST_PASS_MIN 200
 #define FIRST_PASS_ONE 40
 
-/* Correspondences of one finger's impressions with the probe: (its pair, the probe's ref), in one
- * pool shared by the finger's impressions (a few hundred each; more are not kept). */
-#define MATCHES_MAX 65536
 typedef struct {
     IndexPair pair;
     guint32 ref;
@@ -293,25 +281,43 @@ static inline guint vote_two(guint8 *v, gboolean saturate)
  * correspondence so that, of two equal peaks, the one from fewer chance matches ranks first. Only
  * a peak above `floor` matters to the caller: a bin's vote is at most its turn's, so a
  * correspondence whose turns can't beat the floor is not cast (most of a stranger's), and what is
- * returned is exact above the floor and at most the floor below it. */
-static float entry_peak(const ProbeIndex *pi, const Tally *t, Grid *grid,
-                        float floor)
+ * returned is exact above the floor and at most the floor below it. Each correspondence's bins are
+ * found first and listed under its two turns; then one turn at a time is voted on, the highest
+ * first, and a turn whose count can't beat the peak so far is not voted on at all. */
+static float entry_peak(const ProbeIndex *pi, const Tally *t, Grid *grid, float floor)
 {
-    const Entry *entry = t->entry;
-    guint peak = 0, matched = 0;
     if ((float)t->bound <= floor)
         return 0;
     gboolean saturate = t->bound >= 255; /* else no bin can reach 255 (vote_two) */
-    /* Kept in locals: every vote is a byte store, through which the compiler must assume the
-     * grid's count and the tally's fields could change, and so reloaded them per vote. */
-    guint8 *votes = grid->votes;
-    guint32 *touched = grid->touched;
-    guint n_touched = grid->n_touched, n = t->n;
-    const Match *matches = t->matches;
+    const guint n = t->n;
     const guint *turns = t->turns;
+    /* Room per turn: its count, when every correspondence found was kept (t->n below the cap: then
+     * the counts add up to 2n); else counted again from those kept. */
+    guint room[TURN_BINS];
+    if (n < t->cap) {
+        memcpy(room, turns, sizeof room);
+    } else {
+        memset(room, 0, sizeof room);
+        for (guint k = 0; k < n; k++) {
+            guint8 turn = (guint8)(t->matches[k].pair.phi - pi->refs[t->matches[k].ref].phi);
+            int rb = turn >> TURN_SHIFT;
+            room[rb]++;
+            room[((turn >> (TURN_SHIFT - 1)) & 1 ? rb + 1 : rb - 1) & (TURN_BINS - 1)]++;
+        }
+    }
+    guint first[TURN_BINS], fill[TURN_BINS], at = 0;
+    for (guint r = 0; r < TURN_BINS; r++) {
+        first[r] = fill[r] = at;
+        at += (float)turns[r] > floor ? room[r] : 0;
+    }
+    /* Kept in locals: the list is written through a pointer the compiler can't tell apart from
+     * the tally's fields, which it would otherwise reload per correspondence. */
+    guint32 *voters = grid->voters;
+    const Match *matches = t->matches;
     const ProbeRef *refs = pi->refs;
-    const EngineMinutia *em = entry->m;
-    const int ecx = entry->cx, ecy = entry->cy;
+    const EngineMinutia *em = t->entry->m;
+    const int ecx = t->entry->cx, ecy = t->entry->cy;
+    guint matched = 0;
     for (guint k = 0; k < n; k++) {
         const IndexPair *gp = &matches[k].pair;
         const ProbeRef *pr = &refs[matches[k].ref];
@@ -325,30 +331,35 @@ static float entry_peak(const ProbeIndex *pi, const Tally *t, Grid *grid,
         matched++;
         int rb = turn >> TURN_SHIFT;
         int rn = ((turn >> (TURN_SHIFT - 1)) & 1 ? rb + 1 : rb - 1) & (TURN_BINS - 1);
-        int rr[2], nr = 0;
-        if ((float)turns[rb] > floor)
-            rr[nr++] = rb;
-        if ((float)turns[rn] > floor)
-            rr[nr++] = rn;
-        if (nr == 0)
-            continue;
-        if (n_touched > TOUCHED_MAX - 4) { /* the list is full: clear everything after */
-            grid->overflow = TRUE;
-            n_touched = 0;
-        }
         int xn = tx % SHIFT_STEP >= SHIFT_STEP / 2 ? ix + 1 : ix - 1;
         int y0 = ty % SHIFT_STEP >= SHIFT_STEP / 2 ? iy : iy - 1; /* the two y bins voted: y0, y0+1 */
-        int xx[2] = {ix, xn};
-        for (int a = 0; a < nr; a++)
-            for (int b = 0; b < 2; b++) {
-                guint32 cell = (guint32)((rr[a] * SHIFT_BINS + xx[b]) * SHIFT_BINS + y0);
-                touched[n_touched++] = cell;
-                guint v = vote_two(&votes[cell], saturate); /* not in MAX(): it counts twice */
-                peak = MAX(peak, v);
-            }
+        guint32 bins = (guint32)(ix * SHIFT_BINS + y0) | (guint32)(xn * SHIFT_BINS + y0) << 16;
+        if ((float)turns[rb] > floor)
+            voters[fill[rb]++] = bins;
+        if ((float)turns[rn] > floor)
+            voters[fill[rn]++] = bins;
     }
-    grid->n_touched = n_touched;
-    grid_clear(grid);
+    /* the turn with the most votes first: its peak may spare the others */
+    guint top = 0;
+    for (guint r = 1; r < TURN_BINS; r++)
+        if (turns[r] > turns[top])
+            top = r;
+    guint8 *votes = grid->votes;
+    guint peak = 0;
+    for (guint c = 0; c < TURN_BINS; c++) {
+        guint r = (top + c) & (TURN_BINS - 1);
+        if (turns[r] <= peak || fill[r] == first[r])
+            continue;
+        for (guint k = first[r]; k < fill[r]; k++) {
+            guint a = vote_two(&votes[voters[k] & 0xffff], saturate); /* not in MAX(): it counts twice */
+            guint b = vote_two(&votes[voters[k] >> 16], saturate);
+            peak = MAX(peak, MAX(a, b));
+        }
+        for (guint k = first[r]; k < fill[r]; k++) {
+            memset(&votes[voters[k] & 0xffff], 0, 2);
+            memset(&votes[voters[k] >> 16], 0, 2);
+        }
+    }
     return MAX(0.0f, (float)peak - (float)matched / 4096.0f);
 }
 
