@@ -34,7 +34,6 @@
 #define SHIFT_STEP 16
 #define SHIFT_BINS 64
 #define SHIFT_ORIGIN (SHIFT_STEP * SHIFT_BINS / 2)
-#define GRID_CELLS (TURN_BINS * SHIFT_BINS * SHIFT_BINS)
 
 /* cos and sin of 256ths of a turn, times 1024 */
 static gint16 cos_q10[256], sin_q10[256];
