@@ -66,9 +66,9 @@ static int cmp_uint(const void *a, const void *b)
     return (int)*(const guint *)a - (int)*(const guint *)b;
 }
 
-/* One search, timed: what a person waits for, in ms. */
-/* HAAZRI_BENCH_REPEAT=k times each search k times and keeps the least: on a shared VM one run of a
- * build varies by up to 20 %, too much to compare two builds by (docs/search.md). */
+/* One search, timed: what a person waits for, in ms. HAAZRI_BENCH_REPEAT=k times it k times and
+ * keeps the least: on a shared VM one run of a build varies by up to 20 %, too much to compare two
+ * builds by (docs/search.md). */
 static double timed_search(Engine *e, const EngineTemplate *probe, EngineResult *r)
 {
     static int repeat = 0;

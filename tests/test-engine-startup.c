@@ -15,6 +15,7 @@
 #define MAX_D 220
 
 static EngineTemplate *scan[10][8]; /* fingers 101..110, impressions 1..8 */
+static GBytes *enrolled[10];        /* impressions 1-5 as libfprint serializes an enrollment */
 
 /* The edge rule as first written (engine-pairs.c keeps it, in integers): a minutia is at the print's
  * edge when within 4 px of a segment of the convex hull, measured in doubles. */
@@ -72,8 +73,6 @@ static void test_edge_is_distance_to_the_hull(void)
     g_assert_cmpuint(at_edge, >, 0);
     g_assert_cmpuint(inside, >, 0);
 }
-
-static GBytes *enrolled[10];        /* impressions 1-5 as libfprint serializes an enrollment */
 
 static void test_angles_are_libm_atan2(void)
 {

@@ -24,8 +24,9 @@ typedef struct {
     guint8 i;     /* its first minutia, within the impression */
 } IndexPair;
 
-/* A dense impression's pairs come in two parts: first those between two of its chosen minutiae
- * (ENGINE_SEARCH_MINUTIAE, engine_minutiae_choose), then the rest. The pre-filter's first pass over
+/* A dense impression's pairs come in two parts: those between two of its chosen minutiae
+ * (ENGINE_SEARCH_MINUTIAE, engine_minutiae_choose), kept in Shard.pairs, and the rest, in Shard.rest
+ * (a saved index lists them in that order). The pre-filter's first pass over
  * a dense finger reads the first part only (engine-prefilter.c says why). A finger is dense when
  * that first part is less than DENSE_SHARE of its pairs (impressions of ~80 minutiae or more): with
  * more, a first pass would save little and still rank the finger twice. */
@@ -33,7 +34,7 @@ typedef struct {
 typedef struct {
     guint32 slot;
     guint32 n_pairs;
-    guint32 n_chosen;   /* pairs between chosen minutiae, the first of its pairs (all, up to 70 minutiae) */
+    guint32 n_chosen;   /* of them, between chosen minutiae (all, up to 70 minutiae) */
     guint32 first_pair; /* the chosen ones: Shard.pairs[first_pair ..] */
     guint32 first_rest; /* the others: Shard.rest[first_rest ..] */
     const EngineMinutia *m; /* the impression's minutiae, owned by the slot's template */
