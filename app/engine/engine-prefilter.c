@@ -176,7 +176,8 @@ static void heap_push(Candidate *h, guint *n, guint cap, Candidate c)
 #define PLANE_CELLS (SHIFT_BINS * SHIFT_BINS)
 typedef struct {
     guint8 votes[PLANE_CELLS];
-    guint32 voters[2 * MATCHES_MAX]; /* each correspondence votes for two turns at most */
+    guint32 voters[2 * MATCHES_MAX + 1]; /* each correspondence votes for two turns at most; and
+                                          * the spare place (entry_peak) */
 } Grid;
 
 /* Places on a shard's shortlist for the fingers best by one impression alone (finger_rank). */
@@ -304,10 +305,14 @@ static float entry_peak(const ProbeIndex *pi, const Tally *t, Grid *grid, float 
             room[((turn >> (TURN_SHIFT - 1)) & 1 ? rb + 1 : rb - 1) & (TURN_BINS - 1)]++;
         }
     }
-    guint first[TURN_BINS], fill[TURN_BINS], at = 0;
+    /* A turn that can't beat the floor lists its correspondences in one spare place past the
+     * others, never read: listing is then the same store for every turn, without a branch (whether
+     * a stranger's correspondence falls in a live turn is about a coin toss). */
+    guint first[TURN_BINS], fill[TURN_BINS], live[TURN_BINS], at = 0;
     for (guint r = 0; r < TURN_BINS; r++) {
-        first[r] = fill[r] = at;
-        at += (float)turns[r] > floor ? room[r] : 0;
+        live[r] = (float)turns[r] > floor;
+        first[r] = fill[r] = live[r] ? at : 2 * MATCHES_MAX;
+        at += live[r] ? room[r] : 0;
     }
     /* Kept in locals: the list is written through a pointer the compiler can't tell apart from
      * the tally's fields, which it would otherwise reload per correspondence. */
@@ -333,10 +338,10 @@ static float entry_peak(const ProbeIndex *pi, const Tally *t, Grid *grid, float 
         int xn = tx % SHIFT_STEP >= SHIFT_STEP / 2 ? ix + 1 : ix - 1;
         int y0 = ty % SHIFT_STEP >= SHIFT_STEP / 2 ? iy : iy - 1; /* the two y bins voted: y0, y0+1 */
         guint32 bins = (guint32)(ix * SHIFT_BINS + y0) | (guint32)(xn * SHIFT_BINS + y0) << 16;
-        if ((float)turns[rb] > floor)
-            voters[fill[rb]++] = bins;
-        if ((float)turns[rn] > floor)
-            voters[fill[rn]++] = bins;
+        voters[fill[rb]] = bins;
+        fill[rb] += live[rb];
+        voters[fill[rn]] = bins;
+        fill[rn] += live[rn];
     }
     /* the turn with the most votes first: its peak may spare the others */
     guint top = 0;
