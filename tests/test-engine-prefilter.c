@@ -428,6 +428,57 @@ static void test_threshold_grows_with_gallery(void)
     g_assert_cmpfloat(engine_threshold_for(6, ENGINE_SCALE_IMPRESSIONS), ==, 6);
 }
 
+/* Searches at once on one engine (the kiosk's touch while the match report or an officer's check
+ * runs): each gives exactly what it gives alone. A search's threads share its steps (engine.c: a
+ * thread done with its own shard compares another shard's fingers), so which thread compares which
+ * finger changes from run to run; the answer must not. Three shards and four searches at once, so
+ * that shards also wait in the pool behind other searches' (engine.c says why that can't hang). */
+typedef struct {
+    Engine *engine;
+    const EngineResult *alone; /* 30: fingers 0-9, impressions 6-8 */
+    guint from;                /* where this thread starts in the 30 */
+    guint differ;
+} AtOnce;
+
+static gpointer search_all(gpointer data)
+{
+    AtOnce *a = data;
+    for (guint k = 0; k < 30; k++) {
+        guint p = (a->from + k) % 30;
+        EngineResult r;
+        engine_search(a->engine, scan[p / 3][5 + p % 3], &r);
+        a->differ += r.probationer_id != a->alone[p].probationer_id || r.score != a->alone[p].score ||
+                     r.runner_up_score != a->alone[p].runner_up_score || r.scored != a->alone[p].scored ||
+                     r.match != a->alone[p].match;
+    }
+    return NULL;
+}
+
+static void test_searches_at_once(void)
+{
+    g_autoptr(Engine) e = engine_new(3);
+    for (guint f = 0; f < 10; f++)
+        g_assert_true(engine_add_print(e, 1000 + f, 101 + f, enrolled[f], NULL));
+    add_strangers(e, 17, 600, NULL);
+    EngineResult alone[30];
+    int found = 0;
+    for (guint p = 0; p < 30; p++) {
+        engine_search(e, scan[p / 3][5 + p % 3], &alone[p]);
+        found += alone[p].match && alone[p].probationer_id == 101 + p / 3;
+    }
+    g_assert_cmpint(found, >=, 27);
+    AtOnce at_once[4];
+    GThread *threads[4];
+    for (guint t = 0; t < 4; t++) {
+        at_once[t] = (AtOnce){e, alone, t * 7, 0};
+        threads[t] = g_thread_new("search", search_all, &at_once[t]);
+    }
+    for (guint t = 0; t < 4; t++) {
+        g_thread_join(threads[t]);
+        g_assert_cmpuint(at_once[t].differ, ==, 0);
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -440,6 +491,7 @@ int main(int argc, char **argv)
     g_test_add_func("/engine-prefilter/densest-print", test_prefilter_densest_print);
     g_test_add_func("/engine-prefilter/dense-gallery", test_prefilter_dense_gallery);
     g_test_add_func("/engine-prefilter/threshold-grows-with-gallery", test_threshold_grows_with_gallery);
+    g_test_add_func("/engine-prefilter/searches-at-once", test_searches_at_once);
     int rc = g_test_run();
     for (int f = 0; f < 10; f++) {
         g_bytes_unref(enrolled[f]);

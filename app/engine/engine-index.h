@@ -38,9 +38,30 @@ typedef struct ProbeIndex ProbeIndex;
 ProbeIndex *engine_probe_index_new(const EngineMinutia *m, guint n);
 void engine_probe_index_free(ProbeIndex *probe_index);
 
-/* Pre-filter (a turn-and-shift vote per impression), full matcher on the `candidates` best fingers
- * by their two best impressions and on a few more best by one, first on `view` (the probe as the
- * search first looks at it: EngineProbe.views), then the shard's few best on `probe` itself; hits
- * (every finger that got the full matcher) are appended to `hits`. */
-void shard_search(Shard *shard, const EngineProbe *probe, const EngineProbe *view,
-                  const ProbeIndex *probe_index, guint candidates, EngineScratch *scratch, GArray *hits);
+/* One shard's search, in steps, so that threads done with their own shard can share another's last
+ * two (engine.c):
+ * 1. shard_search_start(): the pre-filter (a turn-and-shift vote per impression) chooses the
+ *    shortlist: the `candidates` best fingers by their two best impressions, and a few more best by
+ *    one;
+ * 2. shard_search_compare(), for each c below shard_search_get_shortlist(): the full matcher
+ *    compares finger c with `view` (the probe as the search first looks at it: EngineProbe.views);
+ * 3. once all are compared, shard_search_pick() names the shard's few best by that score (at most
+ *    ENGINE_CANDIDATES; of equal scores, the first shortlisted), and shard_search_fuse(), for each k
+ *    below what it returns, scores the k-th of them one to one: the decision's best and runner-up and
+ *    the second opinion's candidates come from these alone. Their score is the one
+ *    engine_template_match() gives: the pair matcher's best impression (all compared now, on every
+ *    minutia: afresh where the first look saw fewer), with its cylinders compared too
+ *    (engine-mcc.c), both fused (engine-score.c). The cylinders cost ~1-2 ms a finger, so only
+ *    these few pay it;
+ * 4. shard_search_finish() appends every shortlisted finger's hit to `hits`, in shortlist order,
+ *    and frees the search.
+ * Steps 2 and 3 may run on any thread, each call with a scratch of its own; each compares one
+ * finger, so the result is the same however they are shared. */
+typedef struct ShardSearch ShardSearch;
+ShardSearch *shard_search_start(const Shard *shard, const EngineProbe *probe, const EngineProbe *view,
+                                const ProbeIndex *probe_index, guint candidates);
+guint shard_search_get_shortlist(const ShardSearch *search);
+void shard_search_compare(ShardSearch *search, guint c, EngineScratch *scratch);
+guint shard_search_pick(ShardSearch *search);
+void shard_search_fuse(ShardSearch *search, guint k, EngineScratch *scratch);
+void shard_search_finish(ShardSearch *search, GArray *hits);

@@ -486,13 +486,27 @@ static gboolean listed_in(const Candidate *c, guint n, guint32 i)
     return FALSE;
 }
 
-void shard_search(Shard *s, const EngineProbe *probe, const EngineProbe *view, const ProbeIndex *pi,
-                  guint candidates, EngineScratch *scratch, GArray *hits)
+struct ShardSearch {
+    const Shard *s;
+    const EngineProbe *probe, *view;
+    Candidate *shortlist;
+    guint n;
+    EngineFingerMatch *fm;
+    ShardHit *hits;
+    guint fused[ENGINE_CANDIDATES], n_fused;
+};
+
+ShardSearch *shard_search_start(const Shard *s, const EngineProbe *probe, const EngineProbe *view,
+                                const ProbeIndex *pi, guint candidates)
 {
+    ShardSearch *ss = g_new0(ShardSearch, 1);
+    ss->s = s;
+    ss->probe = probe;
+    ss->view = view;
     guint n = s->slots->len;
     if (s->alive == 0)
-        return;
-    g_autofree Candidate *heap = g_new(Candidate, MIN(candidates, n) + ONE_IMPRESSION_CANDIDATES);
+        return ss;
+    Candidate *heap = ss->shortlist = g_new(Candidate, MIN(candidates, n) + ONE_IMPRESSION_CANDIDATES);
     guint nh = 0;
 
     if (s->alive <= candidates) {
@@ -532,41 +546,66 @@ void shard_search(Shard *s, const EngineProbe *probe, const EngineProbe *view, c
             if (!listed_in(heap, shortlisted, list.one[c].slot))
                 heap[nh++] = list.one[c];
     }
-    guint first = hits->len;
-    g_autofree EngineFingerMatch *fm = g_new(EngineFingerMatch, MAX(nh, 1));
-    for (guint c = 0; c < nh; c++) {
-        const Slot *slot = &g_array_index(s->slots, Slot, heap[c].slot);
-        engine_finger_match_start(&fm[c]);
-        double score = engine_match_finger(scratch, view, slot->t, heap[c].impressions, &fm[c]);
-        if (score >= PROMISING_SCORE)
-            score = engine_match_finger(scratch, view, slot->t, ENGINE_ALL_IMPRESSIONS, &fm[c]);
-        ShardHit hit = {score, slot->finger_id, slot->probationer_id, FALSE};
-        g_array_append_val(hits, hit);
-    }
-    /* The shard's best few by score are scored one to one, whatever they score: the decision's
-     * best and runner-up and the second opinion's candidates (ENGINE_CANDIDATES) come from them
-     * alone. Their score is the one engine_template_match() gives: the pair matcher's best
-     * impression (all compared now, on every minutia: afresh where the first look saw fewer), with
-     * its cylinders compared too (engine-mcc.c), both fused (engine-score.c). The cylinders cost
-     * ~1-2 ms a finger, so only these few pay it. */
-    g_autofree gboolean *taken = g_new0(gboolean, nh + 1);
-    for (guint k = 0; k < MIN(nh, ENGINE_CANDIDATES); k++) {
+    ss->n = nh;
+    ss->fm = g_new(EngineFingerMatch, MAX(nh, 1));
+    ss->hits = g_new(ShardHit, MAX(nh, 1));
+    return ss;
+}
+
+guint shard_search_get_shortlist(const ShardSearch *ss)
+{
+    return ss->n;
+}
+
+void shard_search_compare(ShardSearch *ss, guint c, EngineScratch *scratch)
+{
+    const Slot *slot = &g_array_index(ss->s->slots, Slot, ss->shortlist[c].slot);
+    EngineFingerMatch *fm = &ss->fm[c];
+    engine_finger_match_start(fm);
+    double score = engine_match_finger(scratch, ss->view, slot->t, ss->shortlist[c].impressions, fm);
+    if (score >= PROMISING_SCORE)
+        score = engine_match_finger(scratch, ss->view, slot->t, ENGINE_ALL_IMPRESSIONS, fm);
+    ss->hits[c] = (ShardHit){score, slot->finger_id, slot->probationer_id, FALSE};
+}
+
+guint shard_search_pick(ShardSearch *ss)
+{
+    /* the best by score; of equal scores, the first in the shortlist */
+    g_autofree gboolean *taken = g_new0(gboolean, ss->n + 1);
+    ss->n_fused = MIN(ss->n, ENGINE_CANDIDATES);
+    for (guint k = 0; k < ss->n_fused; k++) {
         int best = -1;
-        for (guint c = 0; c < nh; c++)
-            if (!taken[c] &&
-                (best < 0 || g_array_index(hits, ShardHit, first + c).score >
-                                 g_array_index(hits, ShardHit, first + (guint)best).score))
+        for (guint c = 0; c < ss->n; c++)
+            if (!taken[c] && (best < 0 || ss->hits[c].score > ss->hits[best].score))
                 best = (int)c;
         taken[best] = TRUE;
-        ShardHit *hit = &g_array_index(hits, ShardHit, first + (guint)best);
-        const EngineTemplate *t = g_array_index(s->slots, Slot, heap[best].slot).t;
-        gboolean seen_whole = !view->cut;
-        for (guint e = 0; e < t->n_impressions; e++)
-            seen_whole &= t->start[e + 1] - t->start[e] <= ENGINE_SEARCH_MINUTIAE;
-        if (!seen_whole)
-            engine_finger_match_start(&fm[best]);
-        engine_match_finger(scratch, probe, t, ENGINE_ALL_IMPRESSIONS, &fm[best]);
-        hit->score = engine_match_fuse(probe, t, &fm[best], NULL, NULL);
-        hit->fused = TRUE;
+        ss->fused[k] = (guint)best;
     }
+    return ss->n_fused;
+}
+
+void shard_search_fuse(ShardSearch *ss, guint k, EngineScratch *scratch)
+{
+    guint c = ss->fused[k];
+    const EngineTemplate *t = g_array_index(ss->s->slots, Slot, ss->shortlist[c].slot).t;
+    gboolean seen_whole = !ss->view->cut;
+    for (guint e = 0; e < t->n_impressions; e++)
+        seen_whole &= t->start[e + 1] - t->start[e] <= ENGINE_SEARCH_MINUTIAE;
+    if (!seen_whole)
+        engine_finger_match_start(&ss->fm[c]);
+    engine_match_finger(scratch, ss->probe, t, ENGINE_ALL_IMPRESSIONS, &ss->fm[c]);
+    ss->hits[c].score = engine_match_fuse(ss->probe, t, &ss->fm[c], NULL, NULL);
+    ss->hits[c].fused = TRUE;
+}
+
+void shard_search_finish(ShardSearch *ss, GArray *hits)
+{
+    if (!ss)
+        return;
+    if (hits && ss->n)
+        g_array_append_vals(hits, ss->hits, ss->n);
+    g_free(ss->shortlist);
+    g_free(ss->fm);
+    g_free(ss->hits);
+    g_free(ss);
 }
