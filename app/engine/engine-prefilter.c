@@ -486,14 +486,16 @@ static gboolean listed_in(const Candidate *c, guint n, guint32 i)
     return FALSE;
 }
 
+/* One shard's search between its steps (engine-index.h). Step c of the comparisons writes only
+ * fm[c] and hits[c], so steps on different threads never share a field. */
 struct ShardSearch {
     const Shard *s;
     const EngineProbe *probe, *view;
-    Candidate *shortlist;
+    Candidate *shortlist; /* n fingers, in the order their hits are given */
     guint n;
-    EngineFingerMatch *fm;
+    EngineFingerMatch *fm; /* per shortlisted finger: its impressions compared so far */
     ShardHit *hits;
-    guint fused[ENGINE_CANDIDATES], n_fused;
+    guint fused[ENGINE_CANDIDATES], n_fused; /* the picked few, as places in the shortlist */
 };
 
 ShardSearch *shard_search_start(const Shard *s, const EngineProbe *probe, const EngineProbe *view,
