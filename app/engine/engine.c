@@ -73,6 +73,17 @@ static gboolean steps_coming(const ShardPart *p)
     return p->started && !(p->picked && p->done_fused == p->n_fused);
 }
 
+/* Once every shortlisted finger of shard part p is compared, names the few to fuse. Called with the
+ * job's mutex held. */
+static void pick_when_compared(SearchJob *job, ShardPart *p)
+{
+    if (p->done < p->n)
+        return;
+    p->n_fused = shard_search_pick(p->search);
+    p->picked = TRUE;
+    g_cond_broadcast(&job->cond);
+}
+
 /* A shard's search on one thread: its own pre-filter, then any step of any shard that is ready (its
  * own first), until no started shard has work left. Two shards' pre-filters seldom end together
  * (~10 ms apart on dense galleries of 20,000), so the thread done first takes on part of the other's
@@ -92,10 +103,7 @@ static void run_shard(gpointer data, guint i)
     own->search = search;
     own->n = shard_search_get_shortlist(search);
     own->listed = TRUE;
-    if (own->n == 0) {
-        own->n_fused = shard_search_pick(search);
-        own->picked = TRUE;
-    }
+    pick_when_compared(job, own); /* a shortlist of none */
     g_cond_broadcast(&job->cond);
     for (;;) {
         Step step = STEP_COMPARE;
@@ -121,11 +129,10 @@ static void run_shard(gpointer data, guint i)
         else
             shard_search_fuse(p->search, item, scratch);
         g_mutex_lock(&job->mutex);
-        if (step == STEP_COMPARE && ++p->done == p->n) {
-            p->n_fused = shard_search_pick(p->search);
-            p->picked = TRUE;
-            g_cond_broadcast(&job->cond);
-        } else if (step == STEP_FUSE && ++p->done_fused == p->n_fused) {
+        if (step == STEP_COMPARE) {
+            p->done++;
+            pick_when_compared(job, p);
+        } else if (++p->done_fused == p->n_fused) {
             g_cond_broadcast(&job->cond);
         }
     }
