@@ -22,11 +22,10 @@ struct Engine {
 
 /* One shard's part of a search, as the threads share it (run_shard). */
 typedef struct {
-    ShardSearch *search;
-    gboolean started, listed; /* its pre-filter: begun on some thread, done */
-    guint n, next, done;      /* shortlisted fingers; claimed for comparing; compared */
-    gboolean picked;          /* the few to fuse are named (all are compared) */
-    guint n_fused, next_fused, done_fused;
+    gboolean started;     /* its pre-filter has begun on some thread */
+    ShardSearch *search;  /* once its pre-filter is done */
+    guint n, next, done;  /* shortlisted fingers; claimed for comparing; compared */
+    guint n_fused, next_fused, done_fused; /* once all are compared: the few to fuse */
 } ShardPart;
 
 typedef struct {
@@ -48,16 +47,22 @@ typedef struct {
 
 typedef enum { STEP_COMPARE, STEP_FUSE } Step;
 
+/* Whether the few to fuse are named: every shortlisted finger is compared (pick_when_compared). */
+static gboolean picked(const ShardPart *p)
+{
+    return p->search && p->done == p->n;
+}
+
 /* Claims the next step of shard j's search, if one is ready. Called with the job's mutex held. */
 static gboolean claim_step(SearchJob *job, guint j, Step *step, guint *item)
 {
     ShardPart *p = &job->part[j];
-    if (p->listed && p->next < p->n) {
+    if (p->search && p->next < p->n) {
         *step = STEP_COMPARE;
         *item = p->next++;
         return TRUE;
     }
-    if (p->picked && p->next_fused < p->n_fused) {
+    if (picked(p) && p->next_fused < p->n_fused) {
         *step = STEP_FUSE;
         *item = p->next_fused++;
         return TRUE;
@@ -70,7 +75,7 @@ static gboolean claim_step(SearchJob *job, guint j, Step *step, guint *item)
  * shard whose thread has not started (the pool busy with another search) is never waited for. */
 static gboolean steps_coming(const ShardPart *p)
 {
-    return p->started && !(p->picked && p->done_fused == p->n_fused);
+    return p->started && !(picked(p) && p->done_fused == p->n_fused);
 }
 
 /* Once every shortlisted finger of shard part p is compared, names the few to fuse. Called with the
@@ -80,7 +85,6 @@ static void pick_when_compared(SearchJob *job, ShardPart *p)
     if (p->done < p->n)
         return;
     p->n_fused = shard_search_pick(p->search);
-    p->picked = TRUE;
     g_cond_broadcast(&job->cond);
 }
 
@@ -102,7 +106,6 @@ static void run_shard(gpointer data, guint i)
     ShardPart *own = &job->part[i];
     own->search = search;
     own->n = shard_search_get_shortlist(search);
-    own->listed = TRUE;
     pick_when_compared(job, own); /* a shortlist of none */
     g_cond_broadcast(&job->cond);
     for (;;) {
