@@ -201,15 +201,15 @@ static void add_from_store(gint64 finger_id, gint64 probationer_id, const char *
 
 /* Indexes the engine had to build (first start, new fingers, a new engine version) are saved for
  * the next start-up. A cache: when the database can't take them, nothing is lost but time. */
-static void save_built_indexes(Search *s, Store *store, const EngineLoadItem *it, guint n)
+static void save_built_indexes(Search *s, Store *store, GArray *built)
 {
     g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
     g_autoptr(GPtrArray) indexes = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
-    for (guint i = 0; i < n; i++) {
-        GBytes *index = it[i].indexed ? engine_get_index(s->engine, it[i].finger_id) : NULL;
+    for (guint i = 0; i < built->len; i++) {
+        GBytes *index = engine_get_index(s->engine, g_array_index(built, gint64, i));
         if (!index)
             continue;
-        g_array_append_val(ids, it[i].finger_id);
+        g_array_append_val(ids, g_array_index(built, gint64, i));
         g_ptr_array_add(indexes, index);
     }
     g_autoptr(GError) error = NULL;
@@ -221,14 +221,63 @@ static void save_built_indexes(Search *s, Store *store, const EngineLoadItem *it
                   ids->len == 1 ? "" : "s");
 }
 
-/* The engine loads the whole gallery in one call, parsing and indexing on every core, from each
- * finger's saved index where it has one: building them all took seconds at start-up
- * (docs/search.md). */
-static gboolean engine_load(Search *s, Store *store, guint *skipped, GError **error)
+/* Start-up reads the gallery a part at a time, and a thread reads and unseals the next parts while
+ * the engine takes in the last: reading takes one core about as long as parsing and indexing take
+ * both (docs/search.md), and a start-up holds a few parts' prints, not the whole gallery's. */
+#define LOAD_PART 1000 /* fingers: ~17 MB of prints and saved indexes at 138 minutiae a touch */
+#define LOAD_AHEAD 2   /* parts read and not yet taken in */
+
+typedef struct {
+    StoreGalleryReader *reader;
+    GMutex mutex;
+    GCond cond;
+    GQueue parts;     /* GArray of StoreGalleryFinger, read and not taken in yet */
+    gboolean done;    /* every row read, or the database failed (`error`) */
+    GError *error;
+} ReadAhead;
+
+static gpointer read_ahead(gpointer data)
 {
-    g_autoptr(GArray) rows = store_read_gallery(store, error);
-    if (!rows)
-        return FALSE;
+    ReadAhead *ra = data;
+    for (gboolean done = FALSE; !done;) {
+        GError *error = NULL;
+        GArray *part = store_gallery_reader_next(ra->reader, LOAD_PART, &error);
+        g_mutex_lock(&ra->mutex);
+        while (g_queue_get_length(&ra->parts) >= LOAD_AHEAD)
+            g_cond_wait(&ra->cond, &ra->mutex);
+        if (!part || part->len == 0) { /* failed, or nothing left */
+            if (part)
+                g_array_unref(part);
+            if (error)
+                g_propagate_error(&ra->error, error);
+            ra->done = TRUE;
+        } else {
+            g_queue_push_tail(&ra->parts, part);
+        }
+        done = ra->done;
+        g_cond_broadcast(&ra->cond);
+        g_mutex_unlock(&ra->mutex);
+    }
+    return NULL;
+}
+
+/* The next part read, or NULL when there is none left. */
+static GArray *next_part(ReadAhead *ra)
+{
+    g_mutex_lock(&ra->mutex);
+    while (!ra->done && g_queue_is_empty(&ra->parts))
+        g_cond_wait(&ra->cond, &ra->mutex);
+    GArray *part = g_queue_pop_head(&ra->parts);
+    g_cond_broadcast(&ra->cond);
+    g_mutex_unlock(&ra->mutex);
+    return part;
+}
+
+/* Gives one part to the engine, which parses and indexes it on every core (from each finger's saved
+ * index where it has one: building them all took seconds, docs/search.md); `built` gets the ids of
+ * the fingers whose index had to be built. */
+static void add_part(Search *s, GArray *rows, GArray *built, guint *skipped)
+{
     g_autofree EngineLoadItem *it = g_new0(EngineLoadItem, MAX(rows->len, 1));
     for (guint i = 0; i < rows->len; i++) {
         const StoreGalleryFinger *row = &g_array_index(rows, StoreGalleryFinger, i);
@@ -236,9 +285,10 @@ static gboolean engine_load(Search *s, Store *store, guint *skipped, GError **er
                                  .print = row->print, .index = row->index};
     }
     engine_add_prints(s->engine, it, rows->len);
-    save_built_indexes(s, store, it, rows->len);
     for (guint i = 0; i < rows->len; i++) {
         const StoreGalleryFinger *row = &g_array_index(rows, StoreGalleryFinger, i);
+        if (it[i].indexed)
+            g_array_append_val(built, it[i].finger_id);
         if (row->error) { /* its print did not open: the engine refused the missing print too */
             g_clear_error(&it[i].error);
             g_set_error_literal(&it[i].error, row->error->domain, row->error->code, row->error->message);
@@ -250,6 +300,33 @@ static gboolean engine_load(Search *s, Store *store, guint *skipped, GError **er
         }
         g_clear_error(&it[i].error);
     }
+}
+
+static gboolean engine_load(Search *s, Store *store, guint *skipped, GError **error)
+{
+    ReadAhead ra = {0};
+    ra.reader = store_gallery_reader_new(store, error);
+    if (!ra.reader)
+        return FALSE;
+    g_mutex_init(&ra.mutex);
+    g_cond_init(&ra.cond);
+    g_queue_init(&ra.parts);
+    GThread *reader = g_thread_new("gallery-read", read_ahead, &ra);
+    g_autoptr(GArray) built = g_array_new(FALSE, FALSE, sizeof(gint64));
+    for (GArray *part; (part = next_part(&ra));) {
+        add_part(s, part, built, skipped);
+        g_array_unref(part);
+    }
+    g_thread_join(reader);
+    g_mutex_clear(&ra.mutex);
+    g_cond_clear(&ra.cond);
+    store_gallery_reader_free(ra.reader);
+    if (ra.error) {
+        g_propagate_error(error, ra.error);
+        return FALSE;
+    }
+    /* after the reading: the database takes one statement at a time from this start-up */
+    save_built_indexes(s, store, built);
     return TRUE;
 }
 

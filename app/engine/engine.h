@@ -17,8 +17,9 @@
  *     minutiae must agree with each other two by two);
  *   - the gallery is split into one shard per core, searched in parallel by a small thread pool;
  *   - add and remove are incremental: a removed finger stops matching at once and its index entries
- *     are swept out later in one pass, never by re-reading templates; start-up adds the whole
- *     gallery in one call that parses and indexes on every shard's thread.
+ *     are swept out later in one pass, never by re-reading templates; start-up adds the gallery
+ *     in a few large calls (app/search.c: 1,000 fingers each) that parse and index on every
+ *     shard's thread.
  *
  * Thread-safety: every function may be called from any thread; searches run concurrently with each
  * other and wait for an add or remove in progress (a read-write lock). */

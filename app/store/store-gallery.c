@@ -34,7 +34,12 @@ static void clear_row(gpointer data)
     g_clear_error(&row->error);
 }
 
-GArray *store_read_gallery(Store *s, GError **error)
+struct StoreGalleryReader {
+    Store *store;
+    sqlite3_stmt *st; /* NULL once every row is read */
+};
+
+StoreGalleryReader *store_gallery_reader_new(Store *s, GError **error)
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db,
@@ -45,24 +50,43 @@ GArray *store_read_gallery(Store *s, GError **error)
         store_fail(s, error, "read enrolled fingers");
         return NULL;
     }
+    StoreGalleryReader *r = g_new(StoreGalleryReader, 1);
+    *r = (StoreGalleryReader){s, st};
+    return r;
+}
+
+GArray *store_gallery_reader_next(StoreGalleryReader *r, guint max, GError **error)
+{
     g_autoptr(GArray) rows = g_array_new(FALSE, FALSE, sizeof(StoreGalleryFinger));
     g_array_set_clear_func(rows, clear_row);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        StoreGalleryFinger row = {sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), NULL, NULL, NULL};
-        if (open_column(s->seal, st, 2, "print", &row.print, &row.error)) {
+    while (r->st && rows->len < max) {
+        int rc = sqlite3_step(r->st);
+        if (rc != SQLITE_ROW) {
+            if (rc != SQLITE_DONE) {
+                store_fail(r->store, error, "read enrolled fingers");
+                return NULL;
+            }
+            sqlite3_finalize(r->st);
+            r->st = NULL;
+            break;
+        }
+        StoreGalleryFinger row = {sqlite3_column_int64(r->st, 0), sqlite3_column_int64(r->st, 1), NULL, NULL, NULL};
+        if (open_column(r->store->seal, r->st, 2, "print", &row.print, &row.error)) {
             /* An index that does not open is only a cache lost: built again. */
             g_autoptr(GError) lost = NULL;
-            open_column(s->seal, st, 3, "search_index", &row.index, &lost);
+            open_column(r->store->seal, r->st, 3, "search_index", &row.index, &lost);
         }
         g_array_append_val(rows, row);
     }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        store_fail(s, error, "read enrolled fingers");
-        return NULL;
-    }
     return g_steal_pointer(&rows);
+}
+
+void store_gallery_reader_free(StoreGalleryReader *r)
+{
+    if (!r)
+        return;
+    sqlite3_finalize(r->st);
+    g_free(r);
 }
 
 gboolean store_save_search_indexes(Store *s, const gint64 *finger_ids, GBytes *const *indexes, guint n,
