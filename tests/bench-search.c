@@ -195,7 +195,8 @@ int main(int argc, char **argv)
         }
         g_rand_free(r2);
         /* As the kiosk starts: the 20,000 sealed in a real haazri.db (issue 16.4), read and unsealed
-         * by the store, then one bulk call parsing and indexing on every core (search_load). */
+         * by the store 1,000 at a time while the engine parses and indexes the 1,000 before on every
+         * core (search_load). */
         {
             g_autofree char *path = g_build_filename(tu_tmpdir(), "bench-load.db", NULL);
             g_autoptr(GError) error = NULL;
