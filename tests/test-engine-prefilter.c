@@ -267,6 +267,38 @@ static void test_prefilter_dense_probe_voters(void)
     g_assert_cmpuint(alone, >=, 70 * INDEX_NEIGHBOURS);
 }
 
+/* Whether a probe of two minutiae at (0, 0) and `probe` looks its pair up under the index cell of a
+ * gallery pair of the same two at (0, 0) and `gallery` (both minutiae pointing at 96 degrees). */
+static gboolean probe_finds_pair(const gint32 probe[2], const gint32 gallery[2])
+{
+    guint n = 2;
+    gint32 px[2] = {0, probe[0]}, py[2] = {0, probe[1]}, gx[2] = {0, gallery[0]}, gy[2] = {0, gallery[1]};
+    gint32 t[2] = {96, 96};
+    g_autoptr(EngineTemplate) p = engine_template_new(1, &n, px, py, t, NULL);
+    g_autoptr(EngineTemplate) g = engine_template_new(1, &n, gx, gy, t, NULL);
+    EnginePair pairs[2 * ENGINE_NEIGHBOURS * 2];
+    g_assert_cmpuint(engine_pairs_build(g->m, 2, INDEX_NEIGHBOURS, FALSE, pairs), ==, 1);
+    gint key = engine_pair_key(pairs[0].d, pairs[0].ai, pairs[0].aj);
+    g_assert_cmpint(key, >=, 0);
+    ProbeIndex *pi = engine_probe_index_new(p->m, 2);
+    gboolean found = pi->start[key + 1] > pi->start[key];
+    engine_probe_index_free(pi);
+    return found;
+}
+
+/* The index keys a pair by its length rounded to the pixel, in cells of 5 px. A probe's pair whose
+ * length lies within half a pixel of its cell's border is also looked up across it: two minutiae
+ * 14.1 px apart when enrolled (kept as 14) and 14.9 px apart in a touch (15: the next cell) are
+ * still a correspondence. A pair well inside its cell is looked up there alone. */
+static void test_prefilter_length_near_a_border(void)
+{
+    const gint32 enrolled_near[2] = {10, 10}, touched_near[2] = {10, 11};
+    g_assert_cmpuint(engine_pair_length(10, 10) / ENGINE_KEY_D_STEP, <, engine_pair_length(10, 11) / ENGINE_KEY_D_STEP);
+    g_assert_true(probe_finds_pair(touched_near, enrolled_near));
+    const gint32 enrolled_far[2] = {11, 11}, touched_far[2] = {8, 11}; /* 15.6 and 13.6 px */
+    g_assert_false(probe_finds_pair(touched_far, enrolled_far));
+}
+
 #define DENSEST 200 /* minutiae per impression: the most engine_template_new() takes */
 
 /* `n` minutiae scattered over a 500 px square by `rng`, each moved by up to `jitter` px. */
@@ -488,6 +520,7 @@ int main(int argc, char **argv)
     g_test_add_func("/engine-prefilter/partial-touch", test_prefilter_partial_touch);
     g_test_add_func("/engine-prefilter/partial-enrollment", test_prefilter_partial_enrollment);
     g_test_add_func("/engine-prefilter/dense-probe-voters", test_prefilter_dense_probe_voters);
+    g_test_add_func("/engine-prefilter/length-near-a-border", test_prefilter_length_near_a_border);
     g_test_add_func("/engine-prefilter/densest-print", test_prefilter_densest_print);
     g_test_add_func("/engine-prefilter/dense-gallery", test_prefilter_dense_gallery);
     g_test_add_func("/engine-prefilter/threshold-grows-with-gallery", test_threshold_grows_with_gallery);

@@ -68,6 +68,35 @@ static guint probe_voting_pairs(const EngineMinutia *m, guint n, EnginePair *pai
     return kept;
 }
 
+/* A probe pair whose length lies within DISTANCE_NEAR px of its distance cell's border is also
+ * looked up under the neighbouring cell: the gallery's pair of the same two minutiae, a little
+ * stretched or moved, lies across the border as often as not. Only for a probe of at most
+ * ENGINE_SEARCH_MINUTIAE minutiae: there it costs what a sparse search can spare, and a dense
+ * search's time is the one at its target. Measured on the eight development sets at 20,000 (twenty-second
+ * round, docs/search.md): the own finger reaches the matcher for 3 more probes of 235 (and 3 more
+ * at 10,000), none fewer, 1 more found, searches of FVC2004 DB1 (56 minutiae) ~17 % slower. Within
+ * 1 px of the rounded length: the same 3 and one probe lost elsewhere, ~28 % slower. Writes the
+ * lengths to look up under into `ds` (the pair's own first) and returns how many. */
+#define DISTANCE_NEAR 0.5
+static int distance_cells(const EngineMinutia *m, const EnginePair *pair, guint ds[2])
+{
+    ds[0] = pair->d;
+    /* the gallery's pair is keyed by its rounded length, so a cell of lengths 5b .. 5b + 4 holds
+     * pairs from 5b - 0.5 px up to 5b + 4.5 px */
+    double dx = m[pair->j].x - m[pair->i].x, dy = m[pair->j].y - m[pair->i].y;
+    guint own = pair->d / ENGINE_KEY_D_STEP;
+    double into = sqrt(dx * dx + dy * dy) - (ENGINE_KEY_D_STEP * own - 0.5);
+    if (into < DISTANCE_NEAR && own > 0) {
+        ds[1] = own * ENGINE_KEY_D_STEP - 1;
+        return 2;
+    }
+    if (into > ENGINE_KEY_D_STEP - DISTANCE_NEAR) {
+        ds[1] = (own + 1) * ENGINE_KEY_D_STEP;
+        return 2;
+    }
+    return 1;
+}
+
 ProbeIndex *engine_probe_index_new(const EngineMinutia *m, guint n)
 {
     static GOnce once = G_ONCE_INIT;
@@ -81,14 +110,11 @@ ProbeIndex *engine_probe_index_new(const EngineMinutia *m, guint n)
     int cx = n ? (int)(sx / n) : 0, cy = n ? (int)(sy / n) : 0;
     /* Each pair under its own cell and the neighbouring direction cells its angles are nearer to
      * (4 cells; an angle exactly mid-bin has no border near and stays in its own): a direction
-     * near a bin border is not lost. Distance bins are not widened: a pair within 1 px of a
-     * distance bin's border also looked up under the neighbouring bin brings the own finger to the
-     * matcher for 4 more probes of 236 at 20,000, for ~25 % more time; within 0.5 px (of the exact
-     * distance) for 3 more and 3-17 % more time, but with a second touch one fewer person was found:
-     * the matcher then meets harder runners-up (docs/search.md). */
+     * near a bin border is not lost. A sparse probe's pair is also looked up under the neighbouring
+     * distance cell when its length is within DISTANCE_NEAR of the border (distance_cells). */
     const int astep = 256 / ENGINE_KEY_A_BINS;
-    g_autofree guint32 *cells = g_new(guint32, np * 4 + 1);
-    g_autofree guint32 *owner = g_new(guint32, np * 4 + 1);
+    g_autofree guint32 *cells = g_new(guint32, np * 8 + 1);
+    g_autofree guint32 *owner = g_new(guint32, np * 8 + 1);
     guint nc = 0;
     for (guint p = 0; p < np; p++) {
         int ai = pairs[p].ai, aj = pairs[p].aj;
@@ -96,16 +122,21 @@ ProbeIndex *engine_probe_index_new(const EngineMinutia *m, guint n)
         int ajn = aj % astep < astep / 2 ? aj - astep : aj + astep;
         int as[2] = {ai, ain}, bs[2] = {aj, ajn};
         int wi = ai % astep == astep / 2 ? 1 : 2, wj = aj % astep == astep / 2 ? 1 : 2;
-        for (int b = 0; b < wi; b++)
-            for (int c = 0; c < wj; c++) {
-                gint key = engine_pair_key(pairs[p].d, (guint8)as[b], (guint8)bs[c]);
-                if (key < 0)
-                    continue;
-                cells[nc] = (guint32)key;
-                pi->occupied[key >> 6] |= G_GUINT64_CONSTANT(1) << (key & 63);
-                owner[nc++] = p;
-                pi->start[key + 1]++;
+        guint ds[2] = {pairs[p].d, pairs[p].d};
+        int wd = n <= ENGINE_SEARCH_MINUTIAE ? distance_cells(m, &pairs[p], ds) : 1;
+        for (int e = 0; e < wd; e++) {
+            for (int b = 0; b < wi; b++) {
+                for (int c = 0; c < wj; c++) {
+                    gint key = engine_pair_key(ds[e], (guint8)as[b], (guint8)bs[c]);
+                    if (key < 0)
+                        continue;
+                    cells[nc] = (guint32)key;
+                    pi->occupied[key >> 6] |= G_GUINT64_CONSTANT(1) << (key & 63);
+                    owner[nc++] = p;
+                    pi->start[key + 1]++;
+                }
             }
+        }
     }
     for (guint k = 0; k < ENGINE_KEYS; k++)
         pi->start[k + 1] += pi->start[k];
