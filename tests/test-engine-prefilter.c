@@ -226,7 +226,7 @@ static guint64 voters_of(const gint32 *x, const gint32 *y, const gint32 *t, guin
 {
     g_autoptr(EngineTemplate) probe = engine_template_new(1, &n, x, y, t, NULL);
     g_assert_nonnull(probe);
-    ProbeIndex *pi = engine_probe_index_new(probe->m, n);
+    ProbeIndex *pi = engine_probe_index_new(probe->m, n, TRUE);
     gint64 sx = 0, sy = 0;
     for (guint i = 0; i < n; i++)
         sx += x[i], sy += y[i];
@@ -280,7 +280,7 @@ static gboolean probe_finds_pair(const gint32 probe[2], const gint32 gallery[2])
     g_assert_cmpuint(engine_pairs_build(g->m, 2, INDEX_NEIGHBOURS, FALSE, pairs), ==, 1);
     gint key = engine_pair_key(pairs[0].d, pairs[0].ai, pairs[0].aj);
     g_assert_cmpint(key, >=, 0);
-    ProbeIndex *pi = engine_probe_index_new(p->m, 2);
+    ProbeIndex *pi = engine_probe_index_new(p->m, 2, TRUE);
     gboolean found = pi->start[key + 1] > pi->start[key];
     engine_probe_index_free(pi);
     return found;

@@ -33,9 +33,11 @@ gsize shard_get_memory(Shard *shard);
 /* Gives back spare capacity (after a bulk load). */
 void shard_trim(Shard *shard);
 
-/* The probe as the pre-filter scans it, made once per search and read by every shard. */
+/* The probe as the pre-filter scans it, made once per search and read by every shard. With
+ * `across_lengths`, a probe of at most ENGINE_SEARCH_MINUTIAE minutiae also looks each pair up
+ * under the neighbouring distance cell when its length is near the border (engine-prefilter.c). */
 typedef struct ProbeIndex ProbeIndex;
-ProbeIndex *engine_probe_index_new(const EngineMinutia *m, guint n);
+ProbeIndex *engine_probe_index_new(const EngineMinutia *m, guint n, gboolean across_lengths);
 void engine_probe_index_free(ProbeIndex *probe_index);
 
 /* One shard's search, in steps, so that threads done with their own shard can share another's last
@@ -59,7 +61,7 @@ void engine_probe_index_free(ProbeIndex *probe_index);
  * finger, so the result is the same however they are shared. */
 typedef struct ShardSearch ShardSearch;
 ShardSearch *shard_search_start(const Shard *shard, const EngineProbe *probe, const EngineProbe *view,
-                                const ProbeIndex *probe_index, guint candidates);
+                                const ProbeIndex *probe_index, const ProbeIndex *dense_index, guint candidates);
 guint shard_search_get_shortlist(const ShardSearch *search);
 void shard_search_compare(ShardSearch *search, guint c, EngineScratch *scratch);
 guint shard_search_pick(ShardSearch *search);

@@ -71,12 +71,14 @@ static guint probe_voting_pairs(const EngineMinutia *m, guint n, EnginePair *pai
 /* A probe pair whose length lies within DISTANCE_NEAR px of its distance cell's border is also
  * looked up under the neighbouring cell: the gallery's pair of the same two minutiae, a little
  * stretched or moved, lies across the border as often as not. Only for a probe of at most
- * ENGINE_SEARCH_MINUTIAE minutiae: there it costs what a sparse search can spare, and a dense
- * search's time is the one at its target. Measured on the eight development sets at 20,000 (twenty-second
- * round, docs/search.md): the own finger reaches the matcher for 3 more probes of 235 (and 3 more
- * at 10,000), none fewer, 1 more found, searches of FVC2004 DB1 (56 minutiae) ~17 % slower. Within
- * 1 px of the rounded length: the same 3 and one probe lost elsewhere, ~28 % slower. Writes the
- * lengths to look up under into `ds` (the pair's own first) and returns how many. */
+ * ENGINE_SEARCH_MINUTIAE minutiae, and only against fingers that are not dense (shard_search_start):
+ * a sparse search has the time to spare, against dense fingers the extra look-ups cost up to a
+ * quarter more (FVC2000 DB4 made dry), and a dense search's time is the one at its target.
+ * Measured on the eight development sets at 20,000 (twenty-second round, docs/search.md): the own
+ * finger reaches the matcher for 3 more probes of 235 (2 more at 10,000), none fewer, 1 more
+ * found; on the two sets never tuned on, none more (one fewer at 10,000). Within 1 px of the
+ * rounded length: the same 3, one lost elsewhere, and slower. Writes the lengths to look up under
+ * into `ds` (the pair's own first) and returns how many. */
 #define DISTANCE_NEAR 0.5
 static int distance_cells(const EngineMinutia *m, const EnginePair *pair, guint ds[2])
 {
@@ -97,7 +99,7 @@ static int distance_cells(const EngineMinutia *m, const EnginePair *pair, guint 
     return 1;
 }
 
-ProbeIndex *engine_probe_index_new(const EngineMinutia *m, guint n)
+ProbeIndex *engine_probe_index_new(const EngineMinutia *m, guint n, gboolean across_lengths)
 {
     static GOnce once = G_ONCE_INIT;
     g_once(&once, init_tables, NULL);
@@ -123,7 +125,7 @@ ProbeIndex *engine_probe_index_new(const EngineMinutia *m, guint n)
         int as[2] = {ai, ain}, bs[2] = {aj, ajn};
         int wi = ai % astep == astep / 2 ? 1 : 2, wj = aj % astep == astep / 2 ? 1 : 2;
         guint ds[2] = {pairs[p].d, pairs[p].d};
-        int wd = n <= ENGINE_SEARCH_MINUTIAE ? distance_cells(m, &pairs[p], ds) : 1;
+        int wd = across_lengths && n <= ENGINE_SEARCH_MINUTIAE ? distance_cells(m, &pairs[p], ds) : 1;
         for (int e = 0; e < wd; e++) {
             for (int b = 0; b < wi; b++) {
                 for (int c = 0; c < wj; c++) {
@@ -530,7 +532,7 @@ struct ShardSearch {
 };
 
 ShardSearch *shard_search_start(const Shard *s, const EngineProbe *probe, const EngineProbe *view,
-                                const ProbeIndex *pi, guint candidates)
+                                const ProbeIndex *pi, const ProbeIndex *pi_dense, guint candidates)
 {
     ShardSearch *ss = g_new0(ShardSearch, 1);
     ss->s = s;
@@ -560,15 +562,15 @@ ShardSearch *shard_search_start(const Shard *s, const EngineProbe *probe, const 
             const Slot *slot = &g_array_index(s->slots, Slot, i);
             if (!slot->t)
                 continue;
-            rank_slot(s, pi, &scan, i, slot->dense, slot->dense ? &pass1 : &list);
+            rank_slot(s, slot->dense ? pi_dense : pi, &scan, i, slot->dense, slot->dense ? &pass1 : &list);
         }
         /* best first: the shortlist's floor rises sooner, and a weaker finger casts fewer votes */
         qsort(pass1.two, pass1.n_two, sizeof pass1.two[0], cmp_rank_desc);
         for (guint c = 0; c < pass1.n_two; c++)
-            rank_slot(s, pi, &scan, pass1.two[c].slot, FALSE, &list);
+            rank_slot(s, pi_dense, &scan, pass1.two[c].slot, FALSE, &list);
         for (guint c = 0; c < pass1.n_one; c++) /* by two and by one: ranked once */
             if (!listed_in(pass1.two, pass1.n_two, pass1.one[c].slot))
-                rank_slot(s, pi, &scan, pass1.one[c].slot, FALSE, &list);
+                rank_slot(s, pi_dense, &scan, pass1.one[c].slot, FALSE, &list);
         nh = list.n_two;
         /* the best few by rank are compared in full */
         qsort(heap, nh, sizeof heap[0], cmp_rank_desc);

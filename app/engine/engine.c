@@ -31,7 +31,7 @@ typedef struct {
 typedef struct {
     Engine *engine;
     const EngineProbe *probe, *view;
-    ProbeIndex *probe_index;
+    ProbeIndex *probe_index, *dense_index; /* dense fingers' (engine-prefilter.c); NULL: the same */
     GMutex mutex;
     GCond cond;
     guint pending; /* shards whose thread has not returned */
@@ -101,6 +101,7 @@ static void run_shard(gpointer data, guint i)
     job->part[i].started = TRUE;
     g_mutex_unlock(&job->mutex);
     ShardSearch *search = shard_search_start(e->shards[i], job->probe, job->view, job->probe_index,
+                                             job->dense_index ? job->dense_index : job->probe_index,
                                              CANDIDATES_PER_SHARD);
     g_mutex_lock(&job->mutex);
     ShardPart *own = &job->part[i];
@@ -448,7 +449,9 @@ void engine_search(Engine *e, const EngineTemplate *probe_t, EngineResult *out)
     job->engine = e;
     job->probe = &probe;
     job->view = &view;
-    job->probe_index = engine_probe_index_new(probe_t->m, n);
+    job->probe_index = engine_probe_index_new(probe_t->m, n, TRUE);
+    if (n <= ENGINE_SEARCH_MINUTIAE) /* else the two are the same */
+        job->dense_index = engine_probe_index_new(probe_t->m, n, FALSE);
     g_mutex_init(&job->mutex);
     g_cond_init(&job->cond);
     job->pending = e->n_shards;
@@ -502,6 +505,7 @@ void engine_search(Engine *e, const EngineTemplate *probe_t, EngineResult *out)
                  (second.score < 0 || best.score - second.score >= e->margin);
     g_rw_lock_reader_unlock(&e->lock);
     engine_probe_index_free(job->probe_index);
+    engine_probe_index_free(job->dense_index);
     g_mutex_clear(&job->mutex);
     g_cond_clear(&job->cond);
     g_free(job);
