@@ -274,6 +274,19 @@ static void test_store_keeps_the_index(void)
     }
 }
 
+/* Eight bytes of finger `finger_id`'s sealed print, past the seal's header, overwritten behind the
+ * store's back (a bad sector, a tampered copy). */
+static void damage_print(const char *db, gint64 finger_id)
+{
+    sqlite3 *raw = NULL;
+    g_assert_cmpint(sqlite3_open(db, &raw), ==, SQLITE_OK);
+    g_autofree char *damage = g_strdup_printf("UPDATE fingers SET print = CAST(substr(print, 1, 40) || zeroblob(8) || "
+                                              "substr(print, 49) AS BLOB) WHERE id = %" G_GINT64_FORMAT,
+                                              finger_id);
+    g_assert_cmpint(sqlite3_exec(raw, damage, NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close(raw);
+}
+
 /* A finger whose sealed print was changed behind the kiosk's back (a bad sector, a tampered copy):
  * that finger alone can't be searched, with a sentence saying why, and everyone else loads — a
  * kiosk that refused to start over one row would take no check-ins at all. */
@@ -282,15 +295,7 @@ static void test_tampered_print_is_left_out(void)
     g_autofree char *db = NULL;
     store_close(store_with_fingers("tampered.db", 3, &db));
     g_autoptr(GError) error = NULL;
-    sqlite3 *raw = NULL;
-    g_assert_cmpint(sqlite3_open(db, &raw), ==, SQLITE_OK);
-    /* Eight bytes of the middle finger's ciphertext, past the seal's header, overwritten. */
-    g_assert_cmpint(sqlite3_exec(raw,
-                                 "UPDATE fingers SET print = CAST(substr(print, 1, 40) || zeroblob(8) || "
-                                 "substr(print, 49) AS BLOB) WHERE id = 2",
-                                 NULL, NULL, NULL),
-                    ==, SQLITE_OK);
-    sqlite3_close(raw);
+    damage_print(db, 2); /* the middle finger's */
     g_autoptr(Store) store = store_open(db, &error);
     g_assert_no_error(error);
     g_autoptr(Search) search = search_new("engine", &error);
@@ -324,13 +329,7 @@ static void test_gallery_loads_in_parts(void)
         }
         g_assert_true(store_bulk_commit(store, &error));
     }
-    sqlite3 *raw = NULL;
-    g_assert_cmpint(sqlite3_open(db, &raw), ==, SQLITE_OK);
-    g_autofree char *damage = g_strdup_printf("UPDATE fingers SET print = CAST(substr(print, 1, 40) || zeroblob(8) || "
-                                              "substr(print, 49) AS BLOB) WHERE id = %d",
-                                              DAMAGED);
-    g_assert_cmpint(sqlite3_exec(raw, damage, NULL, NULL, NULL), ==, SQLITE_OK);
-    sqlite3_close(raw);
+    damage_print(db, DAMAGED);
     g_autoptr(Store) store = store_open(db, &error);
     g_assert_no_error(error);
     for (int start = 0; start < 2; start++) {
