@@ -347,6 +347,69 @@ static void test_gallery_loads_in_parts(void)
     }
 }
 
+/* Whom the gallery finds for each bundled finger's enrollment: the probationer, or 0 for nobody. */
+static void who_is_found(Search *search, gint64 found[10])
+{
+    for (int f = 0; f < 10; f++) {
+        SearchResult r;
+        g_autoptr(GError) error = NULL;
+        g_assert_true(search_find_duplicate(search, enrolled[f], &r, &error));
+        found[f] = r.decision == SEARCH_MATCH ? r.probationer_id : 0;
+    }
+}
+
+/* Another process (haazri-ctl, sync) enrolls someone, deactivates someone and re-enrolls someone's
+ * finger while the kiosk runs: the kiosk's gallery poll re-reads those three people only, and then
+ * finds exactly whom a fresh start-up would. A change to more people than it re-reads one by one
+ * (a roster from the centre) reads the whole gallery again, as before. */
+static void test_changes_are_taken_in(void)
+{
+    g_autofree char *db = NULL;
+    g_autoptr(Store) store = store_with_fingers("changes.db", 6, &db); /* fingers 101-106: people 1-6 */
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Search) search = search_new("engine", &error);
+    g_test_expect_message(NULL, G_LOG_LEVEL_MESSAGE, "search: index of 6 fingers built and saved*");
+    g_assert_true(search_load(search, store, NULL, &error));
+
+    g_autoptr(Store) other = store_open(db, &error);
+    g_assert_no_error(error);
+    gint64 newcomer = tu_add_probationer(other, 107, "Test Person", NULL);
+    g_assert_cmpint(store_add_finger(other, newcomer, "right-index", enrolled[6], "virtual_image", &error), >, 0);
+    g_assert_true(store_set_probationer_active(other, 2, FALSE, &error));
+    g_assert_true(store_replace_finger(other, 3, "right-index", enrolled[7], "virtual_image", &error));
+    g_test_expect_message(NULL, G_LOG_LEVEL_MESSAGE, "search: index of 2 fingers built and saved*");
+    g_test_expect_message(NULL, G_LOG_LEVEL_MESSAGE,
+                          "gallery updated: 3 people's fingers changed, 6 enrolled fingers");
+    g_assert_true(search_reload_if_changed(search, store, &error));
+    g_test_assert_expected_messages();
+    g_assert_no_error(error);
+    g_assert_false(search_reload_if_changed(search, store, &error)); /* nothing new since */
+    gint64 found[10], fresh[10];
+    who_is_found(search, found);
+    const gint64 expected[10] = {1, 0, 0, 4, 5, 6, newcomer, 3, 0, 0}; /* 108's print is person 3's now */
+    for (int f = 0; f < 10; f++)
+        g_assert_cmpint(found[f], ==, expected[f]);
+    {
+        g_autoptr(Search) restarted = search_new("engine", &error);
+        g_assert_true(search_load(restarted, store, NULL, &error));
+        who_is_found(restarted, fresh);
+        g_assert_cmpmem(fresh, sizeof fresh, found, sizeof found);
+    }
+
+    enum { MANY = 201 };
+    g_assert_true(store_bulk_begin(other, &error));
+    for (int i = 0; i < MANY; i++) {
+        gint64 pid = tu_add_probationer(other, 1001 + i, "Test Person", NULL);
+        g_assert_cmpint(store_add_finger(other, pid, "right-index", enrolled[8 + i % 2], "virtual_image", &error), >, 0);
+    }
+    g_assert_true(store_bulk_commit(other, &error));
+    g_test_expect_message(NULL, G_LOG_LEVEL_MESSAGE, "search: index of 201 fingers built and saved*");
+    g_test_expect_message(NULL, G_LOG_LEVEL_MESSAGE, "gallery reloaded: 207 enrolled fingers");
+    g_assert_true(search_reload_if_changed(search, store, &error));
+    g_test_assert_expected_messages();
+    g_assert_cmpuint(search_get_size(search), ==, 6 + MANY);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -363,6 +426,7 @@ int main(int argc, char **argv)
     g_test_add_func("/engine-startup/store-keeps-the-index", test_store_keeps_the_index);
     g_test_add_func("/engine-startup/tampered-print-is-left-out", test_tampered_print_is_left_out);
     g_test_add_func("/engine-startup/gallery-loads-in-parts", test_gallery_loads_in_parts);
+    g_test_add_func("/engine-startup/changes-are-taken-in", test_changes_are_taken_in);
     int rc = g_test_run();
     for (int f = 0; f < 10; f++) {
         g_clear_pointer(&enrolled[f], g_bytes_unref);

@@ -319,6 +319,56 @@ static void test_database_full(void)
     g_assert_cmpstr(check, ==, "ok");
 }
 
+/* The people store_list_gallery_changes() names after change `after`; `complete` as it says. */
+static GArray *changed_after(Store *s, gint64 after, guint max, gboolean *complete)
+{
+    g_autoptr(GError) error = NULL;
+    GArray *who = g_array_new(FALSE, FALSE, sizeof(gint64));
+    gint64 newest = 0;
+    g_assert_true(store_list_gallery_changes(s, after, max, who, &newest, complete, &error));
+    g_assert_no_error(error);
+    g_assert_cmpint(newest, ==, *complete ? store_get_gallery_change(s) : after);
+    return who;
+}
+
+/* What the running kiosk asks after another process changed the gallery: whose fingers changed
+ * (each person once, however often), and when it can't be told in full, that it can't. */
+static void test_gallery_changes(void)
+{
+    g_autoptr(Store) s = open_new("changes.db");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) print = g_bytes_new_static("not a real print", 16);
+    gint64 a = tu_add_probationer(s, 1, "A", NULL), b = tu_add_probationer(s, 2, "B", NULL);
+    gint64 start = store_get_gallery_change(s);
+    g_assert_cmpint(store_add_finger(s, a, "right-index", print, "virtual_image", &error), >, 0);
+    g_assert_true(store_set_probationer_active(s, b, FALSE, &error));
+    g_assert_true(store_set_probationer_active(s, b, TRUE, &error));
+    g_assert_cmpint(store_add_finger(s, b, "left-index", print, "virtual_image", &error), >, 0);
+    gboolean complete = FALSE;
+    g_autoptr(GArray) both = changed_after(s, start, 10, &complete);
+    g_assert_true(complete);
+    g_assert_cmpuint(both->len, ==, 2);
+    g_assert_cmpint(g_array_index(both, gint64, 0), ==, a);
+    g_assert_cmpint(g_array_index(both, gint64, 1), ==, b);
+    g_autoptr(GArray) none = changed_after(s, store_get_gallery_change(s), 10, &complete);
+    g_assert_true(complete);
+    g_assert_cmpuint(none->len, ==, 0);
+    g_autoptr(GArray) too_many = changed_after(s, start, 1, &complete);
+    g_assert_false(complete);
+
+    /* More changes than the store keeps: the oldest are gone, so a reader behind them is told so. */
+    gint64 before = store_get_gallery_change(s);
+    g_assert_true(store_bulk_begin(s, &error));
+    for (int i = 0; i < 10001; i++)
+        g_assert_true(store_set_probationer_active(s, a, i % 2 == 1, &error));
+    g_assert_true(store_bulk_commit(s, &error));
+    g_autoptr(GArray) lost = changed_after(s, before, 10, &complete);
+    g_assert_false(complete);
+    g_autoptr(GArray) recent = changed_after(s, store_get_gallery_change(s) - 9999, 10, &complete);
+    g_assert_true(complete);
+    g_assert_cmpuint(recent->len, ==, 1);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -329,5 +379,6 @@ int main(int argc, char **argv)
     g_test_add_func("/store/migrations-from-every-version", test_migrations_from_every_version);
     g_test_add_func("/store/audit-trail-tamper-evident", test_audit_trail);
     g_test_add_func("/store/database-full", test_database_full);
+    g_test_add_func("/store/gallery-changes", test_gallery_changes);
     return g_test_run();
 }

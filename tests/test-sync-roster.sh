@@ -119,7 +119,7 @@ until [ "$(sql "$B" "SELECT status FROM probationers WHERE case_number = 'LHR-30
     i=$((i + 1)); [ $i -gt 200 ] && fail "the deactivation did not reach the kiosk"; sleep 0.1
 done
 [ "$(sql "$B" "SELECT count(*) FROM schedules")" = 1 ] || fail "a load without a schedule removed the schedule"
-wait_for "$T/b.out.err" "gallery reloaded: 0 enrolled fingers"
+wait_for "$T/b.out.err" "gallery updated: 1 person's fingers changed, 0 enrolled fingers"
 place "$TESTDATA/fvc2002-db2b/104_8.png"
 wait_for "$T/b.out" "NOT RECOGNISED"
 

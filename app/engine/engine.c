@@ -308,13 +308,13 @@ static void load_shard(gpointer data, guint shard)
     g_mutex_unlock(&job->mutex);
 }
 
-guint engine_add_prints(Engine *e, EngineLoadItem *items, guint n)
+/* engine_add_prints() with the writer lock held. */
+static guint add_prints_locked(Engine *e, EngineLoadItem *items, guint n)
 {
     G_STATIC_ASSERT(G_MAXUINT8 > 64); /* shard numbers fit a byte with room for "refused" */
     LoadJob job = {e, items, n, g_new(guint8, MAX(n, 1)), {0}, {0}, e->n_shards};
     g_mutex_init(&job.mutex);
     g_cond_init(&job.cond);
-    g_rw_lock_writer_lock(&e->lock);
     /* Shards first, serially: keeps them even and catches finger ids seen twice. */
     g_autofree guint *size = g_new(guint, e->n_shards);
     for (guint i = 0; i < e->n_shards; i++)
@@ -353,10 +353,39 @@ guint engine_add_prints(Engine *e, EngineLoadItem *items, guint n)
             g_hash_table_remove(e->fingers, &items[i].finger_id);
         added += !items[i].error;
     }
-    g_rw_lock_writer_unlock(&e->lock);
     g_mutex_clear(&job.mutex);
     g_cond_clear(&job.cond);
     g_free(job.shard_of);
+    return added;
+}
+
+guint engine_add_prints(Engine *e, EngineLoadItem *items, guint n)
+{
+    g_rw_lock_writer_lock(&e->lock);
+    guint added = add_prints_locked(e, items, n);
+    g_rw_lock_writer_unlock(&e->lock);
+    return added;
+}
+
+/* Takes every finger of that probationer out, with the writer lock held; returns how many. */
+static guint remove_probationer_locked(Engine *e, gint64 probationer_id)
+{
+    g_autoptr(GArray) removed = g_array_new(FALSE, FALSE, sizeof(gint64));
+    for (guint i = 0; i < e->n_shards; i++)
+        shard_remove_probationer(e->shards[i], probationer_id, removed);
+    for (guint i = 0; i < removed->len; i++)
+        g_hash_table_remove(e->fingers, &g_array_index(removed, gint64, i));
+    return removed->len;
+}
+
+guint engine_replace_probationers(Engine *e, const gint64 *probationer_ids, guint n_people, EngineLoadItem *items,
+                                  guint n)
+{
+    g_rw_lock_writer_lock(&e->lock);
+    for (guint i = 0; i < n_people; i++)
+        remove_probationer_locked(e, probationer_ids[i]);
+    guint added = add_prints_locked(e, items, n);
+    g_rw_lock_writer_unlock(&e->lock);
     return added;
 }
 
@@ -372,14 +401,10 @@ gboolean engine_remove_finger(Engine *e, gint64 finger_id)
 
 guint engine_remove_probationer(Engine *e, gint64 probationer_id)
 {
-    g_autoptr(GArray) removed = g_array_new(FALSE, FALSE, sizeof(gint64));
     g_rw_lock_writer_lock(&e->lock);
-    for (guint i = 0; i < e->n_shards; i++)
-        shard_remove_probationer(e->shards[i], probationer_id, removed);
-    for (guint i = 0; i < removed->len; i++)
-        g_hash_table_remove(e->fingers, &g_array_index(removed, gint64, i));
+    guint removed = remove_probationer_locked(e, probationer_id);
     g_rw_lock_writer_unlock(&e->lock);
-    return removed->len;
+    return removed;
 }
 
 guint engine_get_size(Engine *e)

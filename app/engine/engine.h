@@ -151,6 +151,12 @@ typedef struct {
  * parallel. A refused print (malformed, foreign, a finger id already present) gets its reason in
  * its item and the rest load anyway. Returns how many were added. */
 guint engine_add_prints(Engine *engine, EngineLoadItem *items, guint n);
+/* What a change to some people's fingers made elsewhere needs, as one step: every finger of those
+ * `n_people` probationers taken out, then `items` (their fingers as they are now) added as
+ * engine_add_prints() adds them. No search sees those people half-changed: one in flight is
+ * waited for, and the next one starts after. Returns how many were added. */
+guint engine_replace_probationers(Engine *engine, const gint64 *probationer_ids, guint n_people,
+                                  EngineLoadItem *items, guint n);
 /* A finger's pre-filter index as built from its print: saved beside the print (app/search.c) and
  * given back in EngineLoadItem.index, it spares the next start-up building it — most of the
  * start-up's work. Only ever used for the very print it was built from, by an engine that builds it

@@ -26,7 +26,7 @@ static gboolean open_column(const Seal *seal, sqlite3_stmt *st, int col, const c
     return *out != NULL;
 }
 
-static void clear_row(gpointer data)
+void store_gallery_finger_clear(gpointer data)
 {
     StoreGalleryFinger *row = data;
     g_clear_pointer(&row->print, g_bytes_unref);
@@ -39,26 +39,104 @@ struct StoreGalleryReader {
     sqlite3_stmt *st; /* NULL once every row is read */
 };
 
-StoreGalleryReader *store_gallery_reader_new(Store *s, GError **error)
+/* Every active probationer's fingers, or one probationer's (when `probationer_id` is not 0; none
+ * when they are not active). */
+static StoreGalleryReader *reader_new(Store *s, gint64 probationer_id, GError **error)
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db,
                            "SELECT f.id, f.probationer_id, f.print, f.search_index FROM fingers f "
                            "JOIN probationers p ON p.id = f.probationer_id "
-                           "WHERE p.status = 'active' ORDER BY f.id",
+                           "WHERE p.status = 'active' AND (?1 = 0 OR p.id = ?1) ORDER BY f.id",
                            -1, &st, NULL) != SQLITE_OK) {
         store_fail(s, error, "read enrolled fingers");
         return NULL;
     }
+    sqlite3_bind_int64(st, 1, probationer_id);
     StoreGalleryReader *r = g_new(StoreGalleryReader, 1);
     *r = (StoreGalleryReader){s, st};
     return r;
 }
 
+StoreGalleryReader *store_gallery_reader_new(Store *s, GError **error)
+{
+    return reader_new(s, 0, error);
+}
+
+StoreGalleryReader *store_gallery_reader_new_of(Store *s, gint64 probationer_id, GError **error)
+{
+    g_return_val_if_fail(probationer_id != 0, NULL);
+    return reader_new(s, probationer_id, error);
+}
+
+gint64 store_get_gallery_change(Store *s)
+{
+    sqlite3_stmt *st = NULL;
+    gint64 newest = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT max(seq) FROM gallery_changes", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        newest = sqlite3_column_int64(st, 0); /* 0 when there is none */
+    sqlite3_finalize(st);
+    return newest;
+}
+
+/* The oldest and newest change kept (0 and 0 when none is), and up to `max` + 1 of the people changed
+ * after `after`: all in one read transaction, so no change can fall between them. */
+static gboolean read_changes(Store *s, gint64 after, guint max, gint64 *oldest, gint64 *newest, GArray *who)
+{
+    sqlite3_stmt *range = NULL, *people = NULL;
+    gboolean ok = sqlite3_prepare_v2(s->db, "SELECT ifnull(min(seq), 0), ifnull(max(seq), 0) FROM gallery_changes",
+                                     -1, &range, NULL) == SQLITE_OK &&
+                  sqlite3_prepare_v2(s->db,
+                                     "SELECT probationer_id FROM gallery_changes WHERE seq > ? AND seq <= ? "
+                                     "GROUP BY probationer_id ORDER BY max(seq) LIMIT ?",
+                                     -1, &people, NULL) == SQLITE_OK &&
+                  sqlite3_step(range) == SQLITE_ROW;
+    if (ok) {
+        *oldest = sqlite3_column_int64(range, 0);
+        *newest = sqlite3_column_int64(range, 1);
+        sqlite3_bind_int64(people, 1, after);
+        sqlite3_bind_int64(people, 2, *newest);
+        sqlite3_bind_int64(people, 3, (gint64)max + 1);
+        int rc;
+        while ((rc = sqlite3_step(people)) == SQLITE_ROW) {
+            gint64 id = sqlite3_column_int64(people, 0);
+            g_array_append_val(who, id);
+        }
+        ok = rc == SQLITE_DONE;
+    }
+    sqlite3_finalize(range);
+    sqlite3_finalize(people);
+    return ok;
+}
+
+gboolean store_list_gallery_changes(Store *s, gint64 after, guint max, GArray *who, gint64 *newest,
+                                    gboolean *complete, GError **error)
+{
+    *complete = FALSE;
+    *newest = after;
+    g_array_set_size(who, 0);
+    if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        return store_fail(s, error, "read which enrolled fingers changed");
+    gint64 oldest = 0, last = 0;
+    gboolean ok = read_changes(s, after, max, &oldest, &last, who);
+    if (!ok)
+        store_fail(s, error, "read which enrolled fingers changed");
+    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    if (!ok)
+        return FALSE;
+    /* Told in full unless changes after `after` are no longer kept, the count passed `max`, or the
+     * store is behind `after` (a database put back from a copy). */
+    *complete = last >= after && (oldest == 0 || oldest <= after + 1) && who->len <= max;
+    if (*complete)
+        *newest = last;
+    return TRUE;
+}
+
 GArray *store_gallery_reader_next(StoreGalleryReader *r, guint max, GError **error)
 {
     g_autoptr(GArray) rows = g_array_new(FALSE, FALSE, sizeof(StoreGalleryFinger));
-    g_array_set_clear_func(rows, clear_row);
+    g_array_set_clear_func(rows, store_gallery_finger_clear);
     while (r->st && rows->len < max) {
         int rc = sqlite3_step(r->st);
         if (rc != SQLITE_ROW) {

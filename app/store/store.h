@@ -129,6 +129,8 @@ typedef struct {
     GBytes *print, *index;
     GError *error;
 } StoreGalleryFinger;
+/* Frees a row's bytes and error (the clear function of the arrays below). */
+void store_gallery_finger_clear(gpointer row);
 /* Reads it a part at a time, so that a start-up holds a few parts' prints at once, not the whole
  * gallery's (~340 MB at 20,000 dense fingers, docs/search.md). NULL with `error` set when the
  * database can't be read at all. */
@@ -137,6 +139,8 @@ StoreGalleryReader *store_gallery_reader_new(Store *store, GError **error);
 /* The next rows, at most `max`: an array of StoreGalleryFinger that frees their bytes and errors
  * with it, empty once every row is read; NULL with `error` set when the database fails. */
 GArray *store_gallery_reader_next(StoreGalleryReader *reader, guint max, GError **error);
+/* The same for one probationer's fingers: none unless they are active. */
+StoreGalleryReader *store_gallery_reader_new_of(Store *store, gint64 probationer_id, GError **error);
 void store_gallery_reader_free(StoreGalleryReader *reader);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(StoreGalleryReader, store_gallery_reader_free)
 /* Saves search indexes beside their fingers' prints, sealed like them, in one transaction: what the
@@ -149,6 +153,15 @@ gboolean store_foreach_finger_of(Store *store, gint64 probationer_id, StoreFinge
 
 /* Changes whenever a finger is enrolled or removed or a probationer (de)activated, by any process. */
 gint64 store_get_gallery_version(Store *store);
+/* The same changes one by one, numbered: the newest one's number (0 when none is kept). A reader
+ * takes it before reading the whole gallery, then asks what changed after it. */
+gint64 store_get_gallery_change(Store *store);
+/* Whose fingers changed after change `after` (a finger enrolled, replaced or removed, or the person
+ * (de)activated), by any process: their probationer ids, once each, into `who`, and the newest
+ * change's number into `newest`. `complete` is FALSE when the store can't tell them all — more than
+ * `max` people, or older changes than it keeps (the newest 10,000): then read the whole gallery. */
+gboolean store_list_gallery_changes(Store *store, gint64 after, guint max, GArray *who, gint64 *newest,
+                                    gboolean *complete, GError **error);
 
 /* Records one check-in attempt durably. For a recognised person the duplicate check and the insert
  * happen in one transaction, so two writers can't both count the same person. */
