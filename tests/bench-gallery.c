@@ -459,10 +459,10 @@ static double peak_reset_mb(void)
 /* The running kiosk takes in a change made by another process (haazri-ctl, sync): one person
  * enrolled and one deactivated, among 20,000 fingers, picked up by the gallery poll. Timed as the
  * kiosk's main loop waits for it, with the most memory it held on top of the gallery. */
-static void measure_update(const Set *s, Store *store, Search *search, guint dense, const char *key)
+static void measure_update(const Set *s, const char *path, Store *store, Search *search, guint dense,
+                           const char *key)
 {
     g_autoptr(GError) error = NULL;
-    g_autofree char *path = g_strdup_printf("%s/bench-gallery-startup-%u.db", tu_tmpdir(), dense);
     g_autoptr(Store) other = store_open(path, &error);
     g_assert_no_error(error);
     GRand *rng = g_rand_new_with_seed(22);
@@ -534,7 +534,7 @@ static void measure_startup(const Set *s, guint dense)
         printf("bench: load_20000_%s_%s %.0f ms (%.0f minutiae per impression; %s)\n", key, label[run],
                (g_get_monotonic_time() - t0) / 1000.0, minutiae / (20000.0 * 5), what[run]);
         if (run == 2)
-            printf("bench: load_20000_%s_database_mb %.0f MB (the database a start reads)\n", key,
+            printf("bench: load_20000_%s_database_mb %.0f MB (the database and its -wal, which a start reads)\n", key,
                    file_mb(path) + file_mb(wal));
         if (run == 1)
             printf("bench: load_20000_%s_peak_mb %.0f MB (the most it held during that start-up; the gallery "
@@ -542,7 +542,7 @@ static void measure_startup(const Set *s, guint dense)
                    key, own_memory_mb("VmHWM:") - before, own_memory_mb("VmRSS:") - before);
         g_assert_cmpuint(search_get_size(search), ==, 20000);
         if (run == 1)
-            measure_update(s, store, search, dense, key);
+            measure_update(s, path, store, search, dense, key);
     }
 }
 
