@@ -2,6 +2,7 @@
  * migrations from every earlier version, and the tamper-evident audit trail. */
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "app/clock-testing.h"
 #include "app/clock.h"
@@ -369,6 +370,34 @@ static void test_gallery_changes(void)
     g_assert_cmpuint(recent->len, ==, 1);
 }
 
+/* One large transaction (the first start's saved search indexes, a roster of thousands) grows the
+ * -wal past 20 MB; once it is checkpointed and the next write starts it again, it is cut back to
+ * STORE_WAL_KEPT_BYTES instead of keeping that size on the kiosk's disk. */
+static void test_wal_is_cut_back(void)
+{
+    g_autofree char *path = new_db_path("wal.db");
+    g_autofree char *wal = g_strconcat(path, "-wal", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Store) s = store_open(path, &error);
+    g_assert_no_error(error);
+    guint8 bytes[8192];
+    for (gsize i = 0; i < sizeof bytes; i++)
+        bytes[i] = (guint8)g_random_int(); /* incompressible, like a sealed print */
+    g_autoptr(GBytes) print = g_bytes_new(bytes, sizeof bytes);
+    g_assert_true(store_bulk_begin(s, &error));
+    for (int i = 0; i < 2500; i++) {
+        gint64 pid = tu_add_probationer(s, 1000 + i, "Test Person", NULL);
+        g_assert_cmpint(store_add_finger(s, pid, "right-index", print, "virtual_image", &error), >, 0);
+    }
+    g_assert_true(store_bulk_commit(s, &error));
+    struct stat st;
+    g_assert_cmpint(stat(wal, &st), ==, 0);
+    g_assert_cmpint(st.st_size, >, 20 * 1024 * 1024);
+    g_assert_true(store_set_probationer_active(s, 1, FALSE, &error)); /* the next write */
+    g_assert_cmpint(stat(wal, &st), ==, 0);
+    g_assert_cmpint(st.st_size, <=, STORE_WAL_KEPT_BYTES);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -380,5 +409,6 @@ int main(int argc, char **argv)
     g_test_add_func("/store/audit-trail-tamper-evident", test_audit_trail);
     g_test_add_func("/store/database-full", test_database_full);
     g_test_add_func("/store/gallery-changes", test_gallery_changes);
+    g_test_add_func("/store/wal-is-cut-back", test_wal_is_cut_back);
     return g_test_run();
 }

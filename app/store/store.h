@@ -7,6 +7,9 @@
 
 #include <glib.h>
 
+/* The most a -wal keeps on disk once checkpointed (PRAGMA journal_size_limit): 16 MB. */
+#define STORE_WAL_KEPT_BYTES 16777216
+
 #define STORE_ERROR (store_error_quark())
 GQuark store_error_quark(void);
 
