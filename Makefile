@@ -97,9 +97,12 @@ $(BUILD)/obj/tests/adms-server.o: tests/adms-server.c $(DEPS_STAMP)
 	$(Q)$(CC) $(CFLAGS) $(shell pkg-config --cflags glib-2.0 libmicrohttpd) -MMD -MP -c $< -o $@
 $(BUILD)/tests/adms-server: $(BUILD)/obj/tests/adms-server.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs glib-2.0 libmicrohttpd)
+# (objects first: a test's own extra objects, below, are listed after the library)
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/obj/tests/helpers.o $(BUILD)/obj/tests/central.o $(BUILD)/libhaazri.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(PKG_LIBS) -lm
+# The officer screen's test drives a whole kiosk, which tests/officer-kiosk.c builds.
+$(BUILD)/tests/test-officer-screen: $(BUILD)/obj/tests/officer-kiosk.o
 
 # Spoken prompts (Urdu and English), synthesised with espeak-ng from the screen's translation table.
 $(PROMPTS_STAMP): $(BUILD)/haazri-ctl scripts/make-prompts.sh

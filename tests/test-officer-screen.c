@@ -11,116 +11,19 @@
  * sentence (screenshots in English and Urdu); an untouched officer screen gives the kiosk back to
  * check-ins.
  *
- * Longer than ~500 lines: one scripted session of officer mode, each case leaning on the state the
- * one before left (the officer signed in, the person enrolled); split with the session if it grows. */
+ * The kiosk and what an officer does to it (touch, type, wait_for_view, count_audit ...) are
+ * tests/officer-kiosk.c; the cases run in order, each leaning on the state the one before left. */
 #include <SDL.h>
-#include <sqlite3.h>
 #include <string.h>
 #include <utime.h>
 
 #include <glib/gstdio.h>
 
-#include "app/checkin.h"
-#include "app/clock-testing.h"
-#include "app/clock.h"
-#include "app/officer.h"
 #include "app/photo-set.h"
 #include "app/photo.h"
 #include "tests/helpers.h"
+#include "tests/officer-kiosk.h"
 #include "ui/image.h"
-#include "ui/officer-private.h"
-#include "ui/screen-private.h"
-
-#define W 800
-#define H 480
-
-static Config *config;
-static Store *store;
-static Scanner *scanner;
-static Search *search;
-static Checkin *machine;
-static Screen *screen;
-static char *db_path, *stick;
-static char last_case[64];
-
-static void on_event(const CheckinEvent *ev, gpointer data)
-{
-    (void)data;
-    if (ev->state == CHECKIN_STATE_RECORDED && ev->who)
-        g_strlcpy(last_case, ev->who->case_number, sizeof last_case);
-}
-
-static void wait_for_view(const char *want, int timeout_ms)
-{
-    gint64 end = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
-    for (;;) {
-        g_autofree char *now = screen_describe(screen);
-        if (strcmp(now, want) == 0)
-            return;
-        if (g_get_monotonic_time() > end)
-            g_error("the screen shows %s, not %s", now, want);
-        g_main_context_iteration(NULL, FALSE);
-        g_usleep(2000);
-    }
-}
-
-static void finger_event(Uint32 type, int x, int y)
-{
-    SDL_Event e = {.tfinger = {.type = type, .x = (float)(x + 0.5) / W, .y = (float)(y + 0.5) / H}};
-    SDL_PushEvent(&e);
-    screen_process_events(screen);
-}
-
-static void touch(const char *what)
-{
-    int x, y;
-    if (!screen_locate(screen, what, &x, &y)) {
-        g_autofree char *view = screen_describe(screen);
-        g_error("nothing to touch for %s on %s", what, view);
-    }
-    finger_event(SDL_FINGERDOWN, x, y);
-    finger_event(SDL_FINGERUP, x, y);
-}
-
-/* Keys as an officer with a keyboard would type them: \n is Enter, \b Backspace. */
-static void type(const char *keys)
-{
-    for (const char *k = keys; *k; k++) {
-        SDL_Keycode code = *k == ' ' ? SDLK_SPACE : *k == '\n' ? SDLK_RETURN : g_ascii_tolower(*k);
-        SDL_Event e = {.key = {.type = SDL_KEYDOWN, .keysym = {.sym = code}}};
-        SDL_PushEvent(&e);
-        screen_process_events(screen);
-    }
-}
-
-static gint64 count_audit(const char *action, const char *subject, const char *detail_like)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    g_assert_cmpint(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-    g_assert_cmpint(sqlite3_prepare_v2(db, "SELECT count(*) FROM audit WHERE action = ?1 AND (?2 IS NULL OR subject = ?2)"
-                                           " AND (?3 IS NULL OR detail LIKE ?3)", -1, &st, NULL), ==, SQLITE_OK);
-    sqlite3_bind_text(st, 1, action, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, subject, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, detail_like, -1, SQLITE_STATIC);
-    g_assert_cmpint(sqlite3_step(st), ==, SQLITE_ROW);
-    gint64 n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return n;
-}
-
-static OfficerScreen *officer(void)
-{
-    return screen->officer;
-}
-
-static void log_in_as_admin(void)
-{
-    touch("officer:0"); /* listed by user name: imran, sadia */
-    type("135790\n");
-    wait_for_view("officer:menu", 1000);
-}
 
 static void test_long_press_opens_pin(void)
 {
@@ -154,17 +57,6 @@ static void test_wrong_pins_lock(void)
     type("246810\n");
     wait_for_view("officer:pin-locked", 1000);
     g_assert_cmpint(count_audit("officer.login", "sadia", NULL), ==, 0);
-}
-
-static void wait_audit(const char *action, const char *subject, gint64 n)
-{
-    gint64 end = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
-    while (count_audit(action, subject, NULL) < n) {
-        if (g_get_monotonic_time() > end)
-            g_error("no %" G_GINT64_FORMAT " audit rows %s for %s", n, action, subject);
-        g_main_context_iteration(NULL, FALSE);
-        g_usleep(2000);
-    }
 }
 
 /* Zara enrolled a finger of her own: after her PIN the kiosk wants that finger. Someone else's is
@@ -381,16 +273,6 @@ static void test_enroll_then_recognised(void)
     tu_hand_queue(png);
     wait_for_view("machine:recorded", 20000);
     g_assert_cmpstr(last_case, ==, "LHR-0150");
-}
-
-static void open_with_f12(void)
-{
-    wait_for_view("machine:waiting", 10000);
-    SDL_Event f12 = {.key = {.type = SDL_KEYDOWN, .keysym = {.sym = SDLK_F12}}};
-    SDL_PushEvent(&f12);
-    screen_process_events(screen);
-    wait_for_view("officer:pin", 1000);
-    log_in_as_admin();
 }
 
 /* An existing probationer: a finger taken again replaces the old print; deactivating is audited. */
@@ -617,75 +499,7 @@ static void test_config(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    /* Mid-January at the office: "last month" is December of the year before (app/clock.h). */
-    g_autoptr(GDateTime) january = g_date_time_new(clock_get_zone(), 2027, 1, 15, 10, 0, 0);
-    clock_freeze(january);
-    tu_use_virtual_scanner();
-    stick = g_build_filename(tu_tmpdir(), "stick", NULL);
-    g_mkdir_with_parents(stick, 0755);
-    g_autofree char *conf = g_build_filename(tu_tmpdir(), "haazri.conf", NULL);
-    g_autofree char *text = g_strdup_printf(
-        "[kiosk]\ndevice_id = test-kiosk\noffice = Test Office\ndata_dir = data\n"
-        "[checkin]\nresult_seconds = 1\n[scanner]\nrest_seconds = 1\n"
-        "[screen]\nbackend = offscreen\nwidth = %d\nheight = %d\nquestions =\n"
-        "[officer]\nidle_seconds = 15\nexport_dir = %s\ncamera = none\n", W, H, stick);
-    g_assert_true(g_file_set_contents(conf, text, -1, NULL));
-    g_autoptr(GError) error = NULL;
-    config = config_load(conf, &error);
-    g_assert_no_error(error);
-    g_mkdir_with_parents(config->data_dir, 0700);
-    db_path = config_get_db_path(config);
-    store = store_open(db_path, &error);
-    g_assert_no_error(error);
-    g_assert_cmpint(officer_add(store, "sadia", "Sadia Anwar", OFFICER_ROLE_OFFICER, "246810", "test", &error), >, 0);
-    g_assert_cmpint(officer_add(store, "imran", "Imran Qureshi", OFFICER_ROLE_ADMIN, "135790", "test", &error), >, 0);
-    g_assert_cmpint(officer_add(store, "zara", "Zara Malik", OFFICER_ROLE_OFFICER, "112233", "test", &error), >, 0);
-
-    ScannerCallbacks forward = checkin_scanner_callbacks();
-    scanner = tu_scanner_new(&forward, &machine);
-    StoreProbationer ali = {.case_number = "LHR-0101", .name_en = "Ali Raza", .name_ur = "علی رضا",
-                            .office = "Test Office", .active = TRUE};
-    gint64 ali_id = store_add_probationer(store, &ali, &error);
-    g_assert_no_error(error);
-    char *images[5];
-    for (int i = 0; i < 5; i++)
-        images[i] = tu_fvc(101, i + 1);
-    tu_enroll(scanner, store, ali_id, "right-index", images);
-    for (int i = 0; i < 5; i++)
-        g_free(images[i]);
-    for (int i = 0; i < 5; i++)
-        images[i] = tu_fvc(108, i + 1);
-    g_autoptr(GBytes) zara_finger = tu_capture(scanner, "right-index", images);
-    g_assert_true(officer_set_finger(store, "zara", "right-index", zara_finger, "test", &error));
-    for (int i = 0; i < 5; i++)
-        g_free(images[i]);
-    StoreProbationer other = {.case_number = "LHR-0102", .name_en = "Fatima Bibi", .office = "Test Office",
-                              .active = TRUE};
-    gint64 other_id = store_add_probationer(store, &other, &error);
-    g_assert_no_error(error);
-    /* Twelve check-ins today: Ali twice (the second a repeat), Fatima ten times (a 1-minute window). */
-    for (int i = 0; i < 12; i++) {
-        StoreCheckin row = {.probationer_id = i < 2 ? ali_id : other_id, .device_id = "test-kiosk", .score = -1};
-        g_assert_true(store_record_checkin(store, &row, &error));
-    }
-    search = search_new(config->search, &error);
-    g_assert_true(search_load(search, store, NULL, &error));
-
-    g_auto(ScreenConfig) sc;
-    screen_config_init(&sc);
-    g_assert_true(screen_config_load(config->keyfile, config->path, &sc, &error));
-    g_auto(OfficerScreenConfig) oc;
-    officer_screen_config_init(&oc);
-    g_assert_true(officer_screen_config_load(config->keyfile, config->path, &oc, &error));
-    machine = checkin_new(config, store, scanner, search);
-    checkin_subscribe(machine, on_event, NULL);
-    screen = screen_new(&sc, machine, store, NULL, config->office, &error);
-    g_assert_no_error(error);
-    OfficerScreenParts parts = {.store = store, .checkin = machine, .scanner = scanner,
-                                .device_id = config->device_id, .office = config->office,
-                                .data_dir = config->data_dir, .settings = config->keyfile};
-    screen_attach_officer(screen, &oc, &parts);
-    checkin_start(machine);
+    officer_kiosk_start();
 
     g_test_add_func("/officer-screen/config", test_config);
     g_test_add_func("/officer-screen/long-press-opens-pin", test_long_press_opens_pin);
@@ -701,13 +515,6 @@ int main(int argc, char **argv)
     g_test_add_func("/officer-screen/duplicate-finger-refused", test_duplicate_finger_refused);
     g_test_add_func("/officer-screen/idle-gives-kiosk-back", test_idle_gives_kiosk_back);
     int rc = g_test_run();
-    screen_free(screen);
-    checkin_free(machine);
-    search_free(search);
-    scanner_free(scanner);
-    store_close(store);
-    config_free(config);
-    g_free(db_path);
-    g_free(stick);
+    officer_kiosk_stop();
     return rc;
 }
