@@ -349,15 +349,16 @@ gboolean search_load(Search *s, Store *store, guint *skipped, GError **error)
     return ok;
 }
 
-/* At most this many people changed since the last look are re-read one by one; more (a roster from
- * the centre, a restored backup) and the whole gallery is read again, as at start-up. */
+/* At most this many people changed since the last look are re-read at one poll; more (a roster from
+ * the centre) are taken in a page of them at each poll, the main loop's pause and the rows held
+ * bounded by a page's, where reading the whole gallery again held a second engine. */
 #define UPDATE_PEOPLE_MAX 200
 
 typedef enum { UPDATE_DONE, UPDATE_NOTHING, UPDATE_FAILED, UPDATE_WHOLE } Update;
 
 /* The engine takes in what changed since it last looked, person by person: each changed
- * probationer's fingers are read as they are now and take the place of what it had of them. A few
- * people's rows, where reading the whole gallery again held a second engine (~300 MB at 20,000
+ * probationer's fingers are read as they are now and take the place of what it had of them. A page
+ * of people's rows, where reading the whole gallery again held a second engine (~300 MB at 20,000
  * dense fingers) and the main loop for ~0.6 s (docs/search.md). */
 static Update update_engine(Search *s, Store *store, gint64 version, GError **error)
 {
@@ -366,7 +367,7 @@ static Update update_engine(Search *s, Store *store, gint64 version, GError **er
     gboolean complete = FALSE;
     if (!store_list_gallery_changes(store, s->change, UPDATE_PEOPLE_MAX, who, &newest, &complete, error))
         return UPDATE_FAILED;
-    if (!complete) /* too many people, or changes no longer kept */
+    if (!complete) /* changes no longer kept, or a database put back from a copy */
         return UPDATE_WHOLE;
     if (who->len == 0) { /* already taken in: the version was read just before a change we then saw */
         s->version = version;
@@ -386,7 +387,8 @@ static Update update_engine(Search *s, Store *store, gint64 version, GError **er
     guint skipped = 0;
     add_part(s, rows, who, built, &skipped);
     save_built_indexes(s, store, built);
-    s->version = version;
+    if (who->len < UPDATE_PEOPLE_MAX) /* else the next poll asks for the next page */
+        s->version = version;
     s->change = newest;
     g_message("gallery updated: %u %s changed, %u enrolled fingers", who->len,
               who->len == 1 ? "person's fingers" : "people's fingers", search_get_size(s));

@@ -320,20 +320,21 @@ static void test_database_full(void)
     g_assert_cmpstr(check, ==, "ok");
 }
 
-/* The people store_list_gallery_changes() names after change `after`; `complete` as it says. */
-static GArray *changed_after(Store *s, gint64 after, guint max, gboolean *complete)
+/* The people store_list_gallery_changes() names after change `after`, at most `max`; `complete` and
+ * `newest` as it says. */
+static GArray *changed_after(Store *s, gint64 after, guint max, gboolean *complete, gint64 *newest)
 {
     g_autoptr(GError) error = NULL;
     GArray *who = g_array_new(FALSE, FALSE, sizeof(gint64));
-    gint64 newest = 0;
-    g_assert_true(store_list_gallery_changes(s, after, max, who, &newest, complete, &error));
+    g_assert_true(store_list_gallery_changes(s, after, max, who, newest, complete, &error));
     g_assert_no_error(error);
-    g_assert_cmpint(newest, ==, *complete ? store_get_gallery_change(s) : after);
+    if (!*complete || who->len == 0)
+        g_assert_cmpint(*newest, ==, after);
     return who;
 }
 
 /* What the running kiosk asks after another process changed the gallery: whose fingers changed
- * (each person once, however often), and when it can't be told in full, that it can't. */
+ * (each person once, however often), a page at a time, and when it can't be told, that it can't. */
 static void test_gallery_changes(void)
 {
     g_autoptr(Store) s = open_new("changes.db");
@@ -346,16 +347,33 @@ static void test_gallery_changes(void)
     g_assert_true(store_set_probationer_active(s, b, TRUE, &error));
     g_assert_cmpint(store_add_finger(s, b, "left-index", print, "virtual_image", &error), >, 0);
     gboolean complete = FALSE;
-    g_autoptr(GArray) both = changed_after(s, start, 10, &complete);
+    gint64 newest = 0;
+    g_autoptr(GArray) both = changed_after(s, start, 10, &complete, &newest);
     g_assert_true(complete);
     g_assert_cmpuint(both->len, ==, 2);
     g_assert_cmpint(g_array_index(both, gint64, 0), ==, a);
     g_assert_cmpint(g_array_index(both, gint64, 1), ==, b);
-    g_autoptr(GArray) none = changed_after(s, store_get_gallery_change(s), 10, &complete);
+    g_assert_cmpint(newest, ==, store_get_gallery_change(s));
+    g_autoptr(GArray) none = changed_after(s, store_get_gallery_change(s), 10, &complete, &newest);
     g_assert_true(complete);
     g_assert_cmpuint(none->len, ==, 0);
-    g_autoptr(GArray) too_many = changed_after(s, start, 1, &complete);
-    g_assert_false(complete);
+    /* A page of one: A (changed first), told up to A's change; the next page after it: B. */
+    g_autoptr(GArray) first = changed_after(s, start, 1, &complete, &newest);
+    g_assert_true(complete);
+    g_assert_cmpuint(first->len, ==, 1);
+    g_assert_cmpint(g_array_index(first, gint64, 0), ==, a);
+    g_assert_cmpint(newest, >, start);
+    g_assert_cmpint(newest, <, store_get_gallery_change(s));
+    g_autoptr(GArray) second = changed_after(s, newest, 1, &complete, &newest);
+    g_assert_true(complete);
+    g_assert_cmpuint(second->len, ==, 1);
+    g_assert_cmpint(g_array_index(second, gint64, 0), ==, b);
+    g_assert_cmpint(newest, ==, store_get_gallery_change(s));
+    /* A changed again after B: a page of one now names B, whose latest change is the earlier. */
+    g_assert_true(store_set_probationer_active(s, a, FALSE, &error));
+    g_autoptr(GArray) again = changed_after(s, start, 1, &complete, &newest);
+    g_assert_cmpint(g_array_index(again, gint64, 0), ==, b);
+    g_assert_true(store_set_probationer_active(s, a, TRUE, &error));
 
     /* More changes than the store keeps: the oldest are gone, so a reader behind them is told so. */
     gint64 before = store_get_gallery_change(s);
@@ -363,9 +381,9 @@ static void test_gallery_changes(void)
     for (int i = 0; i < 10001; i++)
         g_assert_true(store_set_probationer_active(s, a, i % 2 == 1, &error));
     g_assert_true(store_bulk_commit(s, &error));
-    g_autoptr(GArray) lost = changed_after(s, before, 10, &complete);
+    g_autoptr(GArray) lost = changed_after(s, before, 10, &complete, &newest);
     g_assert_false(complete);
-    g_autoptr(GArray) recent = changed_after(s, store_get_gallery_change(s) - 9999, 10, &complete);
+    g_autoptr(GArray) recent = changed_after(s, store_get_gallery_change(s) - 9999, 10, &complete, &newest);
     g_assert_true(complete);
     g_assert_cmpuint(recent->len, ==, 1);
 }

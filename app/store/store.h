@@ -160,9 +160,11 @@ gint64 store_get_gallery_version(Store *store);
  * takes it before reading the whole gallery, then asks what changed after it. */
 gint64 store_get_gallery_change(Store *store);
 /* Whose fingers changed after change `after` (a finger enrolled, replaced or removed, or the person
- * (de)activated), by any process: their probationer ids, once each, into `who`, and the newest
- * change's number into `newest`. `complete` is FALSE when the store can't tell them all — more than
- * `max` people, or older changes than it keeps (the newest 10,000): then read the whole gallery. */
+ * (de)activated), by any process: a page of at most `max` probationer ids, once each, in the order
+ * of their latest change, into `who`, and into `newest` the change the page is told up to (the last
+ * one named's latest; `after` when none is): ask after it for the next page, when the page is full.
+ * `complete` is FALSE when the store can't tell them — changes older than it keeps (the newest
+ * 10,000), or a store behind `after` (put back from a copy): then read the whole gallery. */
 gboolean store_list_gallery_changes(Store *store, gint64 after, guint max, GArray *who, gint64 *newest,
                                     gboolean *complete, GError **error);
 
