@@ -103,6 +103,7 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/obj/tests/helpers.o $(BUILD)/o
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(PKG_LIBS) -lm
 # The officer screen's test drives a whole kiosk, which tests/officer-kiosk.c builds.
 $(BUILD)/tests/test-officer-screen: $(BUILD)/obj/tests/officer-kiosk.o
+$(BUILD)/tests/bench-gallery: $(BUILD)/obj/tests/gallery-startup.o
 
 # Spoken prompts (Urdu and English), synthesised with espeak-ng from the screen's translation table.
 $(PROMPTS_STAMP): $(BUILD)/haazri-ctl scripts/make-prompts.sh
