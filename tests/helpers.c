@@ -225,6 +225,28 @@ gint64 tu_enroll(Scanner *scanner, Store *store, gint64 probationer_id, const ch
     return id;
 }
 
+GBytes *tu_capture_fvc(Scanner *scanner, int finger)
+{
+    char *images[5];
+    for (int i = 0; i < 5; i++)
+        images[i] = tu_fvc(finger, i + 1);
+    GBytes *blob = tu_capture(scanner, "right-index", images);
+    for (int i = 0; i < 5; i++)
+        g_free(images[i]);
+    return blob;
+}
+
+gint64 tu_enroll_fvc(Scanner *scanner, Store *store, gint64 probationer_id, int finger)
+{
+    char *images[5];
+    for (int i = 0; i < 5; i++)
+        images[i] = tu_fvc(finger, i + 1);
+    gint64 id = tu_enroll(scanner, store, probationer_id, "right-index", images);
+    for (int i = 0; i < 5; i++)
+        g_free(images[i]);
+    return id;
+}
+
 gint64 tu_add_probationer(Store *store, int n, const char *name_en, const char *name_ur)
 {
     g_autofree char *case_number = g_strdup_printf("TEST-%d", n);

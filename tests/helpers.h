@@ -38,6 +38,9 @@ GBytes *tu_capture(Scanner *scanner, const char *finger, char *const images[5]);
 /* Enrolls one finger from five images through the scanner and stores it; returns the finger id. */
 gint64 tu_enroll(Scanner *scanner, Store *store, gint64 probationer_id, const char *finger,
                  char *const images[5]);
+/* The same from FVC2002 DB2_B finger `finger`'s impressions 1-5, as the right index. */
+GBytes *tu_capture_fvc(Scanner *scanner, int finger);
+gint64 tu_enroll_fvc(Scanner *scanner, Store *store, gint64 probationer_id, int finger);
 /* Whether the check-in `uuid` is committed in the database at `db_path`: looked up through a
  * separate connection, which sees only committed rows. */
 gboolean tu_checkin_committed(const char *db_path, const char *uuid);

@@ -156,18 +156,9 @@ void officer_kiosk_start(void)
                             .office = "Test Office", .active = TRUE};
     gint64 ali_id = store_add_probationer(store, &ali, &error);
     g_assert_no_error(error);
-    char *images[5];
-    for (int i = 0; i < 5; i++)
-        images[i] = tu_fvc(101, i + 1);
-    tu_enroll(scanner, store, ali_id, "right-index", images);
-    for (int i = 0; i < 5; i++)
-        g_free(images[i]);
-    for (int i = 0; i < 5; i++)
-        images[i] = tu_fvc(108, i + 1);
-    g_autoptr(GBytes) zara_finger = tu_capture(scanner, "right-index", images);
+    tu_enroll_fvc(scanner, store, ali_id, 101);
+    g_autoptr(GBytes) zara_finger = tu_capture_fvc(scanner, 108);
     g_assert_true(officer_set_finger(store, "zara", "right-index", zara_finger, "test", &error));
-    for (int i = 0; i < 5; i++)
-        g_free(images[i]);
     StoreProbationer other = {.case_number = "LHR-0102", .name_en = "Fatima Bibi", .office = "Test Office",
                               .active = TRUE};
     gint64 other_id = store_add_probationer(store, &other, &error);

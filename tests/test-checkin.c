@@ -262,12 +262,7 @@ int main(int argc, char **argv)
     /* Fingers 101-110 enrolled from impressions 1-5, as an officer would. */
     for (int f = 101; f <= 110; f++) {
         gint64 pid = tu_add_probationer(store, f, "Test Person", "ٹیسٹ");
-        char *images[5];
-        for (int i = 0; i < 5; i++)
-            images[i] = tu_fvc(f, i + 1);
-        tu_enroll(scanner, store, pid, "right-index", images);
-        for (int i = 0; i < 5; i++)
-            g_free(images[i]);
+        tu_enroll_fvc(scanner, store, pid, f);
     }
     g_autoptr(GDateTime) now = clock_now();
     g_autofree char *today = g_date_time_format(now, "%Y-%m-%d");

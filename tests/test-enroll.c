@@ -133,12 +133,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     tu_use_virtual_scanner();
     scanner = tu_scanner_new(NULL, NULL);
-    char *images[5];
-    for (int i = 0; i < 5; i++)
-        images[i] = tu_fvc(104, i + 1);
-    g_autoptr(GBytes) blob = tu_capture(scanner, "right-index", images);
-    for (int i = 0; i < 5; i++)
-        g_free(images[i]);
+    g_autoptr(GBytes) blob = tu_capture_fvc(scanner, 104);
     g_autoptr(GError) error = NULL;
     print = fp_print_deserialize(g_bytes_get_data(blob, NULL), g_bytes_get_size(blob), &error);
     g_assert_no_error(error);

@@ -351,12 +351,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     tu_use_virtual_scanner();
     Scanner *scanner = tu_scanner_new(NULL, NULL);
-    char *images[5];
-    for (int i = 0; i < 5; i++)
-        images[i] = tu_fvc(101, i + 1);
-    print = tu_capture(scanner, "right-index", images);
-    for (int i = 0; i < 5; i++)
-        g_free(images[i]);
+    print = tu_capture_fvc(scanner, 101);
     scanner_free(scanner);
     const char *engines[] = {"sqlite", "postgresql"};
     for (int e = 0; e < 2; e++) {

@@ -185,12 +185,7 @@ int main(int argc, char **argv)
                           .office = "Test Office", .active = TRUE};
     gint64 pid = store_add_probationer(store, &p, &error);
     g_assert_no_error(error);
-    char *images[5];
-    for (int i = 0; i < 5; i++)
-        images[i] = tu_fvc(101, i + 1);
-    tu_enroll(scanner, store, pid, "right-index", images);
-    for (int i = 0; i < 5; i++)
-        g_free(images[i]);
+    tu_enroll_fvc(scanner, store, pid, 101);
     g_assert_true(store_set_message(store, pid, "Bring your identity card next time.", &error));
     search = search_new(config->search, &error);
     g_assert_true(search_load(search, store, NULL, &error));

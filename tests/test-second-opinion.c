@@ -188,12 +188,7 @@ int main(int argc, char **argv)
         if (f == 104)
             continue;
         gint64 pid = tu_add_probationer(store, f, "Test Person", "ٹیسٹ");
-        char *images[5];
-        for (int i = 0; i < 5; i++)
-            images[i] = tu_fvc(f, i + 1);
-        tu_enroll(scanner, store, pid, "right-index", images);
-        for (int i = 0; i < 5; i++)
-            g_free(images[i]);
+        tu_enroll_fvc(scanner, store, pid, f);
     }
     Search *search = search_new(config->search, &error);
     search_set_rule(search, config->match_threshold, config->match_margin);
