@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "drivers/virtual-finger.h"
+#include "ui/screen.h"
 
 static char *tmpdir;
 static char *socket_path;
@@ -197,6 +198,20 @@ static void on_enrolled(FpPrint *print, const GError *error, gpointer data)
     w->print = print ? g_object_ref(print) : NULL;
     w->error = error ? g_error_copy(error) : NULL;
     w->done = TRUE;
+}
+
+void tu_wait_for_view(Screen *screen, const char *want, int timeout_ms)
+{
+    gint64 end = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+    for (;;) {
+        g_autofree char *now = screen_describe(screen);
+        if (strcmp(now, want) == 0)
+            return;
+        if (g_get_monotonic_time() > end)
+            g_error("the screen shows %s, not %s", now, want);
+        g_main_context_iteration(NULL, FALSE);
+        g_usleep(2000);
+    }
 }
 
 GBytes *tu_capture(Scanner *scanner, const char *finger, char *const images[5])

@@ -32,6 +32,9 @@ void tu_hand_on_finger_needed(void);
 gboolean tu_run_until(const gboolean *flag, int timeout_ms);
 /* Runs the main context for `ms` milliseconds. */
 void tu_run_for(int ms);
+typedef struct Screen Screen;
+/* Runs the main context until `screen` shows `want` (screen_describe); fails the test after timeout_ms. */
+void tu_wait_for_view(Screen *screen, const char *want, int timeout_ms);
 
 /* One finger from five images through the scanner's enrollment: fp_print_serialize() output. */
 GBytes *tu_capture(Scanner *scanner, const char *finger, char *const images[5]);

@@ -31,16 +31,7 @@ static void on_event(const CheckinEvent *ev, gpointer data)
 /* Runs the main loop until the screen shows `want` (see screen_describe). */
 static void wait_for_view(const char *want, int timeout_ms)
 {
-    gint64 end = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
-    for (;;) {
-        g_autofree char *now = screen_describe(screen);
-        if (strcmp(now, want) == 0)
-            return;
-        if (g_get_monotonic_time() > end)
-            g_error("the screen shows %s, not %s", now, want);
-        g_main_context_iteration(NULL, FALSE);
-        g_usleep(2000);
-    }
+    tu_wait_for_view(screen, want, timeout_ms);
 }
 
 /* A finger touching the panel where `what` is drawn (SDL finger events are 0..1 of the panel). */
