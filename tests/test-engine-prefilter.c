@@ -365,7 +365,11 @@ static void test_prefilter_densest_print(void)
     const EngineTemplate *probes[2] = {probe, grid_probe}, *own[2] = {dense, grid};
     for (int k = 0; k < 2; k++) {
         EngineResult r;
-        engine_search(e, probes[k], &r);
+        gboolean reached = FALSE, reached_nobody = TRUE;
+        engine_search_watching(e, probes[k], 5000 + k, &r, &reached);
+        g_assert_true(reached); /* what bench-gallery's prefilter_reached counts */
+        engine_search_watching(e, probes[k], 99999, &r, &reached_nobody);
+        g_assert_false(reached_nobody); /* no such finger */
         g_test_message("densest print %d: score %.1f (one to one %.1f)", k, r.score, engine_template_match(probes[k], own[k]));
         g_assert_true(r.match || k == 1); /* the matcher makes little of a grid (4.4) */
         g_assert_cmpint(r.probationer_id, ==, 500 + k);

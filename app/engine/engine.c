@@ -446,7 +446,15 @@ static void keep_candidate(EngineResult *out, const ShardHit *hit)
 
 void engine_search(Engine *e, const EngineTemplate *probe_t, EngineResult *out)
 {
+    engine_search_watching(e, probe_t, 0, out, NULL);
+}
+
+void engine_search_watching(Engine *e, const EngineTemplate *probe_t, gint64 watched, EngineResult *out,
+                            gboolean *reached)
+{
     *out = (EngineResult){0};
+    if (reached)
+        *reached = FALSE;
     guint n = probe_t->start[1] - probe_t->start[0];
     g_autofree EnginePair *pairs = g_new(EnginePair, MAX(n, 1) * ENGINE_NEIGHBOURS * 2);
     g_autoptr(EngineCylinders) cylinders = engine_cylinders_new(probe_t, 0);
@@ -501,6 +509,8 @@ void engine_search(Engine *e, const EngineTemplate *probe_t, EngineResult *out)
         out->scored += hits->len;
         for (guint h = 0; h < hits->len; h++) {
             ShardHit hit = g_array_index(hits, ShardHit, h);
+            if (reached && watched && hit.finger_id == watched)
+                *reached = TRUE;
             if (!hit.fused) /* the pair matcher's score alone: only what chose the few */
                 continue;
             keep_candidate(out, &hit);

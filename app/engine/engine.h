@@ -191,6 +191,10 @@ typedef struct {
 
 /* Searches the whole gallery, blocking, in parallel on the engine's threads. */
 void engine_search(Engine *engine, const EngineTemplate *probe, EngineResult *out);
+/* engine_search(), also telling whether the finger `watched` reached the full matcher (was on the
+ * pre-filter's shortlist), whatever its score: how the pre-filter is measured (bench-gallery). */
+void engine_search_watching(Engine *engine, const EngineTemplate *probe, gint64 watched, EngineResult *out,
+                            gboolean *reached);
 /* The same off the caller's thread; `callback` runs on the caller's thread-default main context. */
 void engine_search_async(Engine *engine, const EngineTemplate *probe, GCancellable *cancellable,
                          GAsyncReadyCallback callback, gpointer user_data);
