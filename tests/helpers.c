@@ -262,6 +262,20 @@ gint64 tu_enroll_fvc(Scanner *scanner, Store *store, gint64 probationer_id, int 
     return id;
 }
 
+Config *tu_kiosk_config(const char *text, char **db_path, Store **store)
+{
+    g_autofree char *conf = g_build_filename(tu_tmpdir(), "haazri.conf", NULL);
+    g_assert_true(g_file_set_contents(conf, text, -1, NULL));
+    g_autoptr(GError) error = NULL;
+    Config *config = config_load(conf, &error);
+    g_assert_no_error(error);
+    g_mkdir_with_parents(config->data_dir, 0700);
+    *db_path = config_get_db_path(config);
+    *store = store_open(*db_path, &error);
+    g_assert_no_error(error);
+    return config;
+}
+
 gint64 tu_add_probationer(Store *store, int n, const char *name_en, const char *name_ur)
 {
     g_autofree char *case_number = g_strdup_printf("TEST-%d", n);

@@ -4,6 +4,7 @@
 
 #include <glib.h>
 
+#include "app/config.h"
 #include "app/store/store.h"
 #include "drivers/scanner.h"
 
@@ -47,5 +48,8 @@ gint64 tu_enroll_fvc(Scanner *scanner, Store *store, gint64 probationer_id, int 
 /* Whether the check-in `uuid` is committed in the database at `db_path`: looked up through a
  * separate connection, which sees only committed rows. */
 gboolean tu_checkin_committed(const char *db_path, const char *uuid);
+/* The start of a kiosk under test: `text` written as haazri.conf in tu_tmpdir(), loaded, its data
+ * folder made and its store opened (`db_path` and `store` set). */
+Config *tu_kiosk_config(const char *text, char **db_path, Store **store);
 /* Adds a probationer with a case number derived from `n` ("TEST-<n>"). */
 gint64 tu_add_probationer(Store *store, int n, const char *name_en, const char *name_ur);

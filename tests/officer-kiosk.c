@@ -123,20 +123,13 @@ void officer_kiosk_start(void)
     tu_use_virtual_scanner();
     stick = g_build_filename(tu_tmpdir(), "stick", NULL);
     g_mkdir_with_parents(stick, 0755);
-    g_autofree char *conf = g_build_filename(tu_tmpdir(), "haazri.conf", NULL);
     g_autofree char *text = g_strdup_printf(
         "[kiosk]\ndevice_id = test-kiosk\noffice = Test Office\ndata_dir = data\n"
         "[checkin]\nresult_seconds = 1\n[scanner]\nrest_seconds = 1\n"
         "[screen]\nbackend = offscreen\nwidth = %d\nheight = %d\nquestions =\n"
         "[officer]\nidle_seconds = 15\nexport_dir = %s\ncamera = none\n", W, H, stick);
-    g_assert_true(g_file_set_contents(conf, text, -1, NULL));
+    config = tu_kiosk_config(text, &db_path, &store);
     g_autoptr(GError) error = NULL;
-    config = config_load(conf, &error);
-    g_assert_no_error(error);
-    g_mkdir_with_parents(config->data_dir, 0700);
-    db_path = config_get_db_path(config);
-    store = store_open(db_path, &error);
-    g_assert_no_error(error);
     g_assert_cmpint(officer_add(store, "sadia", "Sadia Anwar", OFFICER_ROLE_OFFICER, "246810", "test", &error), >, 0);
     g_assert_cmpint(officer_add(store, "imran", "Imran Qureshi", OFFICER_ROLE_ADMIN, "135790", "test", &error), >, 0);
     g_assert_cmpint(officer_add(store, "zara", "Zara Malik", OFFICER_ROLE_OFFICER, "112233", "test", &error), >, 0);

@@ -241,21 +241,13 @@ int main(int argc, char **argv)
     g_autoptr(GDateTime) leap_day = g_date_time_new(clock_get_zone(), 2028, 2, 29, 10, 0, 0);
     clock_freeze(leap_day);
     tu_use_virtual_scanner();
-    g_autofree char *conf = g_build_filename(tu_tmpdir(), "haazri.conf", NULL);
-    g_assert_true(g_file_set_contents(conf,
-                                      "[kiosk]\ndevice_id = test-kiosk\noffice = Test Office\ndata_dir = data\n"
-                                      "[checkin]\nresult_seconds = 1\n[scanner]\nrest_seconds = 1\n"
-                                      /* libfprint's identify, explicitly: the engine is the default
-                                       * and test-engine drives the kiosk with it */
-                                      "[match]\nsearch = libfprint\n",
-                                      -1, NULL));
+    config = tu_kiosk_config("[kiosk]\ndevice_id = test-kiosk\noffice = Test Office\ndata_dir = data\n"
+                             "[checkin]\nresult_seconds = 1\n[scanner]\nrest_seconds = 1\n"
+                             /* libfprint's identify, explicitly: the engine is the default and
+                              * test-engine drives the kiosk with it */
+                             "[match]\nsearch = libfprint\n",
+                             &db_path, &store);
     g_autoptr(GError) error = NULL;
-    config = config_load(conf, &error);
-    g_assert_no_error(error);
-    g_mkdir_with_parents(config->data_dir, 0700);
-    db_path = config_get_db_path(config);
-    store = store_open(db_path, &error);
-    g_assert_no_error(error);
 
     ScannerCallbacks forward = checkin_scanner_callbacks();
     scanner = tu_scanner_new(&forward, &machine);

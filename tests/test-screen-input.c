@@ -155,20 +155,12 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_setenv("SDL_AUDIODRIVER", "dummy", TRUE); /* a real SDL audio device that needs no sound card */
     tu_use_virtual_scanner();
-    g_autofree char *conf = g_build_filename(tu_tmpdir(), "haazri.conf", NULL);
-    g_assert_true(g_file_set_contents(conf,
-                                      "[kiosk]\ndevice_id = test-kiosk\noffice = Test Office\ndata_dir = data\n"
-                                      "[checkin]\nresult_seconds = 1\n[scanner]\nrest_seconds = 1\n"
-                                      "[screen]\nbackend = offscreen\nwidth = 800\nheight = 480\n"
-                                      "question_seconds = 5\nkeypad_seconds = 5\n",
-                                      -1, NULL));
+    config = tu_kiosk_config("[kiosk]\ndevice_id = test-kiosk\noffice = Test Office\ndata_dir = data\n"
+                             "[checkin]\nresult_seconds = 1\n[scanner]\nrest_seconds = 1\n"
+                             "[screen]\nbackend = offscreen\nwidth = 800\nheight = 480\n"
+                             "question_seconds = 5\nkeypad_seconds = 5\n",
+                             &db_path, &store);
     g_autoptr(GError) error = NULL;
-    config = config_load(conf, &error);
-    g_assert_no_error(error);
-    g_mkdir_with_parents(config->data_dir, 0700);
-    db_path = config_get_db_path(config);
-    store = store_open(db_path, &error);
-    g_assert_no_error(error);
 
     ScannerCallbacks forward = checkin_scanner_callbacks();
     scanner = tu_scanner_new(&forward, &machine);
