@@ -79,9 +79,8 @@ static int cmp_uint(const void *a, const void *b)
 
 /* One search, timed: what a person waits for, in ms. HAAZRI_BENCH_REPEAT=k times it k times and
  * keeps the least: on a shared VM one run of a build varies by up to 20 %, too much to compare two
- * builds by (docs/search.md). */
-/* The fastest of HAAZRI_BENCH_REPEAT searches; `reached`, if not NULL: whether finger `watched` was
- * on the pre-filter's shortlist. */
+ * builds by (docs/search.md). `reached`, if not NULL: whether finger `watched` was on the
+ * pre-filter's shortlist. */
 static double timed_search(Engine *e, const EngineTemplate *probe, gint64 watched, EngineResult *r, gboolean *reached)
 {
     static int repeat = 0;
