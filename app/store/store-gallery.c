@@ -47,12 +47,12 @@ static StoreGalleryReader *reader_new(Store *s, gint64 probationer_id, GError **
     /* One person's by the (probationer_id, finger) index: a condition that could also mean "all"
      * kept SQLite from using it, and each person's read walked the whole table (~8 ms at 20,000
      * fingers, so 1.6 s for a page of 200 people). */
-    const char *sql = probationer_id == 0
-                          ? "SELECT f.id, f.probationer_id, f.print, f.search_index FROM fingers f "
-                            "JOIN probationers p ON p.id = f.probationer_id WHERE p.status = 'active' ORDER BY f.id"
-                          : "SELECT f.id, f.probationer_id, f.print, f.search_index FROM fingers f "
-                            "JOIN probationers p ON p.id = f.probationer_id "
-                            "WHERE p.status = 'active' AND f.probationer_id = ?1 ORDER BY f.id";
+#define ACTIVE_FINGERS                                                                                  \
+    "SELECT f.id, f.probationer_id, f.print, f.search_index FROM fingers f "                            \
+    "JOIN probationers p ON p.id = f.probationer_id WHERE p.status = 'active' "
+    const char *sql = probationer_id == 0 ? ACTIVE_FINGERS "ORDER BY f.id"
+                                          : ACTIVE_FINGERS "AND f.probationer_id = ?1 ORDER BY f.id";
+#undef ACTIVE_FINGERS
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
         store_fail(s, error, "read enrolled fingers");
         return NULL;
