@@ -240,26 +240,25 @@ gint64 tu_enroll(Scanner *scanner, Store *store, gint64 probationer_id, const ch
     return id;
 }
 
-GBytes *tu_capture_fvc(Scanner *scanner, int finger)
+/* An FVC finger's impressions 1-5, as the five touches of an enrollment (g_strfreev them). */
+static char **fvc_touches(int finger)
 {
-    char *images[5];
+    char **images = g_new0(char *, 6);
     for (int i = 0; i < 5; i++)
         images[i] = tu_fvc(finger, i + 1);
-    GBytes *blob = tu_capture(scanner, "right-index", images);
-    for (int i = 0; i < 5; i++)
-        g_free(images[i]);
-    return blob;
+    return images;
+}
+
+GBytes *tu_capture_fvc(Scanner *scanner, int finger)
+{
+    g_auto(GStrv) images = fvc_touches(finger);
+    return tu_capture(scanner, "right-index", images);
 }
 
 gint64 tu_enroll_fvc(Scanner *scanner, Store *store, gint64 probationer_id, int finger)
 {
-    char *images[5];
-    for (int i = 0; i < 5; i++)
-        images[i] = tu_fvc(finger, i + 1);
-    gint64 id = tu_enroll(scanner, store, probationer_id, "right-index", images);
-    for (int i = 0; i < 5; i++)
-        g_free(images[i]);
-    return id;
+    g_auto(GStrv) images = fvc_touches(finger);
+    return tu_enroll(scanner, store, probationer_id, "right-index", images);
 }
 
 Config *tu_kiosk_config(const char *text, char **db_path, Store **store)
