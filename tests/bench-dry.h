@@ -12,11 +12,14 @@
  * the median scan from 56 minutiae to 93 (docs/search.md). */
 #pragma once
 
+#include <errno.h>
 #include <math.h>
 #include <png.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
+#include <glib/gstdio.h>
 
 /* Patches ~8 px across, fading ~35 % of the print; noise of 22 grey levels; 0.2 % of pixels a speck. */
 #define BENCH_DRY_PATCH_PX 8.0
@@ -78,8 +81,13 @@ static gboolean bench_dry_image(const char *in, const char *out, guint32 seed)
     g_rand_free(rng);
     for (int i = 0; i < w * h; i++)
         px[i] = (guint8)lround(CLAMP(v[i], 0.0, 255.0));
-    if (!png_image_write_to_file(&im, out, 0, px, 0, NULL)) {
-        g_printerr("%s: %s\n", out, im.message);
+    /* Written beside and renamed over: a second bench run making the same folder at the same time
+     * (they write the same bytes) must never read a half-written image, or it scans a print nobody
+     * made and keys a cache by it (seen: two runs, two sets' caches under a third hash). */
+    g_autofree char *part = g_strdup_printf("%s.%d.part", out, (int)getpid());
+    if (!png_image_write_to_file(&im, part, 0, px, 0, NULL) || g_rename(part, out) != 0) {
+        g_printerr("%s: %s\n", out, im.message[0] ? im.message : g_strerror(errno));
+        g_unlink(part);
         return FALSE;
     }
     return TRUE;
