@@ -6,5 +6,8 @@
 # sweeping every lost probe takes ~42), so prefilter_recall_<set>_<N>'s denominator is the probes whose
 # own finger beats the real fingers and every finger scored, and prefilter_recall_nameable_ is exact
 # for the lost probes: of those a search of the whole gallery would name, how many the matcher saw.
+# The second-touch lines need bozorth3's scores for the made-dry sets: after a first run has made
+# them, `build/tests/bench-accuracy build/bench-dry/*-dry` caches those (~5 minutes), and every run
+# after prints them.
 set -u
 HAAZRI_BENCH_DRY=all HAAZRI_BENCH_EXHAUSTIVE=nameable exec "${HAAZRI_BUILD:-build}/tests/bench-gallery"
