@@ -83,7 +83,8 @@ static gboolean bench_dry_image(const char *in, const char *out, guint32 seed)
         px[i] = (guint8)lround(CLAMP(v[i], 0.0, 255.0));
     /* Written beside and renamed over: a second bench run making the same folder at the same time
      * (they write the same bytes) must never read a half-written image, or it scans a print nobody
-     * made and keys a cache by it (seen: two runs, two sets' caches under a third hash). */
+     * made and caches the scans under the torn images' hash (seen with two runs at once: two sets
+     * lost their bozorth3 scores that way). */
     g_autofree char *part = g_strdup_printf("%s.%d.part", out, (int)getpid());
     if (!png_image_write_to_file(&im, part, 0, px, 0, NULL) || g_rename(part, out) != 0) {
         g_printerr("%s: %s\n", out, im.message[0] ? im.message : g_strerror(errno));
