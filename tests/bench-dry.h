@@ -86,12 +86,14 @@ static gboolean bench_dry_image(const char *in, const char *out, guint32 seed)
      * made and caches the scans under the torn images' hash (seen with two runs at once: two sets
      * lost their bozorth3 scores that way). */
     g_autofree char *part = g_strdup_printf("%s.%d.part", out, (int)getpid());
-    if (!png_image_write_to_file(&im, part, 0, px, 0, NULL) || g_rename(part, out) != 0) {
-        g_printerr("%s: %s\n", out, im.message[0] ? im.message : g_strerror(errno));
+    const char *failed = !png_image_write_to_file(&im, part, 0, px, 0, NULL) ? im.message
+                         : g_rename(part, out) != 0                          ? g_strerror(errno)
+                                                                             : NULL;
+    if (failed) {
+        g_printerr("%s: %s\n", out, failed);
         g_unlink(part);
-        return FALSE;
     }
-    return TRUE;
+    return !failed;
 }
 
 /* The dry copy of a set folder (F_I.png, fingers 101-110, impressions 1-8) in `dir`, named
