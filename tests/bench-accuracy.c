@@ -358,7 +358,7 @@ static int cmp_uint(const void *a, const void *b)
  * fingers bench_same_finger names): the false matches at the default threshold over pairs the
  * calibration never saw, and the finger pairs most alike, where a finger seen in two sets would
  * show (many impression pairs scoring 4 or more, where strangers have one or two). */
-static void report_cross_sets(Set **sets, guint n)
+static void report_cross_sets(Set **sets, guint n, FILE *dump)
 {
     guint pairs = 0, over = 0;
     double max = 0;
@@ -370,7 +370,13 @@ static void report_cross_sets(Set **sets, guint n)
                     int alike = 0, at_threshold = 0;
                     for (int i = 0; i < IMPRESSIONS; i++)
                         for (int j = 0; j < IMPRESSIONS; j++) {
-                            double sc = engine_template_match(sets[a]->tmpl[f][i], sets[b]->tmpl[g][j]);
+                            EngineMatchStats st;
+                            double sc = engine_template_match_stats(sets[a]->tmpl[f][i], sets[b]->tmpl[g][j], &st);
+                            if (dump) /* as the sets' own pairs below, marked 2: across sets */
+                                fprintf(dump, "%s|%s %d %u %u %u %u %u 0 %.5f\n", sets[a]->name, sets[b]->name,
+                                        bench_same_finger(sets[a]->key, 101 + f, sets[b]->key, 101 + g) ? 3 : 2,
+                                        st.matched, st.probe_in, st.gallery_in, st.probe_n, st.gallery_n,
+                                        st.cylinders);
                             best = MAX(best, sc);
                             alike += sc >= 4;
                             at_threshold += sc >= ENGINE_DEFAULT_THRESHOLD;
@@ -423,8 +429,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: scanned and scored\n", s->name);
     }
     const char *dump = g_getenv("HAAZRI_BENCH_DUMP");
-    if (dump) { /* every pair's numbers, for fitting the calibration offline */
-        FILE *fp = fopen(dump, "w");
+    FILE *fp = NULL;
+    if (dump) { /* every pair's numbers, for fitting the calibration offline (and those across sets, below) */
+        fp = fopen(dump, "w");
         g_assert_nonnull(fp);
         for (guint k = 0; k < n; k++)
             for (int g = 0; g < 2; g++)
@@ -434,7 +441,6 @@ int main(int argc, char **argv)
                             st->probe_in, st->gallery_in, st->probe_n, st->gallery_n,
                             g ? sets[k]->bz3.gen[p] : sets[k]->bz3.imp[p], st->cylinders);
                 }
-        fclose(fp);
     }
 
     if (n > 1) { /* what the default calibration (app/engine/engine-score.c) should be */
@@ -493,7 +499,9 @@ int main(int argc, char **argv)
         fnmr_le += e.fnmr01 <= b.fnmr01;
     }
     if (n > 1)
-        report_cross_sets(sets, n);
+        report_cross_sets(sets, n, fp);
+    if (fp)
+        fclose(fp);
     printf("# sets where the engine%s ...\n", n > 1 ? " (leave-one-sensor-out)" : "");
     printf("bench: accuracy_sets_engine_found_at_least_libfprint %u of%u\n", found_ge, n);
     printf("bench: accuracy_sets_engine_wrong_zero %u of%u\n", wrong_zero, n);
