@@ -372,7 +372,7 @@ static void report_cross_sets(Set **sets, guint n, FILE *dump)
                         for (int j = 0; j < IMPRESSIONS; j++) {
                             EngineMatchStats st;
                             double sc = engine_template_match_stats(sets[a]->tmpl[f][i], sets[b]->tmpl[g][j], &st);
-                            if (dump) /* as the sets' own pairs below, marked 2: across sets */
+                            if (dump) /* as the sets' own pairs, marked 2: across sets (3: one finger) */
                                 fprintf(dump, "%s|%s %d %u %u %u %u %u 0 %.5f\n", sets[a]->name, sets[b]->name,
                                         bench_same_finger(sets[a]->key, 101 + f, sets[b]->key, 101 + g) ? 3 : 2,
                                         st.matched, st.probe_in, st.gallery_in, st.probe_n, st.gallery_n,
@@ -430,7 +430,7 @@ int main(int argc, char **argv)
     }
     const char *dump = g_getenv("HAAZRI_BENCH_DUMP");
     FILE *fp = NULL;
-    if (dump) { /* every pair's numbers, for fitting the calibration offline (and those across sets, below) */
+    if (dump) { /* every pair's numbers, for fitting the calibration offline (across sets: below) */
         fp = fopen(dump, "w");
         g_assert_nonnull(fp);
         for (guint k = 0; k < n; k++)
