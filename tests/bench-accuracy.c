@@ -368,20 +368,19 @@ static void report_cross_sets(Set **sets, guint n, FILE *dump)
                 for (int g = 0; g < FINGERS; g++) {
                     double best = 0;
                     int alike = 0, at_threshold = 0;
+                    gboolean same = bench_same_finger(sets[a]->key, 101 + f, sets[b]->key, 101 + g);
                     for (int i = 0; i < IMPRESSIONS; i++)
                         for (int j = 0; j < IMPRESSIONS; j++) {
                             EngineMatchStats st;
                             double sc = engine_template_match_stats(sets[a]->tmpl[f][i], sets[b]->tmpl[g][j], &st);
                             if (dump) /* as the sets' own pairs, marked 2: across sets (3: one finger) */
                                 fprintf(dump, "%s|%s %d %u %u %u %u %u 0 %.5f\n", sets[a]->name, sets[b]->name,
-                                        bench_same_finger(sets[a]->key, 101 + f, sets[b]->key, 101 + g) ? 3 : 2,
-                                        st.matched, st.probe_in, st.gallery_in, st.probe_n, st.gallery_n,
+                                        same ? 3 : 2, st.matched, st.probe_in, st.gallery_in, st.probe_n, st.gallery_n,
                                         st.cylinders);
                             best = MAX(best, sc);
                             alike += sc >= 4;
                             at_threshold += sc >= ENGINE_DEFAULT_THRESHOLD;
                         }
-                    gboolean same = bench_same_finger(sets[a]->key, 101 + f, sets[b]->key, 101 + g);
                     if (same || alike >= 2)
                         printf("# %s %d and %s %d: best %.1f, %d of %d impression pairs scoring 4 or more%s\n",
                                sets[a]->name, 101 + f, sets[b]->name, 101 + g, best, alike,
