@@ -290,6 +290,60 @@ static void test_scanner_edge_is_not_a_finger(void)
     g_assert_cmpfloat(engine_template_match(a6, a3), >=, ENGINE_DEFAULT_THRESHOLD);
 }
 
+/* A ridge broken by a dry patch ends twice, the two ends a few pixels apart and facing each other.
+ * They are one flaw, not two minutiae a stranger could share by chance, so they don't add to the
+ * overlap a score is priced by: a dry touch is not marked down for its breaks. Measured: `g` is a
+ * bundled print with breaks added where it has no minutiae; the same minutiae added as ends that
+ * run the same way (no break) do count. */
+static void add_twins(gboolean facing, guint *n, gint32 *x, gint32 *y, gint32 *t)
+{
+    guint have = *n, added = 0;
+    for (gint32 cy = 60; cy < 500 && added < 16; cy += 40)
+        for (gint32 cx = 60; cx < 400 && added < 16; cx += 40) {
+            gboolean clear = TRUE, inside_x = FALSE, inside_y = FALSE;
+            for (guint i = 0; i < have; i++) {
+                clear &= (x[i] - cx) * (x[i] - cx) + (y[i] - cy) * (y[i] - cy) > 30 * 30;
+                inside_x |= x[i] < cx - 20, inside_y |= y[i] < cy - 20;
+            }
+            gboolean beyond_x = FALSE, beyond_y = FALSE;
+            for (guint i = 0; i < have; i++)
+                beyond_x |= x[i] > cx + 20, beyond_y |= y[i] > cy + 20;
+            if (!clear || !inside_x || !inside_y || !beyond_x || !beyond_y)
+                continue;
+            x[*n] = cx - 4, y[*n] = cy, t[(*n)++] = 0;
+            x[*n] = cx + 4, y[*n] = cy, t[(*n)++] = facing ? 180 : 0;
+            added++;
+        }
+    g_assert_cmpuint(added, >=, 8);
+}
+
+static void test_broken_ridges_are_one_flaw(void)
+{
+    g_autoptr(EngineTemplate) probe = scan_image("fvc2002-db2b/101_6.png");
+    g_autoptr(EngineTemplate) g = scan_image("fvc2002-db2b/101_2.png");
+    guint n = engine_template_get_minutiae(g, 0);
+    gint32 x[256], y[256], t[256], x2[256], y2[256], t2[256]; /* at most 200, and 32 added */
+    for (guint i = 0; i < n; i++)
+        engine_template_get_minutia(g, 0, i, &x[i], &y[i], &t[i]);
+    memcpy(x2, x, sizeof x);
+    memcpy(y2, y, sizeof y);
+    memcpy(t2, t, sizeof t);
+    guint n_broken = n, n_ends = n;
+    add_twins(TRUE, &n_broken, x, y, t);
+    add_twins(FALSE, &n_ends, x2, y2, t2);
+    g_autoptr(EngineTemplate) broken = engine_template_new(1, &n_broken, x, y, t, NULL);
+    g_autoptr(EngineTemplate) ends = engine_template_new(1, &n_ends, x2, y2, t2, NULL);
+    EngineMatchStats plain, with_breaks, with_ends;
+    double s0 = engine_template_match_stats(probe, g, &plain);
+    double s1 = engine_template_match_stats(probe, broken, &with_breaks);
+    double s2 = engine_template_match_stats(probe, ends, &with_ends);
+    g_test_message("overlap %u (score %.2f); with %u breaks %u (%.2f); with as many ends %u (%.2f)",
+                   plain.gallery_in, s0, (n_broken - n) / 2, with_breaks.gallery_in, s1, with_ends.gallery_in, s2);
+    g_assert_cmpuint(with_breaks.gallery_in, <=, plain.gallery_in);
+    g_assert_cmpuint(with_ends.gallery_in, >=, plain.gallery_in + (n_ends - n) / 2);
+    g_assert_cmpfloat(s1, >, s2);
+}
+
 /* Enrollment refuses impressions too poor to match later, saying which touch and why; every bundled
  * enrollment (impressions 1-5 of each finger) passes. */
 static void test_enrollment_quality(void)
@@ -569,6 +623,7 @@ int main(int argc, char **argv)
     g_test_add_func("/engine/structure-not-just-rotation", test_structure_not_just_rotation);
     g_test_add_func("/engine/cylinders", test_cylinders);
     g_test_add_func("/engine/scanner-edge-is-not-a-finger", test_scanner_edge_is_not_a_finger);
+    g_test_add_func("/engine/broken-ridges-are-one-flaw", test_broken_ridges_are_one_flaw);
     g_test_add_func("/engine/enrollment-quality", test_enrollment_quality);
     g_test_add_func("/engine/malformed-and-foreign", test_malformed_and_foreign);
     g_test_add_func("/engine/check-before-libfprint", test_check_before_libfprint);

@@ -70,7 +70,8 @@ double engine_template_match(const EngineTemplate *probe, const EngineTemplate *
  * other's positions) out of how many each has where they overlap. */
 typedef struct {
     guint matched;
-    guint probe_in, gallery_in; /* minutiae in the overlap (at least 12: less is too little to judge) */
+    guint probe_in, gallery_in; /* minutiae in the overlap, a broken ridge's two ends left out (at
+                                 * least 12: less is too little to judge) */
     guint probe_n, gallery_n;   /* minutiae in each print */
     double cylinders; /* the same two impressions by Minutia Cylinder-Code, 0..1; < 0: not compared */
 } EngineMatchStats;
