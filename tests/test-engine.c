@@ -292,9 +292,9 @@ static void test_scanner_edge_is_not_a_finger(void)
 
 /* A ridge broken by a dry patch ends twice, the two ends a few pixels apart and facing each other.
  * They are one flaw, not two minutiae a stranger could share by chance, so they don't add to the
- * overlap a score is priced by: a dry touch is not marked down for its breaks. Measured: `g` is a
- * bundled print with breaks added where it has no minutiae; the same minutiae added as ends that
- * run the same way (no break) do count. */
+ * overlap a score is priced by: a dry touch is not marked down for its breaks. Here a bundled print
+ * gets breaks where it has no minutiae; the same minutiae added as ends that run the same way (no
+ * break) do count. */
 static void add_twins(gboolean facing, guint *n, gint32 *x, gint32 *y, gint32 *t)
 {
     guint have = *n, added = 0;
