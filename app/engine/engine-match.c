@@ -163,14 +163,18 @@ static void sort_mappings(EngineScratch *s, Mapping *maps, guint n)
     memcpy(maps, s->maps_sorted, n * sizeof *maps);
 }
 
-/* Minutiae of `m` that fall inside the other print's bounding box (both in the gallery's frame),
- * leaving out those marked in `skip` (when not NULL). */
+/* Minutiae of `m` that fall inside the other print's bounding box (both in the gallery's frame);
+ * `*unmarked`: of those, the ones not marked in `broken` (mark_broken_ridges). */
 static guint count_inside(const int *x, const int *y, guint n, int x0, int y0, int x1, int y1,
-                          const guint8 *skip)
+                          const guint8 *broken, guint *unmarked)
 {
-    guint c = 0;
-    for (guint i = 0; i < n; i++)
-        c += x[i] >= x0 && x[i] <= x1 && y[i] >= y0 && y[i] <= y1 && !(skip && skip[i]);
+    guint c = 0, u = 0;
+    for (guint i = 0; i < n; i++) {
+        gboolean in = x[i] >= x0 && x[i] <= x1 && y[i] >= y0 && y[i] <= y1;
+        c += in;
+        u += in && !broken[i];
+    }
+    *unmarked = u;
     return c;
 }
 
@@ -358,13 +362,14 @@ static void align_at(EngineScratch *s, guint nc, guint best, const EngineMinutia
         gx[i] = gm[i].x, gy[i] = gm[i].y;
         cx0 = MIN(cx0, gx[i]), cy0 = MIN(cy0, gy[i]), cx1 = MAX(cx1, gx[i]), cy1 = MAX(cy1, gy[i]);
     }
-    guint np_in = MAX(count_inside(px, py, n_pm, cx0, cy0, cx1, cy1, NULL), MIN_OVERLAP);
-    guint ng_in = MAX(count_inside(gx, gy, n_gm, bx0, by0, bx1, by1, NULL), MIN_OVERLAP);
+    guint np_unmarked, ng_unmarked;
+    guint np_in = MAX(count_inside(px, py, n_pm, cx0, cy0, cx1, cy1, s->broken_p, &np_unmarked), MIN_OVERLAP);
+    guint ng_in = MAX(count_inside(gx, gy, n_gm, bx0, by0, bx1, by1, s->broken_g, &ng_unmarked), MIN_OVERLAP);
     matched = MIN(matched, MIN(np_in, ng_in));
     st->matched = matched;
     /* priced by the overlap less the broken ridges' ends (mark_broken_ridges) */
-    st->probe_in = MAX(count_inside(px, py, n_pm, cx0, cy0, cx1, cy1, s->broken_p), MIN_OVERLAP);
-    st->gallery_in = MAX(count_inside(gx, gy, n_gm, bx0, by0, bx1, by1, s->broken_g), MIN_OVERLAP);
+    st->probe_in = MAX(np_unmarked, MIN_OVERLAP);
+    st->gallery_in = MAX(ng_unmarked, MIN_OVERLAP);
 }
 
 static double match_impressions(EngineScratch *s, const EnginePair *probe, guint n_probe,
