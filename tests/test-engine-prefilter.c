@@ -299,6 +299,61 @@ static void test_prefilter_length_near_a_border(void)
     g_assert_false(probe_finds_pair(touched_far, enrolled_far));
 }
 
+/* Whether the probe's table has, under `key`, a pair whose first minutia is probe minutia `i` (a
+ * ref is placed by its first minutia, from the probe's centre of mass). */
+static gboolean probe_has_pair_from(const ProbeIndex *pi, gint key, const EngineTemplate *probe, guint n, guint i)
+{
+    gint64 sx = 0, sy = 0;
+    for (guint k = 0; k < n; k++)
+        sx += probe->m[k].x, sy += probe->m[k].y;
+    for (guint r = pi->start[key]; r < pi->start[key + 1]; r++)
+        if (pi->refs[r].x == probe->m[i].x - (gint32)(sx / n) && pi->refs[r].y == probe->m[i].y - (gint32)(sy / n))
+            return TRUE;
+    return FALSE;
+}
+
+/* The index key of the pair (i, j) among a print's pairs (undirected: i < j), or -1 without it. */
+static gint key_of_pair(const EngineTemplate *t, guint n, guint i, guint j)
+{
+    EnginePair pairs[ENGINE_MAX_MINUTIAE * ENGINE_NEIGHBOURS * 2];
+    guint np = engine_pairs_build(t->m, n, INDEX_NEIGHBOURS, FALSE, pairs);
+    for (guint p = 0; p < np; p++)
+        if (pairs[p].i == i && pairs[p].j == j)
+            return engine_pair_key(pairs[p].d, pairs[p].ai, pairs[p].aj);
+    return -1;
+}
+
+/* A dry patch broke a ridge in the touch, next to minutia A, where the enrolled impression had it
+ * whole: the two ends (8 px apart, facing each other) are A's two nearest neighbours in the touch
+ * and push B4 and B5 out of its five. The enrolled impression pairs A with B5 (its fifth nearest;
+ * B5's own five nearest are closer minutiae C1-C5), so the touch must still look that pair up; and
+ * the pair of A with a broken end too, for an enrolled touch broken the same way (a crease). */
+static void test_prefilter_broken_ridge_in_touch(void)
+{
+    gint32 x[13] = {200}, y[13] = {200}, t[13] = {90, 90, 90, 90, 90, 90, 90, 90, 90, 90, 90, 0, 180};
+    for (int k = 0; k < 5; k++) { /* B1..B5, 20..40 px from A, all around it */
+        double a = k * 72 * G_PI / 180, r = 20 + 5 * k;
+        x[1 + k] = 200 + (gint32)lround(r * cos(a)), y[1 + k] = 200 + (gint32)lround(r * sin(a));
+    }
+    for (int k = 0; k < 5; k++) { /* C1..C5, 15..23 px from B5, away from A */
+        double a = (230 + 30 * k) * G_PI / 180, r = 15 + 2 * k;
+        x[6 + k] = x[5] + (gint32)lround(r * cos(a)), y[6 + k] = y[5] + (gint32)lround(r * sin(a));
+    }
+    x[11] = 210, y[11] = 195, x[12] = 210, y[12] = 187; /* the broken ridge's two ends */
+    guint whole = 11, broken = 13;
+    g_autoptr(EngineTemplate) enrolled_print = engine_template_new(1, &whole, x, y, t, NULL);
+    g_autoptr(EngineTemplate) touch = engine_template_new(1, &broken, x, y, t, NULL);
+    gint a_b5 = key_of_pair(enrolled_print, whole, 0, 5);
+    g_assert_cmpint(a_b5, >=, 0); /* the enrolled impression has the pair */
+    g_assert_cmpint(key_of_pair(touch, broken, 0, 5), <, 0); /* the touch's neighbours alone don't */
+    ProbeIndex *pi = engine_probe_index_new(touch->m, broken, TRUE);
+    g_assert_true(probe_has_pair_from(pi, a_b5, touch, broken, 0));
+    gint a_end = key_of_pair(touch, broken, 0, 11);
+    g_assert_cmpint(a_end, >=, 0);
+    g_assert_true(probe_has_pair_from(pi, a_end, touch, broken, 0));
+    engine_probe_index_free(pi);
+}
+
 #define DENSEST 200 /* minutiae per impression: the most engine_template_new() takes */
 
 /* `n` minutiae scattered over a 500 px square by `rng`, each moved by up to `jitter` px. */
@@ -525,6 +580,7 @@ int main(int argc, char **argv)
     g_test_add_func("/engine-prefilter/partial-enrollment", test_prefilter_partial_enrollment);
     g_test_add_func("/engine-prefilter/dense-probe-voters", test_prefilter_dense_probe_voters);
     g_test_add_func("/engine-prefilter/length-near-a-border", test_prefilter_length_near_a_border);
+    g_test_add_func("/engine-prefilter/broken-ridge-in-touch", test_prefilter_broken_ridge_in_touch);
     g_test_add_func("/engine-prefilter/densest-print", test_prefilter_densest_print);
     g_test_add_func("/engine-prefilter/dense-gallery", test_prefilter_dense_gallery);
     g_test_add_func("/engine-prefilter/threshold-grows-with-gallery", test_threshold_grows_with_gallery);

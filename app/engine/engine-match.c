@@ -83,7 +83,7 @@ struct EngineScratch {
     guint maps_start[2 * MAX_CORR + 2]; /* a mapping has at most a vote per vote cast */
     EnginePair gpairs[GALLERY_PAIRS_MAX];
     guint8 cl_p[ENGINE_MAX_MINUTIAE], cl_g[ENGINE_MAX_MINUTIAE];
-    guint8 broken_p[ENGINE_MAX_MINUTIAE], broken_g[ENGINE_MAX_MINUTIAE]; /* mark_broken_ridges */
+    guint8 broken_p[ENGINE_MAX_MINUTIAE], broken_g[ENGINE_MAX_MINUTIAE]; /* engine_minutiae_mark_broken */
     /* the gallery pairs' directions apart, read LANES at a time (room for a last partial read) */
     guint8 g_ai[GALLERY_PAIRS_MAX + LANES], g_aj[GALLERY_PAIRS_MAX + LANES];
     guint8 compat[ENGINE_MAX_MINUTIAE * ENGINE_MAX_MINUTIAE];
@@ -164,7 +164,7 @@ static void sort_mappings(EngineScratch *s, Mapping *maps, guint n)
 }
 
 /* Minutiae of `m` that fall inside the other print's bounding box (both in the gallery's frame);
- * `*unmarked`: of those, the ones not marked in `broken` (mark_broken_ridges). */
+ * `*unmarked`: of those, the ones not marked in `broken` (engine_minutiae_mark_broken). */
 static guint count_inside(const int *x, const int *y, guint n, int x0, int y0, int x1, int y1,
                           const guint8 *broken, guint *unmarked)
 {
@@ -176,28 +176,6 @@ static guint count_inside(const int *x, const int *y, guint n, int x0, int y0, i
     }
     *unmarked = u;
     return c;
-}
-
-/* A ridge broken by a dry patch or a crease ends twice, facing itself: two minutiae a few pixels
- * apart pointing opposite ways. They are one flaw, not two places where a stranger's print could
- * share a minutia by chance, so they don't count in the overlap the score is priced by (step 7).
- * Measured on the impostor pairs of the eight development sets and their made-dry copies
- * (docs/search.md, twenty-ninth round): such minutiae are 7-13 % of a clean print's and 17-22 % of a
- * made-dry one's; with them left out, a calibration fitted on the clean sets alone also prices the
- * made-dry ones' chance matches about right, where it had priced them too high. */
-#define BROKEN_PX 12
-#define BROKEN_TURN 96 /* 135 degrees, in 256ths of a turn */
-static void mark_broken_ridges(const EngineMinutia *m, guint n, guint8 *broken)
-{
-    memset(broken, 0, n);
-    for (guint i = 0; i < n; i++)
-        for (guint j = i + 1; j < n; j++) {
-            int dx = m[i].x - m[j].x, dy = m[i].y - m[j].y;
-            int turn = abs((int)m[i].t - (int)m[j].t);
-            turn = turn > 128 ? 256 - turn : turn;
-            if (dx * dx + dy * dy <= BROKEN_PX * BROKEN_PX && turn > BROKEN_TURN)
-                broken[i] = broken[j] = 1;
-        }
 }
 
 /* The largest set of matched minutiae that agree with each other two by two: for mappings a->a'
@@ -367,7 +345,10 @@ static void align_at(EngineScratch *s, guint nc, guint best, const EngineMinutia
     guint ng_in = MAX(count_inside(gx, gy, n_gm, bx0, by0, bx1, by1, s->broken_g, &ng_unmarked), MIN_OVERLAP);
     matched = MIN(matched, MIN(np_in, ng_in));
     st->matched = matched;
-    /* priced by the overlap less the broken ridges' ends (mark_broken_ridges) */
+    /* Priced by the overlap less the broken ridges' ends: they are one flaw, not two places where a
+     * stranger's print could share a minutia by chance; still matched where they match. With them
+     * left out, a calibration fitted on the clean sets alone also prices the made-dry ones' chance
+     * matches about right, where it had priced them too high (docs/search.md, twenty-ninth round). */
     st->probe_in = MAX(np_unmarked, MIN_OVERLAP);
     st->gallery_in = MAX(ng_unmarked, MIN_OVERLAP);
 }
@@ -420,8 +401,8 @@ static double match_impressions(EngineScratch *s, const EnginePair *probe, guint
     }
     if (nc < 2)
         return 0;
-    mark_broken_ridges(pm, n_pm, s->broken_p);
-    mark_broken_ridges(gm, n_gm, s->broken_g);
+    engine_minutiae_mark_broken(pm, n_pm, s->broken_p);
+    engine_minutiae_mark_broken(gm, n_gm, s->broken_g);
     /* 2. Rotation hypotheses: peaks of a 32-bin histogram smoothed over neighbours. Usually the
      *    highest is the finger's turn; on a distorted or small overlap a chance peak can beat it,
      *    so the next peaks are tried too and the one whose structure holds most minutiae wins. */

@@ -58,6 +58,17 @@ typedef struct {
 #define ENGINE_NEIGHBOURS 8
 guint engine_pairs_build(const EngineMinutia *m, guint n, guint neighbours, gboolean directed,
                          EnginePair *out);
+/* A ridge broken by a dry patch or a crease ends twice, facing itself: two minutiae within
+ * ENGINE_BROKEN_PX of each other pointing more than ENGINE_BROKEN_TURN apart. Marks both ends 1 in
+ * `broken` (n bytes), the others 0. The score leaves them out of the overlap it is priced by
+ * (engine-match.c) and a touch's pairs are looked up without them too (engine-prefilter.c). */
+#define ENGINE_BROKEN_PX 12
+#define ENGINE_BROKEN_TURN 96 /* 135 degrees, in 256ths of a turn */
+void engine_minutiae_mark_broken(const EngineMinutia *m, guint n, guint8 *broken);
+/* engine_pairs_build() among the minutiae not marked in `skip` only: each of them with its nearest
+ * neighbours of those, as if the others had not been found. */
+guint engine_pairs_build_without(const EngineMinutia *m, guint n, guint neighbours, gboolean directed,
+                                 const guint8 *skip, EnginePair *out);
 /* What engine_pairs_build() takes a line (dx, dy) to be, |dx|, |dy| <= 220: its direction in 256ths
  * of a turn and its rounded length (0 when longer than 220), both from tables (test-engine-pairs). */
 guint8 engine_pair_angle(int dx, int dy);

@@ -8,7 +8,7 @@
  *
  * So the score is a false-match probability instead: among impostor comparisons, k behaves like an
  * over-dispersed Poisson count whose mean grows with the geometric mean m of the two overlap counts
- * (a broken ridge's two ends counted as none: engine-match.c, mark_broken_ridges),
+ * (a broken ridge's two ends counted as none: engine_minutiae_mark_broken),
  *     mean = a + b·m,   variance = c · mean,
  * fitted on impostor pairs (every cross-finger pair of the ten development sets, docs/search.md).
  * The score is −log10 P(K ≥ k): 6 means "one comparison in a million of different fingers shares this
