@@ -56,11 +56,9 @@ static gpointer init_tables(gpointer data)
  * eight development sets: with 70 voters the same fingers reach the matcher as with all; with 60,
  * FVC2004 DB2's own finger was lost for two more probes; with 80, FVC2004 DB3 searched ~10 %
  * slower (thirteenth round, when the voters were chosen farthest first without the edge rule; with
- * it, the same probes are found at 20,000). */
-static guint probe_voting_pairs(const EngineMinutia *m, guint n, EnginePair *pairs, guint np)
+ * it, the same probes are found at 20,000). Keeps of np pairs those whose first minutia votes. */
+static guint probe_voting_pairs(EnginePair *pairs, guint np, const gboolean *votes)
 {
-    gboolean votes[ENGINE_MAX_MINUTIAE];
-    engine_minutiae_choose(m, n, ENGINE_SEARCH_MINUTIAE, votes);
     guint kept = 0;
     for (guint p = 0; p < np; p++)
         if (votes[pairs[p].i])
@@ -69,17 +67,18 @@ static guint probe_voting_pairs(const EngineMinutia *m, guint n, EnginePair *pai
 }
 
 /* The touch's pairs (directed): each minutia with its nearest neighbours, and again with its nearest
- * among those that are not a broken ridge's two ends (engine_minutiae_mark_broken). Where a dry
- * patch broke a ridge in this touch but not in an enrolled one, the two ends are a minutia's nearest
- * neighbours here and not there: they push out of its list the very neighbours the enrolled
- * impression pairs it with. The enrolled impressions keep their pairs as they are (where a crease
- * breaks a ridge in every touch, the ends are the finger's own). Measured (docs/search.md,
- * thirtieth round): the own finger reached the matcher for 10 more probes of 133 at 20,000 on the
- * corpus where every print is dense, 1 more of 236 on the eight development sets, none fewer found;
- * looked up without the ends alone, 6 fewer on the development sets, and with the enrolled
- * impressions' pairs built without them too, 8 fewer. Writes to `pairs` (room for twice
- * engine_pairs_build()'s) and returns how many. */
-static guint probe_pairs(const EngineMinutia *m, guint n, EnginePair *pairs)
+ * among those that are not a broken ridge's two ends (engine_minutiae_mark_broken), where both are
+ * minutiae it votes from. Where a dry patch broke a ridge in this touch but not in an enrolled one,
+ * the two ends are a minutia's nearest neighbours here and not there: they push out of its list the
+ * very neighbours the enrolled impression pairs it with. The enrolled impressions keep their pairs as
+ * they are, and so does the touch (where a crease breaks a ridge in every touch, the ends are the
+ * finger's own). Measured (docs/search.md, thirtieth round): the own finger reached the matcher for
+ * 7 more probes of 133 at 20,000 on the corpus where every print is dense; the touch's pairs
+ * without the ends alone lost 6 of 236 on the eight development sets, and the enrolled impressions'
+ * pairs built without them too lost 8. The new pairs between a voter and a minutia that does not
+ * vote (a dense touch's) found no more and cost a dense search ~15 %. Writes to `pairs` (room for
+ * twice engine_pairs_build()'s) and returns how many. */
+static guint probe_pairs(const EngineMinutia *m, guint n, const gboolean *votes, EnginePair *pairs)
 {
     guint np = engine_pairs_build(m, n, INDEX_NEIGHBOURS, TRUE, pairs);
     guint8 broken[ENGINE_MAX_MINUTIAE];
@@ -94,7 +93,7 @@ static guint probe_pairs(const EngineMinutia *m, guint n, EnginePair *pairs)
     for (guint p = 0; p < more; p++) { /* the new ones only, moved down over those already there */
         EnginePair q = pairs[first + p];
         guint bit = q.i * n + q.j;
-        if (!(seen[bit / 64] & (G_GUINT64_CONSTANT(1) << (bit % 64))))
+        if (votes[q.i] && votes[q.j] && !(seen[bit / 64] & (G_GUINT64_CONSTANT(1) << (bit % 64))))
             pairs[np++] = q;
     }
     return np;
@@ -137,7 +136,9 @@ ProbeIndex *engine_probe_index_new(const EngineMinutia *m, guint n, gboolean acr
     g_once(&once, init_tables, NULL);
     ProbeIndex *pi = g_new0(ProbeIndex, 1);
     EnginePair pairs[ENGINE_MAX_MINUTIAE * ENGINE_NEIGHBOURS * 4];
-    guint np = probe_voting_pairs(m, n, pairs, probe_pairs(m, n, pairs));
+    gboolean votes[ENGINE_MAX_MINUTIAE];
+    engine_minutiae_choose(m, n, ENGINE_SEARCH_MINUTIAE, votes);
+    guint np = probe_voting_pairs(pairs, probe_pairs(m, n, votes, pairs), votes);
     gint64 sx = 0, sy = 0;
     for (guint i = 0; i < n; i++)
         sx += m[i].x, sy += m[i].y;
