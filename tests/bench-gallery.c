@@ -64,6 +64,7 @@ typedef struct {
     char *fingers_of; /* the key of the set whose fingers these are: its own, or a dry copy's source */
     BenchBz3 bz3;      /* bozorth3 within the set, from bench-accuracy's cache */
     gboolean have_bz3;
+    char *dir, *cache; /* its images, and where its scans are cached (second_touch_live) */
 } Set;
 
 static int cmp_double(const void *a, const void *b)
@@ -153,7 +154,8 @@ static Set *load_set(const char *dir)
     g_autofree char *name = g_path_get_basename(dir);
     s->key = key_of(dir);
     s->fingers_of = g_strdup(s->key);
-    g_autofree char *cache = bench_cache_dir(dir, name);
+    char *cache = s->cache = bench_cache_dir(dir, name);
+    s->dir = g_strdup(dir);
     g_mkdir_with_parents(cache, 0755);
     g_autofree char *bz3 = g_build_filename(cache, "bozorth3.txt", NULL);
     s->have_bz3 = bench_bz3_read(&s->bz3, bz3);
@@ -183,14 +185,105 @@ static Set *load_set(const char *dir)
 /* The kiosk's second touch at this gallery size (app/second-opinion.h), when the engine is unsure of
  * probe `p` (second_opinion_wanted; nothing otherwise): the next probe impression of the same finger is touch 2, the engine scores it against
  * the first touch's candidates, and bozorth3 (libfprint's identify over the candidates, in order)
- * names the first one scoring at or over its threshold. bozorth3's scores are known only within
- * the set (bench-accuracy's cache); another set's finger (another sensor's images) or a transformed
- * copy (no image at all) may or may not pass. So both ways are counted: `lo` assumes every unknown
- * candidate passes (it can only take the naming from the own finger), `hi` that none does; and
- * `wrong` is whether SOME outcome of the unknowns makes the fused rule name a stranger. */
+ * names the first one scoring at or over its threshold. bench-accuracy's cache has bozorth3's
+ * scores within the set only; another set's finger (another sensor's images) or a transformed copy
+ * (no image at all) is unknown there. Where those decide the outcome, libfprint is asked: the
+ * candidate's minutiae as an FP3 print, identify on touch 2's image (second_touch_live; on FVC2002
+ * DB2's own fingers it agreed with the cache for 240 of 240 pairs, docs/search.md). Otherwise both
+ * ways are counted, as they come out the same: `lo` assumes every unknown candidate passes (it can
+ * only take the naming from the own finger), `hi` that none does; and `wrong` is whether SOME
+ * outcome of the unknowns makes the fused rule name a stranger. */
 typedef struct {
     guint asked, found_lo, found_hi, wrong_possible;
+    guint live; /* touches whose unknown candidates bozorth3 was asked about (second_touch_live) */
 } SecondTouch;
+
+/* `t` as libfprint would keep it: the FP3 print `shell` (a scan of the same scanner, so identify
+ * takes it) with its minutiae replaced by t's, angles back in degrees (the engine keeps 256ths of a
+ * turn, so each is within 0.7 degrees of what it was made from). */
+static FpPrint *print_of_template(const EngineTemplate *t, FpPrint *shell)
+{
+    g_autoptr(GBytes) blob = bench_serialize(shell);
+    gsize len = 0;
+    const guint8 *data = g_bytes_get_data(blob, &len);
+    g_assert_true(len > 3 && memcmp(data, "FP3", 3) == 0);
+    g_autoptr(GBytes) body = g_bytes_new(data + 3, len - 3);
+    g_autoptr(GVariant) raw = g_variant_new_from_bytes(G_VARIANT_TYPE("(issbymsmsia{sv}v)"), body, FALSE);
+    g_autoptr(GVariant) old = g_variant_get_normal_form(raw);
+    GVariantBuilder imps;
+    g_variant_builder_init(&imps, G_VARIANT_TYPE("a(aiaiai)"));
+    for (guint k = 0; k < engine_template_get_impressions(t); k++) {
+        guint n = engine_template_get_minutiae(t, k);
+        g_autofree gint32 *x = g_new(gint32, MAX(n, 1)), *y = g_new(gint32, MAX(n, 1)), *a = g_new(gint32, MAX(n, 1));
+        for (guint i = 0; i < n; i++)
+            engine_template_get_minutia(t, k, i, &x[i], &y[i], &a[i]);
+        g_variant_builder_add_value(
+            &imps, g_variant_new("(@ai@ai@ai)", g_variant_new_fixed_array(G_VARIANT_TYPE_INT32, x, n, sizeof(gint32)),
+                                 g_variant_new_fixed_array(G_VARIANT_TYPE_INT32, y, n, sizeof(gint32)),
+                                 g_variant_new_fixed_array(G_VARIANT_TYPE_INT32, a, n, sizeof(gint32))));
+    }
+    GVariant *data_v = g_variant_new("(@a(aiaiai))", g_variant_builder_end(&imps));
+    gsize nf = g_variant_n_children(old);
+    g_autofree GVariant **fields = g_new(GVariant *, nf);
+    for (gsize i = 0; i < nf; i++)
+        fields[i] = i + 1 == nf ? g_variant_new_variant(data_v) : g_variant_get_child_value(old, i);
+    g_autoptr(GVariant) made = g_variant_ref_sink(g_variant_new_tuple(fields, nf));
+    for (gsize i = 0; i + 1 < nf; i++)
+        g_variant_unref(fields[i]);
+    g_autoptr(GBytes) stored = g_variant_get_data_as_bytes(made);
+    gsize size = g_bytes_get_size(stored);
+    g_autofree guint8 *out = g_malloc(size + 3);
+    memcpy(out, "FP3", 3);
+    memcpy(out + 3, g_bytes_get_data(stored, NULL), size);
+    g_autoptr(GError) error = NULL;
+    FpPrint *print = fp_print_deserialize(out, size + 3, &error);
+    g_assert_no_error(error);
+    return print;
+}
+
+/* Whether libfprint's identify, given touch 2 (image j2 of finger f of set s) and only candidate
+ * `t`, names it: bozorth3 at or over its threshold on one of t's impressions. For the candidates
+ * whose score bench-accuracy's cache can't give (another set's finger, a transformed copy). */
+static gboolean second_touch_live(const Set *s, int f, int j2, const EngineTemplate *t)
+{
+    g_autoptr(FpPrint) shell = bench_scan_cached(&scanner, s->dir, s->cache, "101_1");
+    g_autoptr(GPtrArray) one = g_ptr_array_new_with_free_func(g_object_unref);
+    g_ptr_array_add(one, print_of_template(t, shell));
+    g_autofree char *png = g_strdup_printf("%s/%d_%d.png", s->dir, 101 + f, j2 + 1);
+    g_autoptr(FpPrint) match = bench_identify_rested(&scanner, png, one, NULL);
+    return match != NULL;
+}
+
+/* The fused rule's outcome for each assumption about the candidates bozorth3's cache can't score
+ * (known[i] < 0): whether the own finger (of finger f) is named when every unknown passes (`own_lo`:
+ * one can only take the naming from it) and when none does (`own_hi`), and whether some outcome
+ * names a stranger (`wrong`); with `report`, the candidates of the first outcome that does, on stderr. */
+static void second_touch_outcomes(SecondOpinionCandidate *c, const int *known, guint n, double threshold, int f,
+                                  gboolean report, gboolean *own_lo, gboolean *own_hi, gboolean *wrong)
+{
+    *wrong = FALSE;
+    /* each assumption about the unknowns: 0 all pass, 1 none passes, 2+b only candidate b passes */
+    for (guint a = 0; a < 2 + n; a++) {
+        gboolean named = FALSE;
+        for (guint i = 0; i < n; i++) {
+            gboolean pass = known[i] >= 0 ? known[i] == 1 : a == 0 || a == 2 + i;
+            c[i].bozorth3 = !named && pass;
+            named |= pass;
+        }
+        int w = second_opinion_fuse(c, n, threshold, ENGINE_DEFAULT_MARGIN); /* as app/checkin.c */
+        gboolean own = w >= 0 && c[w].probationer_id == f + 1;
+        if (a == 0)
+            *own_lo = own;
+        if (a == 1)
+            *own_hi = own;
+        if (w >= 0 && !own && !*wrong && report)
+            for (guint i = 0; i < n; i++)
+                fprintf(stderr, "second touch: candidate %u finger %" G_GINT64_FORMAT " first %.2f second %.2f bozorth3 %s%s\n",
+                        i, c[i].finger_id, c[i].first, c[i].second, known[i] < 0 ? "unknown" : known[i] ? "passes" : "fails",
+                        (int)i == w ? " <- named" : "");
+        *wrong |= w >= 0 && !own;
+    }
+}
 
 static void second_touch(const Set *s, const GPtrArray *gallery, int p, const EngineResult *r, SecondTouch *out)
 {
@@ -215,28 +308,19 @@ static void second_touch(const Set *s, const GPtrArray *gallery, int p, const En
         }
     }
     out->asked++;
-    gboolean wrong = FALSE;
-    /* each assumption about the unknowns: 0 all pass, 1 none passes, 2+b only candidate b passes */
-    for (guint a = 0; a < 2 + n; a++) {
-        gboolean named = FALSE;
-        for (guint i = 0; i < n; i++) {
-            gboolean pass = known[i] >= 0 ? known[i] == 1 : a == 0 || a == 2 + i;
-            c[i].bozorth3 = !named && pass;
-            named |= pass;
-        }
-        int w = second_opinion_fuse(c, n, r->threshold, ENGINE_DEFAULT_MARGIN); /* as app/checkin.c */
-        gboolean own = w >= 0 && c[w].probationer_id == f + 1;
-        if (a == 0)
-            out->found_lo += own;
-        if (a == 1)
-            out->found_hi += own;
-        if (w >= 0 && !own && !wrong && g_getenv("HAAZRI_BENCH_WHY"))
-            for (guint i = 0; i < n; i++)
-                fprintf(stderr, "second touch: probe %d candidate %u finger %" G_GINT64_FORMAT " first %.2f second %.2f bozorth3 %s%s\n",
-                        p, i, c[i].finger_id, c[i].first, c[i].second, known[i] < 0 ? "unknown" : known[i] ? "passes" : "fails",
-                        (int)i == w ? " <- named" : "");
-        wrong |= w >= 0 && !own;
+    gboolean own_lo = FALSE, own_hi = FALSE, wrong = FALSE;
+    second_touch_outcomes(c, known, n, r->threshold, f, FALSE, &own_lo, &own_hi, &wrong);
+    if (own_lo != own_hi || wrong) { /* the unknowns decide: ask bozorth3 about each */
+        out->live++;
+        for (guint i = 0; i < n; i++)
+            if (known[i] < 0)
+                known[i] = second_touch_live(s, f, j2, gallery->pdata[c[i].finger_id - 1]);
+        second_touch_outcomes(c, known, n, r->threshold, f, FALSE, &own_lo, &own_hi, &wrong);
     }
+    if (wrong && g_getenv("HAAZRI_BENCH_WHY")) /* what named a stranger */
+        second_touch_outcomes(c, known, n, r->threshold, f, TRUE, &own_lo, &own_hi, &wrong);
+    out->found_lo += own_lo;
+    out->found_hi += own_hi;
     out->wrong_possible += wrong;
 }
 
@@ -366,6 +450,7 @@ static void measure(Set **sets, guint n, guint k)
                found + second.found_hi, PROBES);
         printf("bench: gallery_%s_%u_wrong_with_second_touch_at_most %u of%d\n", s->key, sizes[z],
                wrong + second.wrong_possible, PROBES);
+        printf("bench: gallery_%s_%u_second_touch_scored_live %u of%d\n", s->key, sizes[z], second.live, PROBES);
     }
     /* HAAZRI_BENCH_EXHAUSTIVE: unset, the lost probes are swept; "all", the kept ones too; "nameable",
      * only lost probes whose own finger clears the threshold (the others can't be named whatever the
@@ -460,6 +545,7 @@ static void measure(Set **sets, guint n, guint k)
         printf("bench: gallery_%s_%u_strangers_second_touch_asked %u of%d\n", s->key, last, second.asked, PROBES);
         printf("bench: gallery_%s_%u_strangers_named_with_second_touch_at_most %u of%d\n", s->key, last,
                named + second.wrong_possible, PROBES);
+        printf("bench: gallery_%s_%u_strangers_second_touch_scored_live %u of%d\n", s->key, last, second.live, PROBES);
     }
 }
 
@@ -569,6 +655,8 @@ int main(int argc, char **argv)
             engine_template_free(sets[k]->probe[p]);
         g_free(sets[k]->key);
         g_free(sets[k]->fingers_of);
+        g_free(sets[k]->dir);
+        g_free(sets[k]->cache);
         g_free(sets[k]);
     }
     g_free(sets);
