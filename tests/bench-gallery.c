@@ -317,8 +317,10 @@ static void second_touch(const Set *s, const GPtrArray *gallery, int p, const En
                 known[i] = second_touch_live(s, f, j2, gallery->pdata[c[i].finger_id - 1]);
         second_touch_outcomes(c, known, n, r->threshold, f, FALSE, &own_lo, &own_hi, &wrong);
     }
-    if (wrong && g_getenv("HAAZRI_BENCH_WHY")) /* what named a stranger */
+    if (wrong && g_getenv("HAAZRI_BENCH_WHY")) { /* what named a stranger */
+        fprintf(stderr, "second touch: probe %d\n", p);
         second_touch_outcomes(c, known, n, r->threshold, f, TRUE, &own_lo, &own_hi, &wrong);
+    }
     out->found_lo += own_lo;
     out->found_hi += own_hi;
     out->wrong_possible += wrong;
