@@ -58,7 +58,6 @@ static void tally_own_best(Engine *e, const EngineTemplate *probe, const EngineT
     EngineResult r;
     engine_search(e, probe, &r);
     double stranger = r.probationer_id == 101 + f ? r.runner_up_score : r.score;
-    g_printerr("PROBE f%d own %.3f best %" G_GINT64_FORMAT " %.3f ru %.3f scored %u\n", f, own_score, r.finger_id, r.score, r.runner_up_score, r.scored);
     if (own_score > 0 && own_score > stranger) {
         (*reachable)++;
         *best_is_own += r.probationer_id == 101 + f;
